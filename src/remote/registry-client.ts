@@ -1,0 +1,173 @@
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import type { Credentials } from '../authn/credentials.js';
+import { RegistryError } from '../errors.js';
+import type { Reference } from '../name/reference.js';
+import { Authenticator } from '../transport/authenticator.js';
+import { HttpClient, firstHeader, type HttpClientOptions, type HttpResponse } from '../transport/http.js';
+import { parseRateLimit, type RateLimit } from '../transport/ratelimit.js';
+import { endpointsFor, type Endpoint, type EndpointOptions } from './endpoint.js';
+import { parseManifest, type FetchedManifest } from './manifest.js';
+import { MANIFEST_ACCEPT } from './media-types.js';
+import { registryError } from './registry-error.js';
+import { readCapped } from './read-capped.js';
+
+export interface RegistryClientOptions extends EndpointOptions {
+  /** Credentials for a registry or mirror host; anonymous when it gives none. */
+  credentials?: (host: string) => Promise<Credentials | undefined>;
+  http?: HttpClientOptions;
+  /** Manifests larger than this are refused (containerd's limit is 4 MiB too). */
+  maxManifestBytes?: number;
+}
+
+export interface ManifestHead {
+  digest: string;
+  mediaType: string;
+  size: number;
+}
+
+export interface BlobResponse {
+  body: Readable;
+  /** Where the body starts: the offset asked for when the registry honoured Range, else 0. */
+  offset: number;
+  /** Total size of the blob when the registry said. */
+  size?: number;
+}
+
+export interface RequestCounts {
+  manifestGet: number;
+  manifestHead: number;
+  blobGet: number;
+}
+
+const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
+/** Configs are small; a large one is more likely an attack or a mistake. */
+const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+
+/**
+ * The OCI distribution API for reading: manifests by tag or digest, blobs. Every
+ * manifest's bytes are checked against the digest asked for and the one the registry
+ * states; mirrors are tried first and the registry itself on any mirror failure.
+ */
+export class RegistryClient {
+  readonly counts: RequestCounts = { manifestGet: 0, manifestHead: 0, blobGet: 0 };
+  /** The last rate-limit headroom each registry reported. */
+  readonly rateLimits = new Map<string, RateLimit>();
+  private readonly http: HttpClient;
+  private readonly authenticators = new Map<string, Authenticator>();
+
+  constructor(private readonly options: RegistryClientOptions = {}) {
+    this.http = new HttpClient(options.http);
+  }
+
+  async getManifest(repo: Reference, reference: string): Promise<FetchedManifest> {
+    this.counts.manifestGet++;
+    const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
+    const limit = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
+    const bytes = await readCapped(response, limit, `manifest ${repo.name}:${reference}`);
+    return parseManifest(bytes, {
+      what: `${repo.name}@${reference}`,
+      requestedDigest: reference.includes(':') ? reference : undefined,
+      statedDigest: firstHeader(response.headers, 'docker-content-digest'),
+      contentType: firstHeader(response.headers, 'content-type')
+    });
+  }
+
+  /** The digest a tag points to, from a HEAD; undefined when the registry does not state it. */
+  async headManifest(repo: Reference, reference: string): Promise<ManifestHead | undefined> {
+    this.counts.manifestHead++;
+    const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
+    await response.body.dump();
+    const digest = firstHeader(response.headers, 'docker-content-digest');
+    const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
+    if (!digest || !mediaType) return undefined;
+    return { digest, mediaType, size: Number(firstHeader(response.headers, 'content-length') ?? 0) };
+  }
+
+  /** A small JSON blob (an image config), read whole and checked against its digest. */
+  async getBlobJson<T>(repo: Reference, digest: string): Promise<T> {
+    const { body } = await this.openBlob(repo, digest);
+    const bytes = await readCapped({ body } as HttpResponse, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+    const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    if (digest.startsWith('sha256:') && actual !== digest) {
+      throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
+    }
+    try {
+      return JSON.parse(bytes.toString('utf8')) as T;
+    } catch {
+      throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
+    }
+  }
+
+  /** A blob as a stream, from `offset` when the registry honours Range. */
+  async openBlob(repo: Reference, digest: string, offset = 0): Promise<BlobResponse> {
+    this.counts.blobGet++;
+    const headers: Record<string, string> = offset > 0 ? { range: `bytes=${offset}-` } : {};
+    const response = await this.call(repo, `blobs/${digest}`, 'GET', headers);
+    const partial = response.status === 206;
+    const range = /\/(\d+)$/.exec(firstHeader(response.headers, 'content-range') ?? '');
+    const length = Number(firstHeader(response.headers, 'content-length') ?? NaN);
+    const size = partial ? (range ? Number(range[1]) : undefined) : Number.isNaN(length) ? undefined : length;
+    return { body: response.body, offset: partial ? offset : 0, size };
+  }
+
+  close(): Promise<void> {
+    return this.http.close();
+  }
+
+  private async call(repo: Reference, path: string, method: 'GET' | 'HEAD', headers: Record<string, string>): Promise<HttpResponse> {
+    const endpoints = endpointsFor(repo.registry, this.options);
+    const failures: string[] = [];
+    for (const endpoint of endpoints) {
+      try {
+        const response = await this.callEndpoint(endpoint, repo, path, method, headers);
+        if (response.status < 300) return response;
+        const error = await registryError(response, `${method} ${repo.name} ${path}`);
+        if (!endpoint.mirror) throw error;
+        failures.push(error.message);
+      } catch (error) {
+        if (!endpoint.mirror) throw withMirrorFailures(error, failures);
+        failures.push(error instanceof Error ? error.message : String(error));
+      }
+    }
+    throw new RegistryError(`no endpoint answered for ${repo.name}`);
+  }
+
+  private async callEndpoint(
+    endpoint: Endpoint,
+    repo: Reference,
+    path: string,
+    method: 'GET' | 'HEAD',
+    headers: Record<string, string>
+  ): Promise<HttpResponse> {
+    const auth = this.authenticator(endpoint);
+    const scope = `repository:${repo.repository}:pull`;
+    const url = new URL(`v2/${repo.repository}/${path}`, endpoint.base);
+    for (let attempt = 0; ; attempt++) {
+      const response = await this.http.send(url, { method, headers: { ...headers, ...(await auth.authorization(scope)) } });
+      const rateLimit = parseRateLimit(response.headers);
+      if (rateLimit) this.rateLimits.set(repo.registry, rateLimit);
+      if (response.status !== 401 || attempt > 0) return response;
+      // An expired or revoked token, or a registry that only challenges on real
+      // requests: learn from the 401 and try once more.
+      await response.body.dump();
+      auth.invalidate(scope, firstHeader(response.headers, 'www-authenticate'));
+    }
+  }
+
+  private authenticator(endpoint: Endpoint): Authenticator {
+    const key = endpoint.base.href;
+    let auth = this.authenticators.get(key);
+    if (!auth) {
+      const lookup = this.options.credentials;
+      auth = new Authenticator(this.http, endpoint.base, async () => lookup?.(endpoint.credentialHost));
+      this.authenticators.set(key, auth);
+    }
+    return auth;
+  }
+}
+
+function withMirrorFailures(error: unknown, failures: string[]): unknown {
+  if (!(error instanceof RegistryError) || failures.length === 0) return error;
+  return new RegistryError(`${error.message} (mirrors failed too: ${failures.join('; ')})`, error.status);
+}

@@ -1,0 +1,120 @@
+import { Agent, request, type Dispatcher } from 'undici';
+import { RegistryError } from '../errors.js';
+import {
+  DEFAULT_RETRY_POLICY,
+  backoffDelay,
+  isRetryableError,
+  isRetryableStatus,
+  parseRetryAfter,
+  sleep,
+  type RetryPolicy
+} from './retry.js';
+
+export type Headers = Record<string, string | string[] | undefined>;
+
+export interface HttpResponse {
+  status: number;
+  headers: Headers;
+  body: Dispatcher.ResponseData['body'];
+  /** Where the response came from, after redirects. */
+  url: URL;
+}
+
+export interface HttpRequest {
+  method?: 'GET' | 'HEAD' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export interface HttpClientOptions {
+  retry?: RetryPolicy;
+  userAgent?: string;
+  /** Extra CA certificates (PEM) to trust, for registries behind a private CA. */
+  ca?: string | string[];
+  /** Told of every response (after redirects), for request accounting. */
+  onResponse?: (method: string, url: URL, status: number) => void;
+}
+
+const MAX_REDIRECTS = 5;
+
+/**
+ * HTTP for registries: one keep-alive pool per origin (undici's Agent), retries with
+ * back-off that honour `Retry-After`, and redirects followed by hand so that an
+ * `Authorization` header never travels to another origin (blob storage behind a
+ * redirect gets a signed URL, not the registry's credentials).
+ */
+export class HttpClient {
+  private readonly agent: Agent;
+  private readonly retry: RetryPolicy;
+
+  constructor(private readonly options: HttpClientOptions = {}) {
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.agent = new Agent({
+      keepAliveTimeout: 30_000,
+      headersTimeout: 60_000,
+      bodyTimeout: 60_000,
+      connect: options.ca ? { ca: options.ca } : undefined
+    });
+  }
+
+  async send(url: URL, init: HttpRequest = {}): Promise<HttpResponse> {
+    for (let attempt = 0; ; attempt++) {
+      const last = attempt >= this.retry.retries;
+      let response: HttpResponse;
+      try {
+        response = await this.followRedirects(url, init);
+      } catch (error) {
+        if (last || !isRetryableError(error)) throw networkError(url, error);
+        await sleep(backoffDelay(this.retry, attempt));
+        continue;
+      }
+      if (last || !isRetryableStatus(response.status)) return response;
+      await response.body.dump();
+      const retryAfter = parseRetryAfter(firstHeader(response.headers, 'retry-after'));
+      await sleep(backoffDelay(this.retry, attempt, retryAfter));
+    }
+  }
+
+  private async followRedirects(url: URL, init: HttpRequest): Promise<HttpResponse> {
+    let current = url;
+    let headers = { ...init.headers };
+    for (let hop = 0; ; hop++) {
+      const { statusCode, headers: responseHeaders, body } = await request(current, {
+        dispatcher: this.agent,
+        method: init.method ?? 'GET',
+        headers: { 'user-agent': this.options.userAgent ?? 'image-lock', ...headers },
+        body: init.body
+      });
+      const location = firstHeader(responseHeaders, 'location');
+      if (statusCode < 300 || statusCode >= 400 || statusCode === 304 || !location) {
+        this.options.onResponse?.(init.method ?? 'GET', current, statusCode);
+        return { status: statusCode, headers: responseHeaders, body, url: current };
+      }
+      await body.dump();
+      if (hop >= MAX_REDIRECTS) throw new RegistryError(`too many redirects from ${url.origin}`);
+      const next = new URL(location, current);
+      if (next.origin !== current.origin) headers = withoutAuthorization(headers);
+      current = next;
+    }
+  }
+
+  close(): Promise<void> {
+    return this.agent.close();
+  }
+}
+
+function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+}
+
+export function firstHeader(headers: Headers, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function networkError(url: URL, error: unknown): Error {
+  if (error instanceof RegistryError) return error;
+  const code = (error as { code?: string }).code;
+  const detail = code ?? (error instanceof Error ? error.message : String(error));
+  return new RegistryError(`cannot reach ${url.origin}: ${detail}`);
+}
