@@ -13,11 +13,12 @@ interface ProjectConfig {
 
 export default async function globalSetup(_globalConfig: unknown, projectConfig: ProjectConfig): Promise<void> {
   const root = projectConfig.rootDir;
-  const buildDir = join(root, '.tmp', 'env-build');
+  const buildDir = join(root, '.tmp', `env-build-${process.pid}`);
   transpileEnv(join(root, 'test', 'env'), buildDir);
   // The set-up, teardown and test workers all find the repository through this.
   process.env.IMAGE_LOCK_REPO_ROOT = root;
   process.env.IMAGE_LOCK_ENV_BUILD = buildDir;
+  process.env.IMAGE_LOCK_TEST_ENV_FILE = join(root, '.tmp', `test-env-${process.pid}.json`);
   const setup = (await import(pathToFileURL(join(buildDir, 'setup.js')).href)) as { setUp(): Promise<void> };
   await setup.setUp();
 }

@@ -25,9 +25,13 @@ export function tmpRoot(): string {
   return dir;
 }
 
-/** The JSON file the global set-up writes for the tests to read. */
+/**
+ * The JSON file the global set-up writes for the tests to read: one per run (the
+ * set-up names it in the environment its workers inherit), so two runs side by side
+ * do not read each other's registries.
+ */
 export function envFilePath(): string {
-  return join(tmpRoot(), 'test-env.json');
+  return process.env.IMAGE_LOCK_TEST_ENV_FILE ?? join(tmpRoot(), `test-env-${process.pid}.json`);
 }
 
 /** A fresh unique folder under `<repo>/.tmp`. */

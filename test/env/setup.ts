@@ -1,14 +1,14 @@
 // The global set-up proper (global-setup.ts loads it): starts the shared registries and
 // token servers, pushes the fixtures once and writes .tmp/test-env.json for the test
 // workers. Runs in jest's main process, which hosts the token servers until tearDown().
-import { readFileSync, rmSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pushFixtures } from './fixtures.js';
 import { createSigner } from './jwt.js';
-import { envFilePath, makeTempDir, repoRoot } from './paths.js';
+import { envFilePath, makeTempDir, repoRoot, tmpRoot } from './paths.js';
 import { alive, killPid, requireTool } from './proc.js';
 import { startRegistry, type RegistryAuth, type RegistryHandle } from './registry.js';
-import { readTestEnv, writeTestEnv, type RegistryInfo, type RegistryName, type TestEnv, type TokenServerInfo } from './state.js';
+import { writeTestEnv, type RegistryInfo, type RegistryName, type TestEnv, type TokenServerInfo } from './state.js';
 import { startTokenServer, type TokenServerHandle } from './token-server.js';
 import type { TokenShape } from './token-policy.js';
 
@@ -104,11 +104,15 @@ export async function stopLive(live: LiveEnv): Promise<void> {
  * processes whose command line shows they are our docker-registry) and drop their files.
  */
 async function cleanUpPreviousRun(): Promise<void> {
-  const previous = readTestEnv();
-  if (!previous) return;
-  await killRegistriesOf(previous);
-  rmSync(previous.dir, { recursive: true, force: true });
-  rmSync(envFilePath(), { force: true });
+  for (const name of readdirSync(tmpRoot())) {
+    if (!/^test-env-\d+\.json$/.test(name)) continue;
+    const file = join(tmpRoot(), name);
+    const previous = JSON.parse(readFileSync(file, 'utf8')) as TestEnv;
+    if (alive(previous.setupPid)) continue;
+    await killRegistriesOf(previous);
+    rmSync(previous.dir, { recursive: true, force: true });
+    rmSync(file, { force: true });
+  }
 }
 
 /** Kills the registries an environment file lists, checking each pid is still ours (pids get reused). */
