@@ -10,7 +10,7 @@ import { join } from 'node:path';
 // Azurite's fixed development account (documented, public, not a secret).
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
 export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ1IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface Azurite {
   /** Account endpoint, e.g. http://127.0.0.1:41234/devstoreaccount1 (path-style: IP host). */
@@ -18,8 +18,10 @@ export interface Azurite {
   stop(): Promise<void>;
 }
 
-// Guard against orphans: if the test process dies without calling stop(), its end
-// of the child's stdin closes and this preload makes azurite exit with it.
+// Closing our end of the child's stdin makes azurite exit at once. stop() uses it,
+// and it also fires if the test process dies without calling stop(), so azurite
+// never outlives it. (Azurite's own SIGTERM handler only closes the server and
+// waits for the event loop to drain, which this stdin reader would prevent.)
 const EXIT_ON_STDIN_EOF =
   'data:text/javascript,process.stdin.on("end",()=>process.exit(0)).resume()';
 
@@ -44,7 +46,7 @@ export async function startAzurite(timeoutMs = 30_000): Promise<Azurite> {
       '--skipApiVersionCheck',
       '--loose',
       // Azurite otherwise phones home (and logs DNS errors when offline).
-      '--disableTelemetry', '--debug', '/tmp/azdbg/jest.log'
+      '--disableTelemetry'
     ],
     { stdio: ['pipe', 'pipe', 'pipe'] }
   );
@@ -96,8 +98,7 @@ function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
-  child.kill('SIGTERM');
-  // Azurite closes gracefully on SIGTERM; don't let a stuck close hang teardown.
+  child.stdin?.end();
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);

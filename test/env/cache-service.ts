@@ -12,8 +12,7 @@ import {
   BlobSASPermissions,
   BlobServiceClient,
   StorageSharedKeyCredential,
-  generateBlobSASQueryParameters,
-  type ContainerClient
+  generateBlobSASQueryParameters
 } from '@azure/storage-blob';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite } from './azurite.js';
 
