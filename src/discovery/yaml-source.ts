@@ -1,0 +1,101 @@
+import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document } from 'yaml';
+import type { TextSpan } from './types.js';
+
+/**
+ * YAML files read for their structure and for where each value is written. Values are
+ * reached through aliases and `<<` merge keys, as compose files often use them, and a
+ * string value knows its verbatim position when its source text is exactly its value
+ * (plain or quoted without escapes, on one line), which is what makes it safe to rewrite.
+ */
+export class YamlSource {
+  readonly documents: Document.Parsed[] = [];
+  readonly problems: { line: number; message: string }[] = [];
+  private readonly lineCounter = new LineCounter();
+
+  constructor(private readonly content: string) {
+    const documents = parseAllDocuments(content, { lineCounter: this.lineCounter, uniqueKeys: false });
+    for (const document of documents) {
+      const [error] = document.errors;
+      // A document the parser had to guess about is skipped rather than half read.
+      if (error) {
+        // The problem carries the line; the parser's message repeats it with a code frame.
+        const message = `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+        this.problems.push({ line: error.linePos?.[0].line ?? 1, message });
+      } else {
+        this.documents.push(document);
+      }
+    }
+  }
+
+  /** The entries of a mapping, merged ones included (own keys win, then earlier merges). */
+  entries(document: Document, node: unknown, seen = new Set<unknown>()): [string, unknown][] {
+    const map = resolve(document, node);
+    if (!isMap(map) || seen.has(map)) return [];
+    seen.add(map);
+    const own: [string, unknown][] = [];
+    const merged: unknown[] = [];
+    for (const pair of map.items) {
+      if (!isScalar(pair.key)) continue;
+      if (pair.key.type === Scalar.PLAIN && pair.key.source === '<<') {
+        const value = resolve(document, pair.value);
+        merged.push(...(isSeq(value) ? value.items : [value]));
+      } else {
+        own.push([String(pair.key.value), pair.value]);
+      }
+    }
+    const result = new Map(own);
+    for (const source of merged) {
+      for (const [key, value] of this.entries(document, source, seen)) if (!result.has(key)) result.set(key, value);
+    }
+    return [...result];
+  }
+
+  /** The value at `path` of mappings, or undefined. */
+  get(document: Document, node: unknown, ...path: string[]): unknown {
+    let current = node;
+    for (const key of path) {
+      current = this.entries(document, current).find(([name]) => name === key)?.[1];
+      if (current === undefined) return undefined;
+    }
+    return resolve(document, current);
+  }
+
+  items(document: Document, node: unknown): unknown[] {
+    const seq = resolve(document, node);
+    return isSeq(seq) ? seq.items.map((item) => resolve(document, item)) : [];
+  }
+
+  /**
+   * A string scalar: its value, its line, and where it is written verbatim if it is. A value
+   * reached through an alias is where its anchor is, since that is the text to change.
+   */
+  string(document: Document, node: unknown): YamlString | undefined {
+    const scalar = resolve(document, node);
+    if (!isScalar(scalar) || typeof scalar.value !== 'string' || !scalar.range) return undefined;
+    const [start, end] = scalar.range;
+    const line = this.lineCounter.linePos(start).line;
+    const quoted = scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE;
+    const verbatimStart = quoted ? start + 1 : start;
+    const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
+    const verbatim = (quoted || scalar.type === Scalar.PLAIN) && source === scalar.value && !source.includes('\n');
+    return { value: scalar.value, line, verbatimStart: verbatim ? verbatimStart : undefined };
+  }
+
+  /** The span of `length` characters at `offset` in a verbatim string's value. */
+  span(text: YamlString, offset: number, length: number): TextSpan | undefined {
+    if (text.verbatimStart === undefined || length === 0) return undefined;
+    const { line, col } = this.lineCounter.linePos(text.verbatimStart + offset);
+    return { line, column: col, length };
+  }
+}
+
+export interface YamlString {
+  value: string;
+  line: number;
+  /** The file offset where the value is written out verbatim; undefined otherwise. */
+  verbatimStart: number | undefined;
+}
+
+function resolve(document: Document, node: unknown): unknown {
+  return isAlias(node) ? node.resolve(document) : node;
+}

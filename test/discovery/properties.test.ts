@@ -1,0 +1,148 @@
+import fc from 'fast-check';
+import { parseCompose } from '../../src/discovery/compose.js';
+import { parseDockerfile } from '../../src/discovery/dockerfile.js';
+import { expand } from '../../src/discovery/expand.js';
+import { parseKubernetes } from '../../src/discovery/kubernetes.js';
+import type { DiscoveryResult } from '../../src/discovery/types.js';
+import { parseWorkflow } from '../../src/discovery/workflow.js';
+import { parseReference } from '../../src/name/reference.js';
+import { textAt } from './spans.js';
+
+const DOCKERFILE_PIECES = [
+  'FROM ', 'from ', 'ARG ', 'ENV ', 'COPY ', 'RUN ', 'ONBUILD ', ' AS ', 'as ', 'scratch', '--platform=', '--from=',
+  '--mount=type=bind,from=', ',target=/x', '${', '}', '$', ':-', ':+', ':?', '-', '=', '\\', '`', '\n', '\r\n',
+  '"', "'", ' ', '\t', '#', '# escape=`\n', '# syntax=docker/dockerfile:1\n', '<<EOF', '<<-EOF', "<<'EOF'", '\nEOF\n',
+  'nginx', 'ghcr.io/acme/app', ':1.25', '@sha256:' + 'a'.repeat(64), 'BASE', 'TAG', '0', 'build', '\uFEFF'
+];
+
+const YAML_PIECES = [
+  'services:', 'jobs:', 'steps:', 'spec:', 'template:', 'jobTemplate:', 'containers:', 'initContainers:',
+  'ephemeralContainers:', 'apiVersion: v1\n', 'kind: Pod\n', 'kind: CronJob\n', 'kind: Deployment\n', 'image: ',
+  'container: ', 'uses: ', 'build: .', '\n', '\r\n', '  ', '    ', '- ', '---\n', '...\n', '&a ', '*a', '<<: ', '{', '}',
+  '[', ']', ', ', '"', "'", ':', '#', '? ', '!!str ', '|\n', '>-\n', 'nginx:1.25', 'docker://', '${{ x }}', '${X:-y}',
+  '${X', '$$', '%YAML 1.2\n', '\t', '\\', '\uFEFF'
+];
+
+/** Text assembled from pieces that matter to the parsers. */
+function textOf(pieces: string[]): fc.Arbitrary<string> {
+  return fc.array(fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 4 })), { maxLength: 60 }).map((parts) => parts.join(''));
+}
+
+/** A well-formed text with a few pieces inserted at random places: near misses of real files. */
+function mutated(base: fc.Arbitrary<string>, pieces: string[]): fc.Arbitrary<string> {
+  const insertion = fc.tuple(fc.nat(), fc.oneof(fc.constantFrom(...pieces), fc.string({ maxLength: 3 })));
+  return fc.tuple(base, fc.array(insertion, { maxLength: 3 })).map(([text, insertions]) =>
+    insertions.reduce((result, [at, piece]) => {
+      const index = at % (result.length + 1);
+      return result.slice(0, index) + piece + result.slice(index);
+    }, text)
+  );
+}
+
+const reference = fc.constantFrom(
+  'nginx', 'nginx:1.25', 'ghcr.io/acme/app:2.0', 'localhost:5000/x/y:1', `alpine:3.20@sha256:${'a'.repeat(64)}`, 'Bad/Ref', 'scratch'
+);
+const word = fc.oneof(
+  reference,
+  reference.map((text) => `"${text}"`),
+  fc.constantFrom('${BASE}', '$BASE', 'nginx:${TAG}', '${X:-alpine:3.20}', '${TAG:+x}', 'build', '0', '${UNSET}')
+);
+const eol = fc.constantFrom('\n', '\r\n');
+
+const dockerfile = fc
+  .tuple(
+    fc.array(
+      fc.oneof(
+        fc.tuple(fc.constantFrom('', '--platform=linux/amd64 ', '--platform=$BUILDPLATFORM '), word, fc.constantFrom('', ' AS build', ' as b2')).map(
+          ([flag, image, alias]) => `FROM ${flag}${image}${alias}`
+        ),
+        fc.tuple(fc.constantFrom('BASE', 'TAG', 'X'), word).map(([name, value]) => `ARG ${name}=${value}`),
+        fc.constantFrom('ARG BASE', 'ARG TAG', 'ENV X=busybox:1.36', '# comment', '', 'RUN <<EOF\nFROM nope\nEOF'),
+        word.map((image) => `COPY --from=${image} / /`),
+        word.map((image) => `RUN --mount=type=bind,from=${image},target=/t \\\n  true`)
+      ),
+      { maxLength: 12 }
+    ),
+    eol
+  )
+  .map(([lines, newline]) => lines.join('\n').replace(/\n/g, newline));
+
+const yamlScalar = fc.oneof(reference, reference.map((text) => `"${text}"`), reference.map((text) => `'${text}'`), fc.constantFrom('${X:-nginx:1.27}', '${{ matrix.image }}', '*img'));
+const yamlFile = fc
+  .tuple(
+    fc.constantFrom('services', 'jobs', 'k8s'),
+    fc.array(yamlScalar, { minLength: 1, maxLength: 5 }),
+    eol
+  )
+  .map(([shape, images, newline]) => {
+    const head = 'x-anchor: &img nginx:1.25\n';
+    const body = images
+      .map((image, i) =>
+        shape === 'services'
+          ? `  s${i}:\n    image: ${image}\n`
+          : shape === 'jobs'
+            ? `  j${i}:\n    container: ${image}\n    services:\n      db:\n        image: ${image}\n    steps:\n      - uses: docker://${image.replace(/^["']|["']$/g, '')}\n`
+            : `---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c${i}\n      image: ${image}\n`
+      )
+      .join('');
+    return (shape === 'k8s' ? body : `${head}${shape}:\n${body}`).replace(/\n/g, newline);
+  });
+
+const arbitraryText = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ maxLength: 200 }));
+
+/** What every parser promises: no throw, valid references, lines in the file, spans that hold the text. */
+function checkResult(content: string, result: DiscoveryResult): void {
+  const lineCount = content.split('\n').length;
+  for (const occurrence of result.occurrences) {
+    expect(() => parseReference(occurrence.text)).not.toThrow();
+    expect(occurrence.line).toBeGreaterThanOrEqual(1);
+    expect(occurrence.line).toBeLessThanOrEqual(lineCount);
+    if (occurrence.edit) expect(textAt(content, occurrence.edit)).toBe(occurrence.text);
+  }
+  for (const problem of result.problems) {
+    expect(problem.line).toBeGreaterThanOrEqual(1);
+    expect(problem.line).toBeLessThanOrEqual(lineCount);
+  }
+}
+
+const PARSERS: [string, (content: string) => DiscoveryResult, string[], fc.Arbitrary<string>][] = [
+  ['parseDockerfile', (content) => parseDockerfile('Dockerfile', content), DOCKERFILE_PIECES, dockerfile],
+  ['parseCompose', (content) => parseCompose('compose.yaml', content), YAML_PIECES, yamlFile],
+  ['parseWorkflow', (content) => parseWorkflow('.github/workflows/ci.yml', content), YAML_PIECES, yamlFile],
+  ['parseKubernetes', (content) => parseKubernetes('k8s.yaml', content), YAML_PIECES, yamlFile]
+];
+
+describe.each(PARSERS)('%s on arbitrary input', (_name, parse, pieces, wellFormed) => {
+  test('never throws, and what it reports is consistent', () => {
+    const input = fc.oneof(arbitraryText, textOf(pieces), wellFormed, mutated(wellFormed, pieces));
+    fc.assert(
+      fc.property(input, (content) => checkResult(content, parse(content))),
+      { numRuns: 600 }
+    );
+  });
+
+  test('finds something in well-formed input (so the property above is not vacuous)', () => {
+    const samples = fc.sample(wellFormed, { numRuns: 200, seed: 42 });
+    const found = samples.flatMap((content) => parse(content).occurrences);
+    expect(found.filter((occurrence) => occurrence.edit).length).toBeGreaterThan(50);
+  });
+});
+
+describe('expand on arbitrary input', () => {
+  test('never throws; a literal source is the verbatim text of the value', () => {
+    const lookup = (name: string) => ({ A: 'nginx', B: '', C: '1.25' })[name];
+    fc.assert(
+      fc.property(
+        fc.oneof(arbitraryText, textOf(['$', '{', '}', ':-', '-', ':+', '+', ':?', '?', 'A', 'B', 'C', 'D', '"', "'", '\\', '$$'])),
+        fc.constantFrom({ kind: 'dockerfile', escape: '\\' } as const, { kind: 'dockerfile', escape: '`' } as const, { kind: 'compose' } as const),
+        (text, dialect) => {
+          const result = expand(text, lookup, dialect);
+          if (result.ok && result.source?.kind === 'literal') {
+            expect(text.slice(result.source.start, result.source.end)).toBe(result.value);
+          }
+        }
+      ),
+      { numRuns: 1000 }
+    );
+  });
+});
