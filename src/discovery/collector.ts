@@ -21,7 +21,7 @@ export class Collector {
       parseReference(text);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      this.problem(line, error.message);
+      this.result.problems.push({ file: this.file, line, message: error.message, invalid: true });
       return;
     }
     const occurrence: ImageOccurrence = { file: this.file, line, text, kind: this.kind };

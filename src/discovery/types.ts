@@ -36,6 +36,11 @@ export interface DiscoveryProblem {
   /** 1-based line; 1 when the problem concerns the whole file. */
   line: number;
   message: string;
+  /**
+   * The text was a reference but not a valid one: bad input (exit 2), unlike a
+   * reference that cannot be expanded, which is only reported.
+   */
+  invalid?: boolean;
 }
 
 export interface DiscoveryResult {

@@ -1,0 +1,55 @@
+import * as core from '@actions/core';
+import { InputError } from '../errors.js';
+import { nonEmpty, parseCommandOptions, type CommandOptions } from '../commands/options.js';
+import { parsePlatform, type Platform } from '../platform/platform.js';
+
+/** The action's inputs, parsed once; an unset or empty input means its default, as in action.yml. */
+export interface ActionInputs {
+  mode: 'lock' | 'verify' | 'pin';
+  command: CommandOptions;
+  pull: boolean;
+  /** Undefined means the runner's own platform. */
+  pullPlatform?: Platform;
+  cache: boolean;
+  summary: boolean;
+}
+
+export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()): ActionInputs {
+  const mode = core.getInput('mode') || 'lock';
+  if (mode !== 'lock' && mode !== 'verify' && mode !== 'pin') {
+    throw new InputError(`invalid mode "${mode}": expected lock, verify or pin`);
+  }
+  const list = (name: string) => nonEmpty([core.getInput(name)]);
+  const pullPlatform = core.getInput('pull-platform');
+  return {
+    mode,
+    command: parseCommandOptions({
+      cwd,
+      files: list('files'),
+      images: list('images'),
+      lockfile: core.getInput('lockfile'),
+      platforms: list('platforms'),
+      mutable: core.getInput('mutable'),
+      latest: core.getInput('latest'),
+      allow: list('allow'),
+      drift: core.getInput('drift'),
+      mirrors: list('registry-mirrors'),
+      insecureRegistries: list('insecure-registries'),
+      concurrency: core.getInput('concurrency'),
+      githubToken: core.getInput('github-token')
+    }),
+    pull: readBoolean('pull', false),
+    pullPlatform: pullPlatform ? parsePlatform(pullPlatform) : undefined,
+    cache: readBoolean('cache', true),
+    summary: readBoolean('summary', true)
+  };
+}
+
+/** YAML 1.2 core booleans, as `core.getBooleanInput` takes them, but empty means the default. */
+function readBoolean(name: string, fallback: boolean): boolean {
+  const value = core.getInput(name);
+  if (!value) return fallback;
+  if (['true', 'True', 'TRUE'].includes(value)) return true;
+  if (['false', 'False', 'FALSE'].includes(value)) return false;
+  throw new InputError(`invalid ${name} "${value}": expected true or false`);
+}

@@ -1,0 +1,36 @@
+import * as core from '@actions/core';
+import { lock } from '../commands/lock.js';
+import type { Log } from '../commands/log.js';
+import type { CommandOptions } from '../commands/options.js';
+import { reportExitCode, type CommandReport } from '../commands/report.js';
+import { messageOf } from '../errors.js';
+import { annotate } from './annotations.js';
+import { readInputs } from './inputs.js';
+import { setReportOutputs } from './outputs.js';
+import { writeSummary } from './summary.js';
+
+const log: Log = { info: (message) => core.info(message), warn: (message) => core.warning(message) };
+
+const MODES: Record<'lock', (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock };
+
+/** The action's main step: lock, verify or pin, then annotate, summarise and set outputs. */
+export async function run(): Promise<void> {
+  try {
+    const inputs = readInputs();
+    if (inputs.command.githubToken) core.setSecret(inputs.command.githubToken);
+    const report = await MODES[inputs.mode as 'lock'](inputs.command, log);
+    annotate(report);
+    setReportOutputs(report);
+    if (inputs.summary) await writeSummary(report);
+    if (reportExitCode(report) !== 0) core.setFailed(failureMessage(report));
+  } catch (error) {
+    core.setFailed(messageOf(error));
+  }
+}
+
+function failureMessage(report: CommandReport): string {
+  const errors = report.findings.filter((finding) => finding.level === 'error').length;
+  const parts = [...report.failures];
+  if (errors > 0) parts.push(`${errors} finding${errors === 1 ? '' : 's'} at level error`);
+  return `image-lock ${report.command} failed: ${parts.join('; ')}`;
+}

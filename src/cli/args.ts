@@ -1,0 +1,91 @@
+import { parseArgs } from 'node:util';
+import { InputError } from '../errors.js';
+
+export const USAGE = `Usage:
+  image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
+  image-lock verify [same options] [--drift error|warn|ignore]
+  image-lock pin    [same options]
+  image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
+
+Common options:
+  --mutable error|warn|ignore   references not pinned by digest (default warn)
+  --latest error|warn|ignore    explicit or implicit latest tags (default warn)
+  --allow PATTERN               exempt matching references from the rules
+  --mirror REGISTRY=URL         try a mirror before the registry
+  --insecure-registry HOST      reach HOST over plain http
+  --concurrency N               requests in flight (default 8)
+  --json                        print one JSON document on stdout
+
+Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
+
+export const COMMANDS = ['lock', 'verify', 'pin', 'pull'] as const;
+export type CommandName = (typeof COMMANDS)[number];
+
+export interface CliArgs {
+  command: CommandName | 'help';
+  values: {
+    file?: string[];
+    image?: string[];
+    lockfile?: string;
+    platform?: string[];
+    mutable?: string;
+    latest?: string;
+    allow?: string[];
+    drift?: string;
+    mirror?: string[];
+    'insecure-registry'?: string[];
+    concurrency?: string;
+    json?: boolean;
+    'cache-dir'?: string;
+    'no-load'?: boolean;
+  };
+}
+
+const OPTIONS = {
+  file: { type: 'string', multiple: true },
+  image: { type: 'string', multiple: true },
+  lockfile: { type: 'string' },
+  platform: { type: 'string', multiple: true },
+  mutable: { type: 'string' },
+  latest: { type: 'string' },
+  allow: { type: 'string', multiple: true },
+  drift: { type: 'string' },
+  mirror: { type: 'string', multiple: true },
+  'insecure-registry': { type: 'string', multiple: true },
+  concurrency: { type: 'string' },
+  json: { type: 'boolean' },
+  'cache-dir': { type: 'string' },
+  'no-load': { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' }
+} as const;
+
+/** Flags that only some commands take; anything else given to them is bad input. */
+const ONLY_FOR: Record<string, CommandName[]> = {
+  drift: ['verify'],
+  'cache-dir': ['pull'],
+  'no-load': ['pull'],
+  file: ['lock', 'verify', 'pin'],
+  image: ['lock', 'verify', 'pin']
+};
+
+export function parseCliArgs(argv: string[]): CliArgs {
+  let parsed;
+  try {
+    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (error) {
+    throw new InputError(`${(error as Error).message}\n\n${USAGE}`);
+  }
+  const { values, positionals } = parsed;
+  if (values.help) return { command: 'help', values };
+  const [command, ...extra] = positionals;
+  if (!command) throw new InputError(`no command given\n\n${USAGE}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
+  if (extra.length > 0) throw new InputError(`unexpected argument "${extra[0]}"`);
+  for (const [flag, commands] of Object.entries(ONLY_FOR)) {
+    if (values[flag as keyof typeof values] !== undefined && !commands.includes(command as CommandName)) {
+      throw new InputError(`--${flag} does not apply to ${command}`);
+    }
+  }
+  if (command === 'pull' && (values.platform?.length ?? 0) > 1) throw new InputError('pull takes one --platform');
+  return { command: command as CommandName, values };
+}

@@ -1,0 +1,60 @@
+import { exitCodeOf, messageOf } from '../errors.js';
+import { lock } from '../commands/lock.js';
+import type { Log } from '../commands/log.js';
+import { parseCommandOptions, type CommandOptions } from '../commands/options.js';
+import { reportExitCode, type CommandReport } from '../commands/report.js';
+import { parseCliArgs, USAGE, type CliArgs } from './args.js';
+import { formatReport, formatDiagnostics } from './print.js';
+
+export interface CliIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  cwd: string;
+}
+
+const processIo: CliIo = {
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+  cwd: process.cwd()
+};
+
+const COMMANDS: Record<'lock', (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock };
+
+/** The CLI: parse, run one command, print, and give the exit code SPEC fixes. */
+export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
+  let json = argv.includes('--json');
+  try {
+    const args = parseCliArgs(argv);
+    json = args.values.json === true;
+    if (args.command === 'help') {
+      io.stdout(`${USAGE}\n`);
+      return 0;
+    }
+    const log: Log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
+    const report = await COMMANDS[args.command as 'lock'](toOptions(args, io.cwd), log);
+    io.stderr(formatDiagnostics(report));
+    io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
+    return reportExitCode(report);
+  } catch (error) {
+    io.stderr(`image-lock: ${messageOf(error)}\n`);
+    if (json) io.stdout(`${JSON.stringify({ error: messageOf(error), exitCode: exitCodeOf(error) }, null, 2)}\n`);
+    return exitCodeOf(error);
+  }
+}
+
+function toOptions({ values }: CliArgs, cwd: string): CommandOptions {
+  return parseCommandOptions({
+    cwd,
+    files: values.file,
+    images: values.image,
+    lockfile: values.lockfile,
+    platforms: values.platform,
+    mutable: values.mutable,
+    latest: values.latest,
+    allow: values.allow,
+    drift: values.drift,
+    mirrors: values.mirror,
+    insecureRegistries: values['insecure-registry'],
+    concurrency: values.concurrency
+  });
+}

@@ -1,0 +1,13 @@
+import { parseReference } from '../name/reference.js';
+import { evaluate, type Finding } from '../policy/policy.js';
+import type { Usage } from './collect.js';
+import type { CommandOptions } from './options.js';
+
+/**
+ * The policy's findings over every place a reference is used, scanned or given,
+ * each naming the pinned form with the digest `digestOf` knows for it.
+ */
+export function findingsFor(usages: Usage[], options: CommandOptions, digestOf: (reference: string) => string | undefined): Finding[] {
+  const subjects = usages.flatMap((usage) => [...usage.occurrences, ...usage.inputs.map((text) => ({ text }))]);
+  return evaluate(subjects, options, (text) => digestOf(parseReference(text).toString()));
+}

@@ -1,0 +1,96 @@
+import { InputError } from '../errors.js';
+import { DEFAULT_LOCKFILE } from '../lockfile/lockfile.js';
+import { parsePlatform, type Platform } from '../platform/platform.js';
+import type { Level } from '../policy/policy.js';
+import { parseBaseUrl } from '../remote/endpoint.js';
+
+
+/** Everything `lock`, `verify` and `pin` take, parsed once from the CLI's flags or the action's inputs. */
+export interface CommandOptions {
+  /** Repository root: globs and `sources` are relative to it. */
+  cwd: string;
+  /** Globs of files to scan; empty means SPEC's default globs, unless images were given. */
+  files: string[];
+  images: string[];
+  lockfile: string;
+  platforms: Platform[];
+  mutable: Level;
+  latest: Level;
+  allow: string[];
+  drift: Level;
+  mirrors: Record<string, string[]>;
+  insecureRegistries: string[];
+  concurrency: number;
+  githubToken?: string;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+export interface RawOptions {
+  cwd: string;
+  files?: string[];
+  images?: string[];
+  lockfile?: string;
+  platforms?: string[];
+  mutable?: string;
+  latest?: string;
+  allow?: string[];
+  drift?: string;
+  mirrors?: string[];
+  insecureRegistries?: string[];
+  concurrency?: string;
+  githubToken?: string;
+}
+
+/** One parser for both entries, so an empty value means the default in each. */
+export function parseCommandOptions(raw: RawOptions): CommandOptions {
+  return {
+    cwd: raw.cwd,
+    files: nonEmpty(raw.files),
+    images: nonEmpty(raw.images),
+    lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
+    platforms: nonEmpty(raw.platforms).map(parsePlatform),
+    mutable: parseLevel('mutable', raw.mutable, 'warn'),
+    latest: parseLevel('latest', raw.latest, 'warn'),
+    allow: nonEmpty(raw.allow),
+    drift: parseLevel('drift', raw.drift, 'warn'),
+    mirrors: parseMirrors(nonEmpty(raw.mirrors)),
+    insecureRegistries: nonEmpty(raw.insecureRegistries),
+    concurrency: parseConcurrency(raw.concurrency),
+    githubToken: raw.githubToken || undefined
+  };
+}
+
+/** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */
+export function nonEmpty(values: string[] | undefined): string[] {
+  return (values ?? []).flatMap((value) => value.split(/[\n,]/)).map((value) => value.trim()).filter(Boolean);
+}
+
+export function parseLevel(name: string, value: string | undefined, fallback: Level): Level {
+  const level = value?.trim() || fallback;
+  if (level === 'error' || level === 'warn' || level === 'ignore') return level;
+  throw new InputError(`invalid ${name} level "${value}": expected error, warn or ignore`);
+}
+
+function parseConcurrency(value: string | undefined): number {
+  if (!value?.trim()) return DEFAULT_CONCURRENCY;
+  const number = Number(value);
+  if (!Number.isInteger(number) || number < 1 || number > 64) {
+    throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
+  }
+  return number;
+}
+
+/** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
+function parseMirrors(values: string[]): Record<string, string[]> {
+  const mirrors: Record<string, string[]> = {};
+  for (const value of values) {
+    const at = value.indexOf('=');
+    if (at <= 0 || at === value.length - 1) throw new InputError(`invalid mirror "${value}": expected REGISTRY=URL`);
+    const registry = value.slice(0, at).trim();
+    const url = value.slice(at + 1).trim();
+    parseBaseUrl(url);
+    (mirrors[registry === 'index.docker.io' ? 'docker.io' : registry] ??= []).push(url);
+  }
+  return mirrors;
+}

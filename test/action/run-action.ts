@@ -1,0 +1,55 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+export interface ActionRun {
+  code: number;
+  stdout: string;
+  outputs: Record<string, string>;
+  summary: string;
+}
+
+/**
+ * Runs a bundled action entry (`dist/main` or `dist/post`) the way the runner does:
+ * inputs as INPUT_* variables (only those given, so unset ones must mean their
+ * default), outputs and summary through the files the runner provides.
+ */
+export async function runAction(entry: 'main' | 'post', workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
+  const files = await mkdtemp(join(tmpdir(), 'action-files-'));
+  const outputFile = join(files, 'output');
+  const summaryFile = join(files, 'summary');
+  const stateFile = env.GITHUB_STATE ?? join(files, 'state');
+  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
+  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
+  const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      [join(process.cwd(), `dist/${entry}/index.js`)],
+      {
+        cwd: workspace,
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          GITHUB_WORKSPACE: workspace,
+          GITHUB_OUTPUT: outputFile,
+          GITHUB_STEP_SUMMARY: summaryFile,
+          GITHUB_STATE: stateFile,
+          RUNNER_TEMP: files,
+          ...inputEnv,
+          ...env
+        }
+      },
+      (error, out) => resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout: out })
+    );
+  });
+  return { code, stdout, outputs: parseOutputs(await readFile(outputFile, 'utf8')), summary: await readFile(summaryFile, 'utf8') };
+}
+
+/** The runner's `name<<delimiter` file format. */
+function parseOutputs(text: string): Record<string, string> {
+  const outputs: Record<string, string> = {};
+  const pattern = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
+  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
+  return outputs;
+}
