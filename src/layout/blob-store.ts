@@ -1,0 +1,119 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { BlobIngest, INGEST_PREFIX } from './blob-ingest.js';
+import { digestHex, isSha256Hex } from './digest.js';
+
+/** What re-hashing a stored blob found. */
+export type BlobCheck = 'valid' | 'missing' | 'corrupt';
+
+export interface PruneResult {
+  /** Digests of the blobs removed. */
+  removed: string[];
+  bytes: number;
+}
+
+const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
+
+/**
+ * A content-addressed blob store laid out as an OCI image layout (`oci-layout`,
+ * `blobs/sha256/<hex>`), so each blob is stored once whichever images share it.
+ * Blobs arrive through a `BlobIngest` (hashed while streaming, renamed into place
+ * when right); a blob that is in place was right when written, but one restored
+ * from a cache must go through `verify` before it is used.
+ */
+export class BlobStore {
+  private readonly blobDir: string;
+
+  private constructor(readonly root: string) {
+    this.blobDir = join(root, 'blobs', 'sha256');
+  }
+
+  /** Opens the layout at `root`, creating it when missing. */
+  static async open(root: string): Promise<BlobStore> {
+    const store = new BlobStore(root);
+    await mkdir(store.blobDir, { recursive: true });
+    await writeFile(join(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+      if (error.code !== 'EEXIST') throw error;
+    });
+    return store;
+  }
+
+  path(digest: string): string {
+    return join(this.blobDir, digestHex(digest));
+  }
+
+  /** The stored blob's size, or undefined when it is not stored. */
+  async size(digest: string): Promise<number | undefined> {
+    try {
+      return (await stat(this.path(digest))).size;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+      throw error;
+    }
+  }
+
+  open(digest: string): Readable {
+    return createReadStream(this.path(digest), { highWaterMark: 1 << 20 });
+  }
+
+  /** A small blob (manifest, config) read whole; callers have verified or just written it. */
+  read(digest: string): Promise<Buffer> {
+    return readFile(this.path(digest));
+  }
+
+  /**
+   * Re-hashes a stored blob. A corrupt one is removed at once, so that it is fetched
+   * again rather than loaded, and never saved back to a cache.
+   */
+  async verify(digest: string): Promise<BlobCheck> {
+    const hash = createHash('sha256');
+    try {
+      for await (const chunk of this.open(digest)) hash.update(chunk as Buffer);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
+      throw error;
+    }
+    if (`sha256:${hash.digest('hex')}` === digest) return 'valid';
+    await rm(this.path(digest), { force: true });
+    return 'corrupt';
+  }
+
+  /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
+  ingest(digest: string, expectedSize?: number): BlobIngest {
+    digestHex(digest);
+    return new BlobIngest(this.blobDir, digest, expectedSize);
+  }
+
+  commit(ingest: BlobIngest): Promise<void> {
+    return ingest.commit(this.path(ingest.digest));
+  }
+
+  /** Digests of every stored blob. */
+  async list(): Promise<string[]> {
+    const names = await readdir(this.blobDir);
+    return names.filter(isSha256Hex).map((hex) => `sha256:${hex}`);
+  }
+
+  /**
+   * Removes every blob not in `keep`, and leftovers of interrupted ingests, so a cache
+   * saved from the store holds only what the current lockfile references.
+   */
+  async prune(keep: Iterable<string>): Promise<PruneResult> {
+    const kept = new Set(keep);
+    const result: PruneResult = { removed: [], bytes: 0 };
+    for (const name of await readdir(this.blobDir)) {
+      const digest = `sha256:${name}`;
+      if (isSha256Hex(name) ? kept.has(digest) : !name.startsWith(INGEST_PREFIX)) continue;
+      const path = join(this.blobDir, name);
+      const { size } = await stat(path);
+      await rm(path, { force: true });
+      if (!isSha256Hex(name)) continue;
+      result.removed.push(digest);
+      result.bytes += size;
+    }
+    return result;
+  }
+}

@@ -1,0 +1,78 @@
+import { RegistryError } from '../errors.js';
+import type { BlobStore } from '../layout/blob-store.js';
+import { parseManifest } from '../remote/manifest.js';
+import { isImageManifest, type Descriptor, type ImageManifest } from '../remote/media-types.js';
+import type { RegistryClient } from '../remote/registry-client.js';
+import type { ArchiveImage } from '../tarball/archive-image.js';
+import { downloadBlob } from './blob-download.js';
+import type { BlobFetcher, BlobOrigin } from './blob-fetcher.js';
+import type { PullTarget } from './pull-target.js';
+
+/** One image made present in the store, and what it took. */
+export interface FetchedImage {
+  target: PullTarget;
+  archive: ArchiveImage;
+  bytesFromCache: number;
+  bytesFromRegistry: number;
+  fetchMs: number;
+}
+
+export interface ImageFetchContext {
+  store: BlobStore;
+  client: RegistryClient;
+  fetcher: BlobFetcher;
+  signal: AbortSignal;
+  onBytes: (count: number) => void;
+}
+
+/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
+export async function fetchImage(context: ImageFetchContext, target: PullTarget): Promise<FetchedImage> {
+  const started = Date.now();
+  const { store, client, fetcher, signal, onBytes } = context;
+  const repo = target.reference;
+  const origins: [number, BlobOrigin][] = [];
+
+  const manifestOrigin = await fetcher.ensure({
+    digest: target.manifestDigest,
+    what: `manifest of ${target.key}`,
+    download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
+  });
+  const manifestBytes = await store.read(target.manifestDigest);
+  origins.push([manifestBytes.length, manifestOrigin]);
+  const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
+  if (!isImageManifest(manifest.mediaType)) {
+    throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
+  }
+  const { config, layers } = manifest.json as ImageManifest;
+
+  const blob = (descriptor: Descriptor, what: string) =>
+    fetcher
+      .ensure({
+        digest: descriptor.digest,
+        size: descriptor.size,
+        what: `${what} of ${target.key}`,
+        download: (ingest) => downloadBlob(client, repo, ingest, { signal, onBytes })
+      })
+      .then((origin) => origins.push([descriptor.size, origin]));
+  await Promise.all([blob(config, 'config'), ...layers.map((layer) => blob(layer, 'layer'))]);
+
+  const bytesFrom = (origin: BlobOrigin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
+  const { platform } = target;
+  return {
+    target,
+    archive: {
+      manifest: {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size,
+        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+      },
+      config,
+      layers,
+      tags: target.tag ? [target.tag] : []
+    },
+    bytesFromCache: bytesFrom('cache'),
+    bytesFromRegistry: bytesFrom('registry'),
+    fetchMs: Date.now() - started
+  };
+}

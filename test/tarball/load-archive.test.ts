@@ -1,0 +1,166 @@
+import { createWriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import tar from 'tar-stream';
+import { BlobStore } from '../../src/layout/blob-store.js';
+import { parseReference } from '../../src/name/reference.js';
+import type { Descriptor } from '../../src/remote/media-types.js';
+import type { ArchiveImage } from '../../src/tarball/archive-image.js';
+import { streamLoadArchive } from '../../src/tarball/load-archive.js';
+import { repoTag } from '../../src/tarball/repo-tag.js';
+import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
+import { buildImage, type BuiltImage } from '../env/image.js';
+import { baseLayer } from '../env/fixtures.js';
+import { tarLayer, type Blob } from '../env/layers.js';
+import { runOk } from '../env/proc.js';
+import { scratchDirs } from '../pull/helpers/scratch.js';
+
+const scratch = scratchDirs();
+
+const AMD64 = { os: 'linux', architecture: 'amd64' };
+
+/** Two real images sharing a base layer, their blobs written into a fresh store. */
+async function storeWithImages(): Promise<{ store: BlobStore; built: BuiltImage[] }> {
+  const store = await BlobStore.open(scratch('archive-store'));
+  const base = await baseLayer();
+  const built: BuiltImage[] = [];
+  for (const name of ['one', 'two']) {
+    const top = await tarLayer([{ name: `srv/${name}.txt`, content: `image ${name}\n` }]);
+    built.push(buildImage({ format: name === 'one' ? 'oci' : 'docker', platform: AMD64, layers: [base, top] }));
+  }
+  for (const image of built) {
+    for (const blob of [image.manifest, image.config, ...image.layers]) {
+      const ingest = store.ingest(blob.digest, blob.size);
+      await ingest.append([blob.bytes!]);
+      await store.commit(ingest);
+    }
+  }
+  return { store, built };
+}
+
+const descriptor = (blob: Blob): Descriptor => ({ mediaType: blob.mediaType, digest: blob.digest, size: blob.size });
+
+function archiveImage(image: BuiltImage, names: string[]): ArchiveImage {
+  return {
+    manifest: { ...descriptor(image.manifest), platform: AMD64 },
+    config: descriptor(image.config),
+    layers: image.layers.map(descriptor),
+    tags: names.map(parseReference)
+  };
+}
+
+/** Every entry of the archive: name -> bytes. */
+async function readArchive(images: ArchiveImage[], store: BlobStore): Promise<Map<string, Buffer>> {
+  const entries = new Map<string, Buffer>();
+  const extract = tar.extract();
+  const reading = (async () => {
+    for await (const entry of extract) {
+      const chunks: Buffer[] = [];
+      for await (const chunk of entry) chunks.push(chunk as Buffer);
+      expect(entries.has(entry.header.name)).toBe(false);
+      entries.set(entry.header.name, Buffer.concat(chunks));
+    }
+  })();
+  await Promise.all([pipeline(streamLoadArchive(store, images), extract), reading]);
+  return entries;
+}
+
+describe('repoTag', () => {
+  it.each([
+    ['nginx:1.25', 'nginx:1.25'],
+    ['docker.io/library/nginx:1.25', 'nginx:1.25'],
+    ['user/app:1', 'user/app:1'],
+    ['docker.io/library/team/app:2', 'library/team/app:2'],
+    ['localhost:5000/x:1', 'localhost:5000/x:1'],
+    ['ghcr.io/owner/app:3', 'ghcr.io/owner/app:3'],
+    ['127.0.0.1:5000/library/app:4', '127.0.0.1:5000/library/app:4']
+  ])('writes %s as %s, the way docker save does', (reference, expected) => {
+    expect(repoTag(parseReference(reference))).toBe(expected);
+  });
+});
+
+describe('streamLoadArchive', () => {
+  it('holds each blob once, a manifest.json and an OCI index pointing at the same blobs', async () => {
+    const { store, built } = await storeWithImages();
+    const images = [archiveImage(built[0]!, ['docker.io/library/one:1', 'docker.io/library/one:latest']), archiveImage(built[1]!, ['ghcr.io/o/two:2'])];
+    const entries = await readArchive(images, store);
+
+    const blobs = new Set(built.flatMap((image) => [image.manifest, image.config, ...image.layers]).map((blob) => blob.digest));
+    expect(blobs.size).toBe(7); // the base layer is shared
+    expect([...entries.keys()].sort()).toEqual(['index.json', 'manifest.json', 'oci-layout', ...[...blobs].map((d) => `blobs/sha256/${d.slice(7)}`)].sort());
+    for (const image of built) {
+      for (const blob of [image.manifest, image.config, ...image.layers]) {
+        expect(entries.get(`blobs/sha256/${blob.digest.slice(7)}`)!.equals(blob.bytes!)).toBe(true);
+      }
+    }
+    expect(JSON.parse(entries.get('oci-layout')!.toString())).toEqual({ imageLayoutVersion: '1.0.0' });
+    expect(JSON.parse(entries.get('manifest.json')!.toString())).toEqual(
+      built.map((image, i) => ({
+        Config: `blobs/sha256/${image.config.digest.slice(7)}`,
+        RepoTags: i === 0 ? ['one:1', 'one:latest'] : ['ghcr.io/o/two:2'],
+        Layers: image.layers.map((layer) => `blobs/sha256/${layer.digest.slice(7)}`)
+      }))
+    );
+    const index = JSON.parse(entries.get('index.json')!.toString());
+    expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
+    expect(index.manifests).toEqual([
+      ...['1', 'latest'].map((tag) => ({
+        ...descriptor(built[0]!.manifest),
+        platform: AMD64,
+        annotations: { 'io.containerd.image.name': `docker.io/library/one:${tag}`, 'org.opencontainers.image.ref.name': tag }
+      })),
+      {
+        ...descriptor(built[1]!.manifest),
+        platform: AMD64,
+        annotations: { 'io.containerd.image.name': 'ghcr.io/o/two:2', 'org.opencontainers.image.ref.name': '2' }
+      }
+    ]);
+  });
+
+  it('fails the stream when a blob is missing from the store', async () => {
+    const { store, built } = await storeWithImages();
+    const image = archiveImage(built[0]!, ['one:1']);
+    await store.prune([image.manifest.digest, image.config.digest]);
+    await expect(readArchive([image], store)).rejects.toThrow(/ENOENT/);
+  });
+});
+
+describe('the archive in real image stores', () => {
+  let daemon: DockerDaemon;
+  beforeAll(async () => {
+    daemon = await dockerDaemon();
+  }, 90_000);
+  afterAll(() => stopDockerDaemon(), 30_000);
+
+  it('docker load (classic store) takes it: names as written, config digest as image ID', async () => {
+    const { store, built } = await storeWithImages();
+    const images = [archiveImage(built[0]!, ['docker.io/library/tarball-one:1', 'docker.io/tarball/one:1']), archiveImage(built[1]!, ['localhost:5000/tarball/two:2'])];
+    const loaded = await daemon.docker(['load'], { input: await bufferOf(streamLoadArchive(store, images)) });
+    expect(loaded.stderr).toBe('');
+    for (const [name, image] of [['tarball-one:1', built[0]], ['tarball/one:1', built[0]], ['localhost:5000/tarball/two:2', built[1]]] as const) {
+      const inspect = await daemon.docker(['image', 'inspect', '--format', '{{.Id}} {{json .RootFS.Layers}}', name]);
+      expect(inspect.stdout.toString().trim()).toBe(`${image!.config.digest} ${JSON.stringify(image!.layers.map((l) => l.diffId))}`);
+    }
+  });
+
+  it("containerd's own import (ctr images import) takes it: names and image manifests as in index.json", async () => {
+    const { store, built } = await storeWithImages();
+    const images = [archiveImage(built[0]!, ['docker.io/library/tarball-one:1']), archiveImage(built[1]!, ['ghcr.io/o/tarball-two:2'])];
+    const file = join(scratch('archive'), 'images.tar');
+    await pipeline(streamLoadArchive(store, images), createWriteStream(file));
+    const ctr = (...args: string[]) => runOk('ctr', ['--address', daemon.containerdSocket, '--namespace', 'image-lock-test', ...args]);
+    // Unpacking checks each layer against the config's diff_ids, as a run would.
+    await ctr('images', 'import', file);
+    const listed = (await ctr('images', 'list')).stdout.toString();
+    expect(listed).toMatch(new RegExp(`docker.io/library/tarball-one:1\\s+\\S+\\s+${built[0]!.manifest.digest}`));
+    expect(listed).toMatch(new RegExp(`ghcr.io/o/tarball-two:2\\s+\\S+\\s+${built[1]!.manifest.digest}`));
+    const checked = (await ctr('images', 'check')).stdout.toString();
+    for (const image of built) expect(checked).toMatch(new RegExp(`${image.manifest.digest}\\s+complete \\(3/3\\).*\\btrue\\s*$`, 'm'));
+  });
+});
+
+async function bufferOf(stream: NodeJS.ReadableStream): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of stream) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
