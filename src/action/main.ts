@@ -1,28 +1,32 @@
 import * as core from '@actions/core';
 import { lock } from '../commands/lock.js';
+import { pin } from '../commands/pin.js';
+import { verify } from '../commands/verify.js';
 import type { Log } from '../commands/log.js';
 import type { CommandOptions } from '../commands/options.js';
 import { reportExitCode, type CommandReport } from '../commands/report.js';
 import { messageOf } from '../errors.js';
 import { annotate } from './annotations.js';
-import { readInputs } from './inputs.js';
+import { readInputs, type ActionInputs } from './inputs.js';
+import { pullStep } from './pull-step.js';
 import { setReportOutputs } from './outputs.js';
 import { writeSummary } from './summary.js';
 
 const log: Log = { info: (message) => core.info(message), warn: (message) => core.warning(message) };
 
-const MODES: Record<'lock', (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock };
+const MODES: Record<ActionInputs['mode'], (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock, verify, pin };
 
 /** The action's main step: lock, verify or pin, then annotate, summarise and set outputs. */
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     if (inputs.command.githubToken) core.setSecret(inputs.command.githubToken);
-    const report = await MODES[inputs.mode as 'lock'](inputs.command, log);
+    const report = await MODES[inputs.mode](inputs.command, log);
     annotate(report);
     setReportOutputs(report);
     if (inputs.summary) await writeSummary(report);
-    if (reportExitCode(report) !== 0) core.setFailed(failureMessage(report));
+    if (reportExitCode(report) !== 0) return core.setFailed(failureMessage(report));
+    if (inputs.pull) await pullStep(inputs);
   } catch (error) {
     core.setFailed(messageOf(error));
   }

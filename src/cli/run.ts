@@ -1,9 +1,12 @@
 import { exitCodeOf, messageOf } from '../errors.js';
 import { lock } from '../commands/lock.js';
+import { pin } from '../commands/pin.js';
+import { verify } from '../commands/verify.js';
 import type { Log } from '../commands/log.js';
 import { parseCommandOptions, type CommandOptions } from '../commands/options.js';
 import { reportExitCode, type CommandReport } from '../commands/report.js';
 import { parseCliArgs, USAGE, type CliArgs } from './args.js';
+import { runPull } from './pull.js';
 import { formatReport, formatDiagnostics } from './print.js';
 
 export interface CliIo {
@@ -18,7 +21,7 @@ const processIo: CliIo = {
   cwd: process.cwd()
 };
 
-const COMMANDS: Record<'lock', (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock };
+const COMMANDS: Record<'lock' | 'verify' | 'pin', (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock, verify, pin };
 
 /** The CLI: parse, run one command, print, and give the exit code SPEC fixes. */
 export async function run(argv: string[], io: CliIo = processIo): Promise<number> {
@@ -30,8 +33,9 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
       io.stdout(`${USAGE}\n`);
       return 0;
     }
+    if (args.command === 'pull') return await runPull(args, io);
     const log: Log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-    const report = await COMMANDS[args.command as 'lock'](toOptions(args, io.cwd), log);
+    const report = await COMMANDS[args.command](toOptions(args, io.cwd), log);
     io.stderr(formatDiagnostics(report));
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return reportExitCode(report);
