@@ -1,12 +1,14 @@
 import * as core from '@actions/core';
 import type { CommandReport } from '../commands/report.js';
 
-const short = (digest: string) => `\`${digest.slice(0, 19)}…\``;
+// Table cells are HTML, where Markdown backticks do not render.
+const code = (text: string) => `<code>${text}</code>`;
+const short = (digest: string) => code(`${digest.slice(0, 19)}…`);
 
 /** The job summary: each image, its digest and platforms, where it was found, what changed, the findings. */
 export async function writeSummary(report: CommandReport): Promise<void> {
   const summary = core.summary.addHeading(`image-lock ${report.command}`, 2);
-  summary.addRaw(`${report.images.length} image(s) in \`${report.lockfile}\`${report.changed ? ' (updated)' : ''}`, true);
+  summary.addRaw(`${report.images.length} image(s) in ${code(report.lockfile)}${report.changed ? ' (updated)' : ''}`, true);
   summary.addTable([
     [
       { data: 'Image', header: true },
@@ -16,14 +18,14 @@ export async function writeSummary(report: CommandReport): Promise<void> {
       { data: 'Change', header: true }
     ],
     ...report.images.map((image) => [
-      `\`${image.reference}\``,
+      code(image.reference),
       short(image.digest),
       Object.keys(image.platforms).join(', '),
       image.sources.join(', ') || 'input',
       changeOf(image.previousDigest, image.digest)
     ])
   ]);
-  if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map((ref) => `\`${ref}\``));
+  if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map(code));
   const notes = [
     ...report.failures,
     ...report.findings.map((finding) => `${finding.level}: ${finding.file ? `${finding.file}:${finding.line} ` : ''}${finding.message}`),

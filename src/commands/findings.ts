@@ -9,5 +9,7 @@ import type { CommandOptions } from './options.js';
  */
 export function findingsFor(usages: Usage[], options: CommandOptions, digestOf: (reference: string) => string | undefined): Finding[] {
   const subjects = usages.flatMap((usage) => [...usage.occurrences, ...usage.inputs.map((text) => ({ text }))]);
-  return evaluate(subjects, options, (text) => digestOf(parseReference(text).toString()));
+  const findings = evaluate(subjects, options, (text) => digestOf(parseReference(text).toString()));
+  // In reading order: by file, then line; findings about given images come last.
+  return findings.sort((a, b) => (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') || (a.line ?? 0) - (b.line ?? 0));
 }
