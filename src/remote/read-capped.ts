@@ -1,8 +1,9 @@
+import type { Readable } from 'node:stream';
 import { RegistryError } from '../errors.js';
-import { firstHeader, type HttpResponse } from '../transport/http.js';
+import { connectionReleased, firstHeader, type Headers } from '../transport/http.js';
 
-/** Reads a response body whole, refusing one larger than `limit` before and while reading. */
-export async function readCapped(response: Pick<HttpResponse, 'body'> & Partial<HttpResponse>, limit: number, what: string): Promise<Buffer> {
+/** Reads a body whole, refusing one larger than `limit` before (by its stated length) and while reading. */
+export async function readCapped(response: { body: Readable; headers?: Headers }, limit: number, what: string): Promise<Buffer> {
   const stated = Number(response.headers ? firstHeader(response.headers, 'content-length') : NaN);
   const tooLarge = () => new RegistryError(`${what} is larger than the ${limit}-byte limit`);
   if (stated > limit) {
@@ -19,5 +20,6 @@ export async function readCapped(response: Pick<HttpResponse, 'body'> & Partial<
     }
     chunks.push(chunk as Buffer);
   }
+  await connectionReleased();
   return Buffer.concat(chunks, length);
 }

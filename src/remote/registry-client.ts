@@ -4,7 +4,7 @@ import type { Credentials } from '../authn/credentials.js';
 import { RegistryError } from '../errors.js';
 import type { Reference } from '../name/reference.js';
 import { Authenticator } from '../transport/authenticator.js';
-import { HttpClient, firstHeader, type HttpClientOptions, type HttpResponse } from '../transport/http.js';
+import { HttpClient, discardBody, firstHeader, type HttpClientOptions, type HttpResponse } from '../transport/http.js';
 import { parseRateLimit, type RateLimit } from '../transport/ratelimit.js';
 import { endpointsFor, type Endpoint, type EndpointOptions } from './endpoint.js';
 import { parseManifest, type FetchedManifest } from './manifest.js';
@@ -87,7 +87,7 @@ export class RegistryClient {
   /** A small JSON blob (an image config), read whole and checked against its digest. */
   async getBlobJson<T>(repo: Reference, digest: string): Promise<T> {
     const { body } = await this.openBlob(repo, digest);
-    const bytes = await readCapped({ body } as HttpResponse, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+    const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
     const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
     if (digest.startsWith('sha256:') && actual !== digest) {
       throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
@@ -150,7 +150,7 @@ export class RegistryClient {
       if (response.status !== 401 || attempt > 0) return response;
       // An expired or revoked token, or a registry that only challenges on real
       // requests: learn from the 401 and try once more.
-      await response.body.dump();
+      await discardBody(response.body);
       auth.invalidate(scope, firstHeader(response.headers, 'www-authenticate'));
     }
   }

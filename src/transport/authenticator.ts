@@ -1,7 +1,7 @@
 import type { Credentials } from '../authn/credentials.js';
 import { RegistryError } from '../errors.js';
 import { parseChallenges, type Challenge } from './challenge.js';
-import type { HttpClient } from './http.js';
+import { discardBody, type HttpClient } from './http.js';
 import { basicHeader, fetchToken, type BearerToken } from './token.js';
 
 /**
@@ -50,7 +50,7 @@ export class Authenticator {
 
   private async ping(): Promise<Challenge | undefined> {
     const response = await this.http.send(new URL('/v2/', this.base));
-    await response.body.dump();
+    await discardBody(response.body);
     if (response.status === 401) {
       const challenge = pickChallenge(parseChallenges(firstValue(response.headers['www-authenticate'])));
       if (!challenge) throw new RegistryError(`${this.base.host} answered 401 without a usable challenge`, 401);

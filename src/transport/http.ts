@@ -1,3 +1,4 @@
+import { setImmediate } from 'node:timers/promises';
 import { Agent, request, type Dispatcher } from 'undici';
 import { RegistryError } from '../errors.js';
 import {
@@ -69,7 +70,7 @@ export class HttpClient {
         continue;
       }
       if (last || !isRetryableStatus(response.status)) return response;
-      await response.body.dump();
+      await discardBody(response.body);
       const retryAfter = parseRetryAfter(firstHeader(response.headers, 'retry-after'));
       await sleep(backoffDelay(this.retry, attempt, retryAfter));
     }
@@ -90,7 +91,7 @@ export class HttpClient {
         this.options.onResponse?.(init.method ?? 'GET', current, statusCode);
         return { status: statusCode, headers: responseHeaders, body, url: current };
       }
-      await body.dump();
+      await discardBody(body);
       if (hop >= MAX_REDIRECTS) throw new RegistryError(`too many redirects from ${url.origin}`);
       const next = new URL(location, current);
       if (next.origin !== current.origin) headers = withoutAuthorization(headers);
@@ -105,6 +106,21 @@ export class HttpClient {
 
 function withoutAuthorization(headers: Record<string, string>): Record<string, string> {
   return Object.fromEntries(Object.entries(headers).filter(([name]) => name.toLowerCase() !== 'authorization'));
+}
+
+/** Reads a (small) body to its end and drops it, leaving the connection reusable. */
+export async function discardBody(body: Dispatcher.ResponseData['body']): Promise<void> {
+  await body.arrayBuffer();
+  await connectionReleased();
+}
+
+/**
+ * undici hands a connection back to its pool a moment after the body's last byte is
+ * read; a request sent in between opens a new connection. Waiting one turn of the
+ * event loop keeps a run of requests on one keep-alive connection.
+ */
+export function connectionReleased(): Promise<void> {
+  return setImmediate();
 }
 
 export function firstHeader(headers: Headers, name: string): string | undefined {

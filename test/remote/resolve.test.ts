@@ -8,6 +8,7 @@ import { parsePlatform } from '../../src/platform/platform.js';
 import { RegistryClient, type RegistryClientOptions } from '../../src/remote/registry-client.js';
 import { resolveImage } from '../../src/remote/resolve.js';
 import { loadTestEnv, registryLog, tokenLog } from '../env/env.js';
+import { startLatencyProxy } from '../env/latency-proxy.js';
 import { sha256Of, skopeoRaw } from '../env/skopeo.js';
 
 const env = loadTestEnv();
@@ -100,6 +101,20 @@ describe('resolution details', () => {
     expect(manifests.map((r) => r.path).sort()).toEqual(['/v2/docker/list/manifests/1.0', '/v2/multi/app/manifests/1.0', '/v2/team/sub/deep/app/manifests/2.1']);
     expect(requests.filter((r) => r.path === '/v2/')).toHaveLength(1);
   });
+});
+
+test('connections are kept alive: one connection for a run of requests to one host', async () => {
+  const proxy = await startLatencyProxy({ targetHost: '127.0.0.1', targetPort: anonymous.port, ms: 2 });
+  try {
+    await withClient({}, async (client) => {
+      for (const name of ['multi/app:1.0', 'single/oci:1.0', 'docker/v2:1.0', 'docker/list:1.0', 'team/sub/deep/app:2.1']) {
+        await resolveImage(client, parseReference(`${proxy.host}/${name}`));
+      }
+    });
+    expect(proxy.connections).toBe(1);
+  } finally {
+    await proxy.stop();
+  }
 });
 
 describe('authentication', () => {
