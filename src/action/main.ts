@@ -34,7 +34,7 @@ export async function run(): Promise<void> {
 
 function failureMessage(report: CommandReport): string {
   const errors = report.findings.filter((finding) => finding.level === 'error').length;
-  const parts = [...report.failures];
+  const parts = report.failures.map((failure) => failure.message);
   if (errors > 0) parts.push(`${errors} finding${errors === 1 ? '' : 's'} at level error`);
   return `image-lock ${report.command} failed: ${parts.join('; ')}`;
 }

@@ -26,10 +26,14 @@ export async function writeSummary(report: CommandReport): Promise<void> {
     ])
   ]);
   if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map(code));
+  if (report.rewritten.length > 0) {
+    summary.addHeading('Pinned', 3).addList(report.rewritten.map((rewrite) => `${rewrite.file}:${rewrite.line} ${code(rewrite.from)} → ${code(rewrite.to)}`));
+  }
   const notes = [
-    ...report.failures,
-    ...report.findings.map((finding) => `${finding.level}: ${finding.file ? `${finding.file}:${finding.line} ` : ''}${finding.message}`),
-    ...report.problems.map((problem) => `warning: ${problem.file}:${problem.line} ${problem.message}`)
+    ...report.failures.map((failure) => note('error', failure)),
+    ...report.findings.map((finding) => note(finding.level, finding)),
+    ...report.warnings.map((warning) => note('warning', warning)),
+    ...report.problems.map((problem) => note('warning', problem))
   ];
   if (notes.length > 0) summary.addHeading('Findings', 3).addList(notes);
   const limits = Object.entries(report.rateLimits);
@@ -39,6 +43,12 @@ export async function writeSummary(report: CommandReport): Promise<void> {
     );
   }
   await summary.write();
+}
+
+/** `level: file:line message`; the place left out for what concerns no file. */
+function note(level: string, item: { file?: string; line?: number; message: string }): string {
+  const place = item.file ? `${item.file}${item.line ? `:${item.line}` : ''} ` : '';
+  return `${level}: ${place}${item.message}`;
 }
 
 function changeOf(previous: string | undefined, digest: string): string {

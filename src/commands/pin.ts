@@ -1,8 +1,70 @@
+import { resolve as resolvePath } from 'node:path';
+import type { ImageOccurrence } from '../discovery/types.js';
+import { InputError } from '../errors.js';
+import { readLockfile } from '../lockfile/lockfile.js';
+import { parseReference } from '../name/reference.js';
+import { pinFiles } from '../pin/pin.js';
+import type { ResolvedImage } from '../remote/resolve.js';
+import { collectReferences, type Usage } from './collect.js';
+import { findingsFor } from './findings.js';
+import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
 import type { CommandOptions } from './options.js';
-import type { CommandReport } from './report.js';
-import type { RegistryClient } from '../remote/registry-client.js';
+import { createRegistryClient } from './registry.js';
+import { commandReport, type CommandReport } from './report.js';
+import { resolveAll } from './resolve-all.js';
 
-export async function pin(_options: CommandOptions, _log: Log, _client?: RegistryClient): Promise<CommandReport> {
-  throw new Error('pin: not implemented yet');
+/**
+ * `pin`: resolve every reference like `lock`, rewrite each occurrence in the scanned files
+ * to `name:tag@digest`, then write the lockfile for the references as they now stand, so
+ * that `verify` passes on the result. What cannot be rewritten safely is a warning on its line.
+ */
+export async function pin(options: CommandOptions, log: Log, client = createRegistryClient(options)): Promise<CommandReport> {
+  const started = Date.now();
+  try {
+    const before = [...(await collectReferences(options)).usages.values()];
+    const resolved = await resolveAll(client, before, options, log);
+    const resolutions = resolutionsByKey(before, resolved);
+    const digestOf = (occurrence: ImageOccurrence) => resolutions.get(parseReference(occurrence.text).toString())?.digest;
+    const result = await pinFiles(options.cwd, before.flatMap((usage) => usage.occurrences), digestOf);
+    if (result.rewritten.length > 0) log.info(`pinned ${result.rewritten.length} reference${result.rewritten.length === 1 ? '' : 's'} in place`);
+
+    // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
+    const after = await collectReferences(options);
+    const usages = [...after.usages.values()];
+    const path = resolvePath(options.cwd, options.lockfile);
+    const written = await writeLock(path, await readLockfile(path), usages, (usage) => resolutionOf(resolutions, usage));
+    return commandReport('pin', {
+      options,
+      client,
+      started,
+      changed: written.changed || result.rewritten.length > 0,
+      images: written.images,
+      removed: written.removed,
+      problems: after.problems,
+      findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest),
+      warnings: result.skipped.map((skip) => ({ message: `${skip.text} was not pinned: ${skip.reason}`, file: skip.file, line: skip.line })),
+      rewritten: result.rewritten
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Each resolution under its reference as it was and as it is once pinned (`name:tag@digest`). */
+function resolutionsByKey(usages: Usage[], resolved: ResolvedImage[]): Map<string, ResolvedImage> {
+  const byKey = new Map<string, ResolvedImage>();
+  usages.forEach((usage, index) => {
+    const image = resolved[index]!;
+    byKey.set(usage.reference.toString(), image);
+    byKey.set(usage.reference.withDigest(image.digest).toString(), image);
+  });
+  return byKey;
+}
+
+function resolutionOf(resolutions: Map<string, ResolvedImage>, usage: Usage): ResolvedImage {
+  const image = resolutions.get(usage.reference.toString());
+  // Only a file changed by someone else while pin ran can hold a reference not resolved above.
+  if (!image) throw new InputError(`${usage.reference} appeared while pinning; run \`image-lock pin\` again`);
+  return image;
 }

@@ -1,4 +1,5 @@
 import type { DiscoveryProblem } from '../discovery/types.js';
+import type { Rewrite } from '../pin/pin.js';
 import type { Finding } from '../policy/policy.js';
 import type { RegistryClient, RequestCounts } from '../remote/registry-client.js';
 import type { RateLimit } from '../transport/ratelimit.js';
@@ -15,20 +16,31 @@ export interface ImageReport {
   previousDigest?: string;
 }
 
+/** Something verify or pin reports, on the file and line it concerns when it has one (an annotation target). */
+export interface Notice {
+  message: string;
+  file?: string;
+  line?: number;
+}
+
 /** What `lock`, `verify` and `pin` report; the entries print it and pick the exit code from it. */
 export interface CommandReport {
   command: 'lock' | 'verify' | 'pin';
   /** The lockfile's path as the user gave it. */
   lockfile: string;
-  /** Whether the lockfile's bytes changed (always false for verify). */
+  /** Whether the lockfile's bytes changed, or (pin) a file was rewritten; always false for verify. */
   changed: boolean;
   images: ImageReport[];
   /** References the old lockfile held that are no longer used. */
   removed: string[];
   findings: Finding[];
   problems: DiscoveryProblem[];
-  /** Verification failures (verify): missing, stale or drifted references. */
-  failures: string[];
+  /** Verification failures (verify): missing, unused or drifted references; each fails the run. */
+  failures: Notice[];
+  /** Reported without failing: drift at level warn and outdated sources (verify), occurrences pin could not rewrite. */
+  warnings: Notice[];
+  /** Occurrences rewritten to `name:tag@digest` (pin). */
+  rewritten: Rewrite[];
   rateLimits: Record<string, RateLimit>;
   requests: RequestCounts;
   durationMs: number;
@@ -43,7 +55,9 @@ export interface ReportParts {
   removed: string[];
   findings: Finding[];
   problems: DiscoveryProblem[];
-  failures?: string[];
+  failures?: Notice[];
+  warnings?: Notice[];
+  rewritten?: Rewrite[];
 }
 
 export function commandReport(command: CommandReport['command'], parts: ReportParts): CommandReport {
@@ -56,6 +70,8 @@ export function commandReport(command: CommandReport['command'], parts: ReportPa
     findings: parts.findings,
     problems: parts.problems,
     failures: parts.failures ?? [],
+    warnings: parts.warnings ?? [],
+    rewritten: parts.rewritten ?? [],
     rateLimits: Object.fromEntries(parts.client.rateLimits),
     requests: { ...parts.client.counts },
     durationMs: Date.now() - parts.started

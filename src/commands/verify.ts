@@ -1,8 +1,57 @@
+import { readFile } from 'node:fs/promises';
+import { relative, resolve as resolvePath, sep } from 'node:path';
+import { readLockfile } from '../lockfile/lockfile.js';
+import { collectReferences, type Usage } from './collect.js';
+import { lockfileCoverage, type StoredLockfile } from './coverage.js';
+import { checkDrift } from './drift.js';
+import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
 import type { CommandOptions } from './options.js';
-import type { CommandReport } from './report.js';
-import type { RegistryClient } from '../remote/registry-client.js';
+import { createRegistryClient } from './registry.js';
+import { commandReport, type CommandReport, type Notice } from './report.js';
 
-export async function verify(_options: CommandOptions, _log: Log, _client?: RegistryClient): Promise<CommandReport> {
-  throw new Error('verify: not implemented yet');
+/**
+ * `verify`: the lockfile must hold every reference in use and nothing else, and (at the
+ * `drift` level) each tag must still point to its locked digest. Changes no file.
+ */
+export async function verify(options: CommandOptions, log: Log, client = createRegistryClient(options)): Promise<CommandReport> {
+  const started = Date.now();
+  try {
+    const collected = await collectReferences(options);
+    const usages = [...collected.usages.values()];
+    const stored = await readStoredLockfile(options);
+    const parts = { options, client, started, changed: false, problems: collected.problems };
+    if (!stored) {
+      const findings = findingsFor(usages, options, () => undefined);
+      return commandReport('verify', { ...parts, images: [], removed: [], findings, failures: noLockfile(usages, options.lockfile) });
+    }
+    log.info(`verifying ${usages.length} image reference${usages.length === 1 ? '' : 's'} against ${options.lockfile}`);
+    const coverage = lockfileCoverage(usages, stored);
+    const drift = await checkDrift(client, coverage.locked, options, log);
+    return commandReport('verify', {
+      ...parts,
+      images: drift.images,
+      removed: coverage.unused,
+      findings: findingsFor(usages, options, (key) => stored.lockfile.images[key]?.digest),
+      failures: [...coverage.failures, ...drift.failures],
+      warnings: [...coverage.warnings, ...drift.warnings]
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/** Without a lockfile every reference is missing from it: one failure says so and what to run. */
+function noLockfile(usages: Usage[], name: string): Notice[] {
+  if (usages.length === 0) return [];
+  const count = `${usages.length} image reference${usages.length === 1 ? ' is' : 's are'}`;
+  return [{ message: `there is no lockfile ${name}, so ${count} not locked; run \`image-lock lock\` to write it` }];
+}
+
+async function readStoredLockfile(options: CommandOptions): Promise<StoredLockfile | undefined> {
+  const path = resolvePath(options.cwd, options.lockfile);
+  const lockfile = await readLockfile(path);
+  if (!lockfile) return undefined;
+  const file = relative(options.cwd, path).split(sep).join('/');
+  return { lockfile, name: options.lockfile, file, text: await readFile(path, 'utf8') };
 }

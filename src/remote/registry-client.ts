@@ -11,6 +11,7 @@ import { parseManifest, type FetchedManifest } from './manifest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
 import { registryError } from './registry-error.js';
 import { readCapped } from './read-capped.js';
+import { mapLimit } from '../util/map-limit.js';
 
 export interface RegistryClientOptions extends EndpointOptions {
   /** Credentials for a registry or mirror host; anonymous when it gives none. */
@@ -77,7 +78,7 @@ export class RegistryClient {
   async headManifest(repo: Reference, reference: string): Promise<ManifestHead | undefined> {
     this.counts.manifestHead++;
     const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
-    await response.body.dump();
+    await discardBody(response.body);
     const digest = firstHeader(response.headers, 'docker-content-digest');
     const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
     if (!digest || !mediaType) return undefined;
@@ -111,6 +112,21 @@ export class RegistryClient {
     return { body: response.body, offset: partial ? offset : 0, size };
   }
 
+  /**
+   * Authorises every repository ahead, in parallel, so that the first request to each
+   * one does not wait a token round trip of its own behind the others. A failure is
+   * left for the real request to meet and report.
+   */
+  async authorize(repositories: readonly Reference[], concurrency: number): Promise<void> {
+    const unique = new Map(repositories.map((repo) => [repo.name, repo]));
+    await mapLimit([...unique.values()], concurrency, async (repo) => {
+      const endpoint = endpointsFor(repo.registry, this.options)[0]!;
+      await this.authenticator(endpoint)
+        .authorization(scopeOf(repo))
+        .catch(() => undefined);
+    });
+  }
+
   close(): Promise<void> {
     return this.http.close();
   }
@@ -141,7 +157,7 @@ export class RegistryClient {
     headers: Record<string, string>
   ): Promise<HttpResponse> {
     const auth = this.authenticator(endpoint);
-    const scope = `repository:${repo.repository}:pull`;
+    const scope = scopeOf(repo);
     const url = new URL(`v2/${repo.repository}/${path}`, endpoint.base);
     for (let attempt = 0; ; attempt++) {
       const response = await this.http.send(url, { method, headers: { ...headers, ...(await auth.authorization(scope)) } });
@@ -165,6 +181,10 @@ export class RegistryClient {
     }
     return auth;
   }
+}
+
+function scopeOf(repo: Reference): string {
+  return `repository:${repo.repository}:pull`;
 }
 
 function withMirrorFailures(error: unknown, failures: string[]): unknown {

@@ -84,7 +84,11 @@ export class HttpClient {
         dispatcher: this.agent,
         method: init.method ?? 'GET',
         headers: { 'user-agent': this.options.userAgent ?? 'image-lock', ...headers },
-        body: init.body
+        body: init.body,
+        // undici closes the connection after every HEAD (in case a server sends a body
+        // anyway), so each tag verify checks would cost a new connection and TLS
+        // handshake; registries answer HEAD by the book, so keep the connection.
+        reset: init.method === 'HEAD' ? false : undefined
       });
       const location = firstHeader(responseHeaders, 'location');
       if (statusCode < 300 || statusCode >= 400 || statusCode === 304 || !location) {

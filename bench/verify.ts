@@ -1,0 +1,152 @@
+// Benchmark "verify" (issue 3): verifying an unchanged lockfile of many references
+// against re-resolving them all (`lock` again), over a network with latency: wall time,
+// and what the registry and the token server counted (manifest GETs vs HEADs, tokens,
+// connections). Run it with `npm run bench:verify`; docs/BENCHMARKS.md says more.
+//
+// Knobs (environment): BENCH_LATENCY_MS (40), BENCH_REPOSITORIES (25; 4 tags each),
+// BENCH_CONCURRENCY (8,64: one row per value for each command; 8 is the CLI's default,
+// 64 the most it accepts), BENCH_RUNS (3), BENCH_TIMEOUT_S (600).
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { imageFlags, runImageLock } from './clients.js';
+import { envInt, envInts, median, runBenchmark, seconds, timed, type Bench } from './harness.js';
+import { formatMachineFacts, machineFacts } from './machine.js';
+import { pushImageSet } from './multi-platform-images.js';
+import { tallyTokens } from './request-counts.js';
+import { markdownTable } from './table.js';
+import { startTokenRegistry, type TokenRegistry } from './token-registry.js';
+import type { RegistryRequest } from '../test/env/registry-log.js';
+import { makeTempDir } from '../test/env/paths.js';
+
+const settings = {
+  latencyMs: envInt('BENCH_LATENCY_MS', 40),
+  repositories: envInt('BENCH_REPOSITORIES', 25),
+  tags: ['1.0', '1.1', '2.0', '2.1'],
+  concurrencies: envInts('BENCH_CONCURRENCY', [8, 64]),
+  runs: envInt('BENCH_RUNS', 3),
+  timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000
+};
+
+/** One timed run with what the servers counted during it. */
+interface Measurement {
+  ms: number;
+  manifestGets: number;
+  manifestHeads: number;
+  registryRequests: number;
+  tokens: number;
+  /** TCP connections accepted by the two proxies. */
+  connections: number;
+}
+
+/** The counted columns: the largest count any run produced. */
+const COUNTS: [title: string, pick: (run: Measurement) => number][] = [
+  ['manifest GETs', (run) => run.manifestGets],
+  ['manifest HEADs', (run) => run.manifestHeads],
+  ['token requests', (run) => run.tokens],
+  ['registry requests', (run) => run.registryRequests],
+  ['TCP connections', (run) => run.connections]
+];
+
+interface Command {
+  name: string;
+  args: string[];
+  concurrency?: number;
+}
+
+await runBenchmark('verify', { timeoutMs: settings.timeoutMs }, async (bench) => {
+  const dir = makeTempDir('bench-verify');
+  bench.defer(() => rmSync(dir, { recursive: true, force: true }));
+  bench.progress(`starting a token-auth registry and its token server, each behind a +${settings.latencyMs} ms proxy`);
+  const env = await startTokenRegistry(bench, { dir, latencyMs: settings.latencyMs });
+  const images = await pushImageSet({ host: env.host, repositories: settings.repositories, tags: settings.tags, pushTarget: env.pushTarget });
+  bench.progress(`pushed ${images.length} OCI indexes (${settings.repositories} repositories x ${settings.tags.length} tags)`);
+
+  const lockfile = join(dir, 'image-lock.json');
+  const common = [...imageFlags(images.map((image) => image.reference)), '--lockfile', lockfile];
+  await runImageLock(['lock', ...common], { dockerConfigDir: env.dockerConfigDir, timeoutMs: bench.remainingMs() });
+  const locked = readFileSync(lockfile, 'utf8');
+  bench.progress(`locked ${images.length} references`);
+
+  const commands: Command[] = settings.concurrencies.flatMap((concurrency) => [
+    { name: `verify --concurrency ${concurrency} (unchanged lockfile)`, args: ['verify', ...common, '--concurrency', String(concurrency)], concurrency },
+    { name: `lock --concurrency ${concurrency} (re-resolve everything)`, args: ['lock', ...common, '--concurrency', String(concurrency)], concurrency }
+  ]);
+  // What no request costs: Node's start-up and loading the bundle, in every row above.
+  commands.push({ name: '--help (start-up only)', args: ['--help'] });
+  const results: [Command, Measurement[]][] = [];
+  for (const command of commands) {
+    results.push([command, await measure(bench, env, command)]);
+    // Both commands leave an unchanged world's lockfile byte for byte as it was.
+    if (readFileSync(lockfile, 'utf8') !== locked) throw new Error(`${command.name} changed the lockfile`);
+  }
+  console.log(report(images.length, results));
+});
+
+/** Runs a command `settings.runs` times, each with fresh counts. */
+async function measure(bench: Bench, env: TokenRegistry, command: Command): Promise<Measurement[]> {
+  const measurements: Measurement[] = [];
+  for (let i = 0; i < settings.runs; i++) {
+    await env.resetCounts();
+    const { ms } = await timed(() => runImageLock(command.args, { dockerConfigDir: env.dockerConfigDir, timeoutMs: bench.remainingMs() }));
+    const requests = await env.registry.requests();
+    measurements.push({
+      ms,
+      manifestGets: manifestRequests(requests, 'GET'),
+      manifestHeads: manifestRequests(requests, 'HEAD'),
+      registryRequests: requests.length,
+      tokens: tallyTokens(env.tokenServer.requests()).total,
+      connections: env.registryProxy.connections + env.tokenProxy.connections
+    });
+    bench.progress(`${command.name}: run ${i + 1}/${settings.runs} took ${seconds(ms)}`);
+  }
+  return measurements;
+}
+
+function manifestRequests(requests: readonly RegistryRequest[], method: 'GET' | 'HEAD'): number {
+  return requests.filter((request) => request.method === method && /^\/v2\/.+\/manifests\/[^/]+$/.test(request.path)).length;
+}
+
+/** The results table and the goals, as Markdown for docs/BENCHMARKS.md. */
+function report(referenceCount: number, results: [Command, Measurement[]][]): string {
+  const medianMs = (runs: Measurement[]) => median(runs.map((run) => run.ms));
+  const most = (runs: Measurement[], pick: (run: Measurement) => number) => Math.max(...runs.map(pick));
+  const startup = medianMs(results.at(-1)![1]);
+  const roundTrips = (runs: Measurement[]) => (Math.max(0, medianMs(runs) - startup) / settings.latencyMs).toFixed(1);
+  const table = markdownTable(
+    [
+      { title: 'command' },
+      { title: `wall (median of ${settings.runs})`, align: 'right' },
+      { title: 'round trips beyond start-up', align: 'right' },
+      ...COUNTS.map(([title]) => ({ title, align: 'right' as const }))
+    ],
+    results.map(([command, runs]) => [
+      `image-lock ${command.name}`,
+      seconds(medianMs(runs)),
+      roundTrips(runs),
+      ...COUNTS.map(([, pick]) => String(most(runs, pick)))
+    ])
+  );
+  const verifies = results.filter(([command]) => command.args[0] === 'verify');
+  const gets = Math.max(...verifies.map(([, runs]) => most(runs, (run) => run.manifestGets)));
+  const comparisons = verifies.map(([command, runs]) => {
+    const [, relock] = results.find(([other]) => other.args[0] === 'lock' && other.concurrency === command.concurrency)!;
+    const floor = Math.ceil(referenceCount / command.concurrency!);
+    const ratio = (medianMs(relock) / medianMs(runs)).toFixed(2);
+    return `- at ${command.concurrency} in flight: verify takes ${roundTrips(runs)} round trips (its HEADs alone need at least ${floor}); re-resolving takes ${ratio}x its wall time`;
+  });
+  return [
+    '',
+    `${referenceCount} references (${settings.repositories} repositories x ${settings.tags.length} tags), each an OCI index of 3 platforms + 1 attestation;`,
+    `token auth (credentials required), +${settings.latencyMs} ms per round trip to the registry and to the token server.`,
+    '',
+    table,
+    '',
+    `- verify's manifest GETs: ${gets} (goal 0): ${gets === 0 ? 'met' : 'MISSED'}`,
+    ...comparisons,
+    ...results.map(([command, runs]) => `- ${command.name}, each run: ${runs.map((run) => seconds(run.ms)).join(', ')}`),
+    '',
+    `Round trips: (wall - start-up) / ${settings.latencyMs} ms. Counts are the largest seen in any run (each run starts from zero). Machine:`,
+    formatMachineFacts(machineFacts()),
+    ''
+  ].join('\n');
+}

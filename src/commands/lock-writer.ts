@@ -1,0 +1,46 @@
+import { writeLockfile, type LockEntry, type Lockfile } from '../lockfile/lockfile.js';
+import type { ResolvedImage } from '../remote/resolve.js';
+import { sourcesOf, type Usage } from './collect.js';
+import type { ImageReport } from './report.js';
+
+export interface WrittenLock {
+  lockfile: Lockfile;
+  /** Each image against the lockfile as it was before. */
+  images: ImageReport[];
+  /** Whether the lockfile's bytes changed. */
+  changed: boolean;
+  /** References the lockfile held before that are no longer used. */
+  removed: string[];
+}
+
+/** Writes the lockfile holding every usage with its resolution (`resolutionOf`). */
+export async function writeLock(
+  path: string,
+  previous: Lockfile | undefined,
+  usages: Usage[],
+  resolutionOf: (usage: Usage, index: number) => ResolvedImage
+): Promise<WrittenLock> {
+  const lockfile: Lockfile = { lockfileVersion: 1, images: {} };
+  const images: ImageReport[] = usages.map((usage, index) => {
+    const entry = toEntry(resolutionOf(usage, index), usage);
+    const key = usage.reference.toString();
+    lockfile.images[key] = entry;
+    return { reference: key, ...entry, previousDigest: previousDigestOf(previous, key) };
+  });
+  const changed = await writeLockfile(path, lockfile);
+  const removed = Object.keys(previous?.images ?? {}).filter((key) => !(key in lockfile.images));
+  return { lockfile, images, changed, removed };
+}
+
+/**
+ * The digest the lockfile held for a reference; for one pinned since (`name:tag@digest`),
+ * what it held for the tag, so that a summary shows what changed when it was pinned.
+ */
+function previousDigestOf(previous: Lockfile | undefined, key: string): string | undefined {
+  const at = key.indexOf('@');
+  return previous?.images[key]?.digest ?? (at === -1 ? undefined : previous?.images[key.slice(0, at)]?.digest);
+}
+
+function toEntry(image: ResolvedImage, usage: Usage): LockEntry {
+  return { digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, sources: sourcesOf(usage) };
+}
