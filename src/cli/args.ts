@@ -13,7 +13,7 @@ Common options:
   --allow PATTERN               exempt matching references from the rules
   --mirror REGISTRY=URL         try a mirror before the registry
   --insecure-registry HOST      reach HOST over plain http
-  --concurrency N               requests in flight (default 8)
+  --concurrency N               requests in flight (default 16)
   --json                        print one JSON document on stdout
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;

@@ -24,7 +24,8 @@ export interface CommandOptions {
   githubToken?: string;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+// Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
+export const DEFAULT_CONCURRENCY = 16;
 
 export interface RawOptions {
   cwd: string;
