@@ -7,3 +7,8 @@ export function setReportOutputs(report: CommandReport): void {
   core.setOutput('digests', JSON.stringify(Object.fromEntries(report.images.map((image) => [image.reference, image.digest]))));
   core.setOutput('findings', String(report.findings.length));
 }
+
+/** `cache-hit`: `true` when every layer came from the cache, `partial` when some did, else `false`. */
+export function setCacheHitOutput(outcome: 'hit' | 'partial' | 'miss'): void {
+  core.setOutput('cache-hit', { hit: 'true', partial: 'partial', miss: 'false' }[outcome]);
+}

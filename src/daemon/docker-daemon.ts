@@ -1,13 +1,33 @@
 import type { Readable } from 'node:stream';
 import { messageOf } from '../errors.js';
-import { runDocker, runDockerOk, DaemonError, type DockerCliOptions } from './docker-cli.js';
+import { DaemonError, runDocker, runDockerOk, type DockerCliOptions } from './docker-cli.js';
+import { loadThroughSocket, localDockerSocket } from './docker-socket.js';
 
-/** Whether images can be loaded: a daemon answers and runs Linux containers. */
-export type DaemonStatus = { ready: true; version: string } | { ready: false; reason: string };
+/** How `docker info` tells that the containerd image store is on. */
+const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
+
+/** The daemon's images: name:tag (as `docker images` prints it) -> image ID, and every ID. */
+export interface DaemonImages {
+  byName: Map<string, string>;
+  ids: Set<string>;
+}
+
+/**
+ * Whether images can be loaded: a daemon answers and runs Linux containers; and which
+ * image store it keeps them in (containerd's, or the classic one of graph drivers).
+ */
+export type DaemonStatus = { ready: true; version: string; classicStore: boolean } | { ready: false; reason: string };
+
+interface DockerInfo {
+  OSType?: string;
+  ServerVersion?: string;
+  DriverStatus?: [string, string][] | null;
+}
 
 /**
  * The Docker daemon, through the docker CLI (so DOCKER_HOST and contexts apply as they
- * do for the workflow's own `docker` steps).
+ * do for the workflow's own `docker` steps), but for a load's bytes where the CLI
+ * would only pass them on to a local socket.
  */
 export class DockerDaemon {
   constructor(private readonly cli: DockerCliOptions = {}) {}
@@ -15,31 +35,49 @@ export class DockerDaemon {
   async status(): Promise<DaemonStatus> {
     let output;
     try {
-      // `.Server` is only filled when the daemon answers; the CLI alone cannot.
-      output = await runDocker(['version', '--format', '{{json .Server}}'], this.cli);
+      output = await runDocker(['info', '--format', '{{json .}}'], this.cli);
     } catch (error) {
       return { ready: false, reason: messageOf(error) };
     }
-    const server = output.code === 0 ? (JSON.parse(output.stdout || 'null') as { Os?: string; Version?: string } | null) : null;
-    if (!server) return { ready: false, reason: `no Docker daemon answers: ${output.stderr.split('\n')[0] || 'docker version failed'}` };
-    if (server.Os !== 'linux') return { ready: false, reason: `the Docker daemon runs ${server.Os ?? 'unknown'} containers, not Linux ones` };
-    return { ready: true, version: server.Version ?? 'unknown' };
+    // The CLI prints its own half of `info` even when no daemon answers, and fails.
+    const info = output.code === 0 ? (JSON.parse(output.stdout || 'null') as DockerInfo | null) : null;
+    if (!info?.ServerVersion) return { ready: false, reason: `no Docker daemon answers: ${output.stderr.split('\n')[0] || 'docker info failed'}` };
+    if (info.OSType !== 'linux') return { ready: false, reason: `the Docker daemon runs ${info.OSType ?? 'unknown'} containers, not Linux ones` };
+    const containerdStore = (info.DriverStatus ?? []).some(([key, value]) => key === 'driver-type' && value === CONTAINERD_SNAPSHOTTER);
+    return { ready: true, version: info.ServerVersion, classicStore: !containerdStore };
   }
 
-  /** The image ID `reference` (a name:tag or an ID) has in the daemon, or undefined when it has none. */
-  async imageId(reference: string): Promise<string | undefined> {
-    const output = await runDocker(['image', 'inspect', '--format', '{{.Id}}', reference], this.cli);
-    if (output.code === 0) return output.stdout.trim();
-    if (/no such image/i.test(output.stderr)) return undefined;
-    throw new DaemonError(`docker image inspect ${reference} failed: ${output.stderr}`);
+  /**
+   * Every image the daemon holds, in one call however many images are asked about:
+   * each docker CLI run costs tens of milliseconds before it reaches the daemon.
+   */
+  async images(): Promise<DaemonImages> {
+    // --all: an untagged image another one was built on is still the image asked for.
+    const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
+    const images: DaemonImages = { byName: new Map(), ids: new Set() };
+    for (const line of output.split('\n').filter(Boolean)) {
+      const [name, id] = line.split(' ') as [string, string];
+      images.ids.add(id);
+      if (!name.includes('<none>')) images.byName.set(name, id);
+    }
+    return images;
   }
 
   /** `docker load` from a stream: the archive never touches the disk on this side. */
   async load(archive: Readable): Promise<void> {
-    await runDockerOk(['load', '--quiet'], this.cli, archive);
+    const socket = await localDockerSocket(this.cli.env ?? process.env);
+    if (socket) await loadThroughSocket(socket, archive);
+    else await runDockerOk(['load', '--quiet'], this.cli, archive);
   }
 
   async tag(source: string, target: string): Promise<void> {
     await runDockerOk(['tag', source, target], this.cli);
+  }
+
+  /** Removes images by ID (their layers stay while other images use them); one already gone is no failure. */
+  async remove(ids: string[]): Promise<void> {
+    const output = await runDocker(['rmi', ...ids], this.cli);
+    const failures = output.stderr.split('\n').filter((line) => line && !/no such image/i.test(line));
+    if (output.code !== 0 && failures.length > 0) throw new DaemonError(`docker rmi failed: ${failures.join('; ')}`);
   }
 }

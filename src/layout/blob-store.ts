@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, open as openFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { BlobIngest, INGEST_PREFIX } from './blob-ingest.js';
@@ -16,6 +16,7 @@ export interface PruneResult {
 }
 
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
+const VERIFY_BUFFER = 1 << 20;
 
 /**
  * A content-addressed blob store laid out as an OCI image layout (`oci-layout`,
@@ -69,12 +70,21 @@ export class BlobStore {
    * again rather than loaded, and never saved back to a cache.
    */
   async verify(digest: string): Promise<BlobCheck> {
-    const hash = createHash('sha256');
+    let file;
     try {
-      for await (const chunk of this.open(digest)) hash.update(chunk as Buffer);
+      file = await openFile(this.path(digest));
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'missing';
       throw error;
+    }
+    const hash = createHash('sha256');
+    try {
+      // One buffer read into again and again: a stream would leave a new one per chunk
+      // for the collector, hundreds of megabytes of them over a large cache.
+      const buffer = Buffer.allocUnsafe(VERIFY_BUFFER);
+      for (let read; (read = (await file.read(buffer, 0, buffer.length, null)).bytesRead) > 0; ) hash.update(buffer.subarray(0, read));
+    } finally {
+      await file.close();
     }
     if (`sha256:${hash.digest('hex')}` === digest) return 'valid';
     await rm(this.path(digest), { force: true });

@@ -1,7 +1,7 @@
 import { RegistryError } from '../errors.js';
 import type { BlobStore } from '../layout/blob-store.js';
 import { parseManifest } from '../remote/manifest.js';
-import { isImageManifest, type Descriptor, type ImageManifest } from '../remote/media-types.js';
+import { isImageManifest, type Descriptor, type ImageConfig, type ImageManifest } from '../remote/media-types.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
 import { downloadBlob } from './blob-download.js';
@@ -55,6 +55,7 @@ export async function fetchImage(context: ImageFetchContext, target: PullTarget)
       })
       .then((origin) => origins.push([descriptor.size, origin]));
   await Promise.all([blob(config, 'config'), ...layers.map((layer) => blob(layer, 'layer'))]);
+  const diffIds = diffIdsOf(await store.read(config.digest));
 
   const bytesFrom = (origin: BlobOrigin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
   const { platform } = target;
@@ -69,10 +70,22 @@ export async function fetchImage(context: ImageFetchContext, target: PullTarget)
       },
       config,
       layers,
-      tags: target.tag ? [target.tag] : []
+      tags: target.tag ? [target.tag] : [],
+      // Only a config that names each layer's diff ID lets the layers go in inflated.
+      diffIds: diffIds?.length === layers.length ? diffIds : undefined
     },
     bytesFromCache: bytesFrom('cache'),
     bytesFromRegistry: bytesFrom('registry'),
     fetchMs: Date.now() - started
   };
+}
+
+/** The config's layer diff IDs; undefined for a config that does not say (the daemon will judge it). */
+function diffIdsOf(config: Buffer): string[] | undefined {
+  try {
+    const ids = (JSON.parse(config.toString('utf8')) as ImageConfig).rootfs?.diff_ids;
+    return Array.isArray(ids) && ids.every((id) => typeof id === 'string') ? ids : undefined;
+  } catch {
+    return undefined;
+  }
 }

@@ -79,7 +79,7 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
   const loadStarted = Date.now();
   const outcomes =
     options.daemon && status?.ready
-      ? await syncDaemon(options.daemon, options.store, distinctImages(images))
+      ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
       : new Map<string, DaemonOutcome>();
   const loadMs = Date.now() - loadStarted;
 

@@ -9,6 +9,8 @@ export interface ArchiveImage {
   layers: Descriptor[];
   /** Tagged references to name the image by; with none it loads untagged. */
   tags: Reference[];
+  /** The config's rootfs.diff_ids: the layers' digests once inflated. */
+  diffIds?: string[];
 }
 
 /** Where a blob sits in the archive: the OCI layout path, which manifest.json points at too. */
@@ -16,11 +18,14 @@ export function blobPath(digest: string): string {
   return `blobs/${digest.replace(':', '/')}`;
 }
 
-/** Every blob the images need, each once, in a stable order (shared base layers are common). */
-export function archiveBlobs(images: ArchiveImage[]): Descriptor[] {
+/**
+ * Every blob the images need, each once, in a stable order (shared base layers are
+ * common); without the image manifests for the classic store, which does not read them.
+ */
+export function archiveBlobs(images: ArchiveImage[], withManifests = true): Descriptor[] {
   const blobs = new Map<string, Descriptor>();
   for (const image of images) {
-    for (const descriptor of [image.manifest, image.config, ...image.layers]) {
+    for (const descriptor of [...(withManifests ? [image.manifest] : []), image.config, ...image.layers]) {
       if (!blobs.has(descriptor.digest)) blobs.set(descriptor.digest, descriptor);
     }
   }

@@ -2,51 +2,99 @@ import { once } from 'node:events';
 import { Readable } from 'node:stream';
 import tar from 'tar-stream';
 import type { BlobStore } from '../layout/blob-store.js';
+import type { Descriptor } from '../remote/media-types.js';
 import { archiveBlobs, blobPath, type ArchiveImage } from './archive-image.js';
 import { dockerLoadManifest, ociLoadIndex } from './load-manifests.js';
+import { uncompressedLayer } from './uncompressed-layer.js';
 
 /** A fixed time so the same images always give the same archive bytes. */
 const MTIME = new Date(0);
 
+/** An archive for the classic image store alone, which reads only `manifest.json`. */
+export interface ClassicArchiveOptions {
+  /** Layers (by digest) the daemon has already: its loader opens only the layers it lacks. */
+  omit?: ReadonlySet<string>;
+  /**
+   * Inflate gzip layers here: the classic loader inflates them one at a time in Go, zlib
+   * here on several threads while the daemon works. Each layer also lands in the
+   * daemon's temporary folder, so this only pays where the disk is faster than gzip.
+   */
+  inflate?: boolean;
+  /** Blobs that are not in the store (the configs of stand-in images). */
+  extraBlobs?: ReadonlyMap<string, Buffer>;
+}
+
+interface ArchiveEntry {
+  name: string;
+  size: number;
+  open(): Readable;
+}
+
 /**
- * The archive `docker load` reads, streamed from the blob store: the compressed blobs
- * as they are (no recompression, each written once however many images share it),
- * a `manifest.json` for the classic image store and an OCI `index.json` +
- * `oci-layout` for the containerd store, both pointing at the same blobs. Only one
- * blob is being read at a time, with backpressure, so memory stays flat.
+ * The archive `docker load` reads, streamed from the blob store with no recompression,
+ * each blob written once however many images share it. By default for either image
+ * store: the compressed blobs as they are, a `manifest.json` for the classic store and
+ * an OCI `index.json` + `oci-layout` for the containerd store, pointing at the same
+ * blobs. With `classic`, for the classic store alone (see ClassicArchiveOptions). Only
+ * one blob is being read at a time, with backpressure, so memory stays flat.
  */
-export function streamLoadArchive(store: BlobStore, images: ArchiveImage[]): Readable {
+export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], classic?: ClassicArchiveOptions): Readable {
   const pack = tar.pack();
   // A Node stream over tar-stream's streamx one, for `pipeline` into `docker load`;
   // a failure is raised on it (destroying it ends the pack too).
   const archive = Readable.from(pack, { objectMode: false });
-  writeArchive(pack, store, images).then(
+  writeArchive(pack, store, images, classic).then(
     () => pack.finalize(),
     (error: Error) => archive.destroy(error)
   );
   return archive;
 }
 
-async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveImage[]): Promise<void> {
+async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveImage[], classic: ClassicArchiveOptions | undefined): Promise<void> {
+  const layerPaths = new Map<string, string>();
+  const entries = classic ? await classicEntries(store, images, classic, layerPaths) : archiveBlobs(images).map((blob) => storedEntry(store, blob));
   // The small files first: both loaders read the whole archive before acting on it.
-  addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
-  addFile(pack, 'index.json', JSON.stringify(ociLoadIndex(images)));
-  addFile(pack, 'manifest.json', JSON.stringify(dockerLoadManifest(images)));
-  for (const blob of archiveBlobs(images)) {
+  if (!classic) {
+    addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
+    addFile(pack, 'index.json', JSON.stringify(ociLoadIndex(images)));
+  }
+  addFile(pack, 'manifest.json', JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest))));
+  for (const entry of entries) {
     if (pack.destroyed) return;
-    const source = store.open(blob.digest);
+    const source = entry.open();
     try {
       await new Promise<void>((resolve, reject) => {
-        const entry = pack.entry({ name: blobPath(blob.digest), size: blob.size, mode: 0o644, mtime: MTIME }, (error) =>
-          error ? reject(error) : resolve()
-        );
-        entry.on('error', reject);
-        copy(source, entry).catch(reject);
+        const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) => (error ? reject(error) : resolve()));
+        sink.on('error', reject);
+        source.on('error', reject);
+        copy(source, sink).catch(reject);
       });
     } finally {
       source.destroy();
     }
   }
+}
+
+/** Configs and the layers the daemon lacks; inflated layers go under their diff ID, as what they then are. */
+async function classicEntries(store: BlobStore, images: ArchiveImage[], options: ClassicArchiveOptions, layerPaths: Map<string, string>): Promise<ArchiveEntry[]> {
+  const entries: ArchiveEntry[] = [];
+  const diffIds = new Map(images.flatMap((image) => image.layers.map((layer, index) => [layer.digest, image.diffIds?.[index]] as const)));
+  for (const blob of archiveBlobs(images, false)) {
+    if (options.omit?.has(blob.digest)) continue;
+    const extra = options.extraBlobs?.get(blob.digest);
+    const diffId = diffIds.get(blob.digest);
+    const inflated = options.inflate && diffId ? await uncompressedLayer(store, blob) : undefined;
+    if (extra) entries.push({ name: blobPath(blob.digest), size: extra.length, open: () => Readable.from([extra]) });
+    else if (inflated && diffId) {
+      layerPaths.set(blob.digest, blobPath(diffId));
+      entries.push({ name: blobPath(diffId), ...inflated });
+    } else entries.push(storedEntry(store, blob));
+  }
+  return entries;
+}
+
+function storedEntry(store: BlobStore, blob: Descriptor): ArchiveEntry {
+  return { name: blobPath(blob.digest), size: blob.size, open: () => store.open(blob.digest) };
 }
 
 function addFile(pack: tar.Pack, name: string, content: string): void {

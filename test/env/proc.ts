@@ -50,6 +50,8 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
         stderr: Buffer.concat(err).toString('utf8')
       })
     );
+    // A child may exit before reading its (empty) input; that EPIPE is no failure.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }

@@ -1,17 +1,18 @@
 import { createWriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { gunzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { BlobStore } from '../../src/layout/blob-store.js';
 import { parseReference } from '../../src/name/reference.js';
 import type { Descriptor } from '../../src/remote/media-types.js';
 import type { ArchiveImage } from '../../src/tarball/archive-image.js';
-import { streamLoadArchive } from '../../src/tarball/load-archive.js';
+import { streamLoadArchive, type ClassicArchiveOptions } from '../../src/tarball/load-archive.js';
 import { repoTag } from '../../src/tarball/repo-tag.js';
 import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { buildImage, type BuiltImage } from '../env/image.js';
 import { baseLayer } from '../env/fixtures.js';
-import { tarLayer, type Blob } from '../env/layers.js';
+import { sha256, tarLayer, type Blob } from '../env/layers.js';
 import { runOk } from '../env/proc.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
 
@@ -50,7 +51,7 @@ function archiveImage(image: BuiltImage, names: string[]): ArchiveImage {
 }
 
 /** Every entry of the archive: name -> bytes. */
-async function readArchive(images: ArchiveImage[], store: BlobStore): Promise<Map<string, Buffer>> {
+async function readArchive(images: ArchiveImage[], store: BlobStore, classic?: ClassicArchiveOptions): Promise<Map<string, Buffer>> {
   const entries = new Map<string, Buffer>();
   const extract = tar.extract();
   const reading = (async () => {
@@ -61,7 +62,7 @@ async function readArchive(images: ArchiveImage[], store: BlobStore): Promise<Ma
       entries.set(entry.header.name, Buffer.concat(chunks));
     }
   })();
-  await Promise.all([pipeline(streamLoadArchive(store, images), extract), reading]);
+  await Promise.all([pipeline(streamLoadArchive(store, images, classic), extract), reading]);
   return entries;
 }
 
@@ -115,6 +116,26 @@ describe('streamLoadArchive', () => {
         annotations: { 'io.containerd.image.name': 'ghcr.io/o/two:2', 'org.opencontainers.image.ref.name': '2' }
       }
     ]);
+  });
+
+  it('for the classic store alone: manifest.json only, layers inflated under their diff IDs, the ones it has left out', async () => {
+    const { store, built } = await storeWithImages();
+    const images = built.map((image, i) => ({ ...archiveImage(image, [`one:${i}`]), diffIds: image.layers.map((layer) => layer.diffId) }));
+    const base = built[0]!.layers[0]!;
+    const extra = Buffer.from('{"not":"in the store"}');
+    const extraImage = { ...images[0]!, config: { ...images[0]!.config, digest: sha256(extra), size: extra.length }, layers: [], diffIds: [] };
+    const entries = await readArchive([...images, extraImage], store, { omit: new Set([base.digest]), inflate: true, extraBlobs: new Map([[sha256(extra), extra]]) });
+
+    const tops = built.map((image) => image.layers[1]!);
+    const path = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
+    expect([...entries.keys()].sort()).toEqual(['manifest.json', ...[...built.map((image) => image.config.digest), sha256(extra), ...tops.map((layer) => layer.diffId)].map(path)].sort());
+    for (const top of tops) expect(entries.get(path(top.diffId))!.equals(gunzipSync(top.bytes!))).toBe(true);
+    expect(entries.get(path(sha256(extra)))!.equals(extra)).toBe(true);
+    expect(JSON.parse(entries.get('manifest.json')!.toString())[1]).toEqual({
+      Config: path(built[1]!.config.digest),
+      RepoTags: ['one:1'],
+      Layers: [path(base.digest), path(tops[1]!.diffId)]
+    });
   });
 
   it('fails the stream when a blob is missing from the store', async () => {

@@ -1,0 +1,64 @@
+// What the pull benchmark times: image-lock's bundled CLI (with its peak memory),
+// the Docker daemon's own pull, save and load, and curl fetching the same blobs.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { PullReport } from '../src/commands/pull.js';
+import type { DockerDaemon } from '../test/env/docker-daemon.js';
+import { OCI_MANIFEST } from '../test/env/image.js';
+import { runOk } from '../test/env/proc.js';
+import { imageLockCli } from './clients.js';
+import { timed } from './harness.js';
+import type { PullImageSet } from './pull-images.js';
+
+/** Loaded into the CLI's Node: writes its peak resident memory (kB, from getrusage) to a file at exit. */
+const MAX_RSS_PROBE = `data:text/javascript,${encodeURIComponent(
+  'import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(process.env.BENCH_MAX_RSS_FILE,String(process.resourceUsage().maxRSS)))'
+)}`;
+
+export interface ImageLockPull {
+  ms: number;
+  maxRssBytes: number;
+  report: PullReport;
+}
+
+/** `image-lock pull --json <args>` as a child process, as a workflow step runs it. */
+export async function imageLockPull(args: string[], dir: string, daemon: DockerDaemon, timeoutMs: number): Promise<ImageLockPull> {
+  const rssFile = join(dir, 'max-rss');
+  const env = { ...daemon.env, BENCH_MAX_RSS_FILE: rssFile };
+  const { ms, value } = await timed(() => runOk(process.execPath, ['--import', MAX_RSS_PROBE, imageLockCli(), 'pull', '--json', ...args], { env, timeoutMs }));
+  return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, report: JSON.parse(value.stdout.toString('utf8')) as PullReport };
+}
+
+/** `docker pull` of every image at once, the daemon's own best case. */
+export async function dockerPull(daemon: DockerDaemon, references: string[], timeoutMs: number): Promise<number> {
+  const { ms } = await timed(() => Promise.all(references.map((reference) => runOk('docker', ['pull', '-q', reference], { env: daemon.env, timeoutMs }))));
+  return ms;
+}
+
+/** curl fetching every blob into `dir`, `parallel` at once, as fast as plain HTTP goes. */
+export async function curlBlobs(set: PullImageSet, registryUrl: string, dir: string, parallel: number, timeoutMs: number): Promise<number> {
+  const transfers = set.blobs.flatMap((blob) => {
+    const url = `${registryUrl}/v2/${blob.repo}/${blob.manifest ? 'manifests' : 'blobs'}/${blob.digest}`;
+    return ['-o', join(dir, blob.digest.slice(7)), url];
+  });
+  // The registry serves manifests only on their own route, and OCI ones only to a client that accepts them.
+  const accept = ['--header', `Accept: ${OCI_MANIFEST}`];
+  const args = ['--parallel', '--parallel-max', String(parallel), '--fail', '--silent', '--show-error', '--location', '--create-dirs', ...accept, ...transfers];
+  const { ms } = await timed(() => runOk('curl', args, { timeoutMs }));
+  return ms;
+}
+
+/** Throws unless every image is in the daemon under its name with its config digest as ID. */
+export async function checkLoaded(daemon: DockerDaemon, set: PullImageSet): Promise<void> {
+  for (const [reference, id] of Object.entries(set.imageIds)) {
+    const inspected = (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', reference])).stdout.toString().trim();
+    if (inspected !== id) throw new Error(`${reference} has the image ID "${inspected}" in the daemon, expected ${id}`);
+  }
+}
+
+/** Leaves the daemon without the images (and so without their layers): the next load starts from nothing. */
+export async function removeImages(daemon: DockerDaemon, set: PullImageSet): Promise<void> {
+  await daemon.docker(['rmi', ...Object.keys(set.imageIds)]);
+  const left = (await daemon.docker(['images', '-aq'])).stdout.toString().trim();
+  if (left) throw new Error(`the daemon still holds images: ${left}`);
+}

@@ -1,0 +1,118 @@
+// Benchmark "pull" (issue 4): images of a few hundred MB sharing a base, moved into a
+// real Docker daemon (vfs, as test/env starts it), compared four ways:
+//   (a) warm cache -> images in the daemon: `image-lock pull` from its blob store vs
+//       `docker pull` of every image at once from a local registry;
+//   (b) the save/load approach: restore the Actions cache entry and load it, `docker save`
+//       tar + `docker load` vs the blob store + `image-lock pull`; and each entry's size;
+//   (c) cold fetch throughput: `image-lock pull --no-load` into an empty store vs curl
+//       fetching the same blobs, as many at once as image-lock's concurrency;
+//   (d) image-lock's peak memory over all of its runs.
+// Each comparison runs BENCH_RUNS times, the clients taking turns; the report gives
+// medians. Run it with `npm run bench:pull`; docs/BENCHMARKS.md holds recorded runs.
+//
+// Knobs (environment): BENCH_BASE_MB (200), BENCH_TOP_MB (110: each of the four top
+// layers), BENCH_CONCURRENCY (8), BENCH_RUNS (3), BENCH_TIMEOUT_S (600).
+import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { serializeLockfile } from '../src/lockfile/lockfile.js';
+import { startDockerDaemon } from '../test/env/docker-daemon.js';
+import { makeTempDir } from '../test/env/paths.js';
+import { runOk } from '../test/env/proc.js';
+import { startRegistry } from '../test/env/registry.js';
+import { startBenchCache } from './actions-cache.js';
+import { envInt, runBenchmark, timed } from './harness.js';
+import { checkLoaded, curlBlobs, dockerPull, imageLockPull, removeImages } from './pull-clients.js';
+import { pushPullImageSet } from './pull-images.js';
+import { pullReport, type PullRuns } from './pull-report.js';
+
+const settings = {
+  baseMb: envInt('BENCH_BASE_MB', 200),
+  topMb: envInt('BENCH_TOP_MB', 110),
+  concurrency: envInt('BENCH_CONCURRENCY', 8),
+  rounds: envInt('BENCH_RUNS', 3),
+  timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000
+};
+
+await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
+  const dir = makeTempDir('bench-pull');
+  bench.defer(() => rmSync(dir, { recursive: true, force: true }));
+  const registry = await startRegistry({ storageRoot: join(dir, 'registry-storage'), workDir: join(dir, 'registry') });
+  bench.defer(() => registry.stop());
+  const daemon = await startDockerDaemon();
+  bench.defer(() => daemon.stop());
+  const cache = await startBenchCache(bench, dir);
+
+  bench.progress(`generating and pushing the images (base ${settings.baseMb} MB + 2 x ${settings.topMb} MB each)`);
+  mkdirSync(join(dir, 'layers'));
+  const set = await pushPullImageSet({ dir: join(dir, 'layers'), url: registry.url, host: registry.host, ...settings });
+  rmSync(join(dir, 'layers'), { recursive: true });
+  const lockfile = join(dir, 'image-lock.json');
+  writeFileSync(lockfile, serializeLockfile({ lockfileVersion: 1, images: set.locked }));
+  const references = Object.keys(set.locked);
+  const store = join(dir, 'store');
+  const timeout = () => bench.remainingMs();
+  const imageLock = (args: string[]) =>
+    imageLockPull(['--lockfile', lockfile, '--cache-dir', store, '--concurrency', String(settings.concurrency), ...args], dir, daemon, timeout());
+
+  const runs: PullRuns = { cold: [], curlMs: [], warm: [], dockerPullMs: [], saveLoadMs: [], restoreMs: [], restored: [] };
+  const round = (what: string, index: number) => bench.progress(`${what}, round ${index + 1} of ${settings.rounds}`);
+
+  for (let i = 0; i < settings.rounds; i++) {
+    round('(c) cold fetch: image-lock pull --no-load into an empty store, then curl', i);
+    rmSync(store, { recursive: true, force: true });
+    const cold = await imageLock(['--no-load']);
+    if (cold.report.bytesFromRegistry !== set.bytes) throw new Error(`image-lock fetched ${cold.report.bytesFromRegistry} bytes, the images hold ${set.bytes}`);
+    runs.cold.push(cold);
+    runs.curlMs.push(await curlBlobs(set, registry.url, join(dir, 'curl'), settings.concurrency, timeout()));
+    rmSync(join(dir, 'curl'), { recursive: true });
+  }
+
+  // Each round into an empty daemon, the two clients in turn, the first one alternating.
+  const warmPull = async () => {
+    const warm = await imageLock([]);
+    if (warm.report.cache !== 'hit') throw new Error(`the warm pull was a cache ${warm.report.cache}`);
+    runs.warm.push(warm);
+  };
+  const dockerPullRun = async () => void runs.dockerPullMs.push(await dockerPull(daemon, references, timeout()));
+  for (let i = 0; i < settings.rounds; i++) {
+    round('(a) warm cache into the daemon: image-lock pull and docker pull', i);
+    for (const client of i % 2 ? [warmPull, dockerPullRun] : [dockerPullRun, warmPull]) {
+      await client();
+      await checkLoaded(daemon, set);
+      await removeImages(daemon, set);
+    }
+  }
+
+  bench.progress('(b) save/load: docker save; both cache entries saved through the Actions cache');
+  await dockerPull(daemon, references, timeout());
+  const saveDir = join(dir, 'save-load');
+  mkdirSync(saveDir);
+  const saveTar = join(saveDir, 'images.tar');
+  await runOk('docker', ['save', '-o', saveTar, ...references], { env: daemon.env, timeoutMs: timeout() });
+  const sizes = { saveTar: statSync(saveTar).size, store: directoryBytes(store), saveEntry: await cache.save(saveDir, 'save-load'), storeEntry: await cache.save(store, 'image-lock') };
+  await removeImages(daemon, set);
+  for (let i = 0; i < settings.rounds; i++) {
+    round('(b) restore and load: the docker save tar, then the blob store', i);
+    rmSync(saveDir, { recursive: true, force: true });
+    const saveLoad = await timed(async () => {
+      await cache.restore(saveDir, 'save-load');
+      await runOk('docker', ['load', '-q', '-i', saveTar], { env: daemon.env, timeoutMs: timeout() });
+    });
+    runs.saveLoadMs.push(saveLoad.ms);
+    await checkLoaded(daemon, set);
+    await removeImages(daemon, set);
+    rmSync(store, { recursive: true, force: true });
+    runs.restoreMs.push((await timed(() => cache.restore(store, 'image-lock'))).ms);
+    runs.restored.push(await imageLock([]));
+    await checkLoaded(daemon, set);
+    await removeImages(daemon, set);
+  }
+  console.log(pullReport({ settings, set, sizes, runs }));
+});
+
+/** Bytes of the files under `dir`: the blob store as a cache entry holds it. */
+function directoryBytes(dir: string): number {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((entry) => entry.isFile())
+    .reduce((sum, entry) => sum + statSync(join(entry.parentPath, entry.name)).size, 0);
+}

@@ -1,0 +1,41 @@
+import type { PullProgress } from '../pull/progress.js';
+import type { PullReport } from './pull.js';
+
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
+export function formatBytes(bytes: number): string {
+  let value = bytes;
+  let unit = 0;
+  while (value >= 1000 && unit < UNITS.length - 1) {
+    value /= 1000;
+    unit++;
+  }
+  return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+/** One progress line of a long download: bytes so far, of how many, and the rate. */
+export function formatProgress(progress: PullProgress): string {
+  return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
+}
+
+/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
+export function formatPullReport(report: PullReport): string {
+  const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
+  const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
+  const width = Math.max(...report.images.map((image) => image.reference.length));
+  for (const image of report.images) {
+    const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
+    lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
+  }
+  lines.push(
+    `Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
+      `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`
+  );
+  for (const digest of report.repaired) lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
+  return `${lines.join('\n')}\n`;
+}
