@@ -4,27 +4,20 @@
 // the token server. Run it with `npm run bench:resolve`; docs/BENCHMARKS.md says more.
 //
 // Knobs (environment): BENCH_LATENCY_MS (40), BENCH_REPOSITORIES (12), BENCH_CONCURRENCY
-// (8,16: one image-lock row each; 8 is image-lock's default), BENCH_RUNS (3 per client),
+// (8,16: one image-lock row each; 16 is image-lock's default), BENCH_RUNS (3 per client),
 // BENCH_TIMEOUT_S (600).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageFlags, runImageLock, skopeoDigestLoop } from './clients.js';
-import { envInt, envInts, median, runBenchmark, seconds, timed, type Bench } from './harness.js';
+import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
 import { formatMachineFacts, machineFacts } from './machine.js';
-import { pushImageSet, type PushedIndex } from './multi-platform-images.js';
+import { imageSetSettings, startImageSet } from './image-set-bench.js';
+import type { PushedIndex } from './multi-platform-images.js';
 import { tallyRegistry, tallyTokens, type RegistryTally, type TokenTally } from './request-counts.js';
 import { markdownTable } from './table.js';
-import { startTokenRegistry, type TokenRegistry } from './token-registry.js';
-import { makeTempDir } from '../test/env/paths.js';
+import type { TokenRegistry } from './token-registry.js';
 
-const settings = {
-  latencyMs: envInt('BENCH_LATENCY_MS', 40),
-  repositories: envInt('BENCH_REPOSITORIES', 12),
-  tags: ['1.0', '1.1', '2.0', '2.1'],
-  concurrencies: envInts('BENCH_CONCURRENCY', [8, 16]),
-  runs: envInt('BENCH_RUNS', 3),
-  timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000
-};
+const settings = imageSetSettings({ repositories: 12, concurrencies: [8, 16] });
 
 /** Issue 2's goals for image-lock. */
 const GOALS = { speedup: 10, manifestsPerReference: 1, tokensPerRepository: 1 };
@@ -53,12 +46,7 @@ interface Result {
 }
 
 await runBenchmark('resolve', { timeoutMs: settings.timeoutMs }, async (bench) => {
-  const dir = makeTempDir('bench-resolve');
-  bench.defer(() => rmSync(dir, { recursive: true, force: true }));
-  bench.progress(`starting a token-auth registry and its token server, each behind a +${settings.latencyMs} ms proxy`);
-  const env = await startTokenRegistry(bench, { dir, latencyMs: settings.latencyMs });
-  const images = await pushImageSet({ host: env.host, repositories: settings.repositories, tags: settings.tags, pushTarget: env.pushTarget });
-  bench.progress(`pushed ${images.length} OCI indexes (${settings.repositories} repositories x ${settings.tags.length} tags)`);
+  const { dir, env, images } = await startImageSet(bench, 'resolve', settings);
 
   const clients: ClientUnderTest<unknown>[] = [
     ...settings.concurrencies.map((concurrency) => imageLockClient(bench, env, dir, images, concurrency)),

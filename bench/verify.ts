@@ -4,28 +4,20 @@
 // connections). Run it with `npm run bench:verify`; docs/BENCHMARKS.md says more.
 //
 // Knobs (environment): BENCH_LATENCY_MS (40), BENCH_REPOSITORIES (25; 4 tags each),
-// BENCH_CONCURRENCY (8,64: one row per value for each command; 8 is the CLI's default,
+// BENCH_CONCURRENCY (16,64: one row per value for each command; 16 is the CLI's default,
 // 64 the most it accepts), BENCH_RUNS (3), BENCH_TIMEOUT_S (600).
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageFlags, runImageLock } from './clients.js';
-import { envInt, envInts, median, runBenchmark, seconds, timed, type Bench } from './harness.js';
+import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
 import { formatMachineFacts, machineFacts } from './machine.js';
-import { pushImageSet } from './multi-platform-images.js';
+import { imageSetSettings, startImageSet } from './image-set-bench.js';
 import { tallyTokens } from './request-counts.js';
 import { markdownTable } from './table.js';
-import { startTokenRegistry, type TokenRegistry } from './token-registry.js';
+import type { TokenRegistry } from './token-registry.js';
 import type { RegistryRequest } from '../test/env/registry-log.js';
-import { makeTempDir } from '../test/env/paths.js';
 
-const settings = {
-  latencyMs: envInt('BENCH_LATENCY_MS', 40),
-  repositories: envInt('BENCH_REPOSITORIES', 25),
-  tags: ['1.0', '1.1', '2.0', '2.1'],
-  concurrencies: envInts('BENCH_CONCURRENCY', [8, 64]),
-  runs: envInt('BENCH_RUNS', 3),
-  timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000
-};
+const settings = imageSetSettings({ repositories: 25, concurrencies: [16, 64] });
 
 /** One timed run with what the servers counted during it. */
 interface Measurement {
@@ -54,12 +46,7 @@ interface Command {
 }
 
 await runBenchmark('verify', { timeoutMs: settings.timeoutMs }, async (bench) => {
-  const dir = makeTempDir('bench-verify');
-  bench.defer(() => rmSync(dir, { recursive: true, force: true }));
-  bench.progress(`starting a token-auth registry and its token server, each behind a +${settings.latencyMs} ms proxy`);
-  const env = await startTokenRegistry(bench, { dir, latencyMs: settings.latencyMs });
-  const images = await pushImageSet({ host: env.host, repositories: settings.repositories, tags: settings.tags, pushTarget: env.pushTarget });
-  bench.progress(`pushed ${images.length} OCI indexes (${settings.repositories} repositories x ${settings.tags.length} tags)`);
+  const { dir, env, images } = await startImageSet(bench, 'verify', settings);
 
   const lockfile = join(dir, 'image-lock.json');
   const common = [...imageFlags(images.map((image) => image.reference)), '--lockfile', lockfile];
