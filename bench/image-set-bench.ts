@@ -37,3 +37,11 @@ export async function startImageSet(bench: Bench, name: string, settings: ImageS
   bench.progress(`pushed ${images.length} OCI indexes (${settings.repositories} repositories x ${settings.tags.length} tags)`);
   return { dir, env, images };
 }
+
+/** The two lines that say what was measured, heading each report. */
+export function describeImageSet(settings: ImageSetSettings, referenceCount: number): string[] {
+  return [
+    `${referenceCount} references (${settings.repositories} repositories x ${settings.tags.length} tags), each an OCI index of 3 platforms + 1 attestation;`,
+    `token auth (credentials required), +${settings.latencyMs} ms per round trip to the registry and to the token server.`
+  ];
+}

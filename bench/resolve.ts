@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { imageFlags, runImageLock, skopeoDigestLoop } from './clients.js';
 import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
 import { formatMachineFacts, machineFacts } from './machine.js';
-import { imageSetSettings, startImageSet } from './image-set-bench.js';
+import { describeImageSet, imageSetSettings, startImageSet } from './image-set-bench.js';
 import type { PushedIndex } from './multi-platform-images.js';
 import { tallyRegistry, tallyTokens, type RegistryTally, type TokenTally } from './request-counts.js';
 import { markdownTable } from './table.js';
@@ -167,8 +167,7 @@ function report(referenceCount: number, ours: readonly Result[], baseline: Resul
   });
   return [
     '',
-    `${referenceCount} references (${settings.repositories} repositories x ${settings.tags.length} tags), each an OCI index of 3 platforms + 1 attestation;`,
-    `token auth (credentials required), +${settings.latencyMs} ms per round trip to the registry and to the token server.`,
+    ...describeImageSet(settings, referenceCount),
     '',
     table,
     '',

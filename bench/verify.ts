@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { imageFlags, runImageLock } from './clients.js';
 import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
 import { formatMachineFacts, machineFacts } from './machine.js';
-import { imageSetSettings, startImageSet } from './image-set-bench.js';
+import { describeImageSet, imageSetSettings, startImageSet } from './image-set-bench.js';
 import { tallyTokens } from './request-counts.js';
 import { markdownTable } from './table.js';
 import type { TokenRegistry } from './token-registry.js';
@@ -123,8 +123,7 @@ function report(referenceCount: number, results: [Command, Measurement[]][]): st
   });
   return [
     '',
-    `${referenceCount} references (${settings.repositories} repositories x ${settings.tags.length} tags), each an OCI index of 3 platforms + 1 attestation;`,
-    `token auth (credentials required), +${settings.latencyMs} ms per round trip to the registry and to the token server.`,
+    ...describeImageSet(settings, referenceCount),
     '',
     table,
     '',
