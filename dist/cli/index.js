@@ -47598,6 +47598,25 @@ function isImageManifest(mediaType) {
     return mediaType === OCI_MANIFEST || mediaType === DOCKER_MANIFEST;
 }
 
+;// CONCATENATED MODULE: ./src/layout/digest.ts
+
+
+const SHA256_DIGEST = /^sha256:([a-f0-9]{64})$/;
+/** The hex part of a sha256 digest: the blob's file name in an OCI image layout. */
+function digestHex(digest) {
+    const match = SHA256_DIGEST.exec(digest);
+    // Every registry and tool in use writes sha256; the store keeps nothing it cannot check.
+    if (!match)
+        throw new InputError(`unsupported blob digest "${digest}": only sha256 blobs can be stored`);
+    return match[1];
+}
+function isSha256Hex(name) {
+    return /^[a-f0-9]{64}$/.test(name);
+}
+function sha256Digest(bytes) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+}
+
 ;// CONCATENATED MODULE: ./src/remote/manifest.ts
 
 
@@ -47608,7 +47627,7 @@ function isImageManifest(mediaType) {
  * lockfile entry.
  */
 function parseManifest(bytes, check) {
-    const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+    const digest = sha256Digest(bytes);
     for (const expected of [check.requestedDigest, check.statedDigest]) {
         if (expected?.startsWith('sha256:') && expected !== digest) {
             throw new RegistryError(`manifest ${check.what} does not match its digest: expected ${expected}, got ${digest}`);
@@ -47763,7 +47782,7 @@ class RegistryClient {
     async getBlobJson(repo, digest) {
         const { body } = await this.openBlob(repo, digest);
         const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
-        const actual = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+        const actual = sha256Digest(bytes);
         if (digest.startsWith('sha256:') && actual !== digest) {
             throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
         }
@@ -48869,25 +48888,6 @@ class BlobIngest {
     }
 }
 
-;// CONCATENATED MODULE: ./src/layout/digest.ts
-
-
-const SHA256_DIGEST = /^sha256:([a-f0-9]{64})$/;
-/** The hex part of a sha256 digest: the blob's file name in an OCI image layout. */
-function digestHex(digest) {
-    const match = SHA256_DIGEST.exec(digest);
-    // Every registry and tool in use writes sha256; the store keeps nothing it cannot check.
-    if (!match)
-        throw new InputError(`unsupported blob digest "${digest}": only sha256 blobs can be stored`);
-    return match[1];
-}
-function isSha256Hex(name) {
-    return /^[a-f0-9]{64}$/.test(name);
-}
-function sha256Digest(bytes) {
-    return `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
-}
-
 ;// CONCATENATED MODULE: ./src/layout/blob-store.ts
 
 
@@ -49396,7 +49396,7 @@ function standIn(image, depth, blobs) {
 }
 function blob(blobs, mediaType, json) {
     const bytes = Buffer.from(JSON.stringify(json));
-    const digest = `sha256:${(0,external_node_crypto_.createHash)('sha256').update(bytes).digest('hex')}`;
+    const digest = sha256Digest(bytes);
     blobs.set(digest, bytes);
     return { mediaType, digest, size: bytes.length };
 }

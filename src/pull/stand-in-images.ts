@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { sha256Digest } from '../layout/digest.js';
 import type { Descriptor } from '../remote/media-types.js';
 import { OCI_MANIFEST } from '../remote/media-types.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
@@ -73,7 +73,7 @@ function standIn(image: ArchiveImage, depth: number, blobs: Map<string, Buffer>)
 
 function blob(blobs: Map<string, Buffer>, mediaType: string, json: unknown): Descriptor {
   const bytes = Buffer.from(JSON.stringify(json));
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = sha256Digest(bytes);
   blobs.set(digest, bytes);
   return { mediaType, digest, size: bytes.length };
 }

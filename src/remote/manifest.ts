@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import { RegistryError } from '../errors.js';
 import { OCI_INDEX, OCI_MANIFEST, isImageManifest, isIndex, type ImageManifest, type IndexManifest } from './media-types.js';
+import { sha256Digest } from '../layout/digest.js';
 
 export interface FetchedManifest {
   digest: string;
@@ -25,7 +25,7 @@ export interface ManifestCheck {
  * lockfile entry.
  */
 export function parseManifest(bytes: Buffer, check: ManifestCheck): FetchedManifest {
-  const digest = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+  const digest = sha256Digest(bytes);
   for (const expected of [check.requestedDigest, check.statedDigest]) {
     if (expected?.startsWith('sha256:') && expected !== digest) {
       throw new RegistryError(`manifest ${check.what} does not match its digest: expected ${expected}, got ${digest}`);

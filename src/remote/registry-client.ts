@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Credentials } from '../authn/credentials.js';
 import { RegistryError } from '../errors.js';
@@ -12,6 +11,7 @@ import { MANIFEST_ACCEPT } from './media-types.js';
 import { registryError } from './registry-error.js';
 import { readCapped } from './read-capped.js';
 import { mapLimit } from '../util/map-limit.js';
+import { sha256Digest } from '../layout/digest.js';
 
 export interface RegistryClientOptions extends EndpointOptions {
   /** Credentials for a registry or mirror host; anonymous when it gives none. */
@@ -89,7 +89,7 @@ export class RegistryClient {
   async getBlobJson<T>(repo: Reference, digest: string): Promise<T> {
     const { body } = await this.openBlob(repo, digest);
     const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
-    const actual = `sha256:${createHash('sha256').update(bytes).digest('hex')}`;
+    const actual = sha256Digest(bytes);
     if (digest.startsWith('sha256:') && actual !== digest) {
       throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
     }
