@@ -49245,7 +49245,9 @@ function streamLoadArchive(store, images, classic) {
     // A Node stream over tar-stream's streamx one, for `pipeline` into `docker load`;
     // a failure is raised on it (destroying it ends the pack too).
     const archive = external_node_stream_.Readable.from(pack, { objectMode: false });
-    writeArchive(pack, store, images, classic).then(() => pack.finalize(), (error) => archive.destroy(error));
+    writeArchive(pack, store, images, classic)
+        .then(() => classic?.endAfter)
+        .then(() => pack.finalize(), (error) => archive.destroy(error));
     return archive;
 }
 async function writeArchive(pack, store, images, classic) {
@@ -49461,15 +49463,17 @@ async function syncDaemon(daemon, store, images, classicStore) {
     return outcomes;
 }
 /**
- * The classic store: the layers archives share come first in stand-in images, then the
- * archives side by side, each without them and with its layers inflated here; a layer
- * that does not inflate as its gzip trailer says sends its archive again as stored.
+ * The classic store: the layers archives share go in stand-in images, the archives side
+ * by side, each without them and with its layers inflated here; a layer that does not
+ * inflate as its gzip trailer says sends its archive again as stored. All start at once,
+ * but an archive ends only after the stand-ins are in: the daemon registers its layers
+ * on top of theirs, yet can take in its bytes meanwhile.
  */
 async function loadClassic(daemon, store, images, before) {
     const groups = loadGroups(images, PARALLEL_LOADS);
     const standIns = standInImages(groups);
-    const load = async (group, omit) => {
-        const archive = (inflate) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs });
+    const load = async (group, omit, endAfter) => {
+        const archive = (inflate) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs, endAfter });
         await daemon.load(archive(true)).catch((error) => {
             if (!(error instanceof LayerSizeError))
                 throw error;
@@ -49478,9 +49482,9 @@ async function loadClassic(daemon, store, images, before) {
     };
     const added = standIns.images.map((image) => image.config.digest).filter((id) => !before.ids.has(id));
     try {
-        if (standIns.images.length > 0)
-            await load(standIns.images);
-        await settleAll(groups.map((group, index) => load(group, standIns.omit[index])));
+        const standInsLoaded = standIns.images.length > 0 ? load(standIns.images) : undefined;
+        // Listed first, so a stand-in's failure is the one reported, not the archives' it ended.
+        await settleAll([standInsLoaded, ...groups.map((group, index) => load(group, standIns.omit[index], standInsLoaded))]);
     }
     finally {
         if (added.length > 0)

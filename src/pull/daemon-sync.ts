@@ -54,15 +54,17 @@ export async function syncDaemon(daemon: DockerDaemon, store: BlobStore, images:
 }
 
 /**
- * The classic store: the layers archives share come first in stand-in images, then the
- * archives side by side, each without them and with its layers inflated here; a layer
- * that does not inflate as its gzip trailer says sends its archive again as stored.
+ * The classic store: the layers archives share go in stand-in images, the archives side
+ * by side, each without them and with its layers inflated here; a layer that does not
+ * inflate as its gzip trailer says sends its archive again as stored. All start at once,
+ * but an archive ends only after the stand-ins are in: the daemon registers its layers
+ * on top of theirs, yet can take in its bytes meanwhile.
  */
 async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: ArchiveImage[], before: DaemonImages): Promise<void> {
   const groups = loadGroups(images, PARALLEL_LOADS);
   const standIns = standInImages(groups);
-  const load = async (group: ArchiveImage[], omit?: ReadonlySet<string>) => {
-    const archive = (inflate: boolean) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs });
+  const load = async (group: ArchiveImage[], omit?: ReadonlySet<string>, endAfter?: Promise<void>) => {
+    const archive = (inflate: boolean) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs, endAfter });
     await daemon.load(archive(true)).catch((error: unknown) => {
       if (!(error instanceof LayerSizeError)) throw error;
       return daemon.load(archive(false));
@@ -70,15 +72,16 @@ async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: Archi
   };
   const added = standIns.images.map((image) => image.config.digest).filter((id) => !before.ids.has(id));
   try {
-    if (standIns.images.length > 0) await load(standIns.images);
-    await settleAll(groups.map((group, index) => load(group, standIns.omit[index])));
+    const standInsLoaded = standIns.images.length > 0 ? load(standIns.images) : undefined;
+    // Listed first, so a stand-in's failure is the one reported, not the archives' it ended.
+    await settleAll([standInsLoaded, ...groups.map((group, index) => load(group, standIns.omit[index], standInsLoaded))]);
   } finally {
     if (added.length > 0) await daemon.remove(added);
   }
 }
 
 /** Lets every load run to its end (no docker CLI outlives the call), then fails with the first failure. */
-async function settleAll(loads: Promise<void>[]): Promise<void> {
+async function settleAll(loads: (Promise<void> | undefined)[]): Promise<void> {
   const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
 }

@@ -22,6 +22,12 @@ export interface ClassicArchiveOptions {
   inflate?: boolean;
   /** Blobs that are not in the store (the configs of stand-in images). */
   extraBlobs?: ReadonlyMap<string, Buffer>;
+  /**
+   * The archive ends only once this settles (and fails if it rejects). The classic loader
+   * copies a whole archive into its temporary folder before it registers a layer, so an
+   * archive whose parent layers are still being loaded can stream meanwhile.
+   */
+  endAfter?: Promise<unknown>;
 }
 
 interface ArchiveEntry {
@@ -43,10 +49,12 @@ export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], clas
   // A Node stream over tar-stream's streamx one, for `pipeline` into `docker load`;
   // a failure is raised on it (destroying it ends the pack too).
   const archive = Readable.from(pack, { objectMode: false });
-  writeArchive(pack, store, images, classic).then(
-    () => pack.finalize(),
-    (error: Error) => archive.destroy(error)
-  );
+  writeArchive(pack, store, images, classic)
+    .then(() => classic?.endAfter)
+    .then(
+      () => pack.finalize(),
+      (error: Error) => archive.destroy(error)
+    );
   return archive;
 }
 

@@ -60,6 +60,20 @@ describe('pullImages into the classic image store', () => {
     expect(standIns.stdout.toString()).toBe('');
   });
 
+  it('fails with the stand-in\'s own error when the shared layers do not load, and ends the archives waiting on them', async () => {
+    // A config that names a wrong diff ID for the base: the daemon refuses the stand-in made of it.
+    const base = { ...(await baseLayer()), diffId: sha256(Buffer.from('not the base layer')) };
+    const images: Record<string, PushedImage> = {};
+    for (const name of ['bad-web', 'bad-worker']) {
+      const top = await tarLayer([{ name: `srv/${name}.txt`, content: `${name}\n` }]);
+      images[`classic-load/${name}:1`] = await pushTestImage(registry.url, `classic-load/${name}`, '1', [base, top]);
+    }
+    const imageIds = async () => new Set((await daemon.docker(['images', '--all', '--quiet', '--no-trunc'])).stdout.toString().split('\n').filter(Boolean));
+    const before = await imageIds();
+    await expect(runPull({ images: locked(images), store: await BlobStore.open(scratch('pull-store')), dockerEnv: daemon.env })).rejects.toThrow(/invalid diffID/);
+    expect(await imageIds()).toEqual(before);
+  });
+
   it('loads through the docker CLI where only the CLI knows the way (a docker context)', async () => {
     const pushed = await pushTestImage(registry.url, 'classic-load/context', '1', [await baseLayer(), await tarLayer([{ name: 'srv/context.txt', content: 'context\n' }])]);
     await daemon.docker(['context', 'create', 'image-lock-test', '--docker', `host=${daemon.dockerHost}`]);
