@@ -21,11 +21,15 @@ export interface ImageLockPull {
   report: PullReport;
 }
 
-/** `image-lock pull --json <args>` as a child process, as a workflow step runs it. */
-export async function imageLockPull(args: string[], dir: string, daemon: DockerDaemon, timeoutMs: number): Promise<ImageLockPull> {
+/**
+ * `image-lock pull --json <args>` as a child process, as a workflow step runs it;
+ * `prefix` runs it elsewhere (on the far side of a shaped link).
+ */
+export async function imageLockPull(args: string[], dir: string, daemon: DockerDaemon, timeoutMs: number, prefix: string[] = []): Promise<ImageLockPull> {
   const rssFile = join(dir, 'max-rss');
   const env = { ...daemon.env, BENCH_MAX_RSS_FILE: rssFile };
-  const { ms, value } = await timed(() => runOk(process.execPath, ['--import', MAX_RSS_PROBE, imageLockCli(), 'pull', '--json', ...args], { env, timeoutMs }));
+  const [command, ...rest] = [...prefix, process.execPath, '--import', MAX_RSS_PROBE, imageLockCli(), 'pull', '--json', ...args];
+  const { ms, value } = await timed(() => runOk(command!, rest, { env, timeoutMs }));
   return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, report: JSON.parse(value.stdout.toString('utf8')) as PullReport };
 }
 
@@ -35,8 +39,8 @@ export async function dockerPull(daemon: DockerDaemon, references: string[], tim
   return ms;
 }
 
-/** curl fetching every blob into `dir`, `parallel` at once, as fast as plain HTTP goes. */
-export async function curlBlobs(set: PullImageSet, registryUrl: string, dir: string, parallel: number, timeoutMs: number): Promise<number> {
+/** curl fetching every blob into `dir`, `parallel` at once, as fast as plain HTTP goes; `prefix` as for imageLockPull. */
+export async function curlBlobs(set: PullImageSet, registryUrl: string, dir: string, parallel: number, timeoutMs: number, prefix: string[] = []): Promise<number> {
   const transfers = set.blobs.flatMap((blob) => {
     const url = `${registryUrl}/v2/${blob.repo}/${blob.manifest ? 'manifests' : 'blobs'}/${blob.digest}`;
     return ['-o', join(dir, blob.digest.slice(7)), url];
@@ -44,7 +48,8 @@ export async function curlBlobs(set: PullImageSet, registryUrl: string, dir: str
   // The registry serves manifests only on their own route, and OCI ones only to a client that accepts them.
   const accept = ['--header', `Accept: ${OCI_MANIFEST}`];
   const args = ['--parallel', '--parallel-max', String(parallel), '--fail', '--silent', '--show-error', '--location', '--create-dirs', ...accept, ...transfers];
-  const { ms } = await timed(() => runOk('curl', args, { timeoutMs }));
+  const [command, ...rest] = [...prefix, 'curl', ...args];
+  const { ms } = await timed(() => runOk(command!, rest, { timeoutMs }));
   return ms;
 }
 

@@ -7,10 +7,18 @@ import type { ImageLockPull } from './pull-clients.js';
 import type { PullImageSet } from './pull-images.js';
 import { markdownTable } from './table.js';
 
-/** Every round's measurements, in the order taken. */
-export interface PullRuns {
+/** Cold fetches into an empty store and curl's of the same blobs, round by round. */
+export interface ColdRuns {
   cold: ImageLockPull[];
   curlMs: number[];
+}
+
+/** Every round's measurements, in the order taken. */
+export interface PullRuns {
+  /** Over loopback. */
+  cold: ColdRuns;
+  /** Over a shaped link, per rate. */
+  links: ({ mbit: number } & ColdRuns)[];
   warm: ImageLockPull[];
   dockerPullMs: number[];
   saveLoadMs: number[];
@@ -20,7 +28,7 @@ export interface PullRuns {
 }
 
 export interface PullFigures {
-  settings: { baseMb: number; topMb: number; concurrency: number; rounds: number };
+  settings: { baseMb: number; topMb: number; concurrency: number; rounds: number; linkRttMs: number };
   set: PullImageSet;
   sizes: { saveTar: number; store: number; saveEntry: number; storeEntry: number };
   runs: PullRuns;
@@ -31,9 +39,6 @@ const GOALS = { warm: 1.0, restore: 0.7, entry: 0.6, throughput: 0.9, memoryByte
 export function pullReport({ settings, set, sizes, runs }: PullFigures): string {
   const ms = (pulls: ImageLockPull[]) => pulls.map((pull) => pull.ms);
   const m = {
-    cold: median(ms(runs.cold)),
-    coldFetch: median(runs.cold.map((pull) => pull.report.fetchMs)),
-    curl: median(runs.curlMs),
     warm: median(ms(runs.warm)),
     warmFetch: median(runs.warm.map((pull) => pull.report.fetchMs)),
     warmLoad: median(runs.warm.map((pull) => pull.report.loadMs)),
@@ -44,14 +49,21 @@ export function pullReport({ settings, set, sizes, runs }: PullFigures): string 
     restored: median(ms(runs.restored))
   };
   const rate = (time: number) => `${formatBytes((set.bytes * 1000) / time)}/s`;
-  const peak = Math.max(...[...runs.cold, ...runs.warm, ...runs.restored].map((pull) => pull.maxRssBytes));
-  const ratios = { warm: m.warm / m.dockerPull, restore: m.restoreThenPull / m.saveLoad, entry: sizes.store / sizes.saveTar, stored: sizes.storeEntry / sizes.saveEntry, throughput: m.curl / m.cold };
+  const colds = [{ what: 'loopback', ...runs.cold }, ...runs.links.map((link) => ({ what: `${link.mbit} Mbit/s link, +${settings.linkRttMs} ms RTT`, ...link }))];
+  const peak = Math.max(...[...colds.flatMap((cold) => cold.cold), ...runs.warm, ...runs.restored].map((pull) => pull.maxRssBytes));
+  const ratios = { warm: m.warm / m.dockerPull, restore: m.restoreThenPull / m.saveLoad, entry: sizes.store / sizes.saveTar, stored: sizes.storeEntry / sizes.saveEntry };
+  const coldRow = ({ what, cold, curlMs }: (typeof colds)[number]) => {
+    const [time, fetch, curl] = [median(ms(cold)), median(cold.map((pull) => pull.report.fetchMs)), median(curlMs)];
+    const throughput = curl / time;
+    const imageLock = `image-lock pull --no-load: ${rate(time)} (${seconds(time)}; fetch phase ${seconds(fetch)})`;
+    return [`(c) cold fetch, ${what}`, imageLock, `curl --parallel-max ${settings.concurrency}: ${rate(curl)} (${seconds(curl)})`, ratio(throughput), `>= ${GOALS.throughput}x`, verdict(throughput >= GOALS.throughput)];
+  };
   const rows = [
     ['(a) warm cache -> daemon', `image-lock pull: ${seconds(m.warm)} (verify ${seconds(m.warmFetch)}, load ${seconds(m.warmLoad)})`, `docker pull, both at once: ${seconds(m.dockerPull)}`, ratio(ratios.warm), `<= ${GOALS.warm}x`, verdict(ratios.warm <= GOALS.warm)],
     ['(b) restore + load', `cache restore ${seconds(m.restore)} + image-lock pull ${seconds(m.restored)}: ${seconds(m.restoreThenPull)}`, `cache restore + docker load: ${seconds(m.saveLoad)}`, ratio(ratios.restore), `<= ${GOALS.restore}x`, verdict(ratios.restore <= GOALS.restore)],
-    ['(b) cache entry', `blob store: ${formatBytes(sizes.store)}`, `docker save tar: ${formatBytes(sizes.saveTar)}`, ratio(ratios.entry), `<= ${GOALS.entry}x`, verdict(ratios.entry <= GOALS.entry)],
-    ['(b) entry as stored (tar+zstd)', formatBytes(sizes.storeEntry), formatBytes(sizes.saveEntry), ratio(ratios.stored), '', ''],
-    ['(c) cold fetch throughput', `image-lock pull --no-load: ${rate(m.cold)} (${seconds(m.cold)}; fetch phase ${seconds(m.coldFetch)})`, `curl --parallel-max ${settings.concurrency}: ${rate(m.curl)} (${seconds(m.curl)})`, ratio(ratios.throughput), `>= ${GOALS.throughput}x`, verdict(ratios.throughput >= GOALS.throughput)],
+    ['(b) cache entry, bytes kept', `blob store: ${formatBytes(sizes.store)}`, `docker save tar: ${formatBytes(sizes.saveTar)}`, ratio(ratios.entry), `<= ${GOALS.entry}x`, verdict(ratios.entry <= GOALS.entry)],
+    ['(b) cache entry as stored (tar+zstd)', formatBytes(sizes.storeEntry), formatBytes(sizes.saveEntry), ratio(ratios.stored), `<= ${GOALS.entry}x`, verdict(ratios.stored <= GOALS.entry)],
+    ...colds.map(coldRow),
     ['(d) peak memory (max RSS)', formatBytes(peak), '', '', `< ${formatBytes(GOALS.memoryBytes)}`, verdict(peak < GOALS.memoryBytes)]
   ];
   const table = markdownTable(
@@ -59,16 +71,22 @@ export function pullReport({ settings, set, sizes, runs }: PullFigures): string 
     rows
   );
   const each = (values: number[]) => values.map(seconds).join(', ');
+  const rss = (pulls: ImageLockPull[]) => pulls.map((pull) => formatBytes(pull.maxRssBytes)).join(', ');
   return [
     '',
     `2 linux/amd64 images sharing a ${settings.baseMb} MB base, each with 2 layers of ${settings.topMb} MB: ${formatBytes(set.bytes)} of distinct blobs ` +
-      `(gzip), ${formatBytes(set.contentBytes)} uncompressed; a local registry over loopback http; dockerd with vfs storage.`,
+      `(gzip), ${formatBytes(set.contentBytes)} uncompressed; a local registry over loopback http` +
+      (runs.links.length > 0 ? ', and for (c) also across a veth link shaped by tc tbf, through a latency proxy' : '') +
+      '; dockerd with vfs storage.',
     '',
     table,
     '',
     'Ratios are image-lock / baseline (time or size), except throughput: image-lock / curl. image-lock runs as `node dist/cli/index.js`, start-up included.',
     `Each run: (a) image-lock ${each(ms(runs.warm))}, docker pull ${each(runs.dockerPullMs)}; (b) image-lock ${each(runs.restoreMs.map((restore, i) => restore + runs.restored[i]!.ms))}, ` +
-      `save/load ${each(runs.saveLoadMs)}; (c) image-lock ${each(ms(runs.cold))}, curl ${each(runs.curlMs)}.`,
+      `save/load ${each(runs.saveLoadMs)}; ` +
+      colds.map((cold) => `(c) ${cold.what}: image-lock ${each(ms(cold.cold))}, curl ${each(cold.curlMs)}`).join('; ') +
+      '.',
+    `Peak memory of each image-lock run: (a) ${rss(runs.warm)}; (b) ${rss(runs.restored)}; ` + colds.map((cold) => `(c) ${cold.what}: ${rss(cold.cold)}`).join('; ') + '.',
     '',
     'Machine:',
     formatMachineFacts(machineFacts()),

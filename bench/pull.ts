@@ -5,31 +5,37 @@
 //   (b) the save/load approach: restore the Actions cache entry and load it, `docker save`
 //       tar + `docker load` vs the blob store + `image-lock pull`; and each entry's size;
 //   (c) cold fetch throughput: `image-lock pull --no-load` into an empty store vs curl
-//       fetching the same blobs, as many at once as image-lock's concurrency;
+//       fetching the same blobs, as many at once as image-lock's concurrency: over
+//       loopback, then over a link of each rate in BENCH_LINKS (bench/shaped-link.ts);
 //   (d) image-lock's peak memory over all of its runs.
 // Each comparison runs BENCH_RUNS times, the clients taking turns; the report gives
 // medians. Run it with `npm run bench:pull`; docs/BENCHMARKS.md holds recorded runs.
 //
 // Knobs (environment): BENCH_BASE_MB (200), BENCH_TOP_MB (110: each of the four top
-// layers), BENCH_CONCURRENCY (8), BENCH_RUNS (3), BENCH_TIMEOUT_S (600).
+// layers), BENCH_CONCURRENCY (8), BENCH_RUNS (3), BENCH_TIMEOUT_S (600), BENCH_LINKS
+// (1000,2500 Mbit/s; `none` to leave the links out), BENCH_LINK_RTT_MS (20).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeLockfile } from '../src/lockfile/lockfile.js';
 import { startDockerDaemon } from '../test/env/docker-daemon.js';
 import { makeTempDir } from '../test/env/paths.js';
 import { runOk } from '../test/env/proc.js';
+import { startLatencyProxy } from '../test/env/latency-proxy.js';
 import { startRegistry } from '../test/env/registry.js';
 import { startBenchCache } from './actions-cache.js';
-import { envInt, runBenchmark, timed } from './harness.js';
+import { envInt, envInts, runBenchmark, timed } from './harness.js';
 import { checkLoaded, curlBlobs, dockerPull, imageLockPull, removeImages } from './pull-clients.js';
 import { pushPullImageSet } from './pull-images.js';
-import { pullReport, type PullRuns } from './pull-report.js';
+import { pullReport, type ColdRuns, type PullRuns } from './pull-report.js';
+import { startShapedLink } from './shaped-link.js';
 
 const settings = {
   baseMb: envInt('BENCH_BASE_MB', 200),
   topMb: envInt('BENCH_TOP_MB', 110),
   concurrency: envInt('BENCH_CONCURRENCY', 8),
   rounds: envInt('BENCH_RUNS', 3),
+  linksMbit: process.env.BENCH_LINKS === 'none' ? [] : envInts('BENCH_LINKS', [1000, 2500]),
+  linkRttMs: envInt('BENCH_LINK_RTT_MS', 20),
   timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000
 };
 
@@ -51,20 +57,40 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   const references = Object.keys(set.locked);
   const store = join(dir, 'store');
   const timeout = () => bench.remainingMs();
-  const imageLock = (args: string[]) =>
-    imageLockPull(['--lockfile', lockfile, '--cache-dir', store, '--concurrency', String(settings.concurrency), ...args], dir, daemon, timeout());
+  const imageLock = (args: string[], via: { lockfile: string; prefix?: string[] } = { lockfile }) =>
+    imageLockPull(['--lockfile', via.lockfile, '--cache-dir', store, '--concurrency', String(settings.concurrency), ...args], dir, daemon, timeout(), via.prefix);
 
-  const runs: PullRuns = { cold: [], curlMs: [], warm: [], dockerPullMs: [], saveLoadMs: [], restoreMs: [], restored: [] };
+  const runs: PullRuns = { cold: { cold: [], curlMs: [] }, links: [], warm: [], dockerPullMs: [], saveLoadMs: [], restoreMs: [], restored: [] };
   const round = (what: string, index: number) => bench.progress(`${what}, round ${index + 1} of ${settings.rounds}`);
 
-  for (let i = 0; i < settings.rounds; i++) {
-    round('(c) cold fetch: image-lock pull --no-load into an empty store, then curl', i);
-    rmSync(store, { recursive: true, force: true });
-    const cold = await imageLock(['--no-load']);
-    if (cold.report.bytesFromRegistry !== set.bytes) throw new Error(`image-lock fetched ${cold.report.bytesFromRegistry} bytes, the images hold ${set.bytes}`);
-    runs.cold.push(cold);
-    runs.curlMs.push(await curlBlobs(set, registry.url, join(dir, 'curl'), settings.concurrency, timeout()));
-    rmSync(join(dir, 'curl'), { recursive: true });
+  /** Rounds of image-lock into an empty store and curl, both reaching the registry at `url`. */
+  const coldRounds = async (what: string, url: string, via?: { lockfile: string; args: string[]; prefix: string[] }): Promise<ColdRuns> => {
+    const cold: ColdRuns = { cold: [], curlMs: [] };
+    for (let i = 0; i < settings.rounds; i++) {
+      round(`(c) cold fetch${what}: image-lock pull --no-load into an empty store, then curl`, i);
+      rmSync(store, { recursive: true, force: true });
+      const pull = await imageLock(['--no-load', ...(via?.args ?? [])], via);
+      if (pull.report.bytesFromRegistry !== set.bytes) throw new Error(`image-lock fetched ${pull.report.bytesFromRegistry} bytes, the images hold ${set.bytes}`);
+      cold.cold.push(pull);
+      cold.curlMs.push(await curlBlobs(set, url, join(dir, 'curl'), settings.concurrency, timeout(), via?.prefix));
+      rmSync(join(dir, 'curl'), { recursive: true });
+    }
+    return cold;
+  };
+  runs.cold = await coldRounds('', registry.url);
+  if (settings.linksMbit.length > 0) {
+    const link = await startShapedLink(bench);
+    const proxy = await startLatencyProxy({ targetHost: '127.0.0.1', targetPort: registry.port, ms: settings.linkRttMs, listenHost: link.hostAddress });
+    bench.defer(() => proxy.stop());
+    // The same images, named by the registry's address across the link (plain http there too).
+    const linkLockfile = join(dir, 'image-lock-link.json');
+    const overLink = Object.entries(set.locked).map(([reference, entry]) => [reference.replace(registry.host, proxy.host), entry]);
+    writeFileSync(linkLockfile, serializeLockfile({ lockfileVersion: 1, images: Object.fromEntries(overLink) }));
+    const via = { lockfile: linkLockfile, args: ['--insecure-registry', proxy.host], prefix: link.prefix };
+    for (const mbit of settings.linksMbit) {
+      await link.setRate(mbit);
+      runs.links.push({ mbit, ...(await coldRounds(` over a ${mbit} Mbit/s link`, proxy.url, via)) });
+    }
   }
 
   // Each round into an empty daemon, the two clients in turn, the first one alternating.

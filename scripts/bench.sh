@@ -14,6 +14,9 @@ if [ -z "$name" ] || [ ! -f "bench/$name.ts" ]; then
   exit 2
 fi
 
+# The pull benchmark's shaped link (bench/shaped-link.ts) needs ip and tc.
+APT_PACKAGES+=(iproute2)
+APT_COMMANDS+=(ip tc)
 ensure_apt_packages
 ensure_node_modules
 

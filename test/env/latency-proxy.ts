@@ -11,6 +11,8 @@ export interface LatencyProxyOptions {
   targetPort: number;
   /** Round-trip delay added, in milliseconds. */
   ms: number;
+  /** Address to listen on (127.0.0.1 unless given): a benchmark's shaped link listens on its own. */
+  listenHost?: string;
 }
 
 export interface LatencyProxy {
@@ -30,6 +32,7 @@ export async function startLatencyProxy(opts: LatencyProxyOptions): Promise<Late
   let open = 0;
   const sockets = new Set<Socket>();
   const half = opts.ms / 2;
+  const listenHost = opts.listenHost ?? '127.0.0.1';
 
   const server = createServer((client) => {
     connections++;
@@ -49,12 +52,12 @@ export async function startLatencyProxy(opts: LatencyProxyOptions): Promise<Late
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
+    server.listen(0, listenHost, () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
   return {
-    url: `http://127.0.0.1:${port}`,
-    host: `127.0.0.1:${port}`,
+    url: `http://${listenHost}:${port}`,
+    host: `${listenHost}:${port}`,
     port,
     get connections() {
       return connections;
