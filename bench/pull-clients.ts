@@ -10,9 +10,15 @@ import { imageLockCli } from './clients.js';
 import { timed } from './harness.js';
 import type { PullImageSet } from './pull-images.js';
 
-/** Loaded into the CLI's Node: writes its peak resident memory (kB, from getrusage) to a file at exit. */
+/**
+ * Loaded into the CLI's Node: writes its peak resident memory (kB) to a file at exit.
+ * VmHWM belongs to the process's own address space. getrusage's maxrss does not do:
+ * Linux carries it across exec, so a child forked from this benchmark (hundreds of MB,
+ * with the latency proxy's buffers) would report the benchmark's size as its own.
+ */
 const MAX_RSS_PROBE = `data:text/javascript,${encodeURIComponent(
-  'import{writeFileSync}from"node:fs";process.on("exit",()=>writeFileSync(process.env.BENCH_MAX_RSS_FILE,String(process.resourceUsage().maxRSS)))'
+  'import{readFileSync,writeFileSync}from"node:fs";' +
+    'process.on("exit",()=>writeFileSync(process.env.BENCH_MAX_RSS_FILE,/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]))'
 )}`;
 
 export interface ImageLockPull {
