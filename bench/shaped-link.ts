@@ -21,7 +21,8 @@ export async function startShapedLink(bench: Bench): Promise<ShapedLink> {
   const id = process.pid % 100_000;
   const namespace = `ilb${id}`;
   const [hostEnd, farEnd] = [`ilb${id}h`, `ilb${id}n`];
-  const subnet = `10.${200 + ((id >> 16) & 31)}.${(id >> 8) & 255}.${(id & 63) * 4}`;
+  // A /30 per id: its 17 bits spread over the last three octets.
+  const subnet = `10.${200 + (id >> 14)}.${(id >> 6) & 255}.${(id & 63) * 4}`;
   const [a, b, c, d] = subnet.split('.').map(Number) as [number, number, number, number];
   const hostAddress = `${a}.${b}.${c}.${d + 1}`;
   const farAddress = `${a}.${b}.${c}.${d + 2}`;
