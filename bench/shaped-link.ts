@@ -16,16 +16,15 @@ export interface ShapedLink {
 }
 
 export async function startShapedLink(bench: Bench): Promise<ShapedLink> {
-  if (process.getuid?.() !== 0) throw new Error('the shaped link needs root (ip netns, tc); set BENCH_LINKS= to leave it out');
+  if (process.getuid?.() !== 0) throw new Error('the shaped link needs root (ip netns, tc); set BENCH_LINKS=none to leave it out');
   // Names and subnet from the pid, so two benchmarks side by side do not collide.
   const id = process.pid % 100_000;
   const namespace = `ilb${id}`;
   const [hostEnd, farEnd] = [`ilb${id}h`, `ilb${id}n`];
   // A /30 per id: its 17 bits spread over the last three octets.
-  const subnet = `10.${200 + (id >> 14)}.${(id >> 6) & 255}.${(id & 63) * 4}`;
-  const [a, b, c, d] = subnet.split('.').map(Number) as [number, number, number, number];
-  const hostAddress = `${a}.${b}.${c}.${d + 1}`;
-  const farAddress = `${a}.${b}.${c}.${d + 2}`;
+  const subnet = `10.${200 + (id >> 14)}.${(id >> 6) & 255}`;
+  const hostAddress = `${subnet}.${(id & 63) * 4 + 1}`;
+  const farAddress = `${subnet}.${(id & 63) * 4 + 2}`;
   const inNamespace = ['ip', 'netns', 'exec', namespace];
   const ip = (...args: string[]) => runOk('ip', args);
   const far = (...args: string[]) => runOk(inNamespace[0]!, [...inNamespace.slice(1), ...args]);
