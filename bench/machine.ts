@@ -16,7 +16,7 @@ export interface MachineFacts {
   load: string;
 }
 
-export function machineFacts(): MachineFacts {
+function machineFacts(): MachineFacts {
   return {
     cpuModel: cpuModel(),
     nproc: availableParallelism(),
@@ -27,8 +27,17 @@ export function machineFacts(): MachineFacts {
   };
 }
 
+/**
+ * A benchmark's result in Markdown: what was measured, the table, notes on it, then the
+ * machine it ran on (after `machineLead`, a last note that runs into it).
+ */
+export function benchReport(report: { intro: string[]; table: string; notes: string[]; machineLead?: string }): string {
+  const lead = report.machineLead ? `${report.machineLead} Machine:` : 'Machine:';
+  return ['', ...report.intro, '', report.table, '', ...report.notes, '', lead, formatMachineFacts(machineFacts()), ''].join('\n');
+}
+
 /** One line per fact, as a Markdown list. */
-export function formatMachineFacts(facts: MachineFacts): string {
+function formatMachineFacts(facts: MachineFacts): string {
   return [
     `- CPU: ${facts.cpuModel} (nproc ${facts.nproc})`,
     `- Memory (free -h): ${facts.memory}`,

@@ -2,7 +2,7 @@
 // median of its rounds), its ratio against issue 4's goal, and the machine.
 import { formatBytes } from '../src/commands/pull-format.js';
 import { median, seconds } from './harness.js';
-import { formatMachineFacts, machineFacts } from './machine.js';
+import { benchReport } from './machine.js';
 import type { ImageLockPull } from './pull-clients.js';
 import type { PullImageSet } from './pull-images.js';
 import { markdownTable } from './table.js';
@@ -72,26 +72,23 @@ export function pullReport({ settings, set, sizes, runs }: PullFigures): string 
   );
   const each = (values: number[]) => values.map(seconds).join(', ');
   const rss = (pulls: ImageLockPull[]) => pulls.map((pull) => formatBytes(pull.maxRssBytes)).join(', ');
-  return [
-    '',
-    `2 linux/amd64 images sharing a ${settings.baseMb} MB base, each with 2 layers of ${settings.topMb} MB: ${formatBytes(set.bytes)} of distinct blobs ` +
-      `(gzip), ${formatBytes(set.contentBytes)} uncompressed; a local registry over loopback http` +
-      (runs.links.length > 0 ? ', and for (c) also across a veth link shaped by tc tbf, through a latency proxy' : '') +
-      '; dockerd with vfs storage.',
-    '',
+  return benchReport({
+    intro: [
+      `2 linux/amd64 images sharing a ${settings.baseMb} MB base, each with 2 layers of ${settings.topMb} MB: ${formatBytes(set.bytes)} of distinct blobs ` +
+        `(gzip), ${formatBytes(set.contentBytes)} uncompressed; a local registry over loopback http` +
+        (runs.links.length > 0 ? ', and for (c) also across a veth link shaped by tc tbf, through a latency proxy' : '') +
+        '; dockerd with vfs storage.'
+    ],
     table,
-    '',
-    'Ratios are image-lock / baseline (time or size), except throughput: image-lock / curl. image-lock runs as `node dist/cli/index.js`, start-up included.',
-    `Each run: (a) image-lock ${each(ms(runs.warm))}, docker pull ${each(runs.dockerPullMs)}; (b) image-lock ${each(runs.restoreMs.map((restore, i) => restore + runs.restored[i]!.ms))}, ` +
-      `save/load ${each(runs.saveLoadMs)}; ` +
-      colds.map((cold) => `(c) ${cold.what}: image-lock ${each(ms(cold.cold))}, curl ${each(cold.curlMs)}`).join('; ') +
-      '.',
-    `Peak memory of each image-lock run: (a) ${rss(runs.warm)}; (b) ${rss(runs.restored)}; ` + colds.map((cold) => `(c) ${cold.what}: ${rss(cold.cold)}`).join('; ') + '.',
-    '',
-    'Machine:',
-    formatMachineFacts(machineFacts()),
-    ''
-  ].join('\n');
+    notes: [
+      'Ratios are image-lock / baseline (time or size), except throughput: image-lock / curl. image-lock runs as `node dist/cli/index.js`, start-up included.',
+      `Each run: (a) image-lock ${each(ms(runs.warm))}, docker pull ${each(runs.dockerPullMs)}; (b) image-lock ${each(runs.restoreMs.map((restore, i) => restore + runs.restored[i]!.ms))}, ` +
+        `save/load ${each(runs.saveLoadMs)}; ` +
+        colds.map((cold) => `(c) ${cold.what}: image-lock ${each(ms(cold.cold))}, curl ${each(cold.curlMs)}`).join('; ') +
+        '.',
+      `Peak memory of each image-lock run: (a) ${rss(runs.warm)}; (b) ${rss(runs.restored)}; ` + colds.map((cold) => `(c) ${cold.what}: ${rss(cold.cold)}`).join('; ') + '.'
+    ]
+  });
 }
 
 function ratio(value: number): string {

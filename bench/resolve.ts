@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageFlags, runImageLock, skopeoDigestLoop } from './clients.js';
 import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
-import { formatMachineFacts, machineFacts } from './machine.js';
+import { benchReport } from './machine.js';
 import { describeImageSet, imageSetSettings, startImageSet } from './image-set-bench.js';
 import type { PushedIndex } from './multi-platform-images.js';
 import { tallyRegistry, tallyTokens, type RegistryTally, type TokenTally } from './request-counts.js';
@@ -165,19 +165,12 @@ function report(referenceCount: number, ours: readonly Result[], baseline: Resul
         `token requests per repository max ${worst.tokens.maxPerRepository} (goal <= ${GOALS.tokensPerRepository}): ${verdict(worst.tokens.maxPerRepository <= GOALS.tokensPerRepository)}`
     ];
   });
-  return [
-    '',
-    ...describeImageSet(settings, referenceCount),
-    '',
+  return benchReport({
+    intro: describeImageSet(settings, referenceCount),
     table,
-    '',
-    ...goals,
-    ...[...ours, baseline].map((result) => `- ${result.client.name}, each run: ${result.runs.map((run) => seconds(run.ms)).join(', ')}`),
-    '',
-    'Counts are the largest seen in any run (each run starts from zero). Machine:',
-    formatMachineFacts(machineFacts()),
-    ''
-  ].join('\n');
+    notes: [...goals, ...[...ours, baseline].map((result) => `- ${result.client.name}, each run: ${result.runs.map((run) => seconds(run.ms)).join(', ')}`)],
+    machineLead: 'Counts are the largest seen in any run (each run starts from zero).'
+  });
 }
 
 /** Field by field, the largest count any run produced: the goals are "at most". */

@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageFlags, runImageLock } from './clients.js';
 import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
-import { formatMachineFacts, machineFacts } from './machine.js';
+import { benchReport } from './machine.js';
 import { describeImageSet, imageSetSettings, startImageSet } from './image-set-bench.js';
 import { tallyTokens } from './request-counts.js';
 import { markdownTable } from './table.js';
@@ -121,18 +121,14 @@ function report(referenceCount: number, results: [Command, Measurement[]][]): st
     const ratio = (medianMs(relock) / medianMs(runs)).toFixed(2);
     return `- at ${command.concurrency} in flight: verify takes ${roundTrips(runs)} round trips (its HEADs alone need at least ${floor}); re-resolving takes ${ratio}x its wall time`;
   });
-  return [
-    '',
-    ...describeImageSet(settings, referenceCount),
-    '',
+  return benchReport({
+    intro: describeImageSet(settings, referenceCount),
     table,
-    '',
-    `- verify's manifest GETs: ${gets} (goal 0): ${gets === 0 ? 'met' : 'MISSED'}`,
-    ...comparisons,
-    ...results.map(([command, runs]) => `- ${command.name}, each run: ${runs.map((run) => seconds(run.ms)).join(', ')}`),
-    '',
-    `Round trips: (wall - start-up) / ${settings.latencyMs} ms. Counts are the largest seen in any run (each run starts from zero). Machine:`,
-    formatMachineFacts(machineFacts()),
-    ''
-  ].join('\n');
+    notes: [
+      `- verify's manifest GETs: ${gets} (goal 0): ${gets === 0 ? 'met' : 'MISSED'}`,
+      ...comparisons,
+      ...results.map(([command, runs]) => `- ${command.name}, each run: ${runs.map((run) => seconds(run.ms)).join(', ')}`)
+    ],
+    machineLead: `Round trips: (wall - start-up) / ${settings.latencyMs} ms. Counts are the largest seen in any run (each run starts from zero).`
+  });
 }
