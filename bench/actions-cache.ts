@@ -32,8 +32,8 @@ export async function startBenchCache(bench: Bench, workspace: string): Promise<
 
 /** @actions/core logs on stdout, where the benchmark's results go: send it to stderr meanwhile. */
 async function toStderr<T>(fn: () => Promise<T>): Promise<T> {
-  const write = process.stdout.write;
-  process.stdout.write = process.stderr.write.bind(process.stderr) as typeof process.stdout.write;
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = process.stderr.write.bind(process.stderr);
   try {
     return await fn();
   } finally {

@@ -41,20 +41,27 @@ export async function compressibleLayer(path: string, size: number, seed: string
   );
   const content = new ContentSource(seed);
   for (let written = 0, index = 0; written < size; index++) {
-    const fileSize = Math.min(FILE_SIZES[index % FILE_SIZES.length]!, size - written);
+    const fileSize = Math.min(FILE_SIZES[index % FILE_SIZES.length], size - written);
     await writeEntry(pack, `opt/${seed}/${String(index).padStart(5, '0')}.dat`, fileSize, content);
     written += fileSize;
   }
   pack.finalize();
   await writing;
-  return { mediaType: OCI_LAYER, digest: `sha256:${gzHash.digest('hex')}`, size: gzSize, file: path, diffId: `sha256:${tarHash.digest('hex')}`, tarSize };
+  return {
+    mediaType: OCI_LAYER,
+    digest: `sha256:${gzHash.digest('hex')}`,
+    size: gzSize,
+    file: path,
+    diffId: `sha256:${tarHash.digest('hex')}`,
+    tarSize
+  };
 }
 
 async function writeEntry(pack: tar.Pack, name: string, size: number, content: ContentSource): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     const entry = pack.entry({ name, size, mode: 0o644, mtime: MTIME, uid: 0, gid: 0 }, (error) => (error ? reject(error) : resolve()));
     (async () => {
-      for (let left = size; left > 0; ) {
+      for (let left = size; left > 0;) {
         const block = content.block(Math.min(BLOCK, left));
         left -= block.length;
         if (!entry.write(block)) await new Promise<void>((drained) => entry.once('drain', drained));
@@ -92,7 +99,7 @@ class ContentSource {
   }
 
   private word(): string {
-    return WORDS[this.next() % WORDS.length]!;
+    return WORDS[this.next() % WORDS.length];
   }
 
   private next(): number {

@@ -56,7 +56,10 @@ export async function runBenchmark(name: string, options: BenchmarkOptions, main
   };
 
   const limit = setTimeout(() => void finish(1, `stopped: over its time limit of ${options.timeoutMs / 1000} s`), options.timeoutMs);
-  for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]] as const) {
+  for (const [signal, code] of [
+    ['SIGINT', 130],
+    ['SIGTERM', 143]
+  ] as const) {
     process.once(signal, () => void finish(code, `interrupted by ${signal}`));
   }
 
@@ -87,7 +90,7 @@ export function median(values: readonly number[]): number {
   if (values.length === 0) throw new Error('median of no values');
   const sorted = [...values].sort((a, b) => a - b);
   const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+  return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
 }
 
 /** Milliseconds as seconds for a table cell, e.g. `1.234 s`. */
@@ -97,7 +100,7 @@ export function seconds(ms: number): string {
 
 /** A positive whole number from the environment, or `fallback` when unset: benchmark knobs. */
 export function envInt(name: string, fallback: number): number {
-  return envInts(name, [fallback])[0]!;
+  return envInts(name, [fallback])[0];
 }
 
 /** A comma-separated list of positive whole numbers from the environment, or `fallback` when unset. */

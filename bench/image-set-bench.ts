@@ -28,12 +28,21 @@ export function imageSetSettings(defaults: { repositories: number; concurrencies
 }
 
 /** A scratch folder, the registry and its token server behind proxies, and the pushed images; all removed at the end. */
-export async function startImageSet(bench: Bench, name: string, settings: ImageSetSettings): Promise<{ dir: string; env: TokenRegistry; images: PushedIndex[] }> {
+export async function startImageSet(
+  bench: Bench,
+  name: string,
+  settings: ImageSetSettings
+): Promise<{ dir: string; env: TokenRegistry; images: PushedIndex[] }> {
   const dir = makeTempDir(`bench-${name}`);
   bench.defer(() => rmSync(dir, { recursive: true, force: true }));
   bench.progress(`starting a token-auth registry and its token server, each behind a +${settings.latencyMs} ms proxy`);
   const env = await startTokenRegistry(bench, { dir, latencyMs: settings.latencyMs });
-  const images = await pushImageSet({ host: env.host, repositories: settings.repositories, tags: settings.tags, pushTarget: env.pushTarget });
+  const images = await pushImageSet({
+    host: env.host,
+    repositories: settings.repositories,
+    tags: settings.tags,
+    pushTarget: env.pushTarget
+  });
   bench.progress(`pushed ${images.length} OCI indexes (${settings.repositories} repositories x ${settings.tags.length} tags)`);
   return { dir, env, images };
 }

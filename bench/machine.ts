@@ -23,7 +23,9 @@ function machineFacts(): MachineFacts {
     memory: freeMemLine() ?? `${(totalmem() / 2 ** 30).toFixed(1)} GiB total`,
     node: process.version,
     kernel: `${process.platform} ${release()}`,
-    load: loadavg().map((value) => value.toFixed(2)).join(' ')
+    load: loadavg()
+      .map((value) => value.toFixed(2))
+      .join(' ')
   };
 }
 
@@ -50,7 +52,7 @@ function formatMachineFacts(facts: MachineFacts): string {
 function cpuModel(): string {
   try {
     const match = /^model name\s*:\s*(.+)$/m.exec(readFileSync('/proc/cpuinfo', 'utf8'));
-    if (match) return match[1]!.trim();
+    if (match) return match[1].trim();
   } catch {
     // not Linux: fall back to what Node reports
   }

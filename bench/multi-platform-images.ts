@@ -56,7 +56,7 @@ async function pushOne(options: ImageSetOptions, base: Layer, repo: string, tag:
       return buildImage({ platform, layers: [base, app] });
     })
   );
-  const entries: IndexEntry[] = [...images.map((image) => ({ image })), attestationEntry(images[0]!)];
+  const entries: IndexEntry[] = [...images.map((image) => ({ image })), attestationEntry(images[0])];
   const index = buildIndex('oci', entries);
   await pushIndex(options.pushTarget(repo), repo, index, [tag]);
   return {

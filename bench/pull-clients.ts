@@ -31,31 +31,57 @@ export interface ImageLockPull {
  * `image-lock pull --json <args>` as a child process, as a workflow step runs it;
  * `prefix` runs it elsewhere (on the far side of a shaped link).
  */
-export async function imageLockPull(args: string[], dir: string, daemon: DockerDaemon, timeoutMs: number, prefix: string[] = []): Promise<ImageLockPull> {
+export async function imageLockPull(
+  args: string[],
+  dir: string,
+  daemon: DockerDaemon,
+  timeoutMs: number,
+  prefix: string[] = []
+): Promise<ImageLockPull> {
   const rssFile = join(dir, 'max-rss');
   const env = { ...daemon.env, BENCH_MAX_RSS_FILE: rssFile };
   const [command, ...rest] = [...prefix, process.execPath, '--import', MAX_RSS_PROBE, imageLockCli(), 'pull', '--json', ...args];
-  const { ms, value } = await timed(() => runOk(command!, rest, { env, timeoutMs }));
+  const { ms, value } = await timed(() => runOk(command, rest, { env, timeoutMs }));
   return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, report: JSON.parse(value.stdout.toString('utf8')) as PullReport };
 }
 
 /** `docker pull` of every image at once, the daemon's own best case. */
 export async function dockerPull(daemon: DockerDaemon, references: string[], timeoutMs: number): Promise<number> {
-  const { ms } = await timed(() => Promise.all(references.map((reference) => runOk('docker', ['pull', '-q', reference], { env: daemon.env, timeoutMs }))));
+  const { ms } = await timed(() =>
+    Promise.all(references.map((reference) => runOk('docker', ['pull', '-q', reference], { env: daemon.env, timeoutMs })))
+  );
   return ms;
 }
 
 /** curl fetching every blob into `dir`, `parallel` at once, as fast as plain HTTP goes; `prefix` as for imageLockPull. */
-export async function curlBlobs(set: PullImageSet, registryUrl: string, dir: string, parallel: number, timeoutMs: number, prefix: string[] = []): Promise<number> {
+export async function curlBlobs(
+  set: PullImageSet,
+  registryUrl: string,
+  dir: string,
+  parallel: number,
+  timeoutMs: number,
+  prefix: string[] = []
+): Promise<number> {
   const transfers = set.blobs.flatMap((blob) => {
     const url = `${registryUrl}/v2/${blob.repo}/${blob.manifest ? 'manifests' : 'blobs'}/${blob.digest}`;
     return ['-o', join(dir, blob.digest.slice(7)), url];
   });
   // The registry serves manifests only on their own route, and OCI ones only to a client that accepts them.
   const accept = ['--header', `Accept: ${OCI_MANIFEST}`];
-  const args = ['--parallel', '--parallel-max', String(parallel), '--fail', '--silent', '--show-error', '--location', '--create-dirs', ...accept, ...transfers];
+  const args = [
+    '--parallel',
+    '--parallel-max',
+    String(parallel),
+    '--fail',
+    '--silent',
+    '--show-error',
+    '--location',
+    '--create-dirs',
+    ...accept,
+    ...transfers
+  ];
   const [command, ...rest] = [...prefix, 'curl', ...args];
-  const { ms } = await timed(() => runOk(command!, rest, { timeoutMs }));
+  const { ms } = await timed(() => runOk(command, rest, { timeoutMs }));
   return ms;
 }
 

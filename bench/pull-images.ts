@@ -39,8 +39,8 @@ export async function pushPullImageSet(options: PullImageSetOptions): Promise<Pu
     ...['web-1', 'web-2', 'worker-1', 'worker-2'].map((name) => layer(name, options.topMb))
   ]);
   const images: [string, Layer[]][] = [
-    ['bench/pull-web', [base!, tops[0]!, tops[1]!]],
-    ['bench/pull-worker', [base!, tops[2]!, tops[3]!]]
+    ['bench/pull-web', [base, tops[0], tops[1]]],
+    ['bench/pull-worker', [base, tops[2], tops[3]]]
   ];
   const set: PullImageSet = { locked: {}, imageIds: {}, blobs: [], bytes: 0, contentBytes: 0 };
   for (const [repo, layers] of images) {
@@ -49,13 +49,18 @@ export async function pushPullImageSet(options: PullImageSetOptions): Promise<Pu
     record(set, `${options.host}/${repo}:1`, repo, image);
   }
   set.bytes = set.blobs.reduce((sum, blob) => sum + blob.size, 0);
-  set.contentBytes = [base!, ...tops].reduce((sum, layer) => sum + layer.tarSize, 0);
+  set.contentBytes = [base, ...tops].reduce((sum, layer) => sum + layer.tarSize, 0);
   return set;
 }
 
 function record(set: PullImageSet, reference: string, repo: string, image: BuiltImage): void {
   const manifest = image.manifest.digest;
-  set.locked[reference] = { digest: manifest, mediaType: image.manifest.mediaType, platforms: { [platformKey(AMD64)]: manifest }, sources: [] };
+  set.locked[reference] = {
+    digest: manifest,
+    mediaType: image.manifest.mediaType,
+    platforms: { [platformKey(AMD64)]: manifest },
+    sources: []
+  };
   set.imageIds[reference] = image.config.digest;
   for (const blob of [image.manifest, image.config, ...image.layers]) {
     if (set.blobs.some((known) => known.digest === blob.digest)) continue;

@@ -58,9 +58,23 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   const store = join(dir, 'store');
   const timeout = () => bench.remainingMs();
   const imageLock = (args: string[], via: { lockfile: string; prefix?: string[] } = { lockfile }) =>
-    imageLockPull(['--lockfile', via.lockfile, '--cache-dir', store, '--concurrency', String(settings.concurrency), ...args], dir, daemon, timeout(), via.prefix);
+    imageLockPull(
+      ['--lockfile', via.lockfile, '--cache-dir', store, '--concurrency', String(settings.concurrency), ...args],
+      dir,
+      daemon,
+      timeout(),
+      via.prefix
+    );
 
-  const runs: PullRuns = { cold: { cold: [], curlMs: [] }, links: [], warm: [], dockerPullMs: [], saveLoadMs: [], restoreMs: [], restored: [] };
+  const runs: PullRuns = {
+    cold: { cold: [], curlMs: [] },
+    links: [],
+    warm: [],
+    dockerPullMs: [],
+    saveLoadMs: [],
+    restoreMs: [],
+    restored: []
+  };
   const round = (what: string, index: number) => bench.progress(`${what}, round ${index + 1} of ${settings.rounds}`);
 
   /** Rounds of image-lock into an empty store and curl, both reaching the registry at `url`. */
@@ -70,7 +84,8 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
       round(`(c) cold fetch${what}: image-lock pull --no-load into an empty store, then curl`, i);
       rmSync(store, { recursive: true, force: true });
       const pull = await imageLock(['--no-load', ...(via?.args ?? [])], via);
-      if (pull.report.bytesFromRegistry !== set.bytes) throw new Error(`image-lock fetched ${pull.report.bytesFromRegistry} bytes, the images hold ${set.bytes}`);
+      if (pull.report.bytesFromRegistry !== set.bytes)
+        throw new Error(`image-lock fetched ${pull.report.bytesFromRegistry} bytes, the images hold ${set.bytes}`);
       cold.cold.push(pull);
       cold.curlMs.push(await curlBlobs(set, url, join(dir, 'curl'), settings.concurrency, timeout(), via?.prefix));
       rmSync(join(dir, 'curl'), { recursive: true });
@@ -80,7 +95,12 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   runs.cold = await coldRounds('', registry.url);
   if (settings.linksMbit.length > 0) {
     const link = await startShapedLink(bench);
-    const proxy = await startLatencyProxy({ targetHost: '127.0.0.1', targetPort: registry.port, ms: settings.linkRttMs, listenHost: link.hostAddress });
+    const proxy = await startLatencyProxy({
+      targetHost: '127.0.0.1',
+      targetPort: registry.port,
+      ms: settings.linkRttMs,
+      listenHost: link.hostAddress
+    });
     bench.defer(() => proxy.stop());
     // The same images, named by the registry's address across the link (plain http there too).
     const linkLockfile = join(dir, 'image-lock-link.json');
@@ -115,7 +135,12 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   mkdirSync(saveDir);
   const saveTar = join(saveDir, 'images.tar');
   await runOk('docker', ['save', '-o', saveTar, ...references], { env: daemon.env, timeoutMs: timeout() });
-  const sizes = { saveTar: statSync(saveTar).size, store: directoryBytes(store), saveEntry: await cache.save(saveDir, 'save-load'), storeEntry: await cache.save(store, 'image-lock') };
+  const sizes = {
+    saveTar: statSync(saveTar).size,
+    store: directoryBytes(store),
+    saveEntry: await cache.save(saveDir, 'save-load'),
+    storeEntry: await cache.save(store, 'image-lock')
+  };
   await removeImages(daemon, set);
   for (let i = 0; i < settings.rounds; i++) {
     round('(b) restore and load: the docker save tar, then the blob store', i);

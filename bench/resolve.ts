@@ -57,13 +57,26 @@ await runBenchmark('resolve', { timeoutMs: settings.timeoutMs }, async (bench) =
   console.log(report(images.length, results.slice(0, -1), results.at(-1)!));
 });
 
-function imageLockClient(bench: Bench, env: TokenRegistry, dir: string, images: readonly PushedIndex[], concurrency: number): ClientUnderTest<Record<string, LockedImage>> {
+function imageLockClient(
+  bench: Bench,
+  env: TokenRegistry,
+  dir: string,
+  images: readonly PushedIndex[],
+  concurrency: number
+): ClientUnderTest<Record<string, LockedImage>> {
   return {
     name: `image-lock --concurrency ${concurrency}`,
     did: 'GET index; lockfile with index digest + 3 platform digests',
     run: async (runIndex) => {
       const lockfile = join(dir, `image-lock-c${concurrency}-${runIndex}.json`);
-      const args = ['lock', ...imageFlags(images.map((image) => image.reference)), '--concurrency', String(concurrency), '--lockfile', lockfile];
+      const args = [
+        'lock',
+        ...imageFlags(images.map((image) => image.reference)),
+        '--concurrency',
+        String(concurrency),
+        '--lockfile',
+        lockfile
+      ];
       await runImageLock(args, { dockerConfigDir: env.dockerConfigDir, timeoutMs: bench.remainingMs() });
       return (JSON.parse(readFileSync(lockfile, 'utf8')) as { images: Record<string, LockedImage> }).images;
     },
@@ -75,7 +88,11 @@ function skopeoClient(env: TokenRegistry, images: readonly PushedIndex[]): Clien
   return {
     name: 'skopeo inspect --raw, sequential loop',
     did: 'GET index; raw index bytes (digest = their sha256)',
-    run: () => skopeoDigestLoop(images.map((image) => image.reference), env.creds),
+    run: () =>
+      skopeoDigestLoop(
+        images.map((image) => image.reference),
+        env.creds
+      ),
     check: (digests) => checkDigests(digests, images)
   };
 }
@@ -87,7 +104,12 @@ async function measure<T>(bench: Bench, env: TokenRegistry, client: ClientUnderT
     await env.resetCounts();
     const { ms, value } = await timed(() => client.run(i));
     const connections = { registry: env.registryProxy.connections, token: env.tokenProxy.connections };
-    const measurement = { ms, registry: tallyRegistry(await env.registry.requests()), tokens: tallyTokens(env.tokenServer.requests()), connections };
+    const measurement = {
+      ms,
+      registry: tallyRegistry(await env.registry.requests()),
+      tokens: tallyTokens(env.tokenServer.requests()),
+      connections
+    };
     client.check(value);
     measurements.push(measurement);
     bench.progress(`${client.name}: run ${i + 1}/${settings.runs} took ${seconds(ms)}`);
@@ -105,7 +127,9 @@ function checkLockfile(locked: Record<string, LockedImage>, images: readonly Pus
     const entry = locked[image.reference];
     if (entry?.digest !== image.digest) throw new Error(`image-lock locked ${image.reference} to ${entry?.digest}, pushed ${image.digest}`);
     if (JSON.stringify(sortedEntries(entry.platforms)) !== JSON.stringify(sortedEntries(image.platforms))) {
-      throw new Error(`image-lock's platforms for ${image.reference} differ: ${JSON.stringify(entry.platforms)} vs ${JSON.stringify(image.platforms)}`);
+      throw new Error(
+        `image-lock's platforms for ${image.reference} differ: ${JSON.stringify(entry.platforms)} vs ${JSON.stringify(image.platforms)}`
+      );
     }
   }
 }
@@ -168,7 +192,10 @@ function report(referenceCount: number, ours: readonly Result[], baseline: Resul
   return benchReport({
     intro: describeImageSet(settings, referenceCount),
     table,
-    notes: [...goals, ...[...ours, baseline].map((result) => `- ${result.client.name}, each run: ${result.runs.map((run) => seconds(run.ms)).join(', ')}`)],
+    notes: [
+      ...goals,
+      ...[...ours, baseline].map((result) => `- ${result.client.name}, each run: ${result.runs.map((run) => seconds(run.ms)).join(', ')}`)
+    ],
     machineLead: 'Counts are the largest seen in any run (each run starts from zero).'
   });
 }
@@ -176,8 +203,8 @@ function report(referenceCount: number, ours: readonly Result[], baseline: Resul
 /** Field by field, the largest count any run produced: the goals are "at most". */
 function worstOf(runs: readonly Measurement[]): Omit<Measurement, 'ms'> {
   const max = <T extends object>(pick: (run: Measurement) => T): T => {
-    const result = { ...pick(runs[0]!) } as Record<string, number>;
-    for (const run of runs) for (const [key, value] of Object.entries(pick(run))) result[key] = Math.max(result[key]!, value as number);
+    const result = { ...pick(runs[0]) } as Record<string, number>;
+    for (const run of runs) for (const [key, value] of Object.entries(pick(run))) result[key] = Math.max(result[key], value as number);
     return result as T;
   };
   return { registry: max((run) => run.registry), tokens: max((run) => run.tokens), connections: max((run) => run.connections) };

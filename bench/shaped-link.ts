@@ -27,7 +27,7 @@ export async function startShapedLink(bench: Bench): Promise<ShapedLink> {
   const farAddress = `${subnet}.${(id & 63) * 4 + 2}`;
   const inNamespace = ['ip', 'netns', 'exec', namespace];
   const ip = (...args: string[]) => runOk('ip', args);
-  const far = (...args: string[]) => runOk(inNamespace[0]!, [...inNamespace.slice(1), ...args]);
+  const far = (...args: string[]) => runOk(inNamespace[0], [...inNamespace.slice(1), ...args]);
 
   await ip('netns', 'add', namespace);
   // Deleting the namespace deletes its end of the pair, and with it this one.

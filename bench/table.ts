@@ -13,8 +13,8 @@ export interface Column {
 export function markdownTable(columns: readonly Column[], rows: readonly (readonly string[])[]): string {
   const widths = columns.map((column, i) => Math.max(3, column.title.length, ...rows.map((row) => (row[i] ?? '').length)));
   const line = (cells: readonly string[]) =>
-    `| ${columns.map((column, i) => pad(cells[i] ?? '', widths[i]!, column.align ?? 'left')).join(' | ')} |`;
-  const rule = `|${columns.map((column, i) => (column.align === 'right' ? `${'-'.repeat(widths[i]! + 1)}:` : '-'.repeat(widths[i]! + 2))).join('|')}|`;
+    `| ${columns.map((column, i) => pad(cells[i] ?? '', widths[i], column.align ?? 'left')).join(' | ')} |`;
+  const rule = `|${columns.map((column, i) => (column.align === 'right' ? `${'-'.repeat(widths[i] + 1)}:` : '-'.repeat(widths[i] + 2))).join('|')}|`;
   return [line(columns.map((column) => column.title)), rule, ...rows.map(line)].join('\n');
 }
 

@@ -37,7 +37,7 @@ export interface TokenRegistry {
   tokenServer: TokenServerHandle;
   tokenProxy: LatencyProxy;
   /** Pushes to `repo` directly, without latency or token requests. */
-  pushTarget(repo: string): PushTarget;
+  pushTarget: (repo: string) => PushTarget;
   /** Forgets all requests and connections counted so far. */
   resetCounts(): Promise<void>;
 }
@@ -52,13 +52,23 @@ export async function startTokenRegistry(bench: Bench, options: TokenRegistryOpt
   // Anonymous pulls refused: every client must present the credentials, as with a private registry.
   const tokenServer = await startTokenServer({ signer, users: { [user]: password }, anonymous: false });
   bench.defer(() => tokenServer.stop());
-  const tokenProxy = await startLatencyProxy({ targetHost: '127.0.0.1', targetPort: Number(new URL(tokenServer.url).port), ms: options.latencyMs });
+  const tokenProxy = await startLatencyProxy({
+    targetHost: '127.0.0.1',
+    targetPort: Number(new URL(tokenServer.url).port),
+    ms: options.latencyMs
+  });
   bench.defer(() => tokenProxy.stop());
 
   const registry = await startRegistry({
     storageRoot: join(options.dir, 'storage'),
     workDir: join(options.dir, 'registry'),
-    auth: { kind: 'token', realm: `${tokenProxy.url}/token`, service: tokenServer.service, issuer: tokenServer.issuer, rootCertBundle: signer.certFile }
+    auth: {
+      kind: 'token',
+      realm: `${tokenProxy.url}/token`,
+      service: tokenServer.service,
+      issuer: tokenServer.issuer,
+      rootCertBundle: signer.certFile
+    }
   });
   bench.defer(() => registry.stop());
   const registryProxy = await startLatencyProxy({ targetHost: '127.0.0.1', targetPort: registry.port, ms: options.latencyMs });
@@ -76,7 +86,13 @@ export async function startTokenRegistry(bench: Bench, options: TokenRegistryOpt
     tokenServer,
     tokenProxy,
     pushTarget: (repo) => {
-      const claims = makeClaims(tokenServer.issuer, tokenServer.service, user, [{ type: 'repository', name: repo, actions: ['pull', 'push'] }], 3600);
+      const claims = makeClaims(
+        tokenServer.issuer,
+        tokenServer.service,
+        user,
+        [{ type: 'repository', name: repo, actions: ['pull', 'push'] }],
+        3600
+      );
       return { url: registry.url, authorization: `Bearer ${signJwt(signer, claims)}` };
     },
     resetCounts: async () => {

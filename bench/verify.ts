@@ -55,8 +55,16 @@ await runBenchmark('verify', { timeoutMs: settings.timeoutMs }, async (bench) =>
   bench.progress(`locked ${images.length} references`);
 
   const commands: Command[] = settings.concurrencies.flatMap((concurrency) => [
-    { name: `verify --concurrency ${concurrency} (unchanged lockfile)`, args: ['verify', ...common, '--concurrency', String(concurrency)], concurrency },
-    { name: `lock --concurrency ${concurrency} (re-resolve everything)`, args: ['lock', ...common, '--concurrency', String(concurrency)], concurrency }
+    {
+      name: `verify --concurrency ${concurrency} (unchanged lockfile)`,
+      args: ['verify', ...common, '--concurrency', String(concurrency)],
+      concurrency
+    },
+    {
+      name: `lock --concurrency ${concurrency} (re-resolve everything)`,
+      args: ['lock', ...common, '--concurrency', String(concurrency)],
+      concurrency
+    }
   ]);
   // What no request costs: Node's start-up and loading the bundle, in every row above.
   commands.push({ name: '--help (start-up only)', args: ['--help'] });

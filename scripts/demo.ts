@@ -33,13 +33,24 @@ async function seed(url: string): Promise<void> {
         return buildImage({ format, platform, layers: [base, app] });
       })
     );
-    if (images.length === 1) await pushImage({ url }, repo, images[0]!, tags);
-    else await pushIndex({ url }, repo, buildIndex(format, [...images.map((image) => ({ image })), ...(format === 'oci' ? [attestationEntry(images[0]!)] : [])]), tags);
+    if (images.length === 1) await pushImage({ url }, repo, images[0], tags);
+    else
+      await pushIndex(
+        { url },
+        repo,
+        buildIndex(format, [...images.map((image) => ({ image })), ...(format === 'oci' ? [attestationEntry(images[0])] : [])]),
+        tags
+      );
   }
 }
 
 function cli(cwd: string, args: string[], env: NodeJS.ProcessEnv = {}): string {
-  return execFileSync(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], { cwd, env: { ...process.env, ...env }, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  return execFileSync(process.execPath, [join(ROOT, 'dist/cli/index.js'), ...args], {
+    cwd,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit']
+  });
 }
 
 async function main(): Promise<void> {
@@ -62,7 +73,14 @@ async function main(): Promise<void> {
     execFileSync(process.execPath, [join(ROOT, 'dist/main/index.js')], {
       cwd: workspace,
       stdio: ['ignore', 'ignore', 'inherit'],
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, GITHUB_WORKSPACE: workspace, GITHUB_STEP_SUMMARY: summary, GITHUB_OUTPUT: join(scratch, 'out'), 'INPUT_REGISTRY-MIRRORS': `docker.io=${registry.url}\nghcr.io=${registry.url}` }
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        GITHUB_WORKSPACE: workspace,
+        GITHUB_STEP_SUMMARY: summary,
+        GITHUB_OUTPUT: join(scratch, 'out'),
+        'INPUT_REGISTRY-MIRRORS': `docker.io=${registry.url}\nghcr.io=${registry.url}`
+      }
     });
     console.log('\n--- job summary (GitHub renders this HTML/Markdown) ---');
     process.stdout.write(readFileSync(summary, 'utf8'));

@@ -28,9 +28,8 @@ ensure_apt_packages() {
 ensure_node_modules() {
   if [ ! -d "$ROOT/node_modules" ] || [ "$ROOT/package-lock.json" -nt "$ROOT/node_modules/.package-lock.json" ]; then
     echo "installing npm packages" >&2
-    # `npm install`, not `npm ci`: npm 11 refuses this lockfile in `ci` for optional
-    # per-platform packages it never recorded, though `install` honours it.
-    (cd "$ROOT" && npm install --no-audit --no-fund --loglevel=error)
+    # `npm ci`: exactly what package-lock.json records, and the lockfile left untouched.
+    (cd "$ROOT" && npm ci --no-audit --no-fund --loglevel=error)
   fi
 }
 

@@ -11,6 +11,8 @@ ensure_node24
 
 echo "== type check" >&2
 npx tsc --noEmit
+echo "== lint and format" >&2
+npm run -s lint
 
 mkdir -p .tmp
 status=0

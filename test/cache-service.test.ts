@@ -45,10 +45,10 @@ async function workspace(name: string, files: Record<string, Buffer> = {}): Prom
 async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; output: string }> {
   const write = process.stdout.write.bind(process.stdout);
   let output = '';
-  process.stdout.write = ((chunk: string | Uint8Array) => {
+  process.stdout.write = (chunk: string | Uint8Array) => {
     output += chunk.toString();
     return true;
-  }) as typeof process.stdout.write;
+  };
   try {
     return { result: await fn(), output };
   } finally {
@@ -119,5 +119,5 @@ test('saving an existing key is refused like the real service (ReserveCacheError
   // saveCacheV2 catches the ReserveCacheError, logs it with core.info and returns -1.
   expect(again.result).toBe(-1);
   expect(again.output).toContain('Failed to save: Unable to reserve cache with key twice-linux');
-  expect(service.entries().filter(e => e.key === 'twice-linux')).toHaveLength(1);
+  expect(service.entries().filter((e) => e.key === 'twice-linux')).toHaveLength(1);
 });

@@ -78,7 +78,12 @@ describe('registries', () => {
     expect(anon.status).toBe(401);
     const [user, password] = Object.entries(server.users)[0];
     const token = await fetchToken('token', c.scope, { user, password });
-    expect(decodeJwt(token)).toMatchObject({ iss: server.issuer, aud: server.service, sub: user, access: [{ type: 'repository', name: 'docker/v2', actions: ['pull'] }] });
+    expect(decodeJwt(token)).toMatchObject({
+      iss: server.issuer,
+      aud: server.service,
+      sub: user,
+      access: [{ type: 'repository', name: 'docker/v2', actions: ['pull'] }]
+    });
     const ok = await getManifest('token', 'docker/v2', '1.0', `Bearer ${token}`);
     expect(ok.res.status).toBe(200);
     expect(sha256Of(ok.body)).toBe(env.fixtures.images['docker/v2:1.0'].digest);
@@ -92,7 +97,10 @@ describe('registries', () => {
     const server = env.registries.token.tokenServer!;
     const [user, password] = Object.entries(server.users)[0];
     const post = (form: Record<string, string>) =>
-      fetch(server.realm, { method: 'POST', body: new URLSearchParams({ service: server.service, scope: 'repository:single/oci:pull', client_id: 'test', ...form }) });
+      fetch(server.realm, {
+        method: 'POST',
+        body: new URLSearchParams({ service: server.service, scope: 'repository:single/oci:pull', client_id: 'test', ...form })
+      });
     const first = await post({ grant_type: 'password', username: user, password, access_type: 'offline' });
     expect(first.status).toBe(200);
     const body = (await first.json()) as { access_token: string; refresh_token: string };
@@ -120,7 +128,10 @@ describe('registries', () => {
     expect((await getManifest('ghcr', 'multi/app', '1.0', `Bearer ${anon}`)).res.status).toBe(200);
     const push = await fetchToken('ghcr', 'repository:scratchpad/ghcr:pull,push', { user: 'someone', password: env.githubToken });
     expect(decodeJwt(push).access[0].actions).toEqual(['pull', 'push']);
-    const upload = await fetch(`${env.registries.ghcr.url}/v2/scratchpad/ghcr/blobs/uploads/`, { method: 'POST', headers: { Authorization: `Bearer ${push}` } });
+    const upload = await fetch(`${env.registries.ghcr.url}/v2/scratchpad/ghcr/blobs/uploads/`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${push}` }
+    });
     expect(upload.status).toBe(202);
     await expect(fetchToken('ghcr', 'repository:multi/app:pull', { user: 'someone', password: 'not-the-token' })).rejects.toThrow(/401/);
   });
@@ -161,7 +172,9 @@ describe('fixtures', () => {
 
   test('the multi-platform index carries a buildx-style attestation for amd64, and layers are shared', () => {
     expect(Object.keys(app.platforms).sort()).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64/v8']);
-    expect(app.attestations).toEqual([{ digest: expect.stringMatching(/^sha256:/), refersTo: app.platforms['linux/amd64'].manifestDigest }]);
+    expect(app.attestations).toEqual([
+      { digest: expect.stringMatching(/^sha256:/), refersTo: app.platforms['linux/amd64'].manifestDigest }
+    ]);
     expect(Object.keys(env.fixtures.images['multi/windows:1.0'].platforms)).toContain('windows/amd64:10.0.17763.5458');
     for (const fx of Object.values(env.fixtures.images)) {
       for (const p of Object.values(fx.platforms)) expect(p.layers[0].digest).toBe(env.fixtures.baseLayer.digest);
@@ -171,10 +184,14 @@ describe('fixtures', () => {
   test('skopeo goes through the auth set-ups too (htpasswd, token dance)', async () => {
     const fx = env.fixtures.images['team/sub/deep/app:2.1'];
     const [hUser, hPass] = Object.entries(env.registries.htpasswd.users!)[0];
-    expect(sha256Of(await skopeoRaw(`${env.registries.htpasswd.host}/team/sub/deep/app:2.1`, { creds: `${hUser}:${hPass}` }))).toBe(fx.digest);
+    expect(sha256Of(await skopeoRaw(`${env.registries.htpasswd.host}/team/sub/deep/app:2.1`, { creds: `${hUser}:${hPass}` }))).toBe(
+      fx.digest
+    );
     const [tUser, tPass] = Object.entries(env.registries.token.tokenServer!.users)[0];
     expect(sha256Of(await skopeoRaw(`${env.registries.token.host}/team/sub/deep/app:2.1`, { creds: `${tUser}:${tPass}` }))).toBe(fx.digest);
-    expect(sha256Of(await skopeoRaw(`${env.registries.dockerhub.host}/library/busybox:latest`))).toBe(env.fixtures.images['library/busybox:latest'].digest);
+    expect(sha256Of(await skopeoRaw(`${env.registries.dockerhub.host}/library/busybox:latest`))).toBe(
+      env.fixtures.images['library/busybox:latest'].digest
+    );
   });
 
   test('pushImage streams a large incompressible layer from a file', async () => {
@@ -185,7 +202,9 @@ describe('fixtures', () => {
       const image = buildImage({ platform: { os: 'linux', architecture: 'amd64' }, layers: [layer] });
       await pushImage({ url: env.registries.anonymous.url }, 'bench/big', image, ['8m']);
       const res = await fetch(`${env.registries.anonymous.url}/v2/bench/big/blobs/${layer.digest}`);
-      const hash = createHash('sha256').update(Buffer.from(await res.arrayBuffer())).digest('hex');
+      const hash = createHash('sha256')
+        .update(Buffer.from(await res.arrayBuffer()))
+        .digest('hex');
       expect(`sha256:${hash}`).toBe(layer.digest);
       expect(sha256Of(await skopeoRaw(`${env.registries.anonymous.host}/bench/big:8m`))).toBe(image.manifest.digest);
     } finally {

@@ -46746,7 +46746,7 @@ function pinnedForm(text, digest) {
  * a reference, normalised first: `nginx` exempts every nginx, `nginx:1.25` that tag only.
  */
 function isAllowed(reference, patterns) {
-    return patterns.some((pattern) => pattern.includes('*') ? matchesGlob(reference, pattern) : matchesReference(reference, pattern));
+    return patterns.some((pattern) => (pattern.includes('*') ? matchesGlob(reference, pattern) : matchesReference(reference, pattern)));
 }
 function matchesGlob(reference, pattern) {
     const source = pattern
@@ -46939,7 +46939,10 @@ function parseAnswer(stdout, helper) {
  * looks like a JSON answer, which would hold a secret.
  */
 function quotable(output) {
-    const line = output.split('\n').map((text) => text.trim()).find((text) => text !== '');
+    const line = output
+        .split('\n')
+        .map((text) => text.trim())
+        .find((text) => text !== '');
     if (line === undefined || line.startsWith('{'))
         return undefined;
     return line.length > MAX_QUOTED_OUTPUT ? `${line.slice(0, MAX_QUOTED_OUTPUT)}…` : line;
@@ -48027,7 +48030,9 @@ async function resolveImage(client, reference, filter = []) {
 }
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
 function indexPlatforms(index) {
-    return (index.manifests ?? []).filter(isPlatformManifest).map((descriptor) => [toPlatform(descriptor.platform), descriptor.digest]);
+    return (index.manifests ?? [])
+        .filter(isPlatformManifest)
+        .map((descriptor) => [toPlatform(descriptor.platform), descriptor.digest]);
 }
 function isPlatformManifest(descriptor) {
     const platform = descriptor.platform;
@@ -48042,7 +48047,12 @@ function toPlatform(platform) {
 }
 async function configPlatform(client, reference, manifest) {
     const config = await client.getBlobJson(reference, manifest.config.digest);
-    return toPlatform({ os: config.os ?? 'unknown', architecture: config.architecture ?? 'unknown', variant: config.variant, 'os.version': config['os.version'] });
+    return toPlatform({
+        os: config.os ?? 'unknown',
+        architecture: config.architecture ?? 'unknown',
+        variant: config.variant,
+        'os.version': config['os.version']
+    });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/resolve-all.ts
@@ -48292,7 +48302,11 @@ async function pin(options, log, client = createRegistryClient(options)) {
             removed: written.removed,
             problems: after.problems,
             findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest),
-            warnings: result.skipped.map((skip) => ({ message: `${skip.text} was not pinned: ${skip.reason}`, file: skip.file, line: skip.line })),
+            warnings: result.skipped.map((skip) => ({
+                message: `${skip.text} was not pinned: ${skip.reason}`,
+                file: skip.file,
+                line: skip.line
+            })),
             rewritten: result.rewritten
         });
     }
@@ -48351,7 +48365,11 @@ function lockfileCoverage(usages, stored) {
     const used = new Set(usages.map((usage) => usage.reference.toString()));
     coverage.unused = Object.keys(images).filter((key) => !used.has(key));
     for (const key of coverage.unused) {
-        coverage.failures.push({ message: `${key} is in ${stored.name} but no longer used; ${rerun}`, file: stored.file, line: lineOfKey(stored.text, key) });
+        coverage.failures.push({
+            message: `${key} is in ${stored.name} but no longer used; ${rerun}`,
+            file: stored.file,
+            line: lineOfKey(stored.text, key)
+        });
     }
     return coverage;
 }
@@ -48493,7 +48511,10 @@ function parseCommandOptions(raw) {
 }
 /** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */
 function nonEmpty(values) {
-    return (values ?? []).flatMap((value) => value.split(/[\n,]/)).map((value) => value.trim()).filter(Boolean);
+    return (values ?? [])
+        .flatMap((value) => value.split(/[\n,]/))
+        .map((value) => value.trim())
+        .filter(Boolean);
 }
 function parseLevel(name, value, fallback) {
     const level = value?.trim() || fallback;
@@ -49252,7 +49273,9 @@ function streamLoadArchive(store, images, classic) {
 }
 async function writeArchive(pack, store, images, classic) {
     const layerPaths = new Map();
-    const entries = classic ? await classicEntries(store, images, classic, layerPaths) : archiveBlobs(images).map((blob) => storedEntry(store, blob));
+    const entries = classic
+        ? await classicEntries(store, images, classic, layerPaths)
+        : archiveBlobs(images).map((blob) => storedEntry(store, blob));
     // The small files first: both loaders read the whole archive before acting on it.
     if (!classic) {
         addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -49265,7 +49288,7 @@ async function writeArchive(pack, store, images, classic) {
         const source = entry.open();
         try {
             await new Promise((resolve, reject) => {
-                const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) => (error ? reject(error) : resolve()));
+                const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) => error ? reject(error) : resolve());
                 sink.on('error', reject);
                 source.on('error', reject);
                 copy(source, sink).catch(reject);
@@ -49484,7 +49507,10 @@ async function loadClassic(daemon, store, images, before) {
     try {
         const standInsLoaded = standIns.images.length > 0 ? load(standIns.images) : undefined;
         // Listed first, so a stand-in's failure is the one reported, not the archives' it ended.
-        await settleAll([standInsLoaded, ...groups.map((group, index) => load(group, standIns.omit[index], standInsLoaded))]);
+        await settleAll([
+            ...(standInsLoaded ? [standInsLoaded] : []),
+            ...groups.map((group, index) => load(group, standIns.omit[index], standInsLoaded))
+        ]);
     }
     finally {
         if (added.length > 0)
@@ -49767,7 +49793,13 @@ async function fetchAll(options, targets) {
     const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const limit = createLimit(options.concurrency ?? pull_DEFAULT_CONCURRENCY);
     const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size));
-    const context = { store: options.store, client: options.client, fetcher, signal: controller.signal, onBytes: (count) => meter.add(count) };
+    const context = {
+        store: options.store,
+        client: options.client,
+        fetcher,
+        signal: controller.signal,
+        onBytes: (count) => meter.add(count)
+    };
     const settled = await Promise.allSettled(targets.map((target) => fetchImage(context, target).catch((error) => {
         controller.abort(error);
         throw error;
@@ -49874,7 +49906,13 @@ async function pull(options, log, images) {
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs
         });
-        return { ...result, lockfile: options.lockfile, platform: formatPlatform(options.platform), cacheDir: options.cacheDir, durationMs: Date.now() - started };
+        return {
+            ...result,
+            lockfile: options.lockfile,
+            platform: formatPlatform(options.platform),
+            cacheDir: options.cacheDir,
+            durationMs: Date.now() - started
+        };
     }
     finally {
         await client.close();

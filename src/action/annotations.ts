@@ -12,5 +12,6 @@ export function annotate(report: CommandReport): void {
     else core.warning(finding.message, properties);
   }
   for (const failure of report.failures) core.error(failure.message, { title: 'image-lock', file: failure.file, startLine: failure.line });
-  for (const warning of report.warnings) core.warning(warning.message, { title: 'image-lock', file: warning.file, startLine: warning.line });
+  for (const warning of report.warnings)
+    core.warning(warning.message, { title: 'image-lock', file: warning.file, startLine: warning.line });
 }

@@ -52,6 +52,8 @@ function describeTiers(restore: LayerCacheRestore): string {
     ['tool cache', restore.toolCache],
     ['Actions cache', restore.actionsCache]
   ];
-  const used = tiers.filter(([, tier]) => tier && tier.match !== 'none').map(([name, tier]) => `${name} (${tier!.match}, \`${tier!.entry}\`, ${formatDuration(tier!.ms)})`);
+  const used = tiers
+    .filter(([, tier]) => tier && tier.match !== 'none')
+    .map(([name, tier]) => `${name} (${tier!.match}, \`${tier!.entry}\`, ${formatDuration(tier!.ms)})`);
   return used.join('; ') || 'nothing (no cache entry yet)';
 }

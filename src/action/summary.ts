@@ -27,7 +27,9 @@ export async function writeSummary(report: CommandReport): Promise<void> {
   ]);
   if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map(code));
   if (report.rewritten.length > 0) {
-    summary.addHeading('Pinned', 3).addList(report.rewritten.map((rewrite) => `${rewrite.file}:${rewrite.line} ${code(rewrite.from)} → ${code(rewrite.to)}`));
+    summary
+      .addHeading('Pinned', 3)
+      .addList(report.rewritten.map((rewrite) => `${rewrite.file}:${rewrite.line} ${code(rewrite.from)} → ${code(rewrite.to)}`));
   }
   const notes = [
     ...report.failures.map((failure) => note('error', failure)),
@@ -38,9 +40,14 @@ export async function writeSummary(report: CommandReport): Promise<void> {
   if (notes.length > 0) summary.addHeading('Findings', 3).addList(notes);
   const limits = Object.entries(report.rateLimits);
   if (limits.length > 0) {
-    summary.addHeading('Registry rate limits', 3).addList(
-      limits.map(([registry, limit]) => `${registry}: ${limit.remaining} of ${limit.limit} pulls left${limit.windowSeconds ? ` per ${limit.windowSeconds / 3600} h` : ''}`)
-    );
+    summary
+      .addHeading('Registry rate limits', 3)
+      .addList(
+        limits.map(
+          ([registry, limit]) =>
+            `${registry}: ${limit.remaining} of ${limit.limit} pulls left${limit.windowSeconds ? ` per ${limit.windowSeconds / 3600} h` : ''}`
+        )
+      );
   }
   await summary.write();
 }

@@ -111,7 +111,10 @@ function parseAnswer(stdout: string, helper: string): Credentials | undefined {
  * looks like a JSON answer, which would hold a secret.
  */
 function quotable(output: string): string | undefined {
-  const line = output.split('\n').map((text) => text.trim()).find((text) => text !== '');
+  const line = output
+    .split('\n')
+    .map((text) => text.trim())
+    .find((text) => text !== '');
   if (line === undefined || line.startsWith('{')) return undefined;
   return line.length > MAX_QUOTED_OUTPUT ? `${line.slice(0, MAX_QUOTED_OUTPUT)}…` : line;
 }

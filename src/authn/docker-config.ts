@@ -115,7 +115,7 @@ function emptyConfig(file: string): DockerConfig {
 /** docker/cli's `ConvertToHostname`, with Docker Hub's names folded into `docker.io`. */
 function registryOfKey(key: string): string {
   const host = key.includes('://') && URL.canParse(key) ? new URL(key).host : '';
-  const hostname = host || key.split('/')[0]!;
+  const hostname = host || key.split('/')[0];
   return DOCKER_HUB_HOSTS.has(hostname) ? DOCKER_HUB : hostname;
 }
 
@@ -202,7 +202,7 @@ function optionalString(value: unknown, what: string): string | undefined {
 }
 
 function withoutEmpty(credentials: Credentials): Credentials {
-  return Object.fromEntries(Object.entries(credentials).filter(([, value]) => value)) as Credentials;
+  return Object.fromEntries(Object.entries(credentials).filter(([, value]) => value));
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

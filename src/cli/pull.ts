@@ -32,7 +32,9 @@ export async function runPull({ values }: CliArgs, io: CliIo): Promise<number> {
   io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatPullReport(report));
   if (!report.loadSkipped) return 0;
   // After the report, not instead of it: `--json` still prints one document, saying why.
-  const failure = new DaemonError(`the images are in ${report.cacheDir} but were not loaded: ${report.loadSkipped} (pass --no-load to only fill the cache)`);
+  const failure = new DaemonError(
+    `the images are in ${report.cacheDir} but were not loaded: ${report.loadSkipped} (pass --no-load to only fill the cache)`
+  );
   io.stderr(`image-lock: ${failure.message}\n`);
   return failure.exitCode;
 }

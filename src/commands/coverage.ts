@@ -51,7 +51,11 @@ export function lockfileCoverage(usages: Usage[], stored: StoredLockfile): Cover
   const used = new Set(usages.map((usage) => usage.reference.toString()));
   coverage.unused = Object.keys(images).filter((key) => !used.has(key));
   for (const key of coverage.unused) {
-    coverage.failures.push({ message: `${key} is in ${stored.name} but no longer used; ${rerun}`, file: stored.file, line: lineOfKey(stored.text, key) });
+    coverage.failures.push({
+      message: `${key} is in ${stored.name} but no longer used; ${rerun}`,
+      file: stored.file,
+      line: lineOfKey(stored.text, key)
+    });
   }
   return coverage;
 }

@@ -29,9 +29,12 @@ interface Current {
 export async function checkDrift(client: RegistryClient, locked: LockedUsage[], options: CommandOptions, log: Log): Promise<DriftCheck> {
   const tagged = options.drift === 'ignore' ? [] : locked.filter(({ usage }) => !usage.reference.digest);
   if (tagged.length > 0) log.info(`checking ${tagged.length} tag${tagged.length === 1 ? '' : 's'} for drift`);
-  await client.authorize(tagged.map(({ usage }) => usage.reference), options.concurrency);
+  await client.authorize(
+    tagged.map(({ usage }) => usage.reference),
+    options.concurrency
+  );
   const now = await allOrFail(tagged, options.concurrency, ({ usage }) => currentOf(client, usage.reference));
-  const currentByUsage = new Map(tagged.map(({ usage }, index) => [usage, now[index]!]));
+  const currentByUsage = new Map(tagged.map(({ usage }, index) => [usage, now[index]]));
   const check: DriftCheck = { images: [], failures: [], warnings: [] };
   for (const { usage, entry } of locked) {
     const key = usage.reference.toString();
@@ -43,7 +46,12 @@ export async function checkDrift(client: RegistryClient, locked: LockedUsage[], 
     check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
     if (!moved) continue;
     if (pinned) {
-      check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
+      check.failures.push(
+        ...noticesAt(
+          usage,
+          `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`
+        )
+      );
     } else {
       const message = `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`;
       (options.drift === 'error' ? check.failures : check.warnings).push(...noticesAt(usage, message));

@@ -21,7 +21,7 @@ export async function lock(options: CommandOptions, log: Log, client = createReg
     const previous = await readLockfile(path);
     const usages = [...collected.usages.values()];
     const resolved = await resolveAll(client, usages, options, log);
-    const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]!);
+    const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]);
     return commandReport('lock', {
       options,
       client,

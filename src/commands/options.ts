@@ -4,7 +4,6 @@ import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { Level } from '../policy/policy.js';
 import { parseBaseUrl } from '../remote/endpoint.js';
 
-
 /** Everything `lock`, `verify` and `pin` take, parsed once from the CLI's flags or the action's inputs. */
 export interface CommandOptions {
   /** Repository root: globs and `sources` are relative to it. */
@@ -64,7 +63,10 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
 
 /** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */
 export function nonEmpty(values: string[] | undefined): string[] {
-  return (values ?? []).flatMap((value) => value.split(/[\n,]/)).map((value) => value.trim()).filter(Boolean);
+  return (values ?? [])
+    .flatMap((value) => value.split(/[\n,]/))
+    .map((value) => value.trim())
+    .filter(Boolean);
 }
 
 export function parseLevel(name: string, value: string | undefined, fallback: Level): Level {

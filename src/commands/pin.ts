@@ -26,8 +26,13 @@ export async function pin(options: CommandOptions, log: Log, client = createRegi
     const resolved = await resolveAll(client, before, options, log);
     const resolutions = resolutionsByKey(before, resolved);
     const digestOf = (occurrence: ImageOccurrence) => resolutions.get(parseReference(occurrence.text).toString())?.digest;
-    const result = await pinFiles(options.cwd, before.flatMap((usage) => usage.occurrences), digestOf);
-    if (result.rewritten.length > 0) log.info(`pinned ${result.rewritten.length} reference${result.rewritten.length === 1 ? '' : 's'} in place`);
+    const result = await pinFiles(
+      options.cwd,
+      before.flatMap((usage) => usage.occurrences),
+      digestOf
+    );
+    if (result.rewritten.length > 0)
+      log.info(`pinned ${result.rewritten.length} reference${result.rewritten.length === 1 ? '' : 's'} in place`);
 
     // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
     const after = await collectReferences(options);
@@ -43,7 +48,11 @@ export async function pin(options: CommandOptions, log: Log, client = createRegi
       removed: written.removed,
       problems: after.problems,
       findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest),
-      warnings: result.skipped.map((skip) => ({ message: `${skip.text} was not pinned: ${skip.reason}`, file: skip.file, line: skip.line })),
+      warnings: result.skipped.map((skip) => ({
+        message: `${skip.text} was not pinned: ${skip.reason}`,
+        file: skip.file,
+        line: skip.line
+      })),
       rewritten: result.rewritten
     });
   } finally {
@@ -55,7 +64,7 @@ export async function pin(options: CommandOptions, log: Log, client = createRegi
 function resolutionsByKey(usages: Usage[], resolved: ResolvedImage[]): Map<string, ResolvedImage> {
   const byKey = new Map<string, ResolvedImage>();
   usages.forEach((usage, index) => {
-    const image = resolved[index]!;
+    const image = resolved[index];
     byKey.set(usage.reference.toString(), image);
     byKey.set(usage.reference.withDigest(image.digest).toString(), image);
   });

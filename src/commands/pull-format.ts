@@ -30,7 +30,9 @@ export function formatPullReport(report: PullReport): string {
   const width = Math.max(...report.images.map((image) => image.reference.length));
   for (const image of report.images) {
     const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
-    lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
+    lines.push(
+      `  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`
+    );
   }
   lines.push(
     `Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +

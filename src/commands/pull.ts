@@ -12,7 +12,10 @@ import { formatProgress } from './pull-format.js';
 import { createRegistryClient } from './registry.js';
 
 /** What `pull` takes, from the CLI's flags or the action's inputs. */
-export interface PullCommandOptions extends Pick<CommandOptions, 'cwd' | 'lockfile' | 'mirrors' | 'insecureRegistries' | 'concurrency' | 'githubToken'> {
+export interface PullCommandOptions extends Pick<
+  CommandOptions,
+  'cwd' | 'lockfile' | 'mirrors' | 'insecureRegistries' | 'concurrency' | 'githubToken'
+> {
   platform: Platform;
   /** The blob store's folder (an OCI image layout). */
   cacheDir: string;
@@ -64,7 +67,13 @@ export async function pull(options: PullCommandOptions, log: Log, images?: Recor
       onProgress: (progress) => log.info(formatProgress(progress)),
       progressIntervalMs: options.progressIntervalMs
     });
-    return { ...result, lockfile: options.lockfile, platform: formatPlatform(options.platform), cacheDir: options.cacheDir, durationMs: Date.now() - started };
+    return {
+      ...result,
+      lockfile: options.lockfile,
+      platform: formatPlatform(options.platform),
+      cacheDir: options.cacheDir,
+      durationMs: Date.now() - started
+    };
   } finally {
     await client.close();
   }

@@ -9,7 +9,10 @@ import type { CommandOptions } from './options.js';
 /** Resolves all references with a bound; any failure fails the whole run, reported together. */
 export async function resolveAll(client: RegistryClient, usages: Usage[], options: CommandOptions, log: Log): Promise<ResolvedImage[]> {
   log.info(`resolving ${usages.length} image reference${usages.length === 1 ? '' : 's'}`);
-  await client.authorize(usages.map((usage) => usage.reference), options.concurrency);
+  await client.authorize(
+    usages.map((usage) => usage.reference),
+    options.concurrency
+  );
   return allOrFail(usages, options.concurrency, (usage) => resolveImage(client, usage.reference, options.platforms));
 }
 

@@ -35,7 +35,7 @@ export async function runDocker(args: string[], options: DockerCliOptions = {}, 
   const stderr: Buffer[] = [];
   child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
   child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
-  let inputError: unknown;
+  let inputError: Error | undefined;
   stdin?.once('error', (error) => (inputError = error));
   const feeding = stdin ? pipeline(stdin, child.stdin).catch(() => undefined) : (child.stdin.end(), undefined);
   const [code] = (await Promise.race([

@@ -41,8 +41,10 @@ export class DockerDaemon {
     }
     // The CLI prints its own half of `info` even when no daemon answers, and fails.
     const info = output.code === 0 ? (JSON.parse(output.stdout || 'null') as DockerInfo | null) : null;
-    if (!info?.ServerVersion) return { ready: false, reason: `no Docker daemon answers: ${output.stderr.split('\n')[0] || 'docker info failed'}` };
-    if (info.OSType !== 'linux') return { ready: false, reason: `the Docker daemon runs ${info.OSType ?? 'unknown'} containers, not Linux ones` };
+    if (!info?.ServerVersion)
+      return { ready: false, reason: `no Docker daemon answers: ${output.stderr.split('\n')[0] || 'docker info failed'}` };
+    if (info.OSType !== 'linux')
+      return { ready: false, reason: `the Docker daemon runs ${info.OSType ?? 'unknown'} containers, not Linux ones` };
     const containerdStore = (info.DriverStatus ?? []).some(([key, value]) => key === 'driver-type' && value === CONTAINERD_SNAPSHOTTER);
     return { ready: true, version: info.ServerVersion, classicStore: !containerdStore };
   }

@@ -48,7 +48,8 @@ export async function loadThroughSocket(socketPath: string, archive: Readable): 
       dispatcher: agent
     });
     const messages = (await body.text()).split('\n').filter(Boolean).map(parseMessage);
-    const failure = statusCode === 200 ? messages.find((message) => message.error)?.error : (messages[0]?.message ?? `status ${statusCode}`);
+    const failure =
+      statusCode === 200 ? messages.find((message) => message.error)?.error : (messages[0]?.message ?? `status ${statusCode}`);
     if (failure) throw new DaemonError(`docker load failed: ${failure}`);
   } catch (error) {
     // The archive's own failure is the one to report (a layer that must go in as stored).

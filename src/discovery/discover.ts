@@ -51,8 +51,7 @@ async function scanFile(options: DiscoverOptions, file: string, named: boolean):
   } catch (error) {
     return { occurrences: [], problems: [{ file, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
   }
-  const kind: SourceKind | undefined =
-    kindFromPath(file) ?? (named && /\.ya?ml$/i.test(file) ? kindFromContent(content) : undefined);
+  const kind: SourceKind | undefined = kindFromPath(file) ?? (named && /\.ya?ml$/i.test(file) ? kindFromContent(content) : undefined);
   switch (kind) {
     case 'dockerfile':
       return parseDockerfile(file, content);

@@ -49,7 +49,7 @@ export function readDockerfile(content: string): DockerfileSyntax {
   let index = 0;
   while (index < lines.length) {
     const lineNumber = index + 1;
-    const line = lines[index++]!;
+    const line = lines[index++];
     // trimStart also removes a byte-order mark, which BuildKit strips from the first line.
     const text = line.trimStart();
     if (readingDirectives) {
@@ -57,7 +57,7 @@ export function readDockerfile(content: string): DockerfileSyntax {
       const key = directive?.[1]!.toLowerCase();
       if (directive && key !== undefined && KNOWN_DIRECTIVES.has(key) && !seenDirectives.has(key)) {
         seenDirectives.add(key);
-        if (key === 'escape') setEscape(syntax, directive[2]!, lineNumber);
+        if (key === 'escape') setEscape(syntax, directive[2], lineNumber);
         continue;
       }
       readingDirectives = false;
@@ -67,7 +67,7 @@ export function readDockerfile(content: string): DockerfileSyntax {
     const logical = new LogicalLine();
     let continues = logical.add(text, lineNumber, line.length - text.length + 1, syntax.escape);
     while (continues && index < lines.length) {
-      const next = lines[index++]!;
+      const next = lines[index++];
       const trimmed = next.trimStart();
       // Comment and blank lines inside a continued instruction are dropped.
       if (trimmed === '' || trimmed.startsWith('#')) continue;
@@ -151,7 +151,7 @@ function heredocsOf(instruction: Instruction, escape: string): Heredoc[] {
 /** The index of the line closing the here-document whose body starts at `from`. */
 function heredocEnd(lines: string[], from: number, heredoc: Heredoc): number | undefined {
   for (let index = from; index < lines.length; index++) {
-    const line = heredoc.chomp ? lines[index]!.replace(/^\t+/, '') : lines[index]!;
+    const line = heredoc.chomp ? lines[index].replace(/^\t+/, '') : lines[index];
     if (line === heredoc.name) return index;
   }
   return undefined;
@@ -163,7 +163,7 @@ export function splitWords(text: string, escape: string): ShellWord[] {
   let start = -1;
   let quote: string | undefined;
   for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!;
+    const ch = text[i];
     if (quote === undefined && /\s/.test(ch)) {
       if (start !== -1) words.push({ text: text.slice(start, i), start });
       start = -1;

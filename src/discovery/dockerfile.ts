@@ -113,17 +113,12 @@ class DockerfileScan {
   private stageNameOf(instruction: Instruction): string | undefined {
     if (instruction.keyword !== 'FROM') return undefined;
     const words = splitWords(instruction.args, this.escape).filter((word) => !word.text.startsWith('--'));
-    return words.length >= 3 && words[1]!.text.toLowerCase() === 'as' ? words[2]!.text.toLowerCase() : undefined;
+    return words.length >= 3 && words[1].text.toLowerCase() === 'as' ? words[2].text.toLowerCase() : undefined;
   }
 }
 
 /** Where the expanded reference can be rewritten: its literal text, or the ARG default it came from. */
-function editOf(
-  source: ValueSource | undefined,
-  instruction: Instruction,
-  wordStart: number,
-  scope: Scope
-): TextSpan | undefined {
+function editOf(source: ValueSource | undefined, instruction: Instruction, wordStart: number, scope: Scope): TextSpan | undefined {
   if (source?.kind === 'variable') return scope.originOf(source.name);
   if (source?.kind === 'literal') return instruction.span(wordStart + source.start, source.end - source.start);
   return undefined;

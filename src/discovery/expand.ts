@@ -13,13 +13,9 @@ import { Word } from './expanded-word.js';
  */
 export type Dialect = { kind: 'dockerfile'; escape: string } | { kind: 'compose' };
 
-export type ValueSource =
-  | { kind: 'literal'; start: number; end: number }
-  | { kind: 'variable'; name: string };
+export type ValueSource = { kind: 'literal'; start: number; end: number } | { kind: 'variable'; name: string };
 
-export type Expansion =
-  | { ok: true; value: string; source?: ValueSource }
-  | { ok: false; error: string };
+export type Expansion = { ok: true; value: string; source?: ValueSource } | { ok: false; error: string };
 
 /** The value of a variable, or undefined when it is not set. */
 export type Lookup = (name: string) => string | undefined;
@@ -58,7 +54,7 @@ class WordParser {
     const word = new Word();
     const { text } = this;
     while (this.position < text.length) {
-      const ch = text[this.position]!;
+      const ch = text[this.position];
       if (ch === stop) return word;
       if (ch === '$') this.dollar(word);
       else if (this.dialect.kind === 'dockerfile' && ch === this.dialect.escape) this.escaped(word);
@@ -91,7 +87,7 @@ class WordParser {
     const { text } = this;
     this.position++;
     while (this.position < text.length && text[this.position] !== '"') {
-      const ch = text[this.position]!;
+      const ch = text[this.position];
       const next = text[this.position + 1];
       if (ch === '$') this.dollar(word);
       else if (ch === escape && (next === '"' || next === '$' || next === escape)) {

@@ -55,7 +55,7 @@ export class Word {
   }
 
   source(): ValueSource | undefined {
-    const only = this.segments.length === 1 ? this.segments[0]! : undefined;
+    const only = this.segments.length === 1 ? this.segments[0] : undefined;
     if (only?.kind === 'raw' || only?.kind === 'default') return { kind: 'literal', start: only.start, end: only.end };
     if (only?.kind === 'variable') return only;
     return undefined;

@@ -32,8 +32,7 @@ export function kindFromPath(path: string): SourceKind | undefined {
  */
 export function kindFromContent(content: string): SourceKind | undefined {
   const yaml = new YamlSource(content);
-  const has = (document: (typeof yaml.documents)[number], key: string) =>
-    yaml.get(document, document.contents, key) !== undefined;
+  const has = (document: (typeof yaml.documents)[number], key: string) => yaml.get(document, document.contents, key) !== undefined;
   if (yaml.documents.some((document) => manifestKind(yaml, document) !== undefined)) return 'kubernetes';
   if (yaml.documents.some((document) => has(document, 'services'))) return 'compose';
   if (yaml.documents.some((document) => has(document, 'jobs') && has(document, 'on'))) return 'workflow';

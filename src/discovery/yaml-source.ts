@@ -19,7 +19,7 @@ export class YamlSource {
       // A document the parser had to guess about is skipped rather than half read.
       if (error) {
         // The problem carries the line; the parser's message repeats it with a code frame.
-        const message = `invalid YAML: ${error.message.split('\n')[0]!.replace(/ at line \d+, column \d+:?$/, '')}`;
+        const message = `invalid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
         this.problems.push({ line: error.linePos?.[0].line ?? 1, message });
       } else {
         this.documents.push(document);

@@ -82,7 +82,7 @@ export class BlobStore {
       // One buffer read into again and again: a stream would leave a new one per chunk
       // for the collector, hundreds of megabytes of them over a large cache.
       const buffer = Buffer.allocUnsafe(VERIFY_BUFFER);
-      for (let read; (read = (await file.read(buffer, 0, buffer.length, null)).bytesRead) > 0; ) hash.update(buffer.subarray(0, read));
+      for (let read; (read = (await file.read(buffer, 0, buffer.length, null)).bytesRead) > 0;) hash.update(buffer.subarray(0, read));
     } finally {
       await file.close();
     }

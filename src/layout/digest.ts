@@ -8,7 +8,7 @@ export function digestHex(digest: string): string {
   const match = SHA256_DIGEST.exec(digest);
   // Every registry and tool in use writes sha256; the store keeps nothing it cannot check.
   if (!match) throw new InputError(`unsupported blob digest "${digest}": only sha256 blobs can be stored`);
-  return match[1]!;
+  return match[1];
 }
 
 export function isSha256Hex(name: string): boolean {

@@ -31,7 +31,7 @@ export async function replaceSpans(path: string, replacements: readonly Replacem
   for (const replacement of replacements) {
     const { line, column, length } = replacement.span;
     const lineStart = lineStarts[line - 1];
-    const lineEnd = line < lineStarts.length ? lineStarts[line]! - 1 : content.length;
+    const lineEnd = line < lineStarts.length ? lineStarts[line] - 1 : content.length;
     const offset = lineStart === undefined || column < 1 ? -1 : lineStart + column - 1;
     if (offset < 0 || offset + length > lineEnd || content.slice(offset, offset + length) !== replacement.from) {
       return 'the file changed since it was scanned';
@@ -39,7 +39,7 @@ export async function replaceSpans(path: string, replacements: readonly Replacem
     located.push({ replacement, offset });
   }
   located.sort((a, b) => a.offset - b.offset);
-  if (located.some((entry, i) => i > 0 && located[i - 1]!.offset + located[i - 1]!.replacement.span.length > entry.offset)) {
+  if (located.some((entry, i) => i > 0 && located[i - 1].offset + located[i - 1].replacement.span.length > entry.offset)) {
     return 'overlapping references';
   }
   let updated = content;

@@ -87,8 +87,6 @@ export function platformMatches(wanted: Platform, candidate: Platform): boolean 
 
 /** The platform of the machine this runs on, as Docker names it (`linux/arm64` on arm runners). */
 export function hostPlatform(): Platform {
-  const architecture = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' } as Record<string, string>)[
-    process.arch
-  ];
+  const architecture = ({ x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' } as Record<string, string>)[process.arch];
   return normalizePlatform({ os: process.platform === 'win32' ? 'windows' : process.platform, architecture: architecture ?? process.arch });
 }

@@ -8,9 +8,7 @@ import { parseReference, type Reference } from '../name/reference.js';
  * a reference, normalised first: `nginx` exempts every nginx, `nginx:1.25` that tag only.
  */
 export function isAllowed(reference: Reference, patterns: readonly string[]): boolean {
-  return patterns.some((pattern) =>
-    pattern.includes('*') ? matchesGlob(reference, pattern) : matchesReference(reference, pattern)
-  );
+  return patterns.some((pattern) => (pattern.includes('*') ? matchesGlob(reference, pattern) : matchesReference(reference, pattern)));
 }
 
 function matchesGlob(reference: Reference, pattern: string): boolean {

@@ -49,7 +49,7 @@ export class BlobFetcher {
   async settled(): Promise<{ digest: string; size: number; origin: BlobOrigin }[]> {
     const entries = [...this.blobs.entries()];
     const origins = await Promise.all(entries.map(([, origin]) => origin));
-    return entries.map(([digest], index) => ({ digest, size: this.sizes.get(digest)!, origin: origins[index]! }));
+    return entries.map(([digest], index) => ({ digest, size: this.sizes.get(digest)!, origin: origins[index] }));
   }
 
   private async fetch(request: BlobRequest): Promise<BlobOrigin> {

@@ -25,7 +25,12 @@ const PARALLEL_LOADS = Math.min(4, availableParallelism());
  * another name only tagged, and the rest loaded from archives streamed into
  * `docker load`. Returns the outcome per image manifest digest.
  */
-export async function syncDaemon(daemon: DockerDaemon, store: BlobStore, images: ArchiveImage[], classicStore: boolean): Promise<Map<string, DaemonOutcome>> {
+export async function syncDaemon(
+  daemon: DockerDaemon,
+  store: BlobStore,
+  images: ArchiveImage[],
+  classicStore: boolean
+): Promise<Map<string, DaemonOutcome>> {
   const outcomes = new Map<string, DaemonOutcome>();
   const before = await daemon.images();
   const toLoad: ArchiveImage[] = [];
@@ -74,14 +79,17 @@ async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: Archi
   try {
     const standInsLoaded = standIns.images.length > 0 ? load(standIns.images) : undefined;
     // Listed first, so a stand-in's failure is the one reported, not the archives' it ended.
-    await settleAll([standInsLoaded, ...groups.map((group, index) => load(group, standIns.omit[index], standInsLoaded))]);
+    await settleAll([
+      ...(standInsLoaded ? [standInsLoaded] : []),
+      ...groups.map((group, index) => load(group, standIns.omit[index], standInsLoaded))
+    ]);
   } finally {
     if (added.length > 0) await daemon.remove(added);
   }
 }
 
 /** Lets every load run to its end (no docker CLI outlives the call), then fails with the first failure. */
-async function settleAll(loads: (Promise<void> | undefined)[]): Promise<void> {
+async function settleAll(loads: Promise<void>[]): Promise<void> {
   const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
 }

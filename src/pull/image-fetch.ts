@@ -41,7 +41,9 @@ export async function fetchImage(context: ImageFetchContext, target: PullTarget)
   origins.push([manifestBytes.length, manifestOrigin]);
   const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
   if (!isImageManifest(manifest.mediaType)) {
-    throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
+    throw new RegistryError(
+      `${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`
+    );
   }
   const { config, layers } = manifest.json as ImageManifest;
 

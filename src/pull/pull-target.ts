@@ -29,13 +29,14 @@ export function pullTargets(images: Record<string, LockedImage>, platform: Platf
     .sort()
     .map((key) => {
       const reference = parseReference(key);
-      const platforms = images[key]!.platforms;
+      const platforms = images[key].platforms;
       const platformKey = Object.keys(platforms).find((candidate) => platformMatches(platform, parsePlatform(candidate)));
       if (platformKey === undefined) {
         const locked = Object.keys(platforms).join(', ') || 'none';
         throw new InputError(`${key} is not locked for ${formatPlatform(platform)} (locked: ${locked}); lock it with that platform first`);
       }
-      const tag = reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-      return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey]! };
+      const tag =
+        reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
+      return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
     });
 }

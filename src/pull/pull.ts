@@ -83,7 +83,8 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
       : new Map<string, DaemonOutcome>();
   const loadMs = Date.now() - loadStarted;
 
-  const sum = (origin: 'cache' | 'registry') => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
+  const sum = (origin: 'cache' | 'registry') =>
+    blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
   const bytesFromCache = sum('cache');
   const bytesFromRegistry = sum('registry');
   return {
@@ -118,7 +119,13 @@ async function fetchAll(options: PullOptions, targets: ReturnType<typeof pullTar
   const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
   const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
   const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size));
-  const context = { store: options.store, client: options.client, fetcher, signal: controller.signal, onBytes: (count: number) => meter.add(count) };
+  const context = {
+    store: options.store,
+    client: options.client,
+    fetcher,
+    signal: controller.signal,
+    onBytes: (count: number) => meter.add(count)
+  };
   const settled = await Promise.allSettled(
     targets.map((target) =>
       fetchImage(context, target).catch((error: unknown) => {

@@ -25,7 +25,8 @@ export interface StandIns {
  */
 export function standInImages(archives: ArchiveImage[][]): StandIns {
   const none: StandIns = { images: [], blobs: new Map(), omit: archives.map(() => new Set()) };
-  if (archives.length < 2 || archives.some((archive) => archive.some((image) => image.diffIds?.length !== image.layers.length))) return none;
+  if (archives.length < 2 || archives.some((archive) => archive.some((image) => image.diffIds?.length !== image.layers.length)))
+    return none;
   // How many archives hold each layer chain (a prefix of an image's diff IDs).
   const chainsIn = new Map<string, Set<number>>();
   archives.forEach((archive, index) => {
@@ -42,7 +43,8 @@ export function standInImages(archives: ArchiveImage[][]): StandIns {
     const depth = sharedDepth(image);
     if (depth > 0) deepest.set(chainKey(image, depth), { image, depth });
   }
-  for (const key of deepest.keys()) if ([...deepest.keys()].some((other) => other !== key && other.startsWith(`${key}\n`))) deepest.delete(key);
+  for (const key of deepest.keys())
+    if ([...deepest.keys()].some((other) => other !== key && other.startsWith(`${key}\n`))) deepest.delete(key);
   if (deepest.size === 0) return none;
   const blobs = new Map<string, Buffer>();
   const images = [...deepest.values()].map(({ image, depth }) => standIn(image, depth, blobs));

@@ -31,9 +31,9 @@ export function parseManifest(bytes: Buffer, check: ManifestCheck): FetchedManif
       throw new RegistryError(`manifest ${check.what} does not match its digest: expected ${expected}, got ${digest}`);
     }
   }
-  let json: IndexManifest | ImageManifest & { schemaVersion?: number };
+  let json: IndexManifest | (ImageManifest & { schemaVersion?: number });
   try {
-    json = JSON.parse(bytes.toString('utf8'));
+    json = JSON.parse(bytes.toString('utf8')) as typeof json;
   } catch {
     throw new RegistryError(`manifest ${check.what} is not valid JSON`);
   }
@@ -46,11 +46,12 @@ export function parseManifest(bytes: Buffer, check: ManifestCheck): FetchedManif
   return { digest, mediaType, size: bytes.length, bytes, json };
 }
 
-function manifestMediaType(json: { mediaType?: string; schemaVersion?: number; manifests?: unknown; config?: unknown }, contentType?: string): string | undefined {
+function manifestMediaType(
+  json: { mediaType?: string; schemaVersion?: number; manifests?: unknown; config?: unknown },
+  contentType?: string
+): string | undefined {
   if (json.schemaVersion !== 2) return undefined;
-  const stated = [json.mediaType, contentType?.split(';')[0]?.trim()].find(
-    (type) => type && (isIndex(type) || isImageManifest(type))
-  );
+  const stated = [json.mediaType, contentType?.split(';')[0]?.trim()].find((type) => type && (isIndex(type) || isImageManifest(type)));
   if (stated) return stated;
   // OCI allows a manifest without mediaType; its shape says which it is.
   if (Array.isArray(json.manifests)) return OCI_INDEX;

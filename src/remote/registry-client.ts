@@ -120,7 +120,7 @@ export class RegistryClient {
   async authorize(repositories: readonly Reference[], concurrency: number): Promise<void> {
     const unique = new Map(repositories.map((repo) => [repo.name, repo]));
     await mapLimit([...unique.values()], concurrency, async (repo) => {
-      const endpoint = endpointsFor(repo.registry, this.options)[0]!;
+      const endpoint = endpointsFor(repo.registry, this.options)[0];
       await this.authenticator(endpoint)
         .authorization(scopeOf(repo))
         .catch(() => undefined);

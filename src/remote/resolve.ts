@@ -38,7 +38,9 @@ export async function resolveImage(client: RegistryClient, reference: Reference,
 
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
 function indexPlatforms(index: IndexManifest): (readonly [Platform, string])[] {
-  return (index.manifests ?? []).filter(isPlatformManifest).map((descriptor) => [toPlatform(descriptor.platform!), descriptor.digest] as const);
+  return (index.manifests ?? [])
+    .filter(isPlatformManifest)
+    .map((descriptor) => [toPlatform(descriptor.platform!), descriptor.digest] as const);
 }
 
 function isPlatformManifest(descriptor: Descriptor): boolean {
@@ -54,5 +56,10 @@ function toPlatform(platform: NonNullable<Descriptor['platform']>): Platform {
 
 async function configPlatform(client: RegistryClient, reference: Reference, manifest: ImageManifest): Promise<Platform> {
   const config = await client.getBlobJson<ImageConfig>(reference, manifest.config.digest);
-  return toPlatform({ os: config.os ?? 'unknown', architecture: config.architecture ?? 'unknown', variant: config.variant, 'os.version': config['os.version'] });
+  return toPlatform({
+    os: config.os ?? 'unknown',
+    architecture: config.architecture ?? 'unknown',
+    variant: config.variant,
+    'os.version': config['os.version']
+  });
 }

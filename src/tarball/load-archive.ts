@@ -58,21 +58,34 @@ export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], clas
   return archive;
 }
 
-async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveImage[], classic: ClassicArchiveOptions | undefined): Promise<void> {
+async function writeArchive(
+  pack: tar.Pack,
+  store: BlobStore,
+  images: ArchiveImage[],
+  classic: ClassicArchiveOptions | undefined
+): Promise<void> {
   const layerPaths = new Map<string, string>();
-  const entries = classic ? await classicEntries(store, images, classic, layerPaths) : archiveBlobs(images).map((blob) => storedEntry(store, blob));
+  const entries = classic
+    ? await classicEntries(store, images, classic, layerPaths)
+    : archiveBlobs(images).map((blob) => storedEntry(store, blob));
   // The small files first: both loaders read the whole archive before acting on it.
   if (!classic) {
     addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
     addFile(pack, 'index.json', JSON.stringify(ociLoadIndex(images)));
   }
-  addFile(pack, 'manifest.json', JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest))));
+  addFile(
+    pack,
+    'manifest.json',
+    JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest)))
+  );
   for (const entry of entries) {
     if (pack.destroyed) return;
     const source = entry.open();
     try {
       await new Promise<void>((resolve, reject) => {
-        const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) => (error ? reject(error) : resolve()));
+        const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) =>
+          error ? reject(error) : resolve()
+        );
         sink.on('error', reject);
         source.on('error', reject);
         copy(source, sink).catch(reject);
@@ -84,7 +97,12 @@ async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveIma
 }
 
 /** Configs and the layers the daemon lacks; inflated layers go under their diff ID, as what they then are. */
-async function classicEntries(store: BlobStore, images: ArchiveImage[], options: ClassicArchiveOptions, layerPaths: Map<string, string>): Promise<ArchiveEntry[]> {
+async function classicEntries(
+  store: BlobStore,
+  images: ArchiveImage[],
+  options: ClassicArchiveOptions,
+  layerPaths: Map<string, string>
+): Promise<ArchiveEntry[]> {
   const entries: ArchiveEntry[] = [];
   const diffIds = new Map(images.flatMap((image) => image.layers.map((layer, index) => [layer.digest, image.diffIds?.[index]] as const)));
   for (const blob of archiveBlobs(images, false)) {

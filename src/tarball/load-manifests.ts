@@ -14,7 +14,10 @@ const CONTAINERD_IMAGE_NAME = 'io.containerd.image.name';
 const OCI_REF_NAME = 'org.opencontainers.image.ref.name';
 
 /** `layerPath` says where each layer is in the archive (an inflated one is under its diff ID). */
-export function dockerLoadManifest(images: ArchiveImage[], layerPath: (layer: Descriptor) => string = (layer) => blobPath(layer.digest)): DockerLoadEntry[] {
+export function dockerLoadManifest(
+  images: ArchiveImage[],
+  layerPath: (layer: Descriptor) => string = (layer) => blobPath(layer.digest)
+): DockerLoadEntry[] {
   return images.map((image) => ({
     Config: blobPath(image.config.digest),
     RepoTags: image.tags.map(repoTag),

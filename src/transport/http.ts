@@ -80,7 +80,11 @@ export class HttpClient {
     let current = url;
     let headers = { ...init.headers };
     for (let hop = 0; ; hop++) {
-      const { statusCode, headers: responseHeaders, body } = await request(current, {
+      const {
+        statusCode,
+        headers: responseHeaders,
+        body
+      } = await request(current, {
         dispatcher: this.agent,
         method: init.method ?? 'GET',
         headers: { 'user-agent': this.options.userAgent ?? 'image-lock', ...headers },

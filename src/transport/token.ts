@@ -45,14 +45,11 @@ export async function fetchToken(
   const text = await response.body.text();
   if (response.status !== 200) {
     const who = credentials ? 'with the configured credentials' : 'anonymously';
-    throw new RegistryError(
-      `token request to ${url.origin} for "${scope}" failed ${who}: HTTP ${response.status}`,
-      response.status
-    );
+    throw new RegistryError(`token request to ${url.origin} for "${scope}" failed ${who}: HTTP ${response.status}`, response.status);
   }
   let body: { token?: string; access_token?: string; expires_in?: number };
   try {
-    body = JSON.parse(text);
+    body = JSON.parse(text) as typeof body;
   } catch {
     throw new RegistryError(`token server ${url.origin} answered with something other than JSON`);
   }

@@ -6,20 +6,25 @@ import { runAction } from './run-action.js';
 
 const env = loadTestEnv();
 const host = env.registries.anonymous.host;
-const app = env.fixtures.images['multi/app:1.0']!;
+const app = env.fixtures.images['multi/app:1.0'];
 
 describe('the action, mode lock', () => {
   test('writes the lockfile, the outputs and the summary; annotations on file and line', async () => {
-    const dir = await workspace({ 'Dockerfile': `FROM ${host}/multi/app:1.0\n`, 'compose.yaml': `services:\n  db:\n    image: ${host}/docker/v2:1.0\n` });
+    const dir = await workspace({
+      Dockerfile: `FROM ${host}/multi/app:1.0\n`,
+      'compose.yaml': `services:\n  db:\n    image: ${host}/docker/v2:1.0\n`
+    });
     const run = await runAction('main', dir, { images: `${host}/multi/app:latest`, files: 'Dockerfile\ncompose.yaml' });
     expect(run.code).toBe(0);
     const lockfile = JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8'));
     expect(Object.keys(lockfile.images)).toEqual([`${host}/docker/v2:1.0`, `${host}/multi/app:1.0`, `${host}/multi/app:latest`]);
     expect(run.outputs.lockfile).toBe('image-lock.json');
     expect(run.outputs.changed).toBe('true');
-    expect(JSON.parse(run.outputs.digests!)).toMatchObject({ [`${host}/multi/app:1.0`]: app.digest });
+    expect(JSON.parse(run.outputs.digests)).toMatchObject({ [`${host}/multi/app:1.0`]: app.digest });
     expect(run.outputs.findings).toBe('4');
-    expect(run.stdout).toContain(`::warning title=image-lock mutable,file=Dockerfile,line=1::${host}/multi/app:1.0 is not pinned by digest; use ${host}/multi/app:1.0@${app.digest}`);
+    expect(run.stdout).toContain(
+      `::warning title=image-lock mutable,file=Dockerfile,line=1::${host}/multi/app:1.0 is not pinned by digest; use ${host}/multi/app:1.0@${app.digest}`
+    );
     expect(run.summary).toContain('<table>');
     expect(run.summary).toContain(`${host}/multi/app:1.0`);
     expect(run.summary).toContain('linux/amd64, linux/arm64/v8, linux/arm/v7');

@@ -23,7 +23,7 @@ const registry = loadTestEnv().registries.anonymous;
 /** The runner hands the post step what the main step saved, as STATE_<name> variables. */
 function stateEnv(stateFile: string): Record<string, string> {
   const text = existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '';
-  return Object.fromEntries([...text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)].map((match) => [`STATE_${match[1]}`, match[3]!]));
+  return Object.fromEntries([...text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)].map((match) => [`STATE_${match[1]}`, match[3]]));
 }
 
 interface TestImages {
@@ -46,7 +46,10 @@ describe('the action with pull: true', () => {
     const images: Record<string, PushedImage> = {};
     for (const name of ['one', 'two']) {
       const top = await tarLayer([{ name: `srv/${name}.txt`, content: `${prefix} ${name}\n`.repeat(1000) }]);
-      images[`${proxy.url.slice('http://'.length)}/${prefix}/${name}:1`] = await pushTestImage(registry.url, `${prefix}/${name}`, '1', [base, top]);
+      images[`${proxy.url.slice('http://'.length)}/${prefix}/${name}:1`] = await pushTestImage(registry.url, `${prefix}/${name}`, '1', [
+        base,
+        top
+      ]);
     }
     return { proxy, images };
   }
@@ -83,7 +86,12 @@ describe('the action with pull: true', () => {
   test('saves the layers to the Actions cache, then loads them from it alone with the registry unreachable', async () => {
     const pushed = await pushImages('action-pull/actions-cache');
     const references = Object.keys(pushed.images);
-    const env = { ...service.env, DOCKER_HOST: daemon.dockerHost, RUNNER_TOOL_CACHE: scratch('tool-cache'), RUNNER_ENVIRONMENT: 'github-hosted' };
+    const env = {
+      ...service.env,
+      DOCKER_HOST: daemon.dockerHost,
+      RUNNER_TOOL_CACHE: scratch('tool-cache'),
+      RUNNER_ENVIRONMENT: 'github-hosted'
+    };
     const first = await workspace();
     const cold = await job(first, { images: references.join('\n') }, env);
     expect(cold.main.stdout).not.toContain('::error');
@@ -98,7 +106,7 @@ describe('the action with pull: true', () => {
     expect(await readdir(env.RUNNER_TOOL_CACHE)).toEqual([]);
 
     await pushed.proxy.stop();
-    await freshRunner(service.env.RUNNER_TEMP!, pushed);
+    await freshRunner(service.env.RUNNER_TEMP, pushed);
     const second = await workspace();
     await copyFile(join(first, 'image-lock.json'), join(second, 'image-lock.json'));
     const warm = await job(second, { mode: 'verify', drift: 'ignore', images: references.join('\n') }, env);
@@ -110,7 +118,7 @@ describe('the action with pull: true', () => {
     expect(warm.main.summary).toMatch(/2 image\(s\) for `linux\/amd64`: cache hit/);
     expect(warm.main.summary).toMatch(new RegExp(`<td>\`${references[0]}\`</td><td>hit</td><td>[\\d.]+ kB</td><td>0 B</td>`));
     expect(warm.main.summary).toMatch(/Time: restore [\d.]+ m?s, fetch [\d.]+ m?s, load [\d.]+ m?s/);
-    expect(warm.main.summary).toContain(`Restored from: Actions cache (exact, \`${entries[0]!.key}\``);
+    expect(warm.main.summary).toContain(`Restored from: Actions cache (exact, \`${entries[0].key}\``);
     // Nothing new was fetched: nothing to save.
     expect(warm.post.stdout).toContain('nothing to save');
     expect(service.entries()).toHaveLength(1);
@@ -119,22 +127,29 @@ describe('the action with pull: true', () => {
   test('a changed lockfile restores the newest entry of the platform (partial) and saves only its own blobs', async () => {
     const pushed = await pushImages('action-pull/partial');
     const [one, two] = Object.keys(pushed.images) as [string, string];
-    const env = { ...service.env, DOCKER_HOST: daemon.dockerHost, RUNNER_TOOL_CACHE: scratch('tool-cache'), RUNNER_ENVIRONMENT: 'github-hosted' };
-    const store = join(service.env.RUNNER_TEMP!, 'image-lock-layers');
+    const env = {
+      ...service.env,
+      DOCKER_HOST: daemon.dockerHost,
+      RUNNER_TOOL_CACHE: scratch('tool-cache'),
+      RUNNER_ENVIRONMENT: 'github-hosted'
+    };
+    const store = join(service.env.RUNNER_TEMP, 'image-lock-layers');
     const first = await job(await workspace(), { images: one }, env);
     expect(first.post.stdout).toMatch(/saved 4 blob\(s\) to the Actions cache/);
     const firstKey = service.entries().at(-1)!.key;
 
-    await freshRunner(service.env.RUNNER_TEMP!, { ...pushed, images: { [one]: pushed.images[one]! } });
+    await freshRunner(service.env.RUNNER_TEMP, { ...pushed, images: { [one]: pushed.images[one] } });
     const second = await job(await workspace(), { images: two }, env);
     expect(second.main.outputs['cache-hit']).toBe('partial');
     expect(second.main.summary).toContain(`Restored from: Actions cache (partial, \`${firstKey}\``);
     expect(second.post.stdout).toContain('left 3 blob(s) the lockfile no longer uses out of the cache');
     expect(second.post.stdout).toMatch(/saved 4 blob\(s\) to the Actions cache/);
     // The entry saved is the store as pruned: the shared base, and `two`'s own blobs.
-    const { entry } = pushed.images[two]!;
-    const image = pushed.images[two]!.image;
-    const expected = [entry.digest, image.config.digest, ...image.layers.map((layer) => layer.digest)].map((digest) => digest.slice(7)).sort();
+    const { entry } = pushed.images[two];
+    const image = pushed.images[two].image;
+    const expected = [entry.digest, image.config.digest, ...image.layers.map((layer) => layer.digest)]
+      .map((digest) => digest.slice(7))
+      .sort();
     expect((await readdir(join(store, 'blobs', 'sha256'))).sort()).toEqual(expected);
     expect(service.entries().at(-1)!.key).not.toBe(firstKey);
     await daemon.docker(['rmi', two]);
@@ -145,16 +160,21 @@ describe('the action with pull: true', () => {
     const references = Object.keys(pushed.images);
     const toolCache = scratch('tool-cache');
     // No Actions cache service: the tool cache is the only tier.
-    const env = { DOCKER_HOST: daemon.dockerHost, RUNNER_TOOL_CACHE: toolCache, RUNNER_ENVIRONMENT: 'self-hosted', RUNNER_TEMP: scratch('runner-temp') };
+    const env = {
+      DOCKER_HOST: daemon.dockerHost,
+      RUNNER_TOOL_CACHE: toolCache,
+      RUNNER_ENVIRONMENT: 'self-hosted',
+      RUNNER_TEMP: scratch('runner-temp')
+    };
     const dir = await workspace();
     const cold = await job(dir, { images: references.join('\n') }, env);
     expect(cold.main.code).toBe(0);
     expect(cold.post.stdout).toMatch(/saved 7 blob\(s\) to the tool cache/);
 
     // The top layer of `two`, as the tool cache holds it.
-    const top = Object.values(pushed.images)[1]!.image.layers[1]!.digest;
+    const top = Object.values(pushed.images)[1].image.layers[1].digest;
     const [version] = await readdir(join(toolCache, 'image-lock-layers'));
-    const cached = join(toolCache, 'image-lock-layers', version!, 'linux-amd64', 'blobs', 'sha256', top.slice(7));
+    const cached = join(toolCache, 'image-lock-layers', version, 'linux-amd64', 'blobs', 'sha256', top.slice(7));
     const flipByte = () => {
       const bytes = readFileSync(cached);
       bytes[100] ^= 0xff;
@@ -178,14 +198,21 @@ describe('the action with pull: true', () => {
     await freshRunner(env.RUNNER_TEMP, pushed);
     const offline = await runAction('main', dir, { pull: 'true', mode: 'verify', drift: 'ignore', images: references.join('\n') }, env);
     expect(offline.code).toBe(1);
-    expect(offline.stdout).toMatch(new RegExp(`::error::layer of ${references[1]} ${top} was corrupt in the cache and could not be fetched: cannot reach`));
+    expect(offline.stdout).toMatch(
+      new RegExp(`::error::layer of ${references[1]} ${top} was corrupt in the cache and could not be fetched: cannot reach`)
+    );
     for (const reference of references) expect(await imageId(reference)).toBe('');
   });
 
   test('on a runner without a Docker daemon, says so and skips the pull', async () => {
     const pushed = await pushImages('action-pull/no-daemon');
     const dir = await workspace();
-    const run = await runAction('main', dir, { images: Object.keys(pushed.images).join('\n'), pull: 'true' }, { DOCKER_HOST: 'unix:///nonexistent/docker.sock' });
+    const run = await runAction(
+      'main',
+      dir,
+      { images: Object.keys(pushed.images).join('\n'), pull: 'true' },
+      { DOCKER_HOST: 'unix:///nonexistent/docker.sock' }
+    );
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/::warning::image-lock pull skipped: no Docker daemon answers/);
     expect(run.outputs['cache-hit']).toBe('false');

@@ -15,13 +15,20 @@ export interface ActionRun {
  * inputs as INPUT_* variables (only those given, so unset ones must mean their
  * default), outputs and summary through the files the runner provides.
  */
-export async function runAction(entry: 'main' | 'post', workspace: string, inputs: Record<string, string>, env: NodeJS.ProcessEnv = {}): Promise<ActionRun> {
+export async function runAction(
+  entry: 'main' | 'post',
+  workspace: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv = {}
+): Promise<ActionRun> {
   const files = await mkdtemp(join(tmpdir(), 'action-files-'));
   const outputFile = join(files, 'output');
   const summaryFile = join(files, 'summary');
   const stateFile = env.GITHUB_STATE ?? join(files, 'state');
   await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
-  const inputEnv = Object.fromEntries(Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value]));
+  const inputEnv = Object.fromEntries(
+    Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
+  );
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
     execFile(
       process.execPath,
@@ -50,6 +57,6 @@ export async function runAction(entry: 'main' | 'post', workspace: string, input
 function parseOutputs(text: string): Record<string, string> {
   const outputs: Record<string, string> = {};
   const pattern = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
-  for (const match of text.matchAll(pattern)) outputs[match[1]!] = match[3]!;
+  for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3]!;
   return outputs;
 }

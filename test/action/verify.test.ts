@@ -14,7 +14,7 @@ const short = (digest: string) => `<code>${digest.slice(0, 19)}…</code>`;
 describe('the action, mode verify', () => {
   test('an unchanged lockfile passes, with the findings as annotations and the findings output', async () => {
     await pushOwnImage('verify-action/app', '1.0', 'unchanged');
-    const dir = await workspace({ 'Dockerfile': `FROM ${app}\n`, 'compose.yaml': `services:\n  web:\n    image: ${app}\n` });
+    const dir = await workspace({ Dockerfile: `FROM ${app}\n`, 'compose.yaml': `services:\n  web:\n    image: ${app}\n` });
     await cli(dir, 'lock');
     const run = await runAction('main', dir, { mode: 'verify' });
     expect(run.code).toBe(0);
@@ -27,7 +27,7 @@ describe('the action, mode verify', () => {
   test('drift, a new reference and an unused entry fail the step, each annotated on its file and line; the summary shows old and new digest', async () => {
     const old = await pushOwnImage('verify-action/app', '1.0', 'locked build');
     await pushOwnImage('verify-action/tool', '2.0');
-    const dir = await workspace({ 'Dockerfile': `FROM ${app}\n`, 'compose.yaml': `services:\n  tool:\n    image: ${tool}\n` });
+    const dir = await workspace({ Dockerfile: `FROM ${app}\n`, 'compose.yaml': `services:\n  tool:\n    image: ${tool}\n` });
     await cli(dir, 'lock');
     const current = await pushOwnImage('verify-action/app', '1.0', 'rebuilt');
     await writeFile(join(dir, 'Dockerfile'), `FROM ${app}\nCOPY --from=${host}/verify-action/app:1.1 /x /x\n`);
@@ -36,8 +36,14 @@ describe('the action, mode verify', () => {
     const run = await runAction('main', dir, { mode: 'verify', drift: 'error', mutable: 'ignore' });
     expect(run.code).toBe(1);
     expect(run.stdout).toContain(`::error title=image-lock,file=Dockerfile,line=1::${app} now points to ${current}, not the locked ${old}`);
-    expect(run.stdout).toContain(`::error title=image-lock,file=Dockerfile,line=2::${host}/verify-action/app:1.1 is not in the lockfile image-lock.json`);
-    expect(run.stdout).toMatch(new RegExp(`::error title=image-lock,file=image-lock.json,line=\\d+::${tool.replace(/\./g, '\\.')} is in image-lock.json but no longer used`));
+    expect(run.stdout).toContain(
+      `::error title=image-lock,file=Dockerfile,line=2::${host}/verify-action/app:1.1 is not in the lockfile image-lock.json`
+    );
+    expect(run.stdout).toMatch(
+      new RegExp(
+        `::error title=image-lock,file=image-lock.json,line=\\d+::${tool.replace(/\./g, '\\.')} is in image-lock.json but no longer used`
+      )
+    );
     expect(run.stdout).toContain('::error::image-lock verify failed: ');
     expect(run.outputs.findings).toBe('0');
     expect(run.summary).toContain(`${short(old)} → ${short(current)}`);

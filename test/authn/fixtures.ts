@@ -65,7 +65,9 @@ export function writeHelper(bin: string, name: string, body: string): void {
 /** Server URLs the helper `name` in `bin` was asked for. */
 export function helperCalls(bin: string, name: string): string[] {
   try {
-    return readFileSync(join(bin, `docker-credential-${name}.calls`), 'utf8').split('\n').filter(Boolean);
+    return readFileSync(join(bin, `docker-credential-${name}.calls`), 'utf8')
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }

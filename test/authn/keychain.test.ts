@@ -111,7 +111,7 @@ describe('credential helpers', () => {
     expect(helperCalls(bin, 'test')).toEqual(['registry.example.com']);
   });
 
-  test("Docker Hub is asked for as https://index.docker.io/v1/ and Username <token> is an identity token", async () => {
+  test('Docker Hub is asked for as https://index.docker.io/v1/ and Username <token> is an identity token', async () => {
     writeConfig(configDir, { credsStore: 'test' });
     await expect(keychain().resolve('docker.io')).resolves.toEqual({ identityToken: 'hub-identity-token' });
     expect(helperCalls(bin, 'test')).toEqual(['https://index.docker.io/v1/']);
@@ -241,9 +241,7 @@ describe('failures', () => {
     writeConfig(configDir, { credsStore: 'missing' });
     const error = await failure(keychain().resolve('ghcr.io'));
     expect(error).toBeInstanceOf(InputError);
-    expect(error.message).toBe(
-      `credential helper docker-credential-missing, named in ${join(configDir, 'config.json')}, is not on PATH`
-    );
+    expect(error.message).toBe(`credential helper docker-credential-missing, named in ${join(configDir, 'config.json')}, is not on PATH`);
   });
 
   test('a failing helper is an error naming it and saying why', async () => {

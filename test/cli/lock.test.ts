@@ -6,7 +6,7 @@ import { bundledCli, cli, workspace } from './helpers.js';
 
 const env = loadTestEnv();
 const host = env.registries.anonymous.host;
-const fixture = (name: string) => env.fixtures.images[name]!;
+const fixture = (name: string) => env.fixtures.images[name];
 const platformDigests = (name: string) =>
   Object.fromEntries(Object.entries(fixture(name).platforms).map(([platform, p]) => [platform, p.manifestDigest]));
 
@@ -21,12 +21,31 @@ describe('image-lock lock', () => {
     expect(JSON.parse(text)).toEqual({
       lockfileVersion: 1,
       images: {
-        [`${host}/docker/list:1.0`]: { digest: fixture('docker/list:1.0').digest, mediaType: fixture('docker/list:1.0').mediaType, platforms: platformDigests('docker/list:1.0'), sources: [] },
-        [`${host}/docker/v2:1.0`]: { digest: fixture('docker/v2:1.0').digest, mediaType: fixture('docker/v2:1.0').mediaType, platforms: platformDigests('docker/v2:1.0'), sources: [] },
-        [`${host}/multi/app:1.0`]: { digest: fixture('multi/app:1.0').digest, mediaType: fixture('multi/app:1.0').mediaType, platforms: platformDigests('multi/app:1.0'), sources: [] }
+        [`${host}/docker/list:1.0`]: {
+          digest: fixture('docker/list:1.0').digest,
+          mediaType: fixture('docker/list:1.0').mediaType,
+          platforms: platformDigests('docker/list:1.0'),
+          sources: []
+        },
+        [`${host}/docker/v2:1.0`]: {
+          digest: fixture('docker/v2:1.0').digest,
+          mediaType: fixture('docker/v2:1.0').mediaType,
+          platforms: platformDigests('docker/v2:1.0'),
+          sources: []
+        },
+        [`${host}/multi/app:1.0`]: {
+          digest: fixture('multi/app:1.0').digest,
+          mediaType: fixture('multi/app:1.0').mediaType,
+          platforms: platformDigests('multi/app:1.0'),
+          sources: []
+        }
       }
     });
-    expect(Object.keys(JSON.parse(text).images[`${host}/multi/app:1.0`].platforms)).toEqual(['linux/amd64', 'linux/arm/v7', 'linux/arm64/v8']);
+    expect(Object.keys(JSON.parse(text).images[`${host}/multi/app:1.0`].platforms)).toEqual([
+      'linux/amd64',
+      'linux/arm/v7',
+      'linux/arm64/v8'
+    ]);
     expect(text.endsWith('\n')).toBe(true);
     const second = await cli(dir, ...args);
     expect(second.stdout).toContain('(unchanged)');
@@ -35,7 +54,7 @@ describe('image-lock lock', () => {
 
   test('scans the default globs and records sorted sources; findings name file, line and pinned form', async () => {
     const dir = await workspace({
-      'Dockerfile': `FROM ${host}/multi/app:1.0 AS build\nRUN make\nFROM ${host}/single/oci:1.0\nCOPY --from=build /out /out\n`,
+      Dockerfile: `FROM ${host}/multi/app:1.0 AS build\nRUN make\nFROM ${host}/single/oci:1.0\nCOPY --from=build /out /out\n`,
       'deploy/compose.yaml': `services:\n  web:\n    image: ${host}/multi/app:1.0\n  cache:\n    image: \${CACHE_IMAGE:-${host}/multi/app}\n`,
       'notes.txt': `FROM ${host}/docker/v2:1.0\n`
     });
@@ -44,8 +63,12 @@ describe('image-lock lock', () => {
     const lockfile = JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8'));
     expect(Object.keys(lockfile.images)).toEqual([`${host}/multi/app:1.0`, `${host}/multi/app:latest`, `${host}/single/oci:1.0`]);
     expect(lockfile.images[`${host}/multi/app:1.0`].sources).toEqual(['Dockerfile', 'deploy/compose.yaml']);
-    expect(lockfile.images[`${host}/multi/app:1.0`].platforms).toEqual({ 'linux/amd64': fixture('multi/app:1.0').platforms['linux/amd64']!.manifestDigest });
-    expect(result.stderr).toContain(`Dockerfile:1: warning: ${host}/multi/app:1.0 is not pinned by digest; use ${host}/multi/app:1.0@${fixture('multi/app:1.0').digest}`);
+    expect(lockfile.images[`${host}/multi/app:1.0`].platforms).toEqual({
+      'linux/amd64': fixture('multi/app:1.0').platforms['linux/amd64'].manifestDigest
+    });
+    expect(result.stderr).toContain(
+      `Dockerfile:1: warning: ${host}/multi/app:1.0 is not pinned by digest; use ${host}/multi/app:1.0@${fixture('multi/app:1.0').digest}`
+    );
     expect(result.stderr).toMatch(new RegExp(`deploy/compose.yaml:5: warning: ${host}/multi/app has no tag`));
   });
 
@@ -97,7 +120,9 @@ describe('image-lock lock', () => {
     const result = await bundledCli(dir, ['lock', '--image', `${host}/multi/app:1.0`]);
     expect(result.stderr).toContain('resolving 1 image reference');
     expect(result.code).toBe(0);
-    expect(JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8')).images[`${host}/multi/app:1.0`].digest).toBe(fixture('multi/app:1.0').digest);
+    expect(JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8')).images[`${host}/multi/app:1.0`].digest).toBe(
+      fixture('multi/app:1.0').digest
+    );
     expect((await bundledCli(dir, ['lock', '--image', 'a b'])).code).toBe(2);
   });
 });

@@ -10,9 +10,14 @@ import { tarLayer } from '../env/layers.js';
  */
 export async function pushOwnImage(repo: string, tag: string, content = `${repo}:${tag}`): Promise<string> {
   const images = await Promise.all(
-    [AMD64, ARM64].map(async (platform) => buildImage({ platform, layers: [await tarLayer([{ name: 'etc/image.txt', content: `${content} ${platform.architecture}\n` }])] }))
+    [AMD64, ARM64].map(async (platform) =>
+      buildImage({ platform, layers: [await tarLayer([{ name: 'etc/image.txt', content: `${content} ${platform.architecture}\n` }])] })
+    )
   );
-  const index = buildIndex('oci', images.map((image) => ({ image })));
+  const index = buildIndex(
+    'oci',
+    images.map((image) => ({ image }))
+  );
   await pushIndex({ url: loadTestEnv().registries.anonymous.url }, repo, index, [tag]);
   return index.manifest.digest;
 }

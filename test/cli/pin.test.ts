@@ -11,7 +11,16 @@ const digests: Record<string, string> = {};
 const pinned = (name: string) => `${ref(name)}@${digests[name]}`;
 
 beforeAll(async () => {
-  for (const name of ['golang:1.22-alpine', 'distroless:nonroot', 'xx:1.4.0', 'alpine:3.20', 'postgres:16.3', 'redis:7.2', 'worker:2.1.0', 'node:20-bookworm']) {
+  for (const name of [
+    'golang:1.22-alpine',
+    'distroless:nonroot',
+    'xx:1.4.0',
+    'alpine:3.20',
+    'postgres:16.3',
+    'redis:7.2',
+    'worker:2.1.0',
+    'node:20-bookworm'
+  ]) {
     const [repo, tag] = name.split(':') as [string, string];
     digests[name] = await pushOwnImage(`pin-cli/${repo}`, tag);
   }
@@ -64,7 +73,7 @@ const workflow = (image: (name: string) => string) =>
   ].join('\r\n');
 
 const files = (image: (name: string) => string) => ({
-  'Dockerfile': dockerfile(image),
+  Dockerfile: dockerfile(image),
   'deploy/compose.yaml': compose(image),
   '.github/workflows/ci.yml': workflow(image)
 });
@@ -90,9 +99,21 @@ describe('image-lock pin', () => {
 
     // The lockfile holds the references as they now stand: pinned forms, and the one left as it was.
     const lockfile = JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8'));
-    const names = ['alpine:3.20', 'distroless:nonroot', 'golang:1.22-alpine', 'node:20-bookworm', 'postgres:16.3', 'redis:7.2', 'worker:2.1.0', 'xx:1.4.0'];
+    const names = [
+      'alpine:3.20',
+      'distroless:nonroot',
+      'golang:1.22-alpine',
+      'node:20-bookworm',
+      'postgres:16.3',
+      'redis:7.2',
+      'worker:2.1.0',
+      'xx:1.4.0'
+    ];
     expect(Object.keys(lockfile.images).sort()).toEqual([...names.map(pinned), ref('alpine:3.20')].sort());
-    expect(lockfile.images[pinned('redis:7.2')]).toMatchObject({ digest: digests['redis:7.2'], sources: ['.github/workflows/ci.yml', 'deploy/compose.yaml'] });
+    expect(lockfile.images[pinned('redis:7.2')]).toMatchObject({
+      digest: digests['redis:7.2'],
+      sources: ['.github/workflows/ci.yml', 'deploy/compose.yaml']
+    });
     expect(Object.keys(lockfile.images[pinned('redis:7.2')].platforms)).toEqual(['linux/amd64', 'linux/arm64/v8']);
 
     const verified = await cli(dir, 'verify', '--json');
@@ -111,7 +132,13 @@ describe('image-lock pin', () => {
     await cli(dir, 'lock');
     const report = JSON.parse((await cli(dir, 'pin', '--json')).stdout);
     expect(report).toMatchObject({ changed: true, removed: [ref('postgres:16.3')] });
-    expect(report.images).toEqual([expect.objectContaining({ reference: pinned('postgres:16.3'), digest: digests['postgres:16.3'], previousDigest: digests['postgres:16.3'] })]);
+    expect(report.images).toEqual([
+      expect.objectContaining({
+        reference: pinned('postgres:16.3'),
+        digest: digests['postgres:16.3'],
+        previousDigest: digests['postgres:16.3']
+      })
+    ]);
   });
 
   test('a policy error still fails (exit 1) once the files are pinned', async () => {

@@ -12,8 +12,8 @@ import { cli, workspace } from './helpers.js';
 const scratch = scratchDirs();
 const env = loadTestEnv();
 const host = env.registries.anonymous.host;
-const fixture = (name: string) => env.fixtures.images[name]!;
-const amd64 = (name: string) => fixture(name).platforms['linux/amd64']!;
+const fixture = (name: string) => env.fixtures.images[name];
+const amd64 = (name: string) => fixture(name).platforms['linux/amd64'];
 
 /** A workspace whose lockfile locks `images` (reference -> fixture name). */
 const lockedWorkspace = (images: Record<string, LockEntry>) =>
@@ -46,7 +46,9 @@ describe('image-lock pull', () => {
     expect(first.stderr).toBe('');
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/^Pulled 2 images for linux\/amd64 \(cache miss, store .*cli-pull-.*\)$/m);
-    expect(first.stdout).toMatch(new RegExp(`^  ${host}/multi/app:1.0 +miss +0 B from cache, [\\d.]+ kB from registries, fetch \\d+ ms, loaded$`, 'm'));
+    expect(first.stdout).toMatch(
+      new RegExp(`^  ${host}/multi/app:1.0 +miss +0 B from cache, [\\d.]+ kB from registries, fetch \\d+ ms, loaded$`, 'm')
+    );
     expect(first.stdout).toMatch(/^Total: 0 B from cache, [\d.]+ kB from registries; fetch \d+ ms, load [\d.]+ m?s$/m);
     expect(await imageId(`${host}/single/oci:1.0`)).toBe(amd64('single/oci:1.0').configDigest);
     expect(await imageId(`${host}/multi/app:1.0`)).toBe(amd64('multi/app:1.0').configDigest);
@@ -71,7 +73,7 @@ describe('image-lock pull', () => {
     const report = JSON.parse(run.stdout) as PullReport;
     expect(report.platform).toBe('linux/arm64');
     expect(report.images[0]).toMatchObject({ platform: 'linux/arm64/v8', daemon: 'skipped', cache: 'miss' });
-    expect(report.blobs).toContain(fixture('multi/app:1.0').platforms['linux/arm64/v8']!.configDigest);
+    expect(report.blobs).toContain(fixture('multi/app:1.0').platforms['linux/arm64/v8'].configDigest);
   });
 
   test('exit 2 for bad input: no lockfile, a platform it does not lock, two platforms', async () => {
@@ -90,7 +92,9 @@ describe('image-lock pull', () => {
     const gone = await lockedWorkspace({ '127.0.0.1:9/nothing/here:1': lockEntryOf(fixture('single/oci:1.0')) });
     const unreachable = await cli(gone, 'pull', '--no-load', '--cache-dir', cacheDir);
     expect(unreachable.code).toBe(3);
-    expect(unreachable.stderr).toMatch(/manifest of 127.0.0.1:9\/nothing\/here:1 sha256:[a-f0-9]{64} is not in the cache and could not be fetched: cannot reach/);
+    expect(unreachable.stderr).toMatch(
+      /manifest of 127.0.0.1:9\/nothing\/here:1 sha256:[a-f0-9]{64} is not in the cache and could not be fetched: cannot reach/
+    );
 
     process.env.DOCKER_HOST = 'unix:///nonexistent/docker.sock';
     try {

@@ -16,7 +16,11 @@ const lockfileLine = async (dir: string, reference: string) =>
   (await readFile(join(dir, 'image-lock.json'), 'utf8')).split('\n').findIndex((text) => text.includes(`"${reference}": {`)) + 1;
 
 beforeAll(async () => {
-  for (const [repo, tag] of [['app', '1.0'], ['app', '2.0'], ['tool', '3.1']] as const) {
+  for (const [repo, tag] of [
+    ['app', '1.0'],
+    ['app', '2.0'],
+    ['tool', '3.1']
+  ] as const) {
     digests[`${repo}:${tag}`] = await pushOwnImage(`verify-cli/${repo}`, tag);
   }
 });
@@ -28,7 +32,7 @@ const toolPinned = () => `${host}/verify-cli/tool:3.1@${digests['tool:3.1']}`;
 describe('image-lock verify', () => {
   test('passes on an unchanged lockfile with one manifest HEAD per tag, no GET, and changes no file', async () => {
     const dir = await workspace({
-      'Dockerfile': `FROM ${app1} AS build\nRUN make\nFROM ${toolPinned()}\nCOPY --from=build /out /out\n`,
+      Dockerfile: `FROM ${app1} AS build\nRUN make\nFROM ${toolPinned()}\nCOPY --from=build /out /out\n`,
       'deploy/compose.yaml': `services:\n  web:\n    image: "${app2}"\n  worker:\n    image: ${app1}\n`
     });
     expect((await cli(dir, 'lock')).code).toBe(0);
@@ -51,7 +55,9 @@ describe('image-lock verify', () => {
     await writeFile(join(dir, 'Dockerfile'), `FROM ${app1}\nCOPY --from=${app2} /bin/tool /bin/tool\n`);
     const result = await cli(dir, 'verify');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`Dockerfile:2: error: ${app2} is not in the lockfile image-lock.json; run \`image-lock lock\` to update it`);
+    expect(result.stderr).toContain(
+      `Dockerfile:2: error: ${app2} is not in the lockfile image-lock.json; run \`image-lock lock\` to update it`
+    );
   });
 
   test('a lockfile entry no longer used fails (exit 1), named on its line in the lockfile', async () => {
@@ -60,7 +66,9 @@ describe('image-lock verify', () => {
     await writeFile(join(dir, 'Dockerfile'), `FROM ${app1}\n`);
     const result = await cli(dir, 'verify');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`image-lock.json:${await lockfileLine(dir, app2)}: error: ${app2} is in image-lock.json but no longer used`);
+    expect(result.stderr).toContain(
+      `image-lock.json:${await lockfileLine(dir, app2)}: error: ${app2} is in image-lock.json but no longer used`
+    );
     expect(result.stdout).toContain(`unused ${app2}`);
   });
 
@@ -70,14 +78,18 @@ describe('image-lock verify', () => {
     await writeFile(join(dir, 'compose.yaml'), `services:\n  web:\n    image: ${app1}\n`);
     const result = await cli(dir, 'verify');
     expect(result.code).toBe(0);
-    expect(result.stderr).toContain(`image-lock.json:${await lockfileLine(dir, app1)}: warning: ${app1} is used in Dockerfile, compose.yaml, but image-lock.json lists Dockerfile`);
+    expect(result.stderr).toContain(
+      `image-lock.json:${await lockfileLine(dir, app1)}: warning: ${app1} is used in Dockerfile, compose.yaml, but image-lock.json lists Dockerfile`
+    );
   });
 
   test('without a lockfile every reference is missing: exit 1, saying to run lock', async () => {
     const dir = await workspace({ Dockerfile: `FROM ${app1}\nFROM ${app2}\n` });
     const result = await cli(dir, 'verify', '--lockfile', 'locks/images.json');
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain('error: there is no lockfile locks/images.json, so 2 image references are not locked; run `image-lock lock` to write it');
+    expect(result.stderr).toContain(
+      'error: there is no lockfile locks/images.json, so 2 image references are not locked; run `image-lock lock` to write it'
+    );
   });
 
   test('a given image is verified like a scanned one', async () => {
@@ -101,7 +113,9 @@ describe('image-lock verify', () => {
     expect(warned.stderr).toContain(`Dockerfile:2: warning: ${drifted}`);
     expect(warned.stdout).toContain(`${current} (was ${old})`);
     const json = JSON.parse((await cli(dir, 'verify', '--json')).stdout);
-    expect(json.images).toEqual([expect.objectContaining({ reference: `${host}/verify-cli/drift:1.0`, digest: current, previousDigest: old })]);
+    expect(json.images).toEqual([
+      expect.objectContaining({ reference: `${host}/verify-cli/drift:1.0`, digest: current, previousDigest: old })
+    ]);
     expect(json.requests).toEqual({ manifestGet: 0, manifestHead: 1, blobGet: 0 });
 
     const failed = await cli(dir, 'verify', '--drift', 'error');

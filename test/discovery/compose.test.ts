@@ -62,9 +62,7 @@ describe('parseCompose', () => {
 
   test('takes values from the environment given; a value from there is not rewritable', () => {
     const result = parse(COMPOSE, { NGINX_TAG: '1.26', API_TAG: '3.1', REGISTRY: '', WORKER_IMAGE: 'ghcr.io/acme/worker:edge' });
-    expect(summary(result)).toEqual(
-      expect.arrayContaining(['11 nginx:1.26', '25 ghcr.io/acme/worker:edge'])
-    );
+    expect(summary(result)).toEqual(expect.arrayContaining(['11 nginx:1.26', '25 ghcr.io/acme/worker:edge']));
     // `-` (no colon) keeps an empty value: the registry part is empty, which is invalid.
     expect(result.problems.map((problem) => problem.message)).toContain('invalid image reference "/api:3.1": invalid reference format');
   });
@@ -72,14 +70,14 @@ describe('parseCompose', () => {
   test('plain $VAR and ${VAR} need a value', () => {
     const result = parse('services:\n  app:\n    image: $IMAGE\n  other:\n    image: ${IMAGE}\n', { IMAGE: 'busybox:1.36' });
     expect(summary(result)).toEqual(['3 busybox:1.36', '5 busybox:1.36']);
-    expect(parse('services:\n  app:\n    image: $IMAGE\n').problems[0]!.message).toBe('cannot expand "$IMAGE": IMAGE has no value');
+    expect(parse('services:\n  app:\n    image: $IMAGE\n').problems[0].message).toBe('cannot expand "$IMAGE": IMAGE has no value');
   });
 
   test('invalid YAML is a problem, not a crash', () => {
     const result = parse('services:\n  a:\n    image: [unclosed\n');
     expect(result.occurrences).toEqual([]);
     expect(result.problems[0]).toMatchObject({ file: 'deploy/compose.yaml', line: expect.any(Number) });
-    expect(result.problems[0]!.message).toMatch(/^invalid YAML: /);
+    expect(result.problems[0].message).toMatch(/^invalid YAML: /);
   });
 
   test('self-referencing merge keys and aliases do not loop', () => {

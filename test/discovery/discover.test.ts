@@ -3,7 +3,7 @@ import { InputError } from '../../src/errors.js';
 import { tempRepo } from './temp-repo.js';
 
 const REPO = {
-  'Dockerfile': 'FROM node:20-alpine AS build\nFROM nginx:1.27\n',
+  Dockerfile: 'FROM node:20-alpine AS build\nFROM nginx:1.27\n',
   'Dockerfile.dockerignore': 'node_modules\n',
   'services/api/Dockerfile.prod': 'FROM python:3.12-slim\n',
   'services/api/worker.Dockerfile': 'FROM python:3.12-slim\n',

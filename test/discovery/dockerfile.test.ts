@@ -59,7 +59,9 @@ describe('parseDockerfile', () => {
   });
 
   test('joins continuation lines, skipping comments and blank lines inside them', () => {
-    const result = parse('FROM \\\n  --platform=linux/amd64 \\\n  # the base\n\n  debian:bookworm-slim \\\n  AS base\nRUN apt-get update && \\\n    apt-get install -y curl\nFROM base\n');
+    const result = parse(
+      'FROM \\\n  --platform=linux/amd64 \\\n  # the base\n\n  debian:bookworm-slim \\\n  AS base\nRUN apt-get update && \\\n    apt-get install -y curl\nFROM base\n'
+    );
     expect(summary(result)).toEqual(['5 debian:bookworm-slim @5:3 (linux/amd64)']);
   });
 
@@ -165,7 +167,7 @@ describe('parseDockerfile', () => {
       'RUN <<-EOT sh',
       '\tFROM tab-indented',
       '\tEOT',
-      "COPY <<'A' <<\"B\" /etc/",
+      'COPY <<\'A\' <<"B" /etc/',
       'FROM in-a',
       'A',
       'FROM in-b',
@@ -192,7 +194,7 @@ describe('parseDockerfile', () => {
     const crlf = parse(MULTI_STAGE.replace(/\n/g, '\r\n'));
     expect(crlf).toEqual(lf);
     const bom = parse('\uFEFFFROM alpine:3.20\n');
-    expect(bom.occurrences[0]!.edit).toEqual({ line: 1, column: 7, length: 11 });
+    expect(bom.occurrences[0].edit).toEqual({ line: 1, column: 7, length: 11 });
   });
 
   test('an ARG default shared by two stages gives both the same edit', () => {

@@ -32,7 +32,11 @@ describe('expand', () => {
   });
 
   test('tells where the value came from', () => {
-    expect(expand('nginx:1.27', lookup, COMPOSE)).toEqual({ ok: true, value: 'nginx:1.27', source: { kind: 'literal', start: 0, end: 10 } });
+    expect(expand('nginx:1.27', lookup, COMPOSE)).toEqual({
+      ok: true,
+      value: 'nginx:1.27',
+      source: { kind: 'literal', start: 0, end: 10 }
+    });
     expect(expand('"nginx"', lookup, DOCKERFILE)).toMatchObject({ source: { kind: 'literal', start: 1, end: 6 } });
     expect(expand('${X:-nginx}', lookup, COMPOSE)).toMatchObject({ source: { kind: 'literal', start: 5, end: 10 } });
     expect(expand('${SET}', lookup, COMPOSE)).toMatchObject({ source: { kind: 'variable', name: 'SET' } });

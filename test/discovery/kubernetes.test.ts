@@ -107,11 +107,13 @@ describe('parseKubernetes', () => {
   });
 
   test('an invalid document is a problem; the others are still read', () => {
-    const result = parse('apiVersion: v1\nkind: Pod\nspec:\n  containers: [{image: alpine:3.20}]\n---\nkind: [\n---\napiVersion: v1\nkind: Pod\nspec: {containers: [{image: Bad/Image}]}\n');
+    const result = parse(
+      'apiVersion: v1\nkind: Pod\nspec:\n  containers: [{image: alpine:3.20}]\n---\nkind: [\n---\napiVersion: v1\nkind: Pod\nspec: {containers: [{image: Bad/Image}]}\n'
+    );
     expect(summary(result)).toEqual(['4 alpine:3.20 @4:24']);
     expect(result.problems.map((problem) => problem.line)).toEqual([expect.any(Number), 10]);
-    expect(result.problems[0]!.message).toMatch(/^invalid YAML/);
-    expect(result.problems[1]!.message).toMatch(/invalid image reference "Bad\/Image"/);
+    expect(result.problems[0].message).toMatch(/^invalid YAML/);
+    expect(result.problems[1].message).toMatch(/invalid image reference "Bad\/Image"/);
   });
 
   test('CRLF files give the same lines and columns', () => {

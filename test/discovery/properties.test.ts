@@ -9,18 +9,105 @@ import { parseReference } from '../../src/name/reference.js';
 import { textAt } from './spans.js';
 
 const DOCKERFILE_PIECES = [
-  'FROM ', 'from ', 'ARG ', 'ENV ', 'COPY ', 'RUN ', 'ONBUILD ', ' AS ', 'as ', 'scratch', '--platform=', '--from=',
-  '--mount=type=bind,from=', ',target=/x', '${', '}', '$', ':-', ':+', ':?', '-', '=', '\\', '`', '\n', '\r\n',
-  '"', "'", ' ', '\t', '#', '# escape=`\n', '# syntax=docker/dockerfile:1\n', '<<EOF', '<<-EOF', "<<'EOF'", '\nEOF\n',
-  'nginx', 'ghcr.io/acme/app', ':1.25', '@sha256:' + 'a'.repeat(64), 'BASE', 'TAG', '0', 'build', '\uFEFF'
+  'FROM ',
+  'from ',
+  'ARG ',
+  'ENV ',
+  'COPY ',
+  'RUN ',
+  'ONBUILD ',
+  ' AS ',
+  'as ',
+  'scratch',
+  '--platform=',
+  '--from=',
+  '--mount=type=bind,from=',
+  ',target=/x',
+  '${',
+  '}',
+  '$',
+  ':-',
+  ':+',
+  ':?',
+  '-',
+  '=',
+  '\\',
+  '`',
+  '\n',
+  '\r\n',
+  '"',
+  "'",
+  ' ',
+  '\t',
+  '#',
+  '# escape=`\n',
+  '# syntax=docker/dockerfile:1\n',
+  '<<EOF',
+  '<<-EOF',
+  "<<'EOF'",
+  '\nEOF\n',
+  'nginx',
+  'ghcr.io/acme/app',
+  ':1.25',
+  '@sha256:' + 'a'.repeat(64),
+  'BASE',
+  'TAG',
+  '0',
+  'build',
+  '\uFEFF'
 ];
 
 const YAML_PIECES = [
-  'services:', 'jobs:', 'steps:', 'spec:', 'template:', 'jobTemplate:', 'containers:', 'initContainers:',
-  'ephemeralContainers:', 'apiVersion: v1\n', 'kind: Pod\n', 'kind: CronJob\n', 'kind: Deployment\n', 'image: ',
-  'container: ', 'uses: ', 'build: .', '\n', '\r\n', '  ', '    ', '- ', '---\n', '...\n', '&a ', '*a', '<<: ', '{', '}',
-  '[', ']', ', ', '"', "'", ':', '#', '? ', '!!str ', '|\n', '>-\n', 'nginx:1.25', 'docker://', '${{ x }}', '${X:-y}',
-  '${X', '$$', '%YAML 1.2\n', '\t', '\\', '\uFEFF'
+  'services:',
+  'jobs:',
+  'steps:',
+  'spec:',
+  'template:',
+  'jobTemplate:',
+  'containers:',
+  'initContainers:',
+  'ephemeralContainers:',
+  'apiVersion: v1\n',
+  'kind: Pod\n',
+  'kind: CronJob\n',
+  'kind: Deployment\n',
+  'image: ',
+  'container: ',
+  'uses: ',
+  'build: .',
+  '\n',
+  '\r\n',
+  '  ',
+  '    ',
+  '- ',
+  '---\n',
+  '...\n',
+  '&a ',
+  '*a',
+  '<<: ',
+  '{',
+  '}',
+  '[',
+  ']',
+  ', ',
+  '"',
+  "'",
+  ':',
+  '#',
+  '? ',
+  '!!str ',
+  '|\n',
+  '>-\n',
+  'nginx:1.25',
+  'docker://',
+  '${{ x }}',
+  '${X:-y}',
+  '${X',
+  '$$',
+  '%YAML 1.2\n',
+  '\t',
+  '\\',
+  '\uFEFF'
 ];
 
 /** Text assembled from pieces that matter to the parsers. */
@@ -40,7 +127,13 @@ function mutated(base: fc.Arbitrary<string>, pieces: string[]): fc.Arbitrary<str
 }
 
 const reference = fc.constantFrom(
-  'nginx', 'nginx:1.25', 'ghcr.io/acme/app:2.0', 'localhost:5000/x/y:1', `alpine:3.20@sha256:${'a'.repeat(64)}`, 'Bad/Ref', 'scratch'
+  'nginx',
+  'nginx:1.25',
+  'ghcr.io/acme/app:2.0',
+  'localhost:5000/x/y:1',
+  `alpine:3.20@sha256:${'a'.repeat(64)}`,
+  'Bad/Ref',
+  'scratch'
 );
 const word = fc.oneof(
   reference,
@@ -53,9 +146,13 @@ const dockerfile = fc
   .tuple(
     fc.array(
       fc.oneof(
-        fc.tuple(fc.constantFrom('', '--platform=linux/amd64 ', '--platform=$BUILDPLATFORM '), word, fc.constantFrom('', ' AS build', ' as b2')).map(
-          ([flag, image, alias]) => `FROM ${flag}${image}${alias}`
-        ),
+        fc
+          .tuple(
+            fc.constantFrom('', '--platform=linux/amd64 ', '--platform=$BUILDPLATFORM '),
+            word,
+            fc.constantFrom('', ' AS build', ' as b2')
+          )
+          .map(([flag, image, alias]) => `FROM ${flag}${image}${alias}`),
         fc.tuple(fc.constantFrom('BASE', 'TAG', 'X'), word).map(([name, value]) => `ARG ${name}=${value}`),
         fc.constantFrom('ARG BASE', 'ARG TAG', 'ENV X=busybox:1.36', '# comment', '', 'RUN <<EOF\nFROM nope\nEOF'),
         word.map((image) => `COPY --from=${image} / /`),
@@ -67,13 +164,14 @@ const dockerfile = fc
   )
   .map(([lines, newline]) => lines.join('\n').replace(/\n/g, newline));
 
-const yamlScalar = fc.oneof(reference, reference.map((text) => `"${text}"`), reference.map((text) => `'${text}'`), fc.constantFrom('${X:-nginx:1.27}', '${{ matrix.image }}', '*img'));
+const yamlScalar = fc.oneof(
+  reference,
+  reference.map((text) => `"${text}"`),
+  reference.map((text) => `'${text}'`),
+  fc.constantFrom('${X:-nginx:1.27}', '${{ matrix.image }}', '*img')
+);
 const yamlFile = fc
-  .tuple(
-    fc.constantFrom('services', 'jobs', 'k8s'),
-    fc.array(yamlScalar, { minLength: 1, maxLength: 5 }),
-    eol
-  )
+  .tuple(fc.constantFrom('services', 'jobs', 'k8s'), fc.array(yamlScalar, { minLength: 1, maxLength: 5 }), eol)
   .map(([shape, images, newline]) => {
     const head = 'x-anchor: &img nginx:1.25\n';
     const body = images
@@ -134,7 +232,11 @@ describe('expand on arbitrary input', () => {
     fc.assert(
       fc.property(
         fc.oneof(arbitraryText, textOf(['$', '{', '}', ':-', '-', ':+', '+', ':?', '?', 'A', 'B', 'C', 'D', '"', "'", '\\', '$$'])),
-        fc.constantFrom({ kind: 'dockerfile', escape: '\\' } as const, { kind: 'dockerfile', escape: '`' } as const, { kind: 'compose' } as const),
+        fc.constantFrom(
+          { kind: 'dockerfile', escape: '\\' } as const,
+          { kind: 'dockerfile', escape: '`' } as const,
+          { kind: 'compose' } as const
+        ),
         (text, dialect) => {
           const result = expand(text, lookup, dialect);
           if (result.ok && result.source?.kind === 'literal') {

@@ -9,8 +9,7 @@ import { join } from 'node:path';
 
 // Azurite's fixed development account (documented, public, not a secret).
 export const AZURITE_ACCOUNT = 'devstoreaccount1';
-export const AZURITE_KEY =
-  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+export const AZURITE_KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 
 export interface Azurite {
   /** Account endpoint, e.g. http://127.0.0.1:41234/devstoreaccount1 (path-style: IP host). */
@@ -22,8 +21,7 @@ export interface Azurite {
 // and it also fires if the test process dies without calling stop(), so azurite
 // never outlives it. (Azurite's own SIGTERM handler only closes the server and
 // waits for the event loop to drain, which this stdin reader would prevent.)
-const EXIT_ON_STDIN_EOF =
-  'data:text/javascript,process.stdin.on("end",()=>process.exit(0)).resume()';
+const EXIT_ON_STDIN_EOF = 'data:text/javascript,process.stdin.on("end",()=>process.exit(0)).resume()';
 
 export async function startAzurite(timeoutMs = 30_000): Promise<Azurite> {
   // Resolve the entry point rather than using node_modules/.bin so the same Node
@@ -35,12 +33,17 @@ export async function startAzurite(timeoutMs = 30_000): Promise<Azurite> {
   const child = spawn(
     process.execPath,
     [
-      '--import', EXIT_ON_STDIN_EOF, main,
-      '--blobHost', '127.0.0.1',
+      '--import',
+      EXIT_ON_STDIN_EOF,
+      main,
+      '--blobHost',
+      '127.0.0.1',
       // Port 0: the kernel picks a free port and azurite prints it, so there is no
       // window between probing for a free port and binding it.
-      '--blobPort', '0',
-      '--location', location,
+      '--blobPort',
+      '0',
+      '--location',
+      location,
       '--silent',
       // The SDK speaks a newer x-ms-version than azurite knows; accept it.
       '--skipApiVersionCheck',
@@ -90,14 +93,14 @@ function waitForPort(child: ChildProcess, timeoutMs: number): Promise<number> {
     const onExit = (code: number | null) => fail(`exited with code ${code}`);
     child.stdout?.on('data', onData);
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    child.once('error', error => fail(error.message));
+    child.once('error', (error) => fail(error.message));
     child.once('exit', onExit);
   });
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise<void>(resolve => child.once('exit', () => resolve()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   child.stdin?.end();
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;

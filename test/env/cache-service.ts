@@ -8,12 +8,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  BlobSASPermissions,
-  BlobServiceClient,
-  StorageSharedKeyCredential,
-  generateBlobSASQueryParameters
-} from '@azure/storage-blob';
+import { BlobSASPermissions, BlobServiceClient, StorageSharedKeyCredential, generateBlobSASQueryParameters } from '@azure/storage-blob';
 import { AZURITE_ACCOUNT, AZURITE_KEY, startAzurite } from './azurite.js';
 
 const ROUTE = '/twirp/github.actions.results.api.v1.CacheService/';
@@ -44,7 +39,11 @@ interface Entry {
 
 // A Twirp error: the client reads `msg` from the JSON body and treats 4xx as final.
 class TwirpError extends Error {
-  constructor(readonly status: number, readonly code: string, message: string) {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string
+  ) {
     super(message);
   }
 }
@@ -78,24 +77,27 @@ export async function startCacheService(): Promise<CacheService> {
     return `${container.getBlobClient(blobName).url}?${sas.toString()}`;
   };
   const methods: Record<string, (body: Record<string, unknown>) => Promise<object>> = {
-    CreateCacheEntry: async body => {
+    CreateCacheEntry: async (body) => {
       const { key, version } = keyAndVersion(body);
       // The real service refuses a second reservation of key+version (pending or
       // finalized) with 409; @actions/cache turns that into a ReserveCacheError.
-      if (table.some(e => e.key === key && e.version === version)) {
+      if (table.some((e) => e.key === key && e.version === version)) {
         throw new TwirpError(409, 'already_exists', 'cache entry with the same key, version, and scope already exists');
       }
       const entry: Entry = { id: table.length + 1, key, version };
       table.push(entry);
       return { ok: true, signed_upload_url: signedUrl(entry, 'cw') };
     },
-    FinalizeCacheEntryUpload: async body => {
+    FinalizeCacheEntryUpload: async (body) => {
       const { key, version } = keyAndVersion(body);
-      const entry = table.find(e => e.key === key && e.version === version && e.size === undefined);
+      const entry = table.find((e) => e.key === key && e.version === version && e.size === undefined);
       if (!entry) throw new TwirpError(404, 'not_found', `no pending cache entry for key ${key}`);
       // Check the blob really landed, so a broken upload fails here and not at restore.
       const size = Number(body['size_bytes']);
-      const stored = await container.getBlobClient(String(entry.id)).getProperties().catch(() => undefined);
+      const stored = await container
+        .getBlobClient(String(entry.id))
+        .getProperties()
+        .catch(() => undefined);
       if (stored?.contentLength !== size) {
         throw new TwirpError(412, 'failed_precondition', `uploaded ${stored?.contentLength ?? 'nothing'}, finalize says ${size} bytes`);
       }
@@ -103,7 +105,7 @@ export async function startCacheService(): Promise<CacheService> {
       // int64 fields travel as JSON strings in protobuf JSON.
       return { ok: true, entry_id: String(entry.id) };
     },
-    GetCacheEntryDownloadURL: async body => {
+    GetCacheEntryDownloadURL: async (body) => {
       const { key, version } = keyAndVersion(body);
       const restoreKeys = Array.isArray(body['restore_keys']) ? body['restore_keys'].map(String) : [];
       const entry = lookup(table, key, restoreKeys, version);
@@ -115,14 +117,14 @@ export async function startCacheService(): Promise<CacheService> {
 
   const server = createServer((req, res) => {
     handle(req, methods, token).then(
-      body => reply(res, 200, body),
+      (body) => reply(res, 200, body),
       (error: unknown) =>
         error instanceof TwirpError
           ? reply(res, error.status, { code: error.code, msg: error.message })
           : reply(res, 500, { code: 'internal', msg: String(error) })
     );
   });
-  await new Promise<void>(resolve => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
 
   return {
@@ -141,11 +143,10 @@ export async function startCacheService(): Promise<CacheService> {
       // The Azure SDK, unlike @actions/http-client, sends loopback through a proxy.
       NO_PROXY: [process.env['NO_PROXY'], '127.0.0.1'].filter(Boolean).join(',')
     },
-    entries: () =>
-      table.flatMap(e => (e.size === undefined ? [] : [{ key: e.key, version: e.version, size: e.size }])),
+    entries: () => table.flatMap((e) => (e.size === undefined ? [] : [{ key: e.key, version: e.version, size: e.size }])),
     stop: async () => {
       server.closeAllConnections();
-      await new Promise<void>(resolve => server.close(() => resolve()));
+      await new Promise<void>((resolve) => server.close(() => resolve()));
       await azurite.stop();
       await rm(runnerTemp, { recursive: true, force: true });
     }
@@ -156,9 +157,9 @@ export async function startCacheService(): Promise<CacheService> {
 // match wins, else the newest entry whose key starts with it. Only entries saved
 // with the same version (paths + compression) are candidates.
 function lookup(table: Entry[], key: string, restoreKeys: string[], version: string): Entry | undefined {
-  const ready = table.filter(e => e.version === version && e.size !== undefined).reverse();
+  const ready = table.filter((e) => e.version === version && e.size !== undefined).reverse();
   for (const wanted of [key, ...restoreKeys]) {
-    const hit = ready.find(e => e.key === wanted) ?? ready.find(e => e.key.startsWith(wanted));
+    const hit = ready.find((e) => e.key === wanted) ?? ready.find((e) => e.key.startsWith(wanted));
     if (hit) return hit;
   }
   return undefined;

@@ -35,9 +35,12 @@ export async function startDockerDaemon(timeoutMs = 60_000): Promise<DockerDaemo
       '--iptables=false',
       '--bridge=none',
       `--host=${dockerHost}`,
-      '--data-root', join(dir, 'data'),
-      '--exec-root', join(dir, 'exec'),
-      '--pidfile', join(dir, 'pid')
+      '--data-root',
+      join(dir, 'data'),
+      '--exec-root',
+      join(dir, 'exec'),
+      '--pidfile',
+      join(dir, 'pid')
     ],
     { stdio: ['ignore', fd, fd] }
   );

@@ -90,9 +90,16 @@ export function buildAttestation(subject: BuiltImage): BuiltImage {
   const layer: Layer = { ...blob, diffId: blob.digest, annotations: { 'in-toto.io/predicate-type': 'https://slsa.dev/provenance/v0.2' } };
   const config = blobFromBytes(
     OCI_CONFIG,
-    Buffer.from(JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layer.diffId] } }))
+    Buffer.from(
+      JSON.stringify({ architecture: 'unknown', os: 'unknown', config: {}, rootfs: { type: 'layers', diff_ids: [layer.diffId] } })
+    )
   );
-  return { platform: { os: 'unknown', architecture: 'unknown' }, config, layers: [layer], manifest: manifestBlob(OCI_MANIFEST, config, [layer]) };
+  return {
+    platform: { os: 'unknown', architecture: 'unknown' },
+    config,
+    layers: [layer],
+    manifest: manifestBlob(OCI_MANIFEST, config, [layer])
+  };
 }
 
 function manifestBlob(mediaType: string, config: Blob, layers: Layer[]): Blob {

@@ -25,10 +25,21 @@ export async function createSigner(dir: string): Promise<Signer> {
   const keyFile = join(dir, 'token-key.pem');
   const certFile = join(dir, 'token-cert.pem');
   await runOk(openssl, [
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-sha256',
-    '-keyout', keyFile, '-out', certFile,
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-sha256',
+    '-keyout',
+    keyFile,
+    '-out',
+    certFile,
     // The registry checks the chain's validity window; 30 days outlives any test run.
-    '-days', '30', '-subj', '/CN=image-lock test token issuer'
+    '-days',
+    '30',
+    '-subj',
+    '/CN=image-lock test token issuer'
   ]);
   const cert = new X509Certificate(readFileSync(certFile));
   return {

@@ -105,7 +105,7 @@ async function writeRandom(out: EntrySink, size: number, seed: string): Promise<
   const key = createHash('sha256').update(seed).digest().subarray(0, 16);
   const cipher = createCipheriv('aes-128-ctr', key, Buffer.alloc(16));
   const zeros = Buffer.alloc(1 << 20);
-  for (let left = size; left > 0; ) {
+  for (let left = size; left > 0;) {
     const n = Math.min(left, zeros.length);
     left -= n;
     if (!out.write(cipher.update(zeros.subarray(0, n)))) {

@@ -77,7 +77,9 @@ export async function waitFor(probe: () => Promise<boolean>, timeoutMs: number, 
     }
     await new Promise((r) => setTimeout(r, 25));
   }
-  throw new Error(`test env: timed out after ${timeoutMs} ms waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+  throw new Error(
+    `test env: timed out after ${timeoutMs} ms waiting for ${what}${lastError instanceof Error ? `: ${lastError.message}` : ''}`
+  );
 }
 
 /** Sends SIGTERM to a pid we started, then SIGKILL if it lingers; ignores pids already gone. */

@@ -28,7 +28,12 @@ declare global {
 
 export async function setUp(): Promise<void> {
   const started = Date.now();
-  for (const [tool, pkg] of [['docker-registry', 'docker-registry'], ['skopeo', 'skopeo'], ['openssl', 'openssl'], ['htpasswd', 'apache2-utils']]) {
+  for (const [tool, pkg] of [
+    ['docker-registry', 'docker-registry'],
+    ['skopeo', 'skopeo'],
+    ['openssl', 'openssl'],
+    ['htpasswd', 'apache2-utils']
+  ]) {
     requireTool(tool, `apt-get install ${pkg}`);
   }
   await cleanUpPreviousRun();
@@ -43,7 +48,15 @@ export async function setUp(): Promise<void> {
     const token = async (shape: TokenShape, users: Record<string, string>, anonymous: boolean) => {
       const server = await startTokenServer({ signer, shape, users, anonymous });
       live.tokenServers.push(server);
-      const info: TokenServerInfo = { url: server.url, realm: server.realm, service: server.service, issuer: server.issuer, shape, anonymous, users };
+      const info: TokenServerInfo = {
+        url: server.url,
+        realm: server.realm,
+        service: server.service,
+        issuer: server.issuer,
+        shape,
+        anonymous,
+        users
+      };
       return info;
     };
     const [tokenInfo, hubInfo, ghcrInfo] = await Promise.all([
@@ -52,7 +65,11 @@ export async function setUp(): Promise<void> {
       token('ghcr', { 'github-actions': GITHUB_TOKEN }, true)
     ]);
     const tokenAuth = (t: TokenServerInfo): RegistryAuth => ({
-      kind: 'token', realm: t.realm, service: t.service, issuer: t.issuer, rootCertBundle: signer.certFile
+      kind: 'token',
+      realm: t.realm,
+      service: t.service,
+      issuer: t.issuer,
+      rootCertBundle: signer.certFile
     });
     // Docker Hub states the pull limit left on every manifest response.
     const hubHeaders = { 'RateLimit-Limit': ['100;w=21600'], 'RateLimit-Remaining': ['97;w=21600'] };
@@ -76,13 +93,26 @@ export async function setUp(): Promise<void> {
     specs.forEach((s, i) => {
       const h = handles[i];
       registries[s.name] = {
-        name: s.name, url: h.url, host: h.host, port: h.port, pid: h.pid, logFile: h.logFile,
-        logStart: statSync(h.logFile).size, auth: s.auth.kind, ...s.extra
+        name: s.name,
+        url: h.url,
+        host: h.host,
+        port: h.port,
+        pid: h.pid,
+        logFile: h.logFile,
+        logStart: statSync(h.logFile).size,
+        auth: s.auth.kind,
+        ...s.extra
       };
     });
     const env: TestEnv = {
-      dir, storageRoot, tokenCertFile: signer.certFile, registries, githubToken: GITHUB_TOKEN, fixtures,
-      pids: handles.map((h) => h.pid), setupPid: process.pid
+      dir,
+      storageRoot,
+      tokenCertFile: signer.certFile,
+      registries,
+      githubToken: GITHUB_TOKEN,
+      fixtures,
+      pids: handles.map((h) => h.pid),
+      setupPid: process.pid
     };
     writeTestEnv(env);
     if (process.env.IMAGE_LOCK_TEST_ENV_VERBOSE) console.log(`\ntest env ready in ${Date.now() - started} ms: ${envFilePath()}`);

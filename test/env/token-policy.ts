@@ -25,7 +25,10 @@ export function parseScope(scope: string): Access | undefined {
   const first = scope.indexOf(':');
   const last = scope.lastIndexOf(':');
   if (first < 0 || last <= first) return undefined;
-  const actions = scope.slice(last + 1).split(',').filter(Boolean);
+  const actions = scope
+    .slice(last + 1)
+    .split(',')
+    .filter(Boolean);
   return { type: scope.slice(0, first), name: scope.slice(first + 1, last), actions };
 }
 

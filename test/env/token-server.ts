@@ -54,7 +54,10 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
   function issue(user: string | null, scopes: string[], via: TokenRequest['via']): string | undefined {
     for (const scope of scopes.length ? scopes : ['']) log.push({ scope, via, ...(user ? { user } : {}) });
     if (user === null && !anonymous) return undefined;
-    const access: Access[] = scopes.map(parseScope).filter((a): a is Access => !!a).map((a) => grant(user, a));
+    const access: Access[] = scopes
+      .map(parseScope)
+      .filter((a): a is Access => !!a)
+      .map((a) => grant(user, a));
     return signJwt(opts.signer, makeClaims(issuer, service, user ?? '', access, ttl));
   }
 
@@ -85,7 +88,7 @@ export async function startTokenServer(opts: TokenServerOptions): Promise<TokenS
       const form = new URLSearchParams(await readBody(req));
       const scopes = (form.get('scope') ?? '').split(' ').filter(Boolean);
       const grantType = form.get('grant_type');
-      let user: string | null | false = false;
+      let user: string | null | false;
       if (grantType === 'password') {
         user = authenticate(shape, users, { user: form.get('username') ?? '', pass: form.get('password') ?? '' });
       } else if (grantType === 'refresh_token') {

@@ -36,7 +36,10 @@ describe('parseReference accepts what Docker accepts', () => {
     ['docker---rules/docker', 'docker.io/docker---rules/docker:latest'],
     ['dock__er/docker', 'docker.io/dock__er/docker:latest'],
     ['d/docker', 'docker.io/d/docker:latest'],
-    ['thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev', 'docker.io/library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev:latest'],
+    [
+      'thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev',
+      'docker.io/library/thisisthesongthatneverendsitgoesonandonandonthisisthesongthatnev:latest'
+    ],
     [`docker.io/${HEX}`, `docker.io/library/${HEX}:latest`],
     [`${HEX.slice(0, 63)}`, `docker.io/library/${HEX.slice(0, 63)}:latest`],
     [`redis@sha256:${HEX}`, `docker.io/library/redis@sha256:${HEX}`],

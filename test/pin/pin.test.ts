@@ -16,7 +16,7 @@ const DIGESTS: Record<string, string> = {
   'golang:1.22-alpine': A,
   'gcr.io/distroless/static-debian12:nonroot': B,
   'docker.io/tonistiigi/xx:1.4.0': digestOf('c'),
-  'nginx': digestOf('d'),
+  nginx: digestOf('d'),
   'postgres:16.3': digestOf('e'),
   'redis:7.2': digestOf('f'),
   'ghcr.io/acme/worker:2.1.0': digestOf('1'),
@@ -80,7 +80,7 @@ describe('pinnedForm', () => {
 
 describe('pinFiles', () => {
   async function pinRepo() {
-    const cwd = await tempRepo({ 'Dockerfile': DOCKERFILE, 'compose.yaml': COMPOSE, '.github/workflows/ci.yml': WORKFLOW });
+    const cwd = await tempRepo({ Dockerfile: DOCKERFILE, 'compose.yaml': COMPOSE, '.github/workflows/ci.yml': WORKFLOW });
     const before = await discover({ cwd });
     const result = await pinFiles(cwd, before.occurrences, byText);
     const after = await discover({ cwd });
@@ -147,7 +147,7 @@ COPY --from=build /app /app
     ]);
     const occurrence: ImageOccurrence = { file: 'Dockerfile', line: 8, text: 'python:3.12-slim', kind: 'dockerfile' };
     const { skipped } = await pinFiles('/nonexistent', [occurrence], () => A);
-    expect(skipped[0]!.reason).toBe(
+    expect(skipped[0].reason).toBe(
       `it is not written out literally in one place (built from variables, escaped or split); pin it by hand as python:3.12-slim@${A}`
     );
   });
@@ -158,8 +158,8 @@ COPY --from=build /app /app
       before.occurrences.map((occurrence) => [occurrence.file, occurrence.line])
     );
     for (const [i, occurrence] of after.occurrences.entries()) {
-      const digest = byText(before.occurrences[i]!);
-      expect(occurrence.text).toBe(digest ? pinnedForm(before.occurrences[i]!.text, digest) : before.occurrences[i]!.text);
+      const digest = byText(before.occurrences[i]);
+      expect(occurrence.text).toBe(digest ? pinnedForm(before.occurrences[i].text, digest) : before.occurrences[i].text);
     }
     const again = await pinFiles(cwd, after.occurrences, (occurrence) => occurrence.text.split('@')[1]);
     expect(again.rewritten).toEqual([]);
@@ -187,7 +187,9 @@ COPY --from=build /app /app
   });
 
   test('an ARG default shared by references resolved to different digests is not guessed', async () => {
-    const cwd = await tempRepo({ 'Dockerfile': 'ARG BASE=alpine:3.20\nFROM --platform=linux/amd64 $BASE AS a\nFROM --platform=linux/arm64 $BASE AS b\n' });
+    const cwd = await tempRepo({
+      Dockerfile: 'ARG BASE=alpine:3.20\nFROM --platform=linux/amd64 $BASE AS a\nFROM --platform=linux/arm64 $BASE AS b\n'
+    });
     const { occurrences } = await discover({ cwd });
     const result = await pinFiles(cwd, occurrences, (occurrence) => (occurrence.line === 2 ? A : B));
     expect(result.rewritten).toEqual([]);
@@ -205,10 +207,10 @@ COPY --from=build /app /app
   });
 
   test('an invalid digest is reported, never written', async () => {
-    const cwd = await tempRepo({ 'Dockerfile': 'FROM alpine:3.20\n' });
+    const cwd = await tempRepo({ Dockerfile: 'FROM alpine:3.20\n' });
     const { occurrences } = await discover({ cwd });
     const result = await pinFiles(cwd, occurrences, () => 'sha256:nothex');
-    expect(result.skipped[0]!.reason).toBe('invalid digest "sha256:nothex"');
+    expect(result.skipped[0].reason).toBe('invalid digest "sha256:nothex"');
     expect(await readFile(join(cwd, 'Dockerfile'), 'utf8')).toBe('FROM alpine:3.20\n');
   });
 
@@ -231,7 +233,9 @@ COPY --from=build /app /app
     }));
     await fc.assert(
       fc.asyncProperty(fc.array(quoted, { minLength: 1, maxLength: 6 }), fc.constantFrom('\n', '\r\n'), async (images, newline) => {
-        const content = ['services:', ...images.map((image, i) => `  s${i}:\n    image: ${image.written}`), ''].join('\n').replace(/\n/g, newline);
+        const content = ['services:', ...images.map((image, i) => `  s${i}:\n    image: ${image.written}`), '']
+          .join('\n')
+          .replace(/\n/g, newline);
         const cwd = await tempRepo({ 'compose.yaml': content });
         const before = await discover({ cwd });
         const result = await pinFiles(cwd, before.occurrences, () => A);

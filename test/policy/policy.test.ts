@@ -29,7 +29,7 @@ describe('evaluate', () => {
 
   test('an unknown digest is said so, and there is no suggestion', () => {
     const [finding] = evaluate([at(1, 'ghcr.io/acme/app:2.0')], WARN, known);
-    expect(finding!.message).toBe(
+    expect(finding.message).toBe(
       'ghcr.io/acme/app:2.0 is not pinned by digest; use ghcr.io/acme/app:2.0@sha256:… (the digest is not known: the reference was not resolved)'
     );
     expect(finding).not.toHaveProperty('suggestion');
@@ -43,20 +43,16 @@ describe('evaluate', () => {
       [2, 'mutable', 'docker.io/library/nginx:latest', `docker.io/library/nginx:latest@${DIGEST}`],
       [2, 'latest', 'docker.io/library/nginx:latest', `docker.io/library/nginx:latest@${DIGEST}`]
     ]);
-    expect(findings[1]!.message).toBe(
+    expect(findings[1].message).toBe(
       `nginx has no tag, so it means "latest", which moves with every release; name a version tag and pin it, or at least pin this one: nginx:latest@${DIGEST}`
     );
-    expect(findings[3]!.message).toMatch(/^docker\.io\/library\/nginx:latest uses the "latest" tag, which moves/);
+    expect(findings[3].message).toMatch(/^docker\.io\/library\/nginx:latest uses the "latest" tag, which moves/);
   });
 
   test('a digest pins it; a pinned latest is still a latest finding, a pinned digest alone is not', () => {
-    const findings = evaluate(
-      [at(1, `nginx:1.27@${OTHER}`), at(2, `nginx:latest@${OTHER}`), at(3, `nginx@${OTHER}`)],
-      WARN,
-      known
-    );
+    const findings = evaluate([at(1, `nginx:1.27@${OTHER}`), at(2, `nginx:latest@${OTHER}`), at(3, `nginx@${OTHER}`)], WARN, known);
     expect(findings.map((finding) => [finding.line, finding.rule])).toEqual([[2, 'latest']]);
-    expect(findings[0]!.message).toBe(
+    expect(findings[0].message).toBe(
       `nginx:latest@${OTHER} uses the "latest" tag, which says nothing about the version it is pinned to; name a version tag`
     );
   });
@@ -85,7 +81,7 @@ describe('evaluate', () => {
   ])('allow %s exempts what it matches (name or normalised reference)', (pattern, remaining) => {
     const occurrences = ['nginx', 'redis:7', 'localhost:5000/team/svc:2', 'ghcr.io/acme/app:1'].map((text, i) => at(i + 1, text));
     const findings = evaluate(occurrences, { mutable: 'warn', latest: 'ignore', allow: [pattern] }, known);
-    expect(findings.map((finding) => occurrences[finding.line! - 1]!.text)).toEqual(remaining);
+    expect(findings.map((finding) => occurrences[finding.line! - 1].text)).toEqual(remaining);
   });
 
   test('an invalid allow pattern or occurrence is bad input', () => {

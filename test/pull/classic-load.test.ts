@@ -35,7 +35,8 @@ async function twoMemberLayer(): Promise<Layer> {
 describe('pullImages into the classic image store', () => {
   let daemon: DockerDaemon;
   const imageId = async (name: string) => (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', name])).stdout.toString().trim();
-  const locked = (images: Record<string, PushedImage>) => Object.fromEntries(Object.entries(images).map(([name, pushed]) => [`${registry.host}/${name}`, pushed.entry]));
+  const locked = (images: Record<string, PushedImage>) =>
+    Object.fromEntries(Object.entries(images).map(([name, pushed]) => [`${registry.host}/${name}`, pushed.entry]));
 
   beforeAll(async () => {
     daemon = await dockerDaemon();
@@ -60,7 +61,7 @@ describe('pullImages into the classic image store', () => {
     expect(standIns.stdout.toString()).toBe('');
   });
 
-  it('fails with the stand-in\'s own error when the shared layers do not load, and ends the archives waiting on them', async () => {
+  it("fails with the stand-in's own error when the shared layers do not load, and ends the archives waiting on them", async () => {
     // A config that names a wrong diff ID for the base: the daemon refuses the stand-in made of it.
     const base = { ...(await baseLayer()), diffId: sha256(Buffer.from('not the base layer')) };
     const images: Record<string, PushedImage> = {};
@@ -68,27 +69,41 @@ describe('pullImages into the classic image store', () => {
       const top = await tarLayer([{ name: `srv/${name}.txt`, content: `${name}\n` }]);
       images[`classic-load/${name}:1`] = await pushTestImage(registry.url, `classic-load/${name}`, '1', [base, top]);
     }
-    const imageIds = async () => new Set((await daemon.docker(['images', '--all', '--quiet', '--no-trunc'])).stdout.toString().split('\n').filter(Boolean));
+    const imageIds = async () =>
+      new Set((await daemon.docker(['images', '--all', '--quiet', '--no-trunc'])).stdout.toString().split('\n').filter(Boolean));
     const before = await imageIds();
-    await expect(runPull({ images: locked(images), store: await BlobStore.open(scratch('pull-store')), dockerEnv: daemon.env })).rejects.toThrow(/invalid diffID/);
+    await expect(
+      runPull({ images: locked(images), store: await BlobStore.open(scratch('pull-store')), dockerEnv: daemon.env })
+    ).rejects.toThrow(/invalid diffID/);
     expect(await imageIds()).toEqual(before);
   });
 
   it('loads through the docker CLI where only the CLI knows the way (a docker context)', async () => {
-    const pushed = await pushTestImage(registry.url, 'classic-load/context', '1', [await baseLayer(), await tarLayer([{ name: 'srv/context.txt', content: 'context\n' }])]);
+    const pushed = await pushTestImage(registry.url, 'classic-load/context', '1', [
+      await baseLayer(),
+      await tarLayer([{ name: 'srv/context.txt', content: 'context\n' }])
+    ]);
     await daemon.docker(['context', 'create', 'image-lock-test', '--docker', `host=${daemon.dockerHost}`]);
     const { DOCKER_HOST: _, ...withoutHost } = daemon.env;
     const throughContext = { ...withoutHost, DOCKER_CONTEXT: 'image-lock-test' };
     expect(await localDockerSocket(throughContext)).toBeUndefined();
-    const { result } = await runPull({ images: locked({ 'classic-load/context:1': pushed }), store: await BlobStore.open(scratch('pull-store')), dockerEnv: throughContext });
-    expect(result.images[0]!.daemon).toBe('loaded');
+    const { result } = await runPull({
+      images: locked({ 'classic-load/context:1': pushed }),
+      store: await BlobStore.open(scratch('pull-store')),
+      dockerEnv: throughContext
+    });
+    expect(result.images[0].daemon).toBe('loaded');
     expect(await imageId(`${registry.host}/classic-load/context:1`)).toBe(pushed.image.config.digest);
   });
 
   it('sends a layer as stored when it does not inflate to the size its gzip trailer gives', async () => {
     const pushed = await pushTestImage(registry.url, 'classic-load/members', '1', [await baseLayer(), await twoMemberLayer()]);
-    const { result } = await runPull({ images: locked({ 'classic-load/members:1': pushed }), store: await BlobStore.open(scratch('pull-store')), dockerEnv: daemon.env });
-    expect(result.images[0]!.daemon).toBe('loaded');
+    const { result } = await runPull({
+      images: locked({ 'classic-load/members:1': pushed }),
+      store: await BlobStore.open(scratch('pull-store')),
+      dockerEnv: daemon.env
+    });
+    expect(result.images[0].daemon).toBe('loaded');
     expect(await imageId(`${registry.host}/classic-load/members:1`)).toBe(pushed.image.config.digest);
   });
 });

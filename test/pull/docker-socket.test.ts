@@ -11,7 +11,9 @@ describe('localDockerSocket', () => {
   };
 
   it('is the path of a unix DOCKER_HOST, whatever the context', async () => {
-    expect(await localDockerSocket({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: 'remote' })).toBe('/run/user/1000/docker.sock');
+    expect(await localDockerSocket({ DOCKER_HOST: 'unix:///run/user/1000/docker.sock', DOCKER_CONTEXT: 'remote' })).toBe(
+      '/run/user/1000/docker.sock'
+    );
   });
 
   it('leaves tcp and ssh hosts and any context but the default one to the docker CLI', async () => {

@@ -9,9 +9,14 @@ const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 /** An image of layers named by letters (`a` is the layer of digest a000..., diff ID a100...). */
 function image(name: string, layers: string[], sizes: number[] = layers.map(() => 10)): ArchiveImage {
   return {
-    manifest: { mediaType: 'application/vnd.oci.image.manifest.v1+json', digest: digest(`f${name.length}`), size: 1, platform: { os: 'linux', architecture: 'arm64', variant: 'v8' } },
+    manifest: {
+      mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      digest: digest(`f${name.length}`),
+      size: 1,
+      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }
+    },
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digest(`c${name.length}`), size: 1 },
-    layers: layers.map((layer, index) => ({ mediaType: OCI_LAYER, digest: digest(layer), size: sizes[index]! })),
+    layers: layers.map((layer, index) => ({ mediaType: OCI_LAYER, digest: digest(layer), size: sizes[index] })),
     tags: [parseReference(`example.com/${name}:1`)],
     diffIds: layers.map((layer) => digest(`${layer}1`))
   };
@@ -20,8 +25,11 @@ function image(name: string, layers: string[], sizes: number[] = layers.map(() =
 describe('loadGroups', () => {
   it('spreads images over at most `count` archives of about equal bytes, largest first', () => {
     const images = [image('small', ['a'], [10]), image('big', ['b'], [100]), image('mid', ['c'], [60]), image('mid2', ['d'], [50])];
-    const names = (groups: ArchiveImage[][]) => groups.map((group) => group.map((one) => one.tags[0]!.repository));
-    expect(names(loadGroups(images, 2))).toEqual([['big', 'small'], ['mid', 'mid2']]);
+    const names = (groups: ArchiveImage[][]) => groups.map((group) => group.map((one) => one.tags[0].repository));
+    expect(names(loadGroups(images, 2))).toEqual([
+      ['big', 'small'],
+      ['mid', 'mid2']
+    ]);
     expect(names(loadGroups(images, 1))).toEqual([['big', 'mid', 'mid2', 'small']]);
     expect(loadGroups(images.slice(0, 1), 4)).toHaveLength(1);
   });
@@ -34,18 +42,18 @@ describe('standInImages', () => {
     const standIns = standInImages([[web], [worker]]);
     expect(standIns.images).toHaveLength(1);
     const [standIn] = standIns.images;
-    expect(standIn!.layers.map((layer) => layer.digest)).toEqual([digest('b')]);
-    expect(standIn!.diffIds).toEqual([digest('b1')]);
-    expect(standIn!.tags).toEqual([]);
+    expect(standIn.layers.map((layer) => layer.digest)).toEqual([digest('b')]);
+    expect(standIn.diffIds).toEqual([digest('b1')]);
+    expect(standIn.tags).toEqual([]);
     // Its config and manifest are real blobs, generated: what the image ID comes from.
-    const config = JSON.parse(standIns.blobs.get(standIn!.config.digest)!.toString());
+    const config = JSON.parse(standIns.blobs.get(standIn.config.digest)!.toString());
     expect(config).toEqual({
       architecture: 'arm64',
       os: 'linux',
       config: { Labels: { 'io.github.image-lock.stand-in': 'true' } },
       rootfs: { type: 'layers', diff_ids: [digest('b1')] }
     });
-    expect(JSON.parse(standIns.blobs.get(standIn!.manifest.digest)!.toString()).layers).toEqual(standIn!.layers);
+    expect(JSON.parse(standIns.blobs.get(standIn.manifest.digest)!.toString()).layers).toEqual(standIn.layers);
     expect(standIns.omit).toEqual([new Set([digest('b')]), new Set([digest('b')])]);
   });
 

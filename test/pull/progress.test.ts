@@ -4,7 +4,11 @@ describe('ProgressMeter', () => {
   it('says nothing about a short download and reports a long one once per interval', () => {
     let now = 1_000;
     const reports: PullProgress[] = [];
-    const meter = new ProgressMeter((p) => reports.push(p), 5_000, () => now);
+    const meter = new ProgressMeter(
+      (p) => reports.push(p),
+      5_000,
+      () => now
+    );
     meter.expect(30_000_000);
     for (let i = 0; i < 10; i++, now += 400) meter.add(100_000);
     expect(reports).toEqual([]);

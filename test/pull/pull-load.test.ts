@@ -10,8 +10,8 @@ const scratch = scratchDirs();
 
 const env = loadTestEnv();
 const registry = env.registries.anonymous.host;
-const fixture = (name: string) => env.fixtures.images[name]!;
-const amd64 = (name: string) => fixture(name).platforms['linux/amd64']!;
+const fixture = (name: string) => env.fixtures.images[name];
+const amd64 = (name: string) => fixture(name).platforms['linux/amd64'];
 
 /** The distinct blobs of the images' amd64 manifests. */
 function blobsOf(...names: string[]) {
@@ -92,8 +92,13 @@ describe('pullImages into a Docker daemon', () => {
     const store = await BlobStore.open(scratch('pull-store'));
     const images = { [`${registry}/multi/app:1.0`]: lockEntryOf(fixture('multi/app:1.0')) };
     const { result } = await runPull({ images, store, platform: { os: 'linux', architecture: 'arm64' } });
-    const arm64 = fixture('multi/app:1.0').platforms['linux/arm64/v8']!;
-    expect(result.images[0]).toMatchObject({ platform: 'linux/arm64/v8', manifestDigest: arm64.manifestDigest, configDigest: arm64.configDigest, daemon: 'skipped' });
+    const arm64 = fixture('multi/app:1.0').platforms['linux/arm64/v8'];
+    expect(result.images[0]).toMatchObject({
+      platform: 'linux/arm64/v8',
+      manifestDigest: arm64.manifestDigest,
+      configDigest: arm64.configDigest,
+      daemon: 'skipped'
+    });
   });
 
   it('refuses a platform the lockfile does not hold, before fetching anything', async () => {
@@ -110,14 +115,17 @@ describe('pullImages into a Docker daemon', () => {
     const images = { [`${registry}/single/oci:1.0`]: lockEntryOf(fixture('single/oci:1.0')) };
     const { result } = await runPull({ images, store, dockerEnv: { ...process.env, DOCKER_HOST: 'unix:///nonexistent/docker.sock' } });
     expect(result.loadSkipped).toMatch(/no Docker daemon answers/);
-    expect(result.images[0]!.daemon).toBe('skipped');
+    expect(result.images[0].daemon).toBe('skipped');
     expect((await store.list()).sort()).toEqual(result.blobs);
     for (const digest of result.blobs) expect(await store.verify(digest)).toBe('valid');
   });
 
   it('keeps exactly the blobs the pulled images use when the store is pruned', async () => {
     const store = await BlobStore.open(scratch('pull-store'));
-    const { result: old } = await runPull({ images: { [`${registry}/team/sub/deep/app:2.1`]: lockEntryOf(fixture('team/sub/deep/app:2.1')) }, store });
+    const { result: old } = await runPull({
+      images: { [`${registry}/team/sub/deep/app:2.1`]: lockEntryOf(fixture('team/sub/deep/app:2.1')) },
+      store
+    });
     const { result } = await runPull({ images: { [`${registry}/single/oci:1.0`]: lockEntryOf(fixture('single/oci:1.0')) }, store });
     const pruned = await store.prune(result.blobs);
     // The base layer is shared, so it stays.

@@ -47,7 +47,9 @@ describe('pullImages when things go wrong', () => {
     bigLayer = await randomLayer(join(scratch('big-layer'), 'layer.tar.gz'), BIG, 'pull-resilience');
     big = await pushTestImage(registry.url, 'pull-resilience/big', '1', [base, bigLayer]);
     small = await Promise.all(
-      [1, 2, 3, 4].map(async (n) => pushTestImage(registry.url, `pull-resilience/small${n}`, '1', [base, await tarLayer([{ name: `n/${n}`, content: `${n}\n` }])]))
+      [1, 2, 3, 4].map(async (n) =>
+        pushTestImage(registry.url, `pull-resilience/small${n}`, '1', [base, await tarLayer([{ name: `n/${n}`, content: `${n}\n` }])])
+      )
     );
   }, 120_000);
   afterEach(async () => {
@@ -62,7 +64,7 @@ describe('pullImages when things go wrong', () => {
     const { result } = await runPull({ images: locked('pull-resilience/big:1', big), store, overrides: through(cutting) });
     const gets = cutting.blobGets(bigLayer.digest);
     expect(gets.map((get) => get.status)).toEqual([200, 206]);
-    const resumedAt = Number(/^bytes=(\d+)-$/.exec(gets[1]!.range ?? '')?.[1]);
+    const resumedAt = Number(/^bytes=(\d+)-$/.exec(gets[1].range ?? '')?.[1]);
     expect(resumedAt).toBeGreaterThan(0);
     expect(resumedAt).toBeLessThanOrEqual(5 * 1024 * 1024);
     expect(await store.verify(bigLayer.digest)).toBe('valid');
@@ -92,7 +94,7 @@ describe('pullImages when things go wrong', () => {
     const reports: PullProgress[] = [];
     await runPull({ images: locked('pull-resilience/big:1', big), store, onProgress: (p) => reports.push(p), progressIntervalMs: 0 });
     expect(reports.length).toBeGreaterThan(0);
-    const last = reports[reports.length - 1]!;
+    const last = reports[reports.length - 1];
     expect(last.totalBytes).toBeGreaterThan(bigLayer.size);
     expect(last.bytes).toBe(last.totalBytes);
     expect(last.bytesPerSecond).toBeGreaterThan(0);
@@ -119,12 +121,16 @@ describe('pullImages when things go wrong', () => {
     const gone = await proxy({ target: registry.url });
     await runPull({ images, store, overrides: through(gone) });
     await gone.stop();
-    const top = second.image.layers[1]!.digest;
+    const top = second.image.layers[1].digest;
     flipByte(store, top, 10);
 
     const pull = runPull({ images, store, overrides: through(gone), dockerEnv: daemon.env });
     await expect(pull).rejects.toThrow(RegistryError);
-    await expect(pull).rejects.toThrow(new RegExp(`layer of ${registry.host}/pull-resilience/small2:1 ${top} was corrupt in the cache and could not be fetched: cannot reach`));
+    await expect(pull).rejects.toThrow(
+      new RegExp(
+        `layer of ${registry.host}/pull-resilience/small2:1 ${top} was corrupt in the cache and could not be fetched: cannot reach`
+      )
+    );
     expect(await store.verify(top)).toBe('missing');
     for (const name of ['small1', 'small2']) expect(await imageId(`${registry.host}/pull-resilience/${name}:1`)).toBe('');
   });
@@ -133,7 +139,7 @@ describe('pullImages when things go wrong', () => {
     const store = await BlobStore.open(scratch('pull-store'));
     const gone = await proxy({ target: registry.url });
     await gone.stop();
-    await expect(runPull({ images: locked('pull-resilience/small3:1', small[2]!), store, overrides: through(gone) })).rejects.toThrow(
+    await expect(runPull({ images: locked('pull-resilience/small3:1', small[2]), store, overrides: through(gone) })).rejects.toThrow(
       /manifest of .*small3:1 sha256:[a-f0-9]{64} is not in the cache and could not be fetched: cannot reach/
     );
   });

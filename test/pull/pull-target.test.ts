@@ -11,13 +11,13 @@ const images: Record<string, LockedImage> = {
   [BY_DIGEST]: { digest: digest('e'), platforms: { 'linux/amd64': digest('f') } },
   [WINDOWS]: { digest: digest('1'), platforms: { 'windows/amd64:10.0.20348.2340': digest('2') } }
 };
-const only = (key: string) => ({ [key]: images[key]! });
+const only = (key: string) => ({ [key]: images[key] });
 
 describe('pullTargets', () => {
   it('matches platforms as containerd does and names each image by its tag', () => {
     const [nginx] = pullTargets(only(NGINX), parsePlatform('linux/arm'));
     expect(nginx).toMatchObject({ platformKey: 'linux/arm/v7', manifestDigest: digest('c') });
-    expect(`${nginx!.tag}`).toBe(NGINX);
+    expect(`${nginx.tag}`).toBe(NGINX);
     const [windows] = pullTargets(only(WINDOWS), parsePlatform('windows/amd64'));
     expect(windows).toMatchObject({ platformKey: 'windows/amd64:10.0.20348.2340', platform: { osVersion: '10.0.20348.2340' } });
   });
@@ -29,6 +29,8 @@ describe('pullTargets', () => {
 
   it('refuses the whole pull when one reference lacks the platform', () => {
     expect(() => pullTargets(images, parsePlatform('linux/arm64'))).toThrow(InputError);
-    expect(() => pullTargets(images, parsePlatform('linux/arm64'))).toThrow(/ghcr.io\/o\/app@sha256:e+ is not locked for linux\/arm64 \(locked: linux\/amd64\)/);
+    expect(() => pullTargets(images, parsePlatform('linux/arm64'))).toThrow(
+      /ghcr.io\/o\/app@sha256:e+ is not locked for linux\/arm64 \(locked: linux\/amd64\)/
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { endpointsFor, isLoopback, parseBaseUrl } from '../../src/remote/endpoint.js';
 
-const bases = (registry: string, options = {}) => endpointsFor(registry, options).map((e) => `${e.mirror ? 'mirror ' : ''}${e.base.href} (${e.credentialHost})`);
+const bases = (registry: string, options = {}) =>
+  endpointsFor(registry, options).map((e) => `${e.mirror ? 'mirror ' : ''}${e.base.href} (${e.credentialHost})`);
 
 describe('registry endpoints', () => {
   test("Docker Hub's API host is registry-1.docker.io, over https", () => {
@@ -13,7 +14,9 @@ describe('registry endpoints', () => {
     expect(bases('127.9.8.7')).toEqual(['http://127.9.8.7/ (127.9.8.7)']);
     expect(bases('[::1]:5000')).toEqual(['http://[::1]:5000/ ([::1]:5000)']);
     expect(bases('registry.internal:5000')).toEqual(['https://registry.internal:5000/ (registry.internal:5000)']);
-    expect(bases('registry.internal:5000', { insecureRegistries: ['registry.internal:5000'] })).toEqual(['http://registry.internal:5000/ (registry.internal:5000)']);
+    expect(bases('registry.internal:5000', { insecureRegistries: ['registry.internal:5000'] })).toEqual([
+      'http://registry.internal:5000/ (registry.internal:5000)'
+    ]);
     expect(isLoopback('128.0.0.1')).toBe(false);
     expect(isLoopback('localhost.example')).toBe(false);
   });

@@ -57,7 +57,9 @@ async function resolveFrom(host: string, options = {}) {
 
 test('a Docker-Content-Digest that does not match the body is an error, never an entry', async () => {
   const { host, server } = await serve(
-    registry({ manifest: (_req, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256('other') }).end(manifest) })
+    registry({
+      manifest: (_req, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST, 'docker-content-digest': sha256('other') }).end(manifest)
+    })
   );
   await expect(resolveFrom(host)).rejects.toThrow(/does not match its digest: expected sha256:.*, got sha256:/);
   await close(server);
@@ -93,7 +95,7 @@ test('429 with Retry-After is honoured, then the request succeeds', async () => 
   const resolved = await resolveFrom(host);
   expect(resolved.digest).toBe(sha256(manifest));
   expect(calls).toBe(2);
-  expect(times[1]! - times[0]!).toBeGreaterThanOrEqual(950);
+  expect(times[1] - times[0]).toBeGreaterThanOrEqual(950);
   await close(server);
 });
 
@@ -113,7 +115,9 @@ test('an unreachable registry is a clear network error', async () => {
 
 test('manifests over the size cap are refused before they are read whole', async () => {
   const big = JSON.stringify({ schemaVersion: 2, mediaType: OCI_MANIFEST, padding: 'x'.repeat(64 * 1024) });
-  const { host, server } = await serve(registry({ manifest: (_req, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST }).end(big) }));
+  const { host, server } = await serve(
+    registry({ manifest: (_req, res) => res.writeHead(200, { 'content-type': OCI_MANIFEST }).end(big) })
+  );
   await expect(resolveFrom(host, { maxManifestBytes: 16 * 1024 })).rejects.toThrow(/larger than the 16384-byte limit/);
   await close(server);
 });
@@ -138,14 +142,16 @@ test('Authorization is never sent to the host a redirect leads to', async () => 
   expect(resolved.platforms).toEqual({ 'linux/amd64': sha256(manifest) });
   expect(seen.some((req) => req.url?.includes('/blobs/') && req.headers.authorization === 'Basic dTpw')).toBe(true);
   expect(storage.seen).toHaveLength(1);
-  expect(storage.seen[0]!.headers.authorization).toBeUndefined();
+  expect(storage.seen[0].headers.authorization).toBeUndefined();
   await close(server);
   await close(storage.server);
 });
 
 test('an expired token is refreshed after a 401', async () => {
   let issued = 0;
-  const tokens = await serve((_req, res) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `t${++issued}` })));
+  const tokens = await serve((_req, res) =>
+    res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ token: `t${++issued}` }))
+  );
   const { host, server } = await serve((req, res) => {
     const challenge = { 'www-authenticate': `Bearer realm="${tokens.url}/token",service="test"` };
     if (req.url === '/v2/') return res.writeHead(401, challenge).end();

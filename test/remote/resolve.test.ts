@@ -37,7 +37,7 @@ async function withClient<T>(options: RegistryClientOptions, fn: (client: Regist
 
 describe('resolution of every fixture, cross-checked with skopeo', () => {
   test.each(Object.keys(env.fixtures.images))('%s', async (name) => {
-    const fixture = env.fixtures.images[name]!;
+    const fixture = env.fixtures.images[name];
     const resolved = await withClient({}, (client) => resolveImage(client, parseReference(`${anonymous.host}/${name}`)));
     const skopeoTop = await skopeoRaw(`${anonymous.host}/${name}`, { tlsVerify: false });
     expect(resolved.digest).toBe(sha256Of(skopeoTop));
@@ -47,7 +47,7 @@ describe('resolution of every fixture, cross-checked with skopeo', () => {
     for (const [platform, digest] of Object.entries(resolved.platforms)) {
       const raw = await skopeoRaw(`${anonymous.host}/${fixture.repo}@${digest}`, { tlsVerify: false });
       expect(sha256Of(raw)).toBe(digest);
-      expect(digest).toBe(fixture.platforms[platform]!.manifestDigest);
+      expect(digest).toBe(fixture.platforms[platform].manifestDigest);
     }
     for (const attestation of fixture.attestations) expect(Object.values(resolved.platforms)).not.toContain(attestation.digest);
   });
@@ -63,7 +63,9 @@ describe('resolution details', () => {
 
   test('platform filters match the way containerd does', async () => {
     const reference = parseReference(`${anonymous.host}/multi/app:1.0`);
-    const resolved = await withClient({}, (client) => resolveImage(client, reference, [parsePlatform('linux/arm64'), parsePlatform('linux/arm')]));
+    const resolved = await withClient({}, (client) =>
+      resolveImage(client, reference, [parsePlatform('linux/arm64'), parsePlatform('linux/arm')])
+    );
     expect(Object.keys(resolved.platforms).sort()).toEqual(['linux/arm/v7', 'linux/arm64/v8']);
     await expect(withClient({}, (client) => resolveImage(client, reference, [parsePlatform('linux/s390x')]))).rejects.toThrow(
       /has no platform matching linux\/s390x \(it offers linux\/amd64, linux\/arm64\/v8, linux\/arm\/v7\)/
@@ -71,14 +73,14 @@ describe('resolution details', () => {
   });
 
   test('a single-manifest image gets its platform from its config', async () => {
-    const fixture = env.fixtures.images['single/oci:1.0']!;
+    const fixture = env.fixtures.images['single/oci:1.0'];
     const resolved = await withClient({}, (client) => resolveImage(client, parseReference(`${anonymous.host}/single/oci:1.0`)));
-    expect(resolved.platforms).toEqual({ [Object.keys(fixture.platforms)[0]!]: fixture.digest });
+    expect(resolved.platforms).toEqual({ [Object.keys(fixture.platforms)[0]]: fixture.digest });
   });
 
   test('name:tag@digest resolves by the digest, which is what counts', async () => {
-    const fixture = env.fixtures.images['multi/app:1.0']!;
-    const other = env.fixtures.images['docker/list:1.0']!;
+    const fixture = env.fixtures.images['multi/app:1.0'];
+    const other = env.fixtures.images['docker/list:1.0'];
     const reference = parseReference(`${anonymous.host}/multi/app:not-a-tag@${fixture.digest}`);
     const resolved = await withClient({}, (client) => resolveImage(client, reference));
     expect(resolved.digest).toBe(fixture.digest);
@@ -99,11 +101,21 @@ describe('resolution details', () => {
     const repos = ['count/one', 'count/two', 'count/deep/three'];
     for (const repo of repos) {
       const images = [AMD64, ARM64].map((platform) => buildImage({ platform, layers: [layer] }));
-      await pushIndex({ url: anonymous.url }, repo, buildIndex('oci', images.map((image) => ({ image }))), ['1.0']);
+      await pushIndex(
+        { url: anonymous.url },
+        repo,
+        buildIndex(
+          'oci',
+          images.map((image) => ({ image }))
+        ),
+        ['1.0']
+      );
     }
     const log = registryLog('anonymous');
     await log.resetRequests();
-    await withClient({}, (client) => Promise.all(repos.map((repo) => resolveImage(client, parseReference(`${anonymous.host}/${repo}:1.0`)))));
+    await withClient({}, (client) =>
+      Promise.all(repos.map((repo) => resolveImage(client, parseReference(`${anonymous.host}/${repo}:1.0`))))
+    );
     const ours = (await log.requests()).filter((r) => r.path.startsWith('/v2/count/'));
     expect(ours.map((r) => `${r.method} ${r.path}`).sort()).toEqual(repos.map((repo) => `GET /v2/${repo}/manifests/1.0`).sort());
   });
@@ -126,24 +138,26 @@ test('connections are kept alive: one connection for a run of requests to one ho
 describe('authentication', () => {
   test('htpasswd: Basic credentials from the Docker config', async () => {
     const registry = env.registries.htpasswd;
-    const [user, password] = Object.entries(registry.users!)[0]!;
+    const [user, password] = Object.entries(registry.users!)[0];
     const keychain = await dockerConfig({ [registry.host]: { username: user, password } });
     const resolved = await withClient({ credentials: (host) => keychain.resolve(host) }, (client) =>
       resolveImage(client, parseReference(`${registry.host}/multi/app:1.0`))
     );
-    expect(resolved.digest).toBe(env.fixtures.images['multi/app:1.0']!.digest);
+    expect(resolved.digest).toBe(env.fixtures.images['multi/app:1.0'].digest);
     await expect(withClient({}, (client) => resolveImage(client, parseReference(`${registry.host}/multi/app:1.0`)))).rejects.toThrow(
       /requires credentials and none are configured/
     );
     const wrong = await dockerConfig({ [registry.host]: { username: user, password: 'wrong' } });
-    const attempt = withClient({ credentials: (host) => wrong.resolve(host) }, (client) => resolveImage(client, parseReference(`${registry.host}/multi/app:1.0`)));
+    const attempt = withClient({ credentials: (host) => wrong.resolve(host) }, (client) =>
+      resolveImage(client, parseReference(`${registry.host}/multi/app:1.0`))
+    );
     await expect(attempt).rejects.toThrow(/HTTP 401.*check the registry credentials/);
     await expect(attempt).rejects.not.toThrow(/wrong/);
   });
 
   test('token auth: one token request per repository, reused across references', async () => {
     const registry = env.registries.token;
-    const [user, password] = Object.entries(registry.tokenServer!.users)[0]!;
+    const [user, password] = Object.entries(registry.tokenServer!.users)[0];
     const keychain = await dockerConfig({ [registry.host]: { username: user, password } });
     const tokens = tokenLog('token');
     await tokens.resetRequests();
@@ -164,7 +178,7 @@ describe('authentication', () => {
     await tokens.resetRequests();
     const rateLimits = await withClient({ overrides: { 'registry-1.docker.io': hub.url } }, async (client) => {
       const resolved = await resolveImage(client, parseReference('nginx:1.25'));
-      expect(resolved.digest).toBe(env.fixtures.images['library/nginx:1.25']!.digest);
+      expect(resolved.digest).toBe(env.fixtures.images['library/nginx:1.25'].digest);
       expect(resolved.reference.toString()).toBe('docker.io/library/nginx:1.25');
       return client.rateLimits;
     });
@@ -174,7 +188,7 @@ describe('authentication', () => {
 
   test('Docker Hub: credentials stored under https://index.docker.io/v1/ are used', async () => {
     const hub = env.registries.dockerhub;
-    const [user, password] = Object.entries(hub.tokenServer!.users)[0]!;
+    const [user, password] = Object.entries(hub.tokenServer!.users)[0];
     const keychain = await dockerConfig({ 'https://index.docker.io/v1/': { username: user, password } });
     const tokens = tokenLog('dockerhub');
     await tokens.resetRequests();
@@ -197,8 +211,8 @@ describe('authentication', () => {
     expect(withToken.digest).toBe(anonymousResult.digest);
     const requests = await tokens.requests();
     expect(requests).toHaveLength(2);
-    expect(requests[0]!.user).toBeUndefined();
-    expect(requests[1]!.user).toBeDefined();
+    expect(requests[0].user).toBeUndefined();
+    expect(requests[1].user).toBeDefined();
   });
 });
 

@@ -83,12 +83,17 @@ describe('repoTag', () => {
 describe('streamLoadArchive', () => {
   it('holds each blob once, a manifest.json and an OCI index pointing at the same blobs', async () => {
     const { store, built } = await storeWithImages();
-    const images = [archiveImage(built[0]!, ['docker.io/library/one:1', 'docker.io/library/one:latest']), archiveImage(built[1]!, ['ghcr.io/o/two:2'])];
+    const images = [
+      archiveImage(built[0], ['docker.io/library/one:1', 'docker.io/library/one:latest']),
+      archiveImage(built[1], ['ghcr.io/o/two:2'])
+    ];
     const entries = await readArchive(images, store);
 
     const blobs = new Set(built.flatMap((image) => [image.manifest, image.config, ...image.layers]).map((blob) => blob.digest));
     expect(blobs.size).toBe(7); // the base layer is shared
-    expect([...entries.keys()].sort()).toEqual(['index.json', 'manifest.json', 'oci-layout', ...[...blobs].map((d) => `blobs/sha256/${d.slice(7)}`)].sort());
+    expect([...entries.keys()].sort()).toEqual(
+      ['index.json', 'manifest.json', 'oci-layout', ...[...blobs].map((d) => `blobs/sha256/${d.slice(7)}`)].sort()
+    );
     for (const image of built) {
       for (const blob of [image.manifest, image.config, ...image.layers]) {
         expect(entries.get(`blobs/sha256/${blob.digest.slice(7)}`)!.equals(blob.bytes!)).toBe(true);
@@ -106,12 +111,12 @@ describe('streamLoadArchive', () => {
     expect(index.mediaType).toBe('application/vnd.oci.image.index.v1+json');
     expect(index.manifests).toEqual([
       ...['1', 'latest'].map((tag) => ({
-        ...descriptor(built[0]!.manifest),
+        ...descriptor(built[0].manifest),
         platform: AMD64,
         annotations: { 'io.containerd.image.name': `docker.io/library/one:${tag}`, 'org.opencontainers.image.ref.name': tag }
       })),
       {
-        ...descriptor(built[1]!.manifest),
+        ...descriptor(built[1].manifest),
         platform: AMD64,
         annotations: { 'io.containerd.image.name': 'ghcr.io/o/two:2', 'org.opencontainers.image.ref.name': '2' }
       }
@@ -121,26 +126,40 @@ describe('streamLoadArchive', () => {
   it('for the classic store alone: manifest.json only, layers inflated under their diff IDs, the ones it has left out', async () => {
     const { store, built } = await storeWithImages();
     const images = built.map((image, i) => ({ ...archiveImage(image, [`one:${i}`]), diffIds: image.layers.map((layer) => layer.diffId) }));
-    const base = built[0]!.layers[0]!;
+    const base = built[0].layers[0];
     const extra = Buffer.from('{"not":"in the store"}');
-    const extraImage = { ...images[0]!, config: { ...images[0]!.config, digest: sha256(extra), size: extra.length }, layers: [], diffIds: [] };
-    const entries = await readArchive([...images, extraImage], store, { omit: new Set([base.digest]), inflate: true, extraBlobs: new Map([[sha256(extra), extra]]) });
+    const extraImage = {
+      ...images[0],
+      config: { ...images[0].config, digest: sha256(extra), size: extra.length },
+      layers: [],
+      diffIds: []
+    };
+    const entries = await readArchive([...images, extraImage], store, {
+      omit: new Set([base.digest]),
+      inflate: true,
+      extraBlobs: new Map([[sha256(extra), extra]])
+    });
 
-    const tops = built.map((image) => image.layers[1]!);
+    const tops = built.map((image) => image.layers[1]);
     const path = (digest: string) => `blobs/sha256/${digest.slice(7)}`;
-    expect([...entries.keys()].sort()).toEqual(['manifest.json', ...[...built.map((image) => image.config.digest), sha256(extra), ...tops.map((layer) => layer.diffId)].map(path)].sort());
+    expect([...entries.keys()].sort()).toEqual(
+      [
+        'manifest.json',
+        ...[...built.map((image) => image.config.digest), sha256(extra), ...tops.map((layer) => layer.diffId)].map(path)
+      ].sort()
+    );
     for (const top of tops) expect(entries.get(path(top.diffId))!.equals(gunzipSync(top.bytes!))).toBe(true);
     expect(entries.get(path(sha256(extra)))!.equals(extra)).toBe(true);
     expect(JSON.parse(entries.get('manifest.json')!.toString())[1]).toEqual({
-      Config: path(built[1]!.config.digest),
+      Config: path(built[1].config.digest),
       RepoTags: ['one:1'],
-      Layers: [path(base.digest), path(tops[1]!.diffId)]
+      Layers: [path(base.digest), path(tops[1].diffId)]
     });
   });
 
   it('fails the stream when a blob is missing from the store', async () => {
     const { store, built } = await storeWithImages();
-    const image = archiveImage(built[0]!, ['one:1']);
+    const image = archiveImage(built[0], ['one:1']);
     await store.prune([image.manifest.digest, image.config.digest]);
     await expect(readArchive([image], store)).rejects.toThrow(/ENOENT/);
   });
@@ -155,26 +174,33 @@ describe('the archive in real image stores', () => {
 
   it('docker load (classic store) takes it: names as written, config digest as image ID', async () => {
     const { store, built } = await storeWithImages();
-    const images = [archiveImage(built[0]!, ['docker.io/library/tarball-one:1', 'docker.io/tarball/one:1']), archiveImage(built[1]!, ['localhost:5000/tarball/two:2'])];
+    const images = [
+      archiveImage(built[0], ['docker.io/library/tarball-one:1', 'docker.io/tarball/one:1']),
+      archiveImage(built[1], ['localhost:5000/tarball/two:2'])
+    ];
     const loaded = await daemon.docker(['load'], { input: await bufferOf(streamLoadArchive(store, images)) });
     expect(loaded.stderr).toBe('');
-    for (const [name, image] of [['tarball-one:1', built[0]], ['tarball/one:1', built[0]], ['localhost:5000/tarball/two:2', built[1]]] as const) {
+    for (const [name, image] of [
+      ['tarball-one:1', built[0]],
+      ['tarball/one:1', built[0]],
+      ['localhost:5000/tarball/two:2', built[1]]
+    ] as const) {
       const inspect = await daemon.docker(['image', 'inspect', '--format', '{{.Id}} {{json .RootFS.Layers}}', name]);
-      expect(inspect.stdout.toString().trim()).toBe(`${image!.config.digest} ${JSON.stringify(image!.layers.map((l) => l.diffId))}`);
+      expect(inspect.stdout.toString().trim()).toBe(`${image.config.digest} ${JSON.stringify(image.layers.map((l) => l.diffId))}`);
     }
   });
 
   it("containerd's own import (ctr images import) takes it: names and image manifests as in index.json", async () => {
     const { store, built } = await storeWithImages();
-    const images = [archiveImage(built[0]!, ['docker.io/library/tarball-one:1']), archiveImage(built[1]!, ['ghcr.io/o/tarball-two:2'])];
+    const images = [archiveImage(built[0], ['docker.io/library/tarball-one:1']), archiveImage(built[1], ['ghcr.io/o/tarball-two:2'])];
     const file = join(scratch('archive'), 'images.tar');
     await pipeline(streamLoadArchive(store, images), createWriteStream(file));
     const ctr = (...args: string[]) => runOk('ctr', ['--address', daemon.containerdSocket, '--namespace', 'image-lock-test', ...args]);
     // Unpacking checks each layer against the config's diff_ids, as a run would.
     await ctr('images', 'import', file);
     const listed = (await ctr('images', 'list')).stdout.toString();
-    expect(listed).toMatch(new RegExp(`docker.io/library/tarball-one:1\\s+\\S+\\s+${built[0]!.manifest.digest}`));
-    expect(listed).toMatch(new RegExp(`ghcr.io/o/tarball-two:2\\s+\\S+\\s+${built[1]!.manifest.digest}`));
+    expect(listed).toMatch(new RegExp(`docker.io/library/tarball-one:1\\s+\\S+\\s+${built[0].manifest.digest}`));
+    expect(listed).toMatch(new RegExp(`ghcr.io/o/tarball-two:2\\s+\\S+\\s+${built[1].manifest.digest}`));
     const checked = (await ctr('images', 'check')).stdout.toString();
     for (const image of built) expect(checked).toMatch(new RegExp(`${image.manifest.digest}\\s+complete \\(3/3\\).*\\btrue\\s*$`, 'm'));
   });

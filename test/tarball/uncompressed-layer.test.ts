@@ -57,6 +57,8 @@ describe('uncompressedLayer', () => {
     const plain = await uncompressedLayer(store, await stored(store, tar, 'application/vnd.oci.image.layer.v1.tar'));
     expect(plain!.size).toBe(tar.length);
     expect((await drain(plain!.open())).bytes.equals(tar)).toBe(true);
-    expect(await uncompressedLayer(store, await stored(store, randomBytes(100), 'application/vnd.oci.image.layer.v1.tar+zstd'))).toBeUndefined();
+    expect(
+      await uncompressedLayer(store, await stored(store, randomBytes(100), 'application/vnd.oci.image.layer.v1.tar+zstd'))
+    ).toBeUndefined();
   });
 });

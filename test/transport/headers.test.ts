@@ -3,7 +3,7 @@ import { parseRateLimit } from '../../src/transport/ratelimit.js';
 import { backoffDelay, parseRetryAfter } from '../../src/transport/retry.js';
 
 describe('WWW-Authenticate', () => {
-  test('reads Docker Hub\'s Bearer challenge', () => {
+  test("reads Docker Hub's Bearer challenge", () => {
     const [challenge] = parseChallenges(
       'Bearer realm="https://auth.docker.io/token",service="registry.docker.io",scope="repository:library/nginx:pull"'
     );
@@ -17,14 +17,16 @@ describe('WWW-Authenticate', () => {
     expect(parseChallenges('Basic realm="basic-realm"')).toEqual([{ scheme: 'basic', params: { realm: 'basic-realm' } }]);
     const challenges = parseChallenges('Basic realm=x, Bearer realm="http://a/t\\"q",error=insufficient_scope');
     expect(challenges.map((c) => c.scheme)).toEqual(['basic', 'bearer']);
-    expect(challenges[1]!.params).toEqual({ realm: 'http://a/t"q', error: 'insufficient_scope' });
+    expect(challenges[1].params).toEqual({ realm: 'http://a/t"q', error: 'insufficient_scope' });
     expect(parseChallenges(undefined)).toEqual([]);
   });
 });
 
 describe('rate limits and Retry-After', () => {
-  test('reads Docker Hub\'s headers', () => {
-    expect(parseRateLimit({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '76;w=21600', 'docker-ratelimit-source': '1.2.3.4' })).toEqual({
+  test("reads Docker Hub's headers", () => {
+    expect(
+      parseRateLimit({ 'ratelimit-limit': '100;w=21600', 'ratelimit-remaining': '76;w=21600', 'docker-ratelimit-source': '1.2.3.4' })
+    ).toEqual({
       limit: 100,
       remaining: 76,
       windowSeconds: 21600,

@@ -17,7 +17,10 @@ export interface CacheKey {
 
 export function cacheKey(manifestDigests: string[], platform: Platform): CacheKey {
   const platformSlug = formatPlatform(platform).replace(/[^a-zA-Z0-9.]+/g, '-');
-  const hash = createHash('sha256').update([...manifestDigests].sort().join('\n')).digest('hex').slice(0, 32);
+  const hash = createHash('sha256')
+    .update([...manifestDigests].sort().join('\n'))
+    .digest('hex')
+    .slice(0, 32);
   const restorePrefix = `image-lock-${LAYOUT_VERSION}-${platformSlug}-`;
   return { key: `${restorePrefix}${hash}`, hash, restorePrefix, platformSlug };
 }

@@ -70,7 +70,8 @@ export async function saveLayerCache(): Promise<void> {
   if (!text) return core.info('image-lock: nothing to save to the layer cache');
   const save = JSON.parse(text) as LayerCacheSave;
   const pruned = await (await BlobStore.open(save.storeDir)).prune(save.blobs);
-  if (pruned.removed.length > 0) core.info(`image-lock: left ${pruned.removed.length} blob(s) the lockfile no longer uses out of the cache`);
+  if (pruned.removed.length > 0)
+    core.info(`image-lock: left ${pruned.removed.length} blob(s) the lockfile no longer uses out of the cache`);
   const tiers: [string, boolean, () => Promise<unknown>][] = [
     ['the Actions cache', save.toActionsCache, () => new ActionsCacheTier(save.key, save.storeDir).save()],
     ['the tool cache', save.toToolCache, () => new ToolCacheTier(save.key).save(save.storeDir)]

@@ -21,6 +21,11 @@ export interface PushedImage {
 export async function pushTestImage(url: string, repo: string, tag: string, layers: Layer[], platform = LINUX_AMD64): Promise<PushedImage> {
   const image = buildImage({ platform, layers, runConfig: { Labels: { 'image-lock.test': `${repo}:${tag}` } } });
   await pushImage({ url }, repo, image, [tag]);
-  const entry = { digest: image.manifest.digest, mediaType: image.manifest.mediaType, platforms: { [platformKey(platform)]: image.manifest.digest }, sources: [] };
+  const entry = {
+    digest: image.manifest.digest,
+    mediaType: image.manifest.mediaType,
+    platforms: { [platformKey(platform)]: image.manifest.digest },
+    sources: []
+  };
   return { image, entry };
 }
