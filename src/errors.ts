@@ -16,6 +16,12 @@ export class InputError extends ImageLockError {
   readonly exitCode = 2;
 }
 
+/**
+ * A local problem (exit 2, as bad input): a path that cannot be read or written, a full
+ * disk, a target outside the repository. The message names the path the user gave.
+ */
+export class LocalError extends InputError {}
+
 /** A registry, network or authentication failure after retries (exit 3). */
 export class RegistryError extends ImageLockError {
   readonly exitCode = 3;
@@ -27,8 +33,30 @@ export class RegistryError extends ImageLockError {
   }
 }
 
+/** errno codes of the local file system, as opposed to the network's (`ECONNRESET`, ...). */
+const LOCAL_ERRNO = new Set([
+  'ENOSPC',
+  'EDQUOT',
+  'EACCES',
+  'EPERM',
+  'EROFS',
+  'ENOENT',
+  'ENOTDIR',
+  'EISDIR',
+  'EEXIST',
+  'ELOOP',
+  'EMFILE',
+  'EIO'
+]);
+
+export function isLocalFault(error: unknown): boolean {
+  return LOCAL_ERRNO.has((error as { code?: unknown } | undefined)?.code as string);
+}
+
+/** The exit code SPEC gives a failure; a stray file-system error is still a local problem (2). */
 export function exitCodeOf(error: unknown): number {
-  return error instanceof ImageLockError ? error.exitCode : 3;
+  if (error instanceof ImageLockError) return error.exitCode;
+  return isLocalFault(error) ? 2 : 3;
 }
 
 export function messageOf(error: unknown): string {

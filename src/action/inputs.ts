@@ -36,6 +36,7 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
       mirrors: list('registry-mirrors'),
       insecureRegistries: list('insecure-registries'),
       concurrency: core.getInput('concurrency'),
+      timeout: core.getInput('timeout'),
       githubToken: core.getInput('github-token')
     }),
     pull: readBoolean('pull', false),

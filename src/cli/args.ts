@@ -14,6 +14,7 @@ Common options:
   --mirror REGISTRY=URL         try a mirror before the registry
   --insecure-registry HOST      reach HOST over plain http
   --concurrency N               requests in flight (default 16)
+  --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
@@ -35,6 +36,7 @@ export interface CliArgs {
     mirror?: string[];
     'insecure-registry'?: string[];
     concurrency?: string;
+    timeout?: string;
     json?: boolean;
     'cache-dir'?: string;
     'no-load'?: boolean;
@@ -53,6 +55,7 @@ const OPTIONS = {
   mirror: { type: 'string', multiple: true },
   'insecure-registry': { type: 'string', multiple: true },
   concurrency: { type: 'string' },
+  timeout: { type: 'string' },
   json: { type: 'boolean' },
   'cache-dir': { type: 'string' },
   'no-load': { type: 'boolean' },

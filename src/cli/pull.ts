@@ -17,7 +17,8 @@ export async function runPull({ values }: CliArgs, io: CliIo): Promise<number> {
     latest: values.latest,
     mirrors: values.mirror,
     insecureRegistries: values['insecure-registry'],
-    concurrency: values.concurrency
+    concurrency: values.concurrency,
+    timeout: values.timeout
   });
   const platform = values.platform?.[0];
   const report = await pull(

@@ -59,6 +59,7 @@ function toOptions({ values }: CliArgs, cwd: string): CommandOptions {
     drift: values.drift,
     mirrors: values.mirror,
     insecureRegistries: values['insecure-registry'],
-    concurrency: values.concurrency
+    concurrency: values.concurrency,
+    timeout: values.timeout
   });
 }

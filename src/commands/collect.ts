@@ -1,5 +1,7 @@
+import { realpath } from 'node:fs/promises';
+import { join } from 'node:path';
 import { discover } from '../discovery/discover.js';
-import type { DiscoveryProblem, ImageOccurrence } from '../discovery/types.js';
+import type { DiscoveryProblem, DiscoveryResult, ImageOccurrence } from '../discovery/types.js';
 import { InputError, messageOf } from '../errors.js';
 import { parseReference, type Reference } from '../name/reference.js';
 import type { CommandOptions } from './options.js';
@@ -27,7 +29,9 @@ export interface Collected {
  */
 export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'files' | 'images'>): Promise<Collected> {
   const scan = options.files.length > 0 || options.images.length === 0;
-  const found = scan ? await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }) : undefined;
+  const found = scan
+    ? await withoutAliases(options.cwd, await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }))
+    : undefined;
   const usages = new Map<string, Usage>();
   const usageOf = (reference: Reference): Usage => {
     const key = reference.toString();
@@ -48,6 +52,27 @@ export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'f
   if (invalid.length > 0) throw new InputError(invalid.join('\n'));
   const sorted = new Map([...usages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
   return { usages: sorted, problems: (found?.problems ?? []).filter((p) => !p.invalid) };
+}
+
+/**
+ * One file reached by two scanned paths (a symbolic link to it, or to a folder holding
+ * it) is counted once, under the first path: else pin would rewrite it twice.
+ */
+async function withoutAliases(cwd: string, found: DiscoveryResult): Promise<DiscoveryResult> {
+  const files = [...new Set([...found.occurrences, ...found.problems].map((place) => place.file))].sort();
+  const firstPathOf = new Map<string, string>();
+  const aliases = new Set<string>();
+  for (const file of files) {
+    const real = await realpath(join(cwd, file)).catch(() => join(cwd, file));
+    const first = firstPathOf.get(real);
+    if (first === undefined) firstPathOf.set(real, file);
+    else aliases.add(file);
+  }
+  if (aliases.size === 0) return found;
+  return {
+    occurrences: found.occurrences.filter((occurrence) => !aliases.has(occurrence.file)),
+    problems: found.problems.filter((problem) => !aliases.has(problem.file))
+  };
 }
 
 /** Repository-relative paths a reference was found in, sorted and unique. */

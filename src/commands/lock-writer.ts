@@ -1,4 +1,5 @@
-import { writeLockfile, type LockEntry, type Lockfile } from '../lockfile/lockfile.js';
+import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
+import { saveLockfile, type LockfileFile } from '../lockfile/lockfile-file.js';
 import type { ResolvedImage } from '../remote/resolve.js';
 import { sourcesOf, type Usage } from './collect.js';
 import type { ImageReport } from './report.js';
@@ -13,10 +14,9 @@ export interface WrittenLock {
   removed: string[];
 }
 
-/** Writes the lockfile holding every usage with its resolution (`resolutionOf`). */
+/** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
 export async function writeLock(
-  path: string,
-  previous: Lockfile | undefined,
+  file: LockfileFile,
   usages: Usage[],
   resolutionOf: (usage: Usage, index: number) => ResolvedImage
 ): Promise<WrittenLock> {
@@ -25,10 +25,10 @@ export async function writeLock(
     const entry = toEntry(resolutionOf(usage, index), usage);
     const key = usage.reference.toString();
     lockfile.images[key] = entry;
-    return { reference: key, ...entry, previousDigest: previousDigestOf(previous, key) };
+    return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
   });
-  const changed = await writeLockfile(path, lockfile);
-  const removed = Object.keys(previous?.images ?? {}).filter((key) => !(key in lockfile.images));
+  const changed = await saveLockfile(file, lockfile);
+  const removed = Object.keys(file.previous?.images ?? {}).filter((key) => !(key in lockfile.images));
   return { lockfile, images, changed, removed };
 }
 

@@ -1,5 +1,4 @@
-import { resolve as resolvePath } from 'node:path';
-import { readLockfile } from '../lockfile/lockfile.js';
+import { openLockfile } from '../lockfile/lockfile-file.js';
 import { collectReferences } from './collect.js';
 import { findingsFor } from './findings.js';
 import { writeLock } from './lock-writer.js';
@@ -16,12 +15,11 @@ import { resolveAll } from './resolve-all.js';
 export async function lock(options: CommandOptions, log: Log, client = createRegistryClient(options)): Promise<CommandReport> {
   const started = Date.now();
   try {
+    const file = await openLockfile(options.cwd, options.lockfile, 'write');
     const collected = await collectReferences(options);
-    const path = resolvePath(options.cwd, options.lockfile);
-    const previous = await readLockfile(path);
     const usages = [...collected.usages.values()];
     const resolved = await resolveAll(client, usages, options, log);
-    const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]);
+    const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
     return commandReport('lock', {
       options,
       client,

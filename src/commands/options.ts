@@ -1,4 +1,6 @@
+import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
+import { isInside } from '../fs/confine.js';
 import { DEFAULT_LOCKFILE } from '../lockfile/lockfile.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { Level } from '../policy/policy.js';
@@ -20,8 +22,13 @@ export interface CommandOptions {
   mirrors: Record<string, string[]>;
   insecureRegistries: string[];
   concurrency: number;
+  /** Seconds without a byte before a registry response counts as stalled. */
+  timeout: number;
   githubToken?: string;
 }
+
+/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
+export const DEFAULT_TIMEOUT_SECONDS = 20;
 
 // Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
 export const DEFAULT_CONCURRENCY = 16;
@@ -39,6 +46,7 @@ export interface RawOptions {
   mirrors?: string[];
   insecureRegistries?: string[];
   concurrency?: string;
+  timeout?: string;
   githubToken?: string;
 }
 
@@ -46,7 +54,7 @@ export interface RawOptions {
 export function parseCommandOptions(raw: RawOptions): CommandOptions {
   return {
     cwd: raw.cwd,
-    files: nonEmpty(raw.files),
+    files: insideRepository(raw.cwd, nonEmpty(raw.files)),
     images: nonEmpty(raw.images),
     lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
     platforms: nonEmpty(raw.platforms).map(parsePlatform),
@@ -57,6 +65,7 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     mirrors: parseMirrors(nonEmpty(raw.mirrors)),
     insecureRegistries: nonEmpty(raw.insecureRegistries),
     concurrency: parseConcurrency(raw.concurrency),
+    timeout: parseTimeout(raw.timeout),
     githubToken: raw.githubToken || undefined
   };
 }
@@ -82,6 +91,22 @@ function parseConcurrency(value: string | undefined): number {
     throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
   }
   return number;
+}
+
+function parseTimeout(value: string | undefined): number {
+  if (!value?.trim()) return DEFAULT_TIMEOUT_SECONDS;
+  const seconds = Number(value);
+  if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+    throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
+  }
+  return seconds;
+}
+
+/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
+function insideRepository(cwd: string, patterns: string[]): string[] {
+  const outside = patterns.filter((pattern) => !isInside(resolve(cwd), resolve(cwd, pattern)));
+  if (outside.length > 0) throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
+  return patterns;
 }
 
 /** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */

@@ -1,7 +1,6 @@
-import { resolve as resolvePath } from 'node:path';
 import type { ImageOccurrence } from '../discovery/types.js';
 import { InputError } from '../errors.js';
-import { readLockfile } from '../lockfile/lockfile.js';
+import { openLockfile } from '../lockfile/lockfile-file.js';
 import { parseReference } from '../name/reference.js';
 import { pinFiles } from '../pin/pin.js';
 import type { ResolvedImage } from '../remote/resolve.js';
@@ -22,6 +21,8 @@ import { resolveAll } from './resolve-all.js';
 export async function pin(options: CommandOptions, log: Log, client = createRegistryClient(options)): Promise<CommandReport> {
   const started = Date.now();
   try {
+    // A lockfile that cannot be read or written stops the run before any file is touched.
+    const file = await openLockfile(options.cwd, options.lockfile, 'write');
     const before = [...(await collectReferences(options)).usages.values()];
     const resolved = await resolveAll(client, before, options, log);
     const resolutions = resolutionsByKey(before, resolved);
@@ -37,8 +38,7 @@ export async function pin(options: CommandOptions, log: Log, client = createRegi
     // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
     const after = await collectReferences(options);
     const usages = [...after.usages.values()];
-    const path = resolvePath(options.cwd, options.lockfile);
-    const written = await writeLock(path, await readLockfile(path), usages, (usage) => resolutionOf(resolutions, usage));
+    const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
     return commandReport('pin', {
       options,
       client,

@@ -1,8 +1,8 @@
-import { resolve as resolvePath } from 'node:path';
 import { DockerDaemon } from '../daemon/docker-daemon.js';
 import { InputError } from '../errors.js';
 import { BlobStore } from '../layout/blob-store.js';
-import { readLockfile, type LockEntry } from '../lockfile/lockfile.js';
+import type { LockEntry } from '../lockfile/lockfile.js';
+import { openLockfile } from '../lockfile/lockfile-file.js';
 import { formatPlatform, type Platform } from '../platform/platform.js';
 import { pullImages, type PullResult } from '../pull/pull.js';
 import { pullTargets } from '../pull/pull-target.js';
@@ -14,7 +14,7 @@ import { createRegistryClient } from './registry.js';
 /** What `pull` takes, from the CLI's flags or the action's inputs. */
 export interface PullCommandOptions extends Pick<
   CommandOptions,
-  'cwd' | 'lockfile' | 'mirrors' | 'insecureRegistries' | 'concurrency' | 'githubToken'
+  'cwd' | 'lockfile' | 'mirrors' | 'insecureRegistries' | 'concurrency' | 'timeout' | 'githubToken'
 > {
   platform: Platform;
   /** The blob store's folder (an OCI image layout). */
@@ -36,7 +36,7 @@ export interface PullReport extends PullResult {
 
 /** The locked images to pull; a missing or empty lockfile is bad input (lock first). */
 export async function readLockedImages(options: Pick<PullCommandOptions, 'cwd' | 'lockfile'>): Promise<Record<string, LockEntry>> {
-  const lockfile = await readLockfile(resolvePath(options.cwd, options.lockfile));
+  const { previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
   if (!lockfile) throw new InputError(`no lockfile at ${options.lockfile}: run image-lock lock first`);
   if (Object.keys(lockfile.images).length === 0) throw new InputError(`${options.lockfile} locks no images: nothing to pull`);
   return lockfile.images;

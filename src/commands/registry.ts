@@ -4,7 +4,7 @@ import type { CommandOptions } from './options.js';
 
 /** The registry client a command uses: credentials per SPEC, mirrors, insecure registries. */
 export function createRegistryClient(
-  options: Pick<CommandOptions, 'mirrors' | 'insecureRegistries' | 'githubToken'>,
+  options: Pick<CommandOptions, 'mirrors' | 'insecureRegistries' | 'githubToken' | 'timeout'>,
   extra: Partial<RegistryClientOptions> = {}
 ): RegistryClient {
   const keychain = new Keychain({ githubToken: options.githubToken });
@@ -12,6 +12,7 @@ export function createRegistryClient(
     mirrors: options.mirrors,
     insecureRegistries: options.insecureRegistries,
     credentials: (host) => keychain.resolve(host),
-    ...extra
+    ...extra,
+    http: { timeoutMs: options.timeout * 1000, ...extra.http }
   });
 }

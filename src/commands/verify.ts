@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { relative, resolve as resolvePath, sep } from 'node:path';
-import { readLockfile } from '../lockfile/lockfile.js';
+import { openLockfile } from '../lockfile/lockfile-file.js';
 import { collectReferences, type Usage } from './collect.js';
 import { lockfileCoverage, type StoredLockfile } from './coverage.js';
 import { checkDrift } from './drift.js';
@@ -49,9 +49,8 @@ function noLockfile(usages: Usage[], name: string): Notice[] {
 }
 
 async function readStoredLockfile(options: CommandOptions): Promise<StoredLockfile | undefined> {
-  const path = resolvePath(options.cwd, options.lockfile);
-  const lockfile = await readLockfile(path);
+  const { path, previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
   if (!lockfile) return undefined;
-  const file = relative(options.cwd, path).split(sep).join('/');
+  const file = relative(options.cwd, resolvePath(options.cwd, options.lockfile)).split(sep).join('/');
   return { lockfile, name: options.lockfile, file, text: await readFile(path, 'utf8') };
 }

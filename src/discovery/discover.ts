@@ -20,6 +20,7 @@ export interface DiscoverOptions {
 }
 
 const IGNORED = ['**/node_modules/**', '**/.git/**'];
+const GLOB_OPTIONS = (cwd: string) => ({ cwd, dot: true, ignore: IGNORED, expandDirectories: false });
 
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
@@ -30,8 +31,8 @@ const IGNORED = ['**/node_modules/**', '**/.git/**'];
 export async function discover(options: DiscoverOptions): Promise<DiscoveryResult> {
   const named = options.files !== undefined && options.files.length > 0;
   const patterns = named ? options.files!.map((pattern) => toPattern(options.cwd, pattern)) : DEFAULT_PATTERNS;
-  const files = await glob([...patterns], { cwd: options.cwd, dot: true, ignore: IGNORED, expandDirectories: false });
-  if (named) checkPathsExist(patterns, files);
+  const files = await glob([...patterns], GLOB_OPTIONS(options.cwd));
+  if (named) await checkPathsExist(options.cwd, patterns, files);
 
   const result: DiscoveryResult = { occurrences: [], problems: [] };
   for (const file of [...new Set(files.map((path) => path.split(sep).join('/')))].sort(compareText)) {
@@ -78,10 +79,15 @@ function toPattern(cwd: string, pattern: string): string {
   return isAbsolute(pattern) ? relative(cwd, pattern).split(sep).join('/') : pattern;
 }
 
-function checkPathsExist(patterns: readonly string[], files: string[]): void {
+/** A named path that is not there, or a glob that matches nothing, is bad input: else the lockfile would silently lose its entries. */
+async function checkPathsExist(cwd: string, patterns: readonly string[], files: string[]): Promise<void> {
   const found = new Set(files.map((file) => file.split(sep).join('/')));
   const missing = patterns.filter((pattern) => !isDynamicPattern(pattern) && !found.has(posix.normalize(pattern)));
   if (missing.length > 0) throw new InputError(`no such file: ${missing.join(', ')}`);
+  const globs = patterns.filter((pattern) => isDynamicPattern(pattern));
+  const matches = globs.length > 1 ? await Promise.all(globs.map((pattern) => glob([pattern], GLOB_OPTIONS(cwd)))) : [files];
+  const empty = globs.filter((_, index) => matches[index].length === 0);
+  if (empty.length > 0) throw new InputError(`no file matches ${empty.join(', ')}`);
 }
 
 /** Code-point order, not locale order, so every machine sorts the same way. */

@@ -1,10 +1,12 @@
-import { createHash, randomBytes, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { rename, rm } from 'node:fs/promises';
 import { finished } from 'node:stream/promises';
 import { join } from 'node:path';
 import { RegistryError } from '../errors.js';
+import { localError } from '../fs/local-error.js';
+import { tempName } from '../fs/temp-files.js';
 
 /**
  * Bytes handed to the file before waiting for the disk: enough that the network is
@@ -20,11 +22,13 @@ export const INGEST_PREFIX = '.ingest-';
  * and through a running sha256, so the blob is never held in memory and is only renamed
  * into place once its digest and size are right. The file and the hash stay open
  * between appends, so an interrupted download goes on from `written` (a Range request)
- * instead of starting over.
+ * instead of starting over. A write that fails (a full disk) is a `LocalError` naming the
+ * store, met at the next append or at commit: never an unhandled 'error' event.
  */
 export class BlobIngest {
   private hash: Hash = createHash('sha256');
   private out: WriteStream;
+  private failure: Error | undefined;
   private bytes = 0;
   private closed = false;
   readonly tempPath: string;
@@ -33,10 +37,12 @@ export class BlobIngest {
     dir: string,
     readonly digest: string,
     /** The size the descriptor states: more bytes than this is an error, not a longer blob. */
-    readonly expectedSize?: number
+    readonly expectedSize?: number,
+    /** The store as the user named it, for messages. */
+    private readonly storeLabel = dir
   ) {
-    this.tempPath = join(dir, `${INGEST_PREFIX}${digest.slice('sha256:'.length)}-${randomBytes(4).toString('hex')}`);
-    this.out = createWriteStream(this.tempPath, { highWaterMark: WRITE_BUFFER });
+    this.tempPath = join(dir, tempName(`${INGEST_PREFIX}${digest.slice('sha256:'.length)}`));
+    this.out = this.openFile();
   }
 
   /** Bytes received so far: where a resumed download starts. */
@@ -54,14 +60,16 @@ export class BlobIngest {
       this.hash.update(buffer);
       this.bytes += buffer.length;
       onBytes?.(buffer.length);
-      if (!this.out.write(buffer)) await once(this.out, 'drain');
+      this.throwIfFailed();
+      if (!this.out.write(buffer)) await this.drained();
     }
+    this.throwIfFailed();
   }
 
   /** Drops what was written, for a server that answered a Range request with the whole blob. */
   async restart(): Promise<void> {
     await this.closeFile();
-    this.out = createWriteStream(this.tempPath, { highWaterMark: WRITE_BUFFER });
+    this.out = this.openFile();
     this.closed = false;
     this.hash = createHash('sha256');
     this.bytes = 0;
@@ -76,7 +84,9 @@ export class BlobIngest {
         throw new RegistryError(`blob ${this.digest} ended after ${this.bytes} of its ${this.expectedSize} bytes`);
       }
       if (actual !== this.digest) throw new RegistryError(`blob ${this.digest} does not match its digest (got ${actual})`);
-      await rename(this.tempPath, finalPath);
+      await rename(this.tempPath, finalPath).catch((error: unknown) => {
+        throw localError(error, `cannot write to the blob store ${this.storeLabel}`);
+      });
     } finally {
       await rm(this.tempPath, { force: true });
     }
@@ -87,10 +97,34 @@ export class BlobIngest {
     await rm(this.tempPath, { force: true });
   }
 
+  private openFile(): WriteStream {
+    const out = createWriteStream(this.tempPath, { highWaterMark: WRITE_BUFFER });
+    // Kept, not thrown: the stream fails between appends too, when no one awaits it.
+    out.on('error', (error) => (this.failure ??= error));
+    return out;
+  }
+
+  private throwIfFailed(): void {
+    if (this.failure) throw localError(this.failure, `cannot write to the blob store ${this.storeLabel}`);
+  }
+
+  private async drained(): Promise<void> {
+    try {
+      await once(this.out, 'drain');
+    } catch {
+      this.throwIfFailed();
+    }
+  }
+
   private async closeFile(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
     this.out.end();
-    await finished(this.out);
+    try {
+      await finished(this.out);
+    } catch (error) {
+      this.failure ??= error as Error;
+      this.throwIfFailed();
+    }
   }
 }

@@ -3,6 +3,9 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open as openFile, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
+import { checkWritable } from '../fs/confine.js';
+import { localError } from '../fs/local-error.js';
+import { removeStaleTemps } from '../fs/temp-files.js';
 import { BlobIngest, INGEST_PREFIX } from './blob-ingest.js';
 import { digestHex, isSha256Hex } from './digest.js';
 
@@ -14,6 +17,9 @@ export interface PruneResult {
   removed: string[];
   bytes: number;
 }
+
+/** How partial blobs were named before they carried their writer's pid. */
+const LEGACY_INGEST = /^\.ingest-[a-f0-9]{64}-[a-f0-9]{8}$/;
 
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
 const VERIFY_BUFFER = 1 << 20;
@@ -32,13 +38,24 @@ export class BlobStore {
     this.blobDir = join(root, 'blobs', 'sha256');
   }
 
-  /** Opens the layout at `root`, creating it when missing. */
+  /**
+   * Opens the layout at `root`, creating it when missing, before any network work: a
+   * store that cannot be written is a `LocalError` naming it. Partial blobs a killed run
+   * left (`.ingest-*`) are removed; those of a run going on beside this one stay.
+   */
   static async open(root: string): Promise<BlobStore> {
     const store = new BlobStore(root);
-    await mkdir(store.blobDir, { recursive: true });
-    await writeFile(join(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
-      if (error.code !== 'EEXIST') throw error;
-    });
+    const label = `the blob store ${root}`;
+    try {
+      await mkdir(store.blobDir, { recursive: true });
+      await writeFile(join(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EEXIST') throw error;
+      });
+    } catch (error) {
+      throw localError(error, `cannot create ${label}`);
+    }
+    await checkWritable(join(store.blobDir, INGEST_PREFIX), label);
+    await removeStaleTemps(store.blobDir, INGEST_PREFIX, LEGACY_INGEST);
     return store;
   }
 
@@ -94,7 +111,7 @@ export class BlobStore {
   /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
   ingest(digest: string, expectedSize?: number): BlobIngest {
     digestHex(digest);
-    return new BlobIngest(this.blobDir, digest, expectedSize);
+    return new BlobIngest(this.blobDir, digest, expectedSize, this.root);
   }
 
   commit(ingest: BlobIngest): Promise<void> {

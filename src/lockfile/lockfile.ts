@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors.js';
-import { parseDigest } from '../name/reference.js';
-import { writeFileAtomic } from '../fs/atomic.js';
+import { InputError, messageOf } from '../errors.js';
+import { parseDigest, parseReference } from '../name/reference.js';
+import { writeFileAtomic, type WriteOptions } from '../fs/atomic.js';
 
 /** The lockfile of SPEC: deterministic bytes, so an unchanged world gives an identical file. */
 export interface LockEntry {
@@ -39,18 +39,19 @@ function sortKeys(value: unknown): unknown {
   return value;
 }
 
-/** The lockfile at `path`, or undefined when there is none yet. */
-export async function readLockfile(path: string): Promise<Lockfile | undefined> {
+/** The lockfile at `path`, or undefined when there is none yet; `label` names it in messages. */
+export async function readLockfile(path: string, label = path): Promise<Lockfile | undefined> {
   let text: string;
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw new InputError(`cannot read lockfile ${path}: ${(error as Error).message}`);
+    throw new InputError(`cannot read lockfile ${label}: ${messageOf(error)}`);
   }
-  return parseLockfile(text, path);
+  return parseLockfile(text, label);
 }
 
+/** Checks every field SPEC gives the lockfile, so that what is read is what the types say. */
 export function parseLockfile(text: string, path: string): Lockfile {
   const fail = (reason: string): never => {
     throw new InputError(`invalid lockfile ${path}: ${reason}`);
@@ -59,38 +60,52 @@ export function parseLockfile(text: string, path: string): Lockfile {
   try {
     data = JSON.parse(text);
   } catch (error) {
-    return fail(`not JSON (${(error as Error).message})`);
+    return fail(`not JSON (${messageOf(error)})`);
   }
-  const lockfile = data as Partial<Lockfile> | null;
-  if (!lockfile || typeof lockfile !== 'object') return fail('not an object');
-  if (lockfile.lockfileVersion !== 1) fail(`unsupported lockfileVersion ${JSON.stringify(lockfile.lockfileVersion)}`);
-  if (!lockfile.images || typeof lockfile.images !== 'object') fail('"images" is missing');
-  for (const [reference, entry] of Object.entries(lockfile.images!)) {
-    const where = (field: string, reason: string) => fail(`${reference}: ${field} ${reason}`);
-    if (!entry || typeof entry !== 'object') where('entry', 'is not an object');
-    if (typeof entry.digest !== 'string') where('digest', 'is missing');
-    tryDigest(entry.digest, (reason) => where('digest', reason));
-    if (typeof entry.mediaType !== 'string') where('mediaType', 'is missing');
-    if (!entry.platforms || typeof entry.platforms !== 'object') where('platforms', 'is missing');
-    for (const digest of Object.values(entry.platforms)) tryDigest(digest, (reason) => where('platforms', reason));
-    if (!Array.isArray(entry.sources)) where('sources', 'is not a list');
+  if (!isRecord(data)) return fail('not an object');
+  if (data.lockfileVersion !== 1) fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
+  if (!isRecord(data.images)) fail('"images" is missing or not an object of references');
+  for (const [reference, entry] of Object.entries(data.images as Record<string, unknown>)) checkEntry(reference, entry, fail);
+  return data as unknown as Lockfile;
+}
+
+function checkEntry(reference: string, entry: unknown, fail: (reason: string) => never): void {
+  const where = (field: string, reason: string) => fail(`${reference}: ${field} ${reason}`);
+  try {
+    parseReference(reference);
+  } catch (error) {
+    where('key', `is not an image reference (${messageOf(error)})`);
   }
-  return lockfile as Lockfile;
+  if (!isRecord(entry)) return where('entry', 'is not an object');
+  if (typeof entry.digest !== 'string') where('digest', 'is missing');
+  tryDigest(entry.digest as string, (reason) => where('digest', reason));
+  if (typeof entry.mediaType !== 'string') where('mediaType', 'is missing');
+  if (!isRecord(entry.platforms)) where('platforms', 'is not an object');
+  for (const digest of Object.values(entry.platforms as Record<string, unknown>)) {
+    if (typeof digest !== 'string') where('platforms', 'holds a value that is not a digest');
+    tryDigest(digest as string, (reason) => where('platforms', reason));
+  }
+  if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
+    where('sources', 'is not a list of paths');
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function tryDigest(digest: string, fail: (reason: string) => never): void {
   try {
     parseDigest(digest);
   } catch (error) {
-    fail((error as Error).message);
+    fail(messageOf(error));
   }
 }
 
-/** Writes the lockfile atomically; returns whether its bytes changed. */
-export async function writeLockfile(path: string, lockfile: Lockfile): Promise<boolean> {
+/** Writes the lockfile the one safe way (`writeFileAtomic`); returns whether its bytes changed. */
+export async function writeLockfile(path: string, lockfile: Lockfile, options: WriteOptions = {}): Promise<boolean> {
   const text = serializeLockfile(lockfile);
   const before = await readFile(path, 'utf8').catch(() => undefined);
   if (before === text) return false;
-  await writeFileAtomic(path, text);
+  await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
   return true;
 }

@@ -54,7 +54,7 @@ export async function pinFiles(
       if (change.conflict) for (const occurrence of change.occurrences) skip(occurrence, SHARED_SPAN);
       else if (change.to !== change.from) applicable.push(change);
     }
-    const failure = await replaceSpans(join(cwd, file), applicable);
+    const failure = await replaceSpans(join(cwd, file), applicable, cwd);
     for (const change of applicable) {
       if (failure) for (const occurrence of change.occurrences) skip(occurrence, failure);
       else result.rewritten.push({ file, line: change.span.line, from: change.from, to: change.to });

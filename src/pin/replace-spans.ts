@@ -1,7 +1,8 @@
-import { chmod, readFile, realpath, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import type { TextSpan } from '../discovery/types.js';
 import { messageOf } from '../errors.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { writeTarget } from '../fs/confine.js';
 
 /** Text to put in place of a span that must still hold `from`. */
 export interface Replacement {
@@ -10,17 +11,25 @@ export interface Replacement {
   to: string;
 }
 
+/** A character that would make a reference longer: the span no longer holds all of it. */
+const REFERENCE_CHARACTER = /[\w.:/@-]/;
+
 /**
- * Replaces spans of one file, all or none: only if every span still holds the text it is
- * expected to, as one atomic write. Returns why it could not, or undefined when done.
+ * Replaces spans of one file inside `root`, all or none: only if every span still holds
+ * exactly the reference it is expected to (not a longer one edited since), as one atomic
+ * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
  */
-export async function replaceSpans(path: string, replacements: readonly Replacement[]): Promise<string | undefined> {
+export async function replaceSpans(path: string, replacements: readonly Replacement[], root: string): Promise<string | undefined> {
   if (replacements.length === 0) return undefined;
   let target: string;
   let content: string;
   try {
-    // Through a symbolic link, the file it points to is what gets rewritten.
-    target = await realpath(path);
+    // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
+    target = await writeTarget(path, root, 'the file');
+  } catch (error) {
+    return messageOf(error);
+  }
+  try {
     content = await readFile(target, 'utf8');
   } catch (error) {
     return `cannot read the file: ${messageOf(error)}`;
@@ -33,7 +42,8 @@ export async function replaceSpans(path: string, replacements: readonly Replacem
     const lineStart = lineStarts[line - 1];
     const lineEnd = line < lineStarts.length ? lineStarts[line] - 1 : content.length;
     const offset = lineStart === undefined || column < 1 ? -1 : lineStart + column - 1;
-    if (offset < 0 || offset + length > lineEnd || content.slice(offset, offset + length) !== replacement.from) {
+    const end = offset + length;
+    if (offset < 0 || end > lineEnd || content.slice(offset, end) !== replacement.from || REFERENCE_CHARACTER.test(content.charAt(end))) {
       return 'the file changed since it was scanned';
     }
     located.push({ replacement, offset });
@@ -47,12 +57,9 @@ export async function replaceSpans(path: string, replacements: readonly Replacem
     updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
   }
   try {
-    const { mode } = await stat(target);
-    await writeFileAtomic(target, updated);
-    // The temporary file was created with the default mode; keep the file's own.
-    await chmod(target, mode & 0o7777);
+    await writeFileAtomic(target, updated, { root, label: 'the file' });
   } catch (error) {
-    return `cannot write the file: ${messageOf(error)}`;
+    return messageOf(error);
   }
   return undefined;
 }

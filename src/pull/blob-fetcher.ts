@@ -1,4 +1,4 @@
-import { RegistryError, messageOf } from '../errors.js';
+import { LocalError, RegistryError, messageOf } from '../errors.js';
 import type { BlobIngest } from '../layout/blob-ingest.js';
 import type { BlobStore } from '../layout/blob-store.js';
 import type { Limit } from './limit.js';
@@ -67,7 +67,8 @@ export class BlobFetcher {
       await this.store.commit(ingest);
     } catch (error) {
       await ingest.discard();
-      if (this.signal.aborted) throw error;
+      // A full or unwritable store is a local problem (exit 2), whatever the registry did.
+      if (this.signal.aborted || error instanceof LocalError) throw error;
       const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
       const status = error instanceof RegistryError ? error.status : undefined;
       throw new RegistryError(`${request.what} ${request.digest} ${state} and could not be fetched: ${messageOf(error)}`, status);

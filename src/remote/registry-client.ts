@@ -62,10 +62,12 @@ export class RegistryClient {
   }
 
   async getManifest(repo: Reference, reference: string): Promise<FetchedManifest> {
-    this.counts.manifestGet++;
-    const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
     const limit = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-    const bytes = await readCapped(response, limit, `manifest ${repo.name}:${reference}`);
+    const { response, bytes } = await this.http.retryStalls(repo.registry, async () => {
+      this.counts.manifestGet++;
+      const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
+      return { response, bytes: await readCapped(response, limit, `manifest ${repo.name}:${reference}`) };
+    });
     return parseManifest(bytes, {
       what: `${repo.name}@${reference}`,
       requestedDigest: reference.includes(':') ? reference : undefined,
@@ -76,9 +78,12 @@ export class RegistryClient {
 
   /** The digest a tag points to, from a HEAD; undefined when the registry does not state it. */
   async headManifest(repo: Reference, reference: string): Promise<ManifestHead | undefined> {
-    this.counts.manifestHead++;
-    const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
-    await discardBody(response.body);
+    const response = await this.http.retryStalls(repo.registry, async () => {
+      this.counts.manifestHead++;
+      const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
+      await discardBody(response.body);
+      return response;
+    });
     const digest = firstHeader(response.headers, 'docker-content-digest');
     const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
     if (!digest || !mediaType) return undefined;
@@ -87,8 +92,10 @@ export class RegistryClient {
 
   /** A small JSON blob (an image config), read whole and checked against its digest. */
   async getBlobJson<T>(repo: Reference, digest: string): Promise<T> {
-    const { body } = await this.openBlob(repo, digest);
-    const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+    const bytes = await this.http.retryStalls(repo.registry, async () => {
+      const { body } = await this.openBlob(repo, digest);
+      return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+    });
     const actual = sha256Digest(bytes);
     if (digest.startsWith('sha256:') && actual !== digest) {
       throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);

@@ -10,6 +10,7 @@ import {
   sleep,
   type RetryPolicy
 } from './retry.js';
+import { DEFAULT_STALL_TIMEOUT_MS, isStall, retryStalls, stallError } from './stall.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -32,6 +33,8 @@ export interface HttpClientOptions {
   userAgent?: string;
   /** Extra CA certificates (PEM) to trust, for registries behind a private CA. */
   ca?: string | string[];
+  /** No byte (headers or body) for this long and a response has stalled (default 20 s). */
+  timeoutMs?: number;
   /** Told of every response (after redirects), for request accounting. */
   onResponse?: (method: string, url: URL, status: number) => void;
 }
@@ -47,13 +50,16 @@ const MAX_REDIRECTS = 5;
 export class HttpClient {
   private readonly agent: Agent;
   private readonly retry: RetryPolicy;
+  readonly timeoutMs: number;
 
   constructor(private readonly options: HttpClientOptions = {}) {
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
     this.agent = new Agent({
       keepAliveTimeout: 30_000,
-      headersTimeout: 60_000,
-      bodyTimeout: 60_000,
+      // undici's body timeout is the longest wait for the next chunk: a stall, not a slow blob.
+      headersTimeout: this.timeoutMs,
+      bodyTimeout: this.timeoutMs,
       connect: options.ca ? { ca: options.ca } : undefined
     });
   }
@@ -65,6 +71,8 @@ export class HttpClient {
       try {
         response = await this.followRedirects(url, init);
       } catch (error) {
+        // A stall already cost a whole timeout: `retryStalls` decides whether to wait another.
+        if (isStall(error)) throw stallError(url.host, this.timeoutMs, 1);
         if (last || !isRetryableError(error)) throw networkError(url, error);
         await sleep(backoffDelay(this.retry, attempt));
         continue;
@@ -105,6 +113,11 @@ export class HttpClient {
       if (next.origin !== current.origin) headers = withoutAuthorization(headers);
       current = next;
     }
+  }
+
+  /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
+  retryStalls<T>(host: string, attempt: () => Promise<T>): Promise<T> {
+    return retryStalls(host, this.timeoutMs, attempt);
   }
 
   close(): Promise<void> {

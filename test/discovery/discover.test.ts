@@ -63,11 +63,15 @@ describe('discover', () => {
     ]);
   });
 
-  test('a named path that does not exist is bad input; a glob matching nothing is not', async () => {
+  test('a named path that does not exist is bad input, and so is a glob matching nothing', async () => {
     const cwd = await tempRepo(REPO);
     await expect(discover({ cwd, files: ['Dockerfile', 'missing/Dockerfile'] })).rejects.toThrow(
       new InputError('no such file: missing/Dockerfile')
     );
-    await expect(discover({ cwd, files: ['nothing/**/*.yaml'] })).resolves.toEqual({ occurrences: [], problems: [] });
+    // Else a mistyped glob would empty the lockfile with exit 0.
+    await expect(discover({ cwd, files: ['nothing/**/*.yaml'] })).rejects.toThrow(new InputError('no file matches nothing/**/*.yaml'));
+    await expect(discover({ cwd, files: ['Dockerfile', '**/*.yaml', 'none/*.yml'] })).rejects.toThrow(
+      new InputError('no file matches none/*.yml')
+    );
   });
 });

@@ -55,3 +55,27 @@ describe('lockfile', () => {
     await expect(readLockfile(dir)).rejects.toThrow(InputError);
   });
 });
+
+describe('lockfile shape', () => {
+  const entry = { digest: A, mediaType: 'm', platforms: {}, sources: [] };
+  test.each([
+    [{ lockfileVersion: 1, images: [entry, entry] }, '"images" is missing or not an object of references'],
+    [{ lockfileVersion: 1, images: null }, '"images" is missing or not an object of references'],
+    [
+      { lockfileVersion: 1, images: { 'NOT A REF!!': entry } },
+      'NOT A REF!!: key is not an image reference (invalid image reference "NOT A REF!!": repository name must be lowercase)'
+    ],
+    [{ lockfileVersion: 1, images: { x: { ...entry, platforms: [A] } } }, 'x: platforms is not an object'],
+    [
+      { lockfileVersion: 1, images: { x: { ...entry, platforms: { 'linux/amd64': 7 } } } },
+      'x: platforms holds a value that is not a digest'
+    ],
+    [{ lockfileVersion: 1, images: { x: { ...entry, sources: [1] } } }, 'x: sources is not a list of paths'],
+    [{ lockfileVersion: 1, images: { x: [] } }, 'x: entry is not an object'],
+    [[], 'not an object']
+  ])('a lockfile of the wrong shape is bad input: %j', (data, reason) => {
+    expect(() => parseLockfile(JSON.stringify(data), 'image-lock.json')).toThrow(
+      new InputError(`invalid lockfile image-lock.json: ${reason}`)
+    );
+  });
+});

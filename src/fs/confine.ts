@@ -1,0 +1,57 @@
+import { constants } from 'node:fs';
+import { access, lstat, readlink, realpath, statfs } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { LocalError } from '../errors.js';
+import { localError } from './local-error.js';
+
+/**
+ * The real file a write to `path` lands in: through symbolic links (a symlinked file is
+ * rewritten where it is, and stays a link), and refused when that is outside `root` (the
+ * repository or workspace). `label` is how the user named the path, for messages.
+ */
+export async function writeTarget(path: string, root: string | undefined, label: string): Promise<string> {
+  let target: string;
+  try {
+    target = await realpath(path);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw localError(error, `cannot resolve ${label}`);
+    const link = await lstat(path).catch(() => undefined);
+    if (link?.isSymbolicLink()) throw new LocalError(`${label} is a symbolic link to ${await readlink(path)}, which does not exist`);
+    target = join(await realAncestor(dirname(path)), basename(path));
+  }
+  if (root !== undefined) {
+    const realRoot = await realpath(root).catch(() => resolve(root));
+    if (!isInside(realRoot, target)) throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
+  }
+  return target;
+}
+
+/** A folder's real path, through the part of it that exists: a missing folder is reported by the write. */
+async function realAncestor(folder: string): Promise<string> {
+  try {
+    return await realpath(folder);
+  } catch {
+    const parent = dirname(folder);
+    return parent === folder ? folder : join(await realAncestor(parent), basename(folder));
+  }
+}
+
+export function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+
+/**
+ * That a file can be written into `target`'s folder, before any network work: the
+ * folder is writable and its device not full (the real write still reports its own failure).
+ */
+export async function checkWritable(target: string, label: string): Promise<void> {
+  const folder = dirname(target);
+  try {
+    await access(folder, constants.W_OK);
+  } catch (error) {
+    throw localError(error, `cannot write ${label} in ${folder}`);
+  }
+  const space = await statfs(folder).catch(() => undefined);
+  if (space && space.bavail === 0) throw localError({ code: 'ENOSPC' }, `cannot write ${label}`);
+}
