@@ -44576,7 +44576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4243:
+/***/ 5265:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44600,6 +44600,12 @@ class PolicyError extends (/* unused pure expression or super */ null && (ImageL
 class InputError extends ImageLockError {
     exitCode = 2;
 }
+/**
+ * A local problem (exit 2, as bad input): a path that cannot be read or written, a full
+ * disk, a target outside the repository. The message names the path the user gave.
+ */
+class LocalError extends InputError {
+}
 /** A registry, network or authentication failure after retries (exit 3). */
 class RegistryError extends ImageLockError {
     status;
@@ -44609,8 +44615,29 @@ class RegistryError extends ImageLockError {
         this.status = status;
     }
 }
+/** errno codes of the local file system, as opposed to the network's (`ECONNRESET`, ...). */
+const LOCAL_ERRNO = new Set([
+    'ENOSPC',
+    'EDQUOT',
+    'EACCES',
+    'EPERM',
+    'EROFS',
+    'ENOENT',
+    'ENOTDIR',
+    'EISDIR',
+    'EEXIST',
+    'ELOOP',
+    'EMFILE',
+    'EIO'
+]);
+function isLocalFault(error) {
+    return LOCAL_ERRNO.has(error?.code);
+}
+/** The exit code SPEC gives a failure; a stray file-system error is still a local problem (2). */
 function exitCodeOf(error) {
-    return error instanceof ImageLockError ? error.exitCode : 3;
+    if (error instanceof ImageLockError)
+        return error.exitCode;
+    return isLocalFault(error) ? 2 : 3;
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -44620,6 +44647,222 @@ function messageOf(error) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/fs/local-error.ts
+
+/** errno codes in words a user acts on; the code itself follows, for searching. */
+const REASONS = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many levels of symbolic links',
+    EMFILE: 'too many open files',
+    EIO: 'an input/output error'
+};
+/**
+ * A file-system failure as a `LocalError` (exit 2) that says what could not be done
+ * (`cannot write the lockfile image-lock.json`), not which temporary file failed.
+ */
+function localError(error, doing) {
+    if (error instanceof ImageLockError)
+        return error;
+    const code = error.code;
+    const reason = typeof code === 'string' && REASONS[code] ? `${REASONS[code]} (${code})` : messageOf(error);
+    return new LocalError(`${doing}: ${reason}`);
+}
+
+;// CONCATENATED MODULE: ./src/fs/confine.ts
+
+
+
+
+
+/**
+ * The real file a write to `path` lands in: through symbolic links (a symlinked file is
+ * rewritten where it is, and stays a link), and refused when that is outside `root` (the
+ * repository or workspace). `label` is how the user named the path, for messages.
+ */
+async function writeTarget(path, root, label) {
+    let target;
+    try {
+        target = await (0,promises_.realpath)(path);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw localError(error, `cannot resolve ${label}`);
+        const link = await (0,promises_.lstat)(path).catch(() => undefined);
+        if (link?.isSymbolicLink())
+            throw new LocalError(`${label} is a symbolic link to ${await (0,promises_.readlink)(path)}, which does not exist`);
+        target = (0,external_node_path_.join)(await realAncestor((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
+    }
+    if (root !== undefined) {
+        const realRoot = await (0,promises_.realpath)(root).catch(() => (0,external_node_path_.resolve)(root));
+        if (!isInside(realRoot, target))
+            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
+    }
+    return target;
+}
+/** A folder's real path, through the part of it that exists: a missing folder is reported by the write. */
+async function realAncestor(folder) {
+    try {
+        return await (0,promises_.realpath)(folder);
+    }
+    catch {
+        const parent = (0,external_node_path_.dirname)(folder);
+        return parent === folder ? folder : (0,external_node_path_.join)(await realAncestor(parent), (0,external_node_path_.basename)(folder));
+    }
+}
+function isInside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
+}
+/**
+ * That a file can be written into `target`'s folder, before any network work: the
+ * folder is writable and its device not full (the real write still reports its own failure).
+ */
+async function checkWritable(target, label) {
+    const folder = (0,external_node_path_.dirname)(target);
+    try {
+        await (0,promises_.access)(folder, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch (error) {
+        throw localError(error, `cannot write ${label} in ${folder}`);
+    }
+    const space = await (0,promises_.statfs)(folder).catch(() => undefined);
+    if (space && space.bavail === 0)
+        throw localError({ code: 'ENOSPC' }, `cannot write ${label}`);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/fs/temp-files.ts
+
+
+
+/** When this process started: a temporary file last written before then is not its own. */
+const PROCESS_STARTED_MS = Math.floor(Date.now() - process.uptime() * 1000);
+/** Past this, a temporary file is stale even if a process with its writer's pid still runs (pids are reused). */
+const ABANDONED_MS = 60 * 60 * 1000;
+const OWNED_SUFFIX = /\.(\d+)\.[0-9a-f]+\.tmp$/;
+/** `<prefix>.<pid>.<random>.tmp`: unique, and telling which process writes it. */
+function tempName(prefix) {
+    return `${prefix}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+}
+/**
+ * Removes the temporary files starting with `prefix` in `dir` that a killed run left:
+ * last written before this process started, by a process that no longer runs (or an
+ * hour ago or more). A concurrent run's file is newer, or its writer still runs. Only
+ * names `tempName` gives, or that `legacy` (an older version's naming) matches, are
+ * touched. Returns how many went; a folder that does not exist has none.
+ */
+async function removeStaleTemps(dir, prefix, legacy) {
+    let names;
+    try {
+        names = await (0,promises_.readdir)(dir);
+    }
+    catch {
+        return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+        if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
+            continue;
+        const stats = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
+        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
+            continue;
+        await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { force: true });
+        removed++;
+    }
+    return removed;
+}
+function writerPid(name) {
+    const match = OWNED_SUFFIX.exec(name);
+    return match ? Number(match[1]) : undefined;
+}
+function isStale(mtimeMs, pid) {
+    if (mtimeMs >= PROCESS_STARTED_MS)
+        return false;
+    // No pid (a name from an older version) or ours from before we started (a reused pid).
+    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
+        return true;
+    return !isRunning(pid);
+}
+function isRunning(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fs/atomic.ts
+
+
+
+
+
+/** How temporary files were named before they carried their writer's pid. */
+const LEGACY_TEMP = /^\.[^/]+\.[0-9a-f]{12}\.tmp$/;
+/**
+ * The one way a file is written: readers see the old bytes or the new ones, never half
+ * (a temporary file beside the target, synced, then renamed over it). A symbolic link is
+ * written through to its target (inside `root`), and an existing file keeps its mode
+ * and owner. Temporary files a killed run left beside it are cleared first. Any failure
+ * is a `LocalError` naming `label`, and leaves no temporary file.
+ */
+async function writeFileAtomic(path, data, options = {}) {
+    const label = options.label ?? path;
+    const target = await writeTarget(path, options.root, label);
+    const prefix = `.${(0,external_node_path_.basename)(target)}`;
+    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), tempName(prefix));
+    let file;
+    try {
+        const existing = await (0,promises_.stat)(target).catch((error) => {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw error;
+        });
+        await removeAbandonedTemps(target);
+        file = await (0,promises_.open)(temporary, 'wx', existing ? existing.mode & 0o7777 : 0o666);
+        await file.writeFile(data);
+        if (existing)
+            await keepAttributes(file, existing);
+        await file.sync();
+        await file.close();
+        file = undefined;
+        await (0,promises_.rename)(temporary, target);
+    }
+    catch (error) {
+        await file?.close().catch(() => undefined);
+        await (0,promises_.rm)(temporary, { force: true }).catch(() => undefined);
+        throw localError(error, `cannot write ${label}`);
+    }
+}
+/** Clears the temporary files a killed write to `target` left beside it (see `removeStaleTemps`). */
+function removeAbandonedTemps(target) {
+    return removeStaleTemps((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.`, LEGACY_TEMP);
+}
+/** The replaced file's mode (the new one was created under the umask) and, where allowed, its owner. */
+async function keepAttributes(file, existing) {
+    await file.chmod(existing.mode & 0o7777);
+    const own = await file.stat();
+    if (own.uid === existing.uid && own.gid === existing.gid)
+        return;
+    await file.chown(existing.uid, existing.gid).catch((error) => {
+        // Only root may give a file away; anyone else keeps the file their own, as an editor would.
+        if (error.code !== 'EPERM')
+            throw error;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/name/reference.ts
 
 /**
@@ -44743,28 +44986,6 @@ function parseDigest(digest) {
     return digest;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/fs/atomic.ts
-
-
-
-/**
- * Writes a file so that readers see the old bytes or the new ones, never half:
- * a temporary file beside it, then a rename over it.
- */
-async function writeFileAtomic(path, data) {
-    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
-    try {
-        await (0,promises_.writeFile)(temporary, data);
-        await (0,promises_.rename)(temporary, path);
-    }
-    catch (error) {
-        await (0,promises_.rm)(temporary, { force: true });
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/lockfile/lockfile.ts
 
 
@@ -44788,8 +45009,8 @@ function sortKeys(value) {
     }
     return value;
 }
-/** The lockfile at `path`, or undefined when there is none yet. */
-async function readLockfile(path) {
+/** The lockfile at `path`, or undefined when there is none yet; `label` names it in messages. */
+async function readLockfile(path, label = path) {
     let text;
     try {
         text = await (0,promises_.readFile)(path, 'utf8');
@@ -44797,10 +45018,11 @@ async function readLockfile(path) {
     catch (error) {
         if (error.code === 'ENOENT')
             return undefined;
-        throw new InputError(`cannot read lockfile ${path}: ${error.message}`);
+        throw new InputError(`cannot read lockfile ${label}: ${messageOf(error)}`);
     }
-    return parseLockfile(text, path);
+    return parseLockfile(text, label);
 }
+/** Checks every field SPEC gives the lockfile, so that what is read is what the types say. */
 function parseLockfile(text, path) {
     const fail = (reason) => {
         throw new InputError(`invalid lockfile ${path}: ${reason}`);
@@ -44810,49 +45032,86 @@ function parseLockfile(text, path) {
         data = JSON.parse(text);
     }
     catch (error) {
-        return fail(`not JSON (${error.message})`);
+        return fail(`not JSON (${messageOf(error)})`);
     }
-    const lockfile = data;
-    if (!lockfile || typeof lockfile !== 'object')
+    if (!isRecord(data))
         return fail('not an object');
-    if (lockfile.lockfileVersion !== 1)
-        fail(`unsupported lockfileVersion ${JSON.stringify(lockfile.lockfileVersion)}`);
-    if (!lockfile.images || typeof lockfile.images !== 'object')
-        fail('"images" is missing');
-    for (const [reference, entry] of Object.entries(lockfile.images)) {
-        const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
-        if (!entry || typeof entry !== 'object')
-            where('entry', 'is not an object');
-        if (typeof entry.digest !== 'string')
-            where('digest', 'is missing');
-        tryDigest(entry.digest, (reason) => where('digest', reason));
-        if (typeof entry.mediaType !== 'string')
-            where('mediaType', 'is missing');
-        if (!entry.platforms || typeof entry.platforms !== 'object')
-            where('platforms', 'is missing');
-        for (const digest of Object.values(entry.platforms))
-            tryDigest(digest, (reason) => where('platforms', reason));
-        if (!Array.isArray(entry.sources))
-            where('sources', 'is not a list');
+    if (data.lockfileVersion !== 1)
+        fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
+    if (!isRecord(data.images))
+        fail('"images" is missing or not an object of references');
+    for (const [reference, entry] of Object.entries(data.images))
+        checkEntry(reference, entry, fail);
+    return data;
+}
+function checkEntry(reference, entry, fail) {
+    const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
+    try {
+        parseReference(reference);
     }
-    return lockfile;
+    catch (error) {
+        where('key', `is not an image reference (${messageOf(error)})`);
+    }
+    if (!isRecord(entry))
+        return where('entry', 'is not an object');
+    if (typeof entry.digest !== 'string')
+        where('digest', 'is missing');
+    tryDigest(entry.digest, (reason) => where('digest', reason));
+    if (typeof entry.mediaType !== 'string')
+        where('mediaType', 'is missing');
+    if (!isRecord(entry.platforms))
+        where('platforms', 'is not an object');
+    for (const digest of Object.values(entry.platforms)) {
+        if (typeof digest !== 'string')
+            where('platforms', 'holds a value that is not a digest');
+        tryDigest(digest, (reason) => where('platforms', reason));
+    }
+    if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
+        where('sources', 'is not a list of paths');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function tryDigest(digest, fail) {
     try {
         parseDigest(digest);
     }
     catch (error) {
-        fail(error.message);
+        fail(messageOf(error));
     }
 }
-/** Writes the lockfile atomically; returns whether its bytes changed. */
-async function writeLockfile(path, lockfile) {
+/** Writes the lockfile the one safe way (`writeFileAtomic`); returns whether its bytes changed. */
+async function writeLockfile(path, lockfile, options = {}) {
     const text = serializeLockfile(lockfile);
     const before = await (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
     if (before === text)
         return false;
-    await writeFileAtomic(path, text);
+    await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/lockfile/lockfile-file.ts
+
+
+
+
+/**
+ * Finds, confines and reads the lockfile before any network work: a path (or link)
+ * leading outside `root` is refused before it is read, and for a command that writes
+ * it, its folder must be writable and the temporary files a killed run left there go.
+ */
+async function openLockfile(root, lockfile, purpose) {
+    const label = `the lockfile ${lockfile}`;
+    const path = await writeTarget((0,external_node_path_.resolve)(root, lockfile), root, label);
+    if (purpose === 'write') {
+        await checkWritable(path, label);
+        await removeAbandonedTemps(path);
+    }
+    return { label: lockfile, path, root, previous: await readLockfile(path, lockfile) };
+}
+/** Writes `lockfile` over the one opened; returns whether its bytes changed. */
+function saveLockfile(file, lockfile) {
+    return writeLockfile(file.path, lockfile, { root: file.root, label: file.label });
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -46607,6 +46866,7 @@ function parseWorkflow(file, content) {
 
 
 const IGNORED = ['**/node_modules/**', '**/.git/**'];
+const GLOB_OPTIONS = (cwd) => ({ cwd, dot: true, ignore: IGNORED, expandDirectories: false });
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
  * (a YAML file under another name is recognised by its content); a plain path that
@@ -46616,9 +46876,9 @@ const IGNORED = ['**/node_modules/**', '**/.git/**'];
 async function discover(options) {
     const named = options.files !== undefined && options.files.length > 0;
     const patterns = named ? options.files.map((pattern) => toPattern(options.cwd, pattern)) : DEFAULT_PATTERNS;
-    const files = await glob([...patterns], { cwd: options.cwd, dot: true, ignore: IGNORED, expandDirectories: false });
+    const files = await glob([...patterns], GLOB_OPTIONS(options.cwd));
     if (named)
-        checkPathsExist(patterns, files);
+        await checkPathsExist(options.cwd, patterns, files);
     const result = { occurrences: [], problems: [] };
     for (const file of [...new Set(files.map((path) => path.split(external_node_path_.sep).join('/')))].sort(compareText)) {
         const found = await scanFile(options, file, named);
@@ -46662,11 +46922,17 @@ function unrecognised(file, content) {
 function toPattern(cwd, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? (0,external_node_path_.relative)(cwd, pattern).split(external_node_path_.sep).join('/') : pattern;
 }
-function checkPathsExist(patterns, files) {
+/** A named path that is not there, or a glob that matches nothing, is bad input: else the lockfile would silently lose its entries. */
+async function checkPathsExist(cwd, patterns, files) {
     const found = new Set(files.map((file) => file.split(external_node_path_.sep).join('/')));
     const missing = patterns.filter((pattern) => !isDynamicPattern(pattern) && !found.has(external_node_path_.posix.normalize(pattern)));
     if (missing.length > 0)
         throw new InputError(`no such file: ${missing.join(', ')}`);
+    const globs = patterns.filter((pattern) => isDynamicPattern(pattern));
+    const matches = globs.length > 1 ? await Promise.all(globs.map((pattern) => glob([pattern], GLOB_OPTIONS(cwd)))) : [files];
+    const empty = globs.filter((_, index) => matches[index].length === 0);
+    if (empty.length > 0)
+        throw new InputError(`no file matches ${empty.join(', ')}`);
 }
 /** Code-point order, not locale order, so every machine sorts the same way. */
 function compareText(a, b) {
@@ -46684,6 +46950,8 @@ function compareProblems(a, b) {
 
 
 
+
+
 /**
  * Gathers the references a command works on: the scanned files (SPEC's default globs
  * unless files or images were named) and the given images. An unparseable reference
@@ -46691,7 +46959,9 @@ function compareProblems(a, b) {
  */
 async function collectReferences(options) {
     const scan = options.files.length > 0 || options.images.length === 0;
-    const found = scan ? await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }) : undefined;
+    const found = scan
+        ? await withoutAliases(options.cwd, await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }))
+        : undefined;
     const usages = new Map();
     const usageOf = (reference) => {
         const key = reference.toString();
@@ -46715,6 +46985,32 @@ async function collectReferences(options) {
         throw new InputError(invalid.join('\n'));
     const sorted = new Map([...usages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     return { usages: sorted, problems: (found?.problems ?? []).filter((p) => !p.invalid) };
+}
+/**
+ * One file reached by two scanned paths (a symbolic link to it, or to a folder holding
+ * it) is counted once: else pin would rewrite it twice. The path without a link in it is
+ * kept when it was scanned, else the first.
+ */
+async function withoutAliases(cwd, found) {
+    const files = [...new Set([...found.occurrences, ...found.problems].map((place) => place.file))].sort();
+    const pathsOf = new Map();
+    for (const file of files) {
+        const real = await (0,promises_.realpath)((0,external_node_path_.join)(cwd, file)).catch(() => (0,external_node_path_.join)(cwd, file));
+        pathsOf.set(real, [...(pathsOf.get(real) ?? []), file]);
+    }
+    const aliases = new Set();
+    for (const [real, paths] of pathsOf) {
+        const kept = paths.find((path) => (0,external_node_path_.join)(cwd, path) === real) ?? paths[0];
+        for (const path of paths)
+            if (path !== kept)
+                aliases.add(path);
+    }
+    if (aliases.size === 0)
+        return found;
+    return {
+        occurrences: found.occurrences.filter((occurrence) => !aliases.has(occurrence.file)),
+        problems: found.problems.filter((problem) => !aliases.has(problem.file))
+    };
 }
 /** Repository-relative paths a reference was found in, sorted and unique. */
 function sourcesOf(usage) {
@@ -46836,17 +47132,17 @@ function findingsFor(usages, options, digestOf) {
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
 
 
-/** Writes the lockfile holding every usage with its resolution (`resolutionOf`). */
-async function writeLock(path, previous, usages, resolutionOf) {
+/** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
+async function writeLock(file, usages, resolutionOf) {
     const lockfile = { lockfileVersion: 1, images: {} };
     const images = usages.map((usage, index) => {
         const entry = toEntry(resolutionOf(usage, index), usage);
         const key = usage.reference.toString();
         lockfile.images[key] = entry;
-        return { reference: key, ...entry, previousDigest: previousDigestOf(previous, key) };
+        return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
     });
-    const changed = await writeLockfile(path, lockfile);
-    const removed = Object.keys(previous?.images ?? {}).filter((key) => !(key in lockfile.images));
+    const changed = await saveLockfile(file, lockfile);
+    const removed = Object.keys(file.previous?.images ?? {}).filter((key) => !(key in lockfile.images));
     return { lockfile, images, changed, removed };
 }
 /**
@@ -47284,7 +47580,44 @@ function backoffDelay(policy, attempt, retryAfterMs) {
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+;// CONCATENATED MODULE: ./src/transport/stall.ts
+
+/** A stalled response is tried this many more times: twice the timeout in all stays under SPEC's bound. */
+const STALL_RETRIES = 1;
+/** The default of `--timeout`: no byte for this long and a response has stalled. */
+const DEFAULT_STALL_TIMEOUT_MS = 20_000;
+/** A registry that sent no byte (headers, or the body's next chunk) for the whole timeout. */
+class StallError extends RegistryError {
+}
+/** undici's timeouts for headers or body bytes that did not come, or ours made of them. */
+function isStall(error) {
+    const code = error?.code;
+    return error instanceof StallError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+function stallError(host, timeoutMs, tries) {
+    const times = tries === 1 ? 'once' : `${tries} times`;
+    return new StallError(`${host} stalled: no byte for ${timeoutMs / 1000} s, ${times} (--timeout changes the wait)`);
+}
+/**
+ * Runs a request and the reading of its body, trying it once more if it stalls, so that
+ * a registry that stops answering fails the reference in about twice the timeout.
+ */
+async function retryStalls(host, timeoutMs, attempt) {
+    for (let tries = 1;; tries++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!isStall(error))
+                throw error;
+            if (tries > STALL_RETRIES)
+                throw stallError(host, timeoutMs, tries);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/transport/http.ts
+
 
 
 
@@ -47300,13 +47633,16 @@ class HttpClient {
     options;
     agent;
     retry;
+    timeoutMs;
     constructor(options = {}) {
         this.options = options;
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
         this.agent = new undici/* Agent */.g6({
             keepAliveTimeout: 30_000,
-            headersTimeout: 60_000,
-            bodyTimeout: 60_000,
+            // undici's body timeout is the longest wait for the next chunk: a stall, not a slow blob.
+            headersTimeout: this.timeoutMs,
+            bodyTimeout: this.timeoutMs,
             connect: options.ca ? { ca: options.ca } : undefined
         });
     }
@@ -47318,6 +47654,9 @@ class HttpClient {
                 response = await this.followRedirects(url, init);
             }
             catch (error) {
+                // A stall already cost a whole timeout: `retryStalls` decides whether to wait another.
+                if (isStall(error))
+                    throw stallError(url.host, this.timeoutMs, 1);
                 if (last || !isRetryableError(error))
                     throw networkError(url, error);
                 await sleep(backoffDelay(this.retry, attempt));
@@ -47357,6 +47696,10 @@ class HttpClient {
                 headers = withoutAuthorization(headers);
             current = next;
         }
+    }
+    /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
+    retryStalls(host, attempt) {
+        return retryStalls(host, this.timeoutMs, attempt);
     }
     close() {
         return this.agent.close();
@@ -47759,10 +48102,12 @@ class RegistryClient {
         this.http = new HttpClient(options.http);
     }
     async getManifest(repo, reference) {
-        this.counts.manifestGet++;
-        const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
         const limit = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-        const bytes = await readCapped(response, limit, `manifest ${repo.name}:${reference}`);
+        const { response, bytes } = await this.http.retryStalls(repo.registry, async () => {
+            this.counts.manifestGet++;
+            const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
+            return { response, bytes: await readCapped(response, limit, `manifest ${repo.name}:${reference}`) };
+        });
         return parseManifest(bytes, {
             what: `${repo.name}@${reference}`,
             requestedDigest: reference.includes(':') ? reference : undefined,
@@ -47772,9 +48117,12 @@ class RegistryClient {
     }
     /** The digest a tag points to, from a HEAD; undefined when the registry does not state it. */
     async headManifest(repo, reference) {
-        this.counts.manifestHead++;
-        const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
-        await discardBody(response.body);
+        const response = await this.http.retryStalls(repo.registry, async () => {
+            this.counts.manifestHead++;
+            const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
+            await discardBody(response.body);
+            return response;
+        });
         const digest = firstHeader(response.headers, 'docker-content-digest');
         const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
         if (!digest || !mediaType)
@@ -47783,8 +48131,10 @@ class RegistryClient {
     }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
-        const { body } = await this.openBlob(repo, digest);
-        const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+        const bytes = await this.http.retryStalls(repo.registry, async () => {
+            const { body } = await this.openBlob(repo, digest);
+            return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+        });
         const actual = sha256Digest(bytes);
         if (digest.startsWith('sha256:') && actual !== digest) {
             throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
@@ -47892,7 +48242,8 @@ function createRegistryClient(options, extra = {}) {
         mirrors: options.mirrors,
         insecureRegistries: options.insecureRegistries,
         credentials: (host) => keychain.resolve(host),
-        ...extra
+        ...extra,
+        http: { timeoutMs: options.timeout * 1000, ...extra.http }
     });
 }
 
@@ -48087,7 +48438,6 @@ async function allOrFail(items, concurrency, fn) {
 
 
 
-
 /**
  * `lock`: resolve every reference to its digest and per-platform manifests and write
  * the lockfile. Nothing is written unless every reference resolved.
@@ -48095,12 +48445,11 @@ async function allOrFail(items, concurrency, fn) {
 async function lock(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
+        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const collected = await collectReferences(options);
-        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
-        const previous = await readLockfile(path);
         const usages = [...collected.usages.values()];
         const resolved = await resolveAll(client, usages, options, log);
-        const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]);
+        const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
         return commandReport('lock', {
             options,
             client,
@@ -48121,18 +48470,27 @@ async function lock(options, log, client = createRegistryClient(options)) {
 
 
 
+
+/** A character that would make a reference longer: the span no longer holds all of it. */
+const REFERENCE_CHARACTER = /[\w.:/@-]/;
 /**
- * Replaces spans of one file, all or none: only if every span still holds the text it is
- * expected to, as one atomic write. Returns why it could not, or undefined when done.
+ * Replaces spans of one file inside `root`, all or none: only if every span still holds
+ * exactly the reference it is expected to (not a longer one edited since), as one atomic
+ * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
  */
-async function replaceSpans(path, replacements) {
+async function replaceSpans(path, replacements, root) {
     if (replacements.length === 0)
         return undefined;
     let target;
     let content;
     try {
-        // Through a symbolic link, the file it points to is what gets rewritten.
-        target = await (0,promises_.realpath)(path);
+        // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
+        target = await writeTarget(path, root, 'the file');
+    }
+    catch (error) {
+        return messageOf(error);
+    }
+    try {
         content = await (0,promises_.readFile)(target, 'utf8');
     }
     catch (error) {
@@ -48147,7 +48505,8 @@ async function replaceSpans(path, replacements) {
         const lineStart = lineStarts[line - 1];
         const lineEnd = line < lineStarts.length ? lineStarts[line] - 1 : content.length;
         const offset = lineStart === undefined || column < 1 ? -1 : lineStart + column - 1;
-        if (offset < 0 || offset + length > lineEnd || content.slice(offset, offset + length) !== replacement.from) {
+        const end = offset + length;
+        if (offset < 0 || end > lineEnd || content.slice(offset, end) !== replacement.from || REFERENCE_CHARACTER.test(content.charAt(end))) {
             return 'the file changed since it was scanned';
         }
         located.push({ replacement, offset });
@@ -48161,13 +48520,10 @@ async function replaceSpans(path, replacements) {
         updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
     }
     try {
-        const { mode } = await (0,promises_.stat)(target);
-        await writeFileAtomic(target, updated);
-        // The temporary file was created with the default mode; keep the file's own.
-        await (0,promises_.chmod)(target, mode & 0o7777);
+        await writeFileAtomic(target, updated, { root, label: 'the file' });
     }
     catch (error) {
-        return `cannot write the file: ${messageOf(error)}`;
+        return messageOf(error);
     }
     return undefined;
 }
@@ -48196,7 +48552,7 @@ async function pinFiles(cwd, occurrences, digestFor) {
             else if (change.to !== change.from)
                 applicable.push(change);
         }
-        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable);
+        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable, cwd);
         for (const change of applicable) {
             if (failure)
                 for (const occurrence of change.occurrences)
@@ -48272,7 +48628,6 @@ function isDigest(digest) {
 
 
 
-
 /**
  * `pin`: resolve every reference like `lock`, rewrite each occurrence in the scanned files
  * to `name:tag@digest`, then write the lockfile for the references as they now stand, so
@@ -48281,6 +48636,8 @@ function isDigest(digest) {
 async function pin(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
+        // A lockfile that cannot be read or written stops the run before any file is touched.
+        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const before = [...(await collectReferences(options)).usages.values()];
         const resolved = await resolveAll(client, before, options, log);
         const resolutions = resolutionsByKey(before, resolved);
@@ -48291,8 +48648,7 @@ async function pin(options, log, client = createRegistryClient(options)) {
         // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
         const after = await collectReferences(options);
         const usages = [...after.usages.values()];
-        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
-        const written = await writeLock(path, await readLockfile(path), usages, (usage) => resolutionOf(resolutions, usage));
+        const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
         return commandReport('pin', {
             options,
             client,
@@ -48476,11 +48832,10 @@ function noLockfile(usages, name) {
     return [{ message: `there is no lockfile ${name}, so ${count} not locked; run \`image-lock lock\` to write it` }];
 }
 async function readStoredLockfile(options) {
-    const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
-    const lockfile = await readLockfile(path);
+    const { path, previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
     if (!lockfile)
         return undefined;
-    const file = (0,external_node_path_.relative)(options.cwd, path).split(external_node_path_.sep).join('/');
+    const file = (0,external_node_path_.relative)(options.cwd, (0,external_node_path_.resolve)(options.cwd, options.lockfile)).split(external_node_path_.sep).join('/');
     return { lockfile, name: options.lockfile, file, text: await (0,promises_.readFile)(path, 'utf8') };
 }
 
@@ -48489,13 +48844,17 @@ async function readStoredLockfile(options) {
 
 
 
+
+
+/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
+const DEFAULT_TIMEOUT_SECONDS = 20;
 // Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
 const DEFAULT_CONCURRENCY = 16;
 /** One parser for both entries, so an empty value means the default in each. */
 function parseCommandOptions(raw) {
     return {
         cwd: raw.cwd,
-        files: nonEmpty(raw.files),
+        files: insideRepository(raw.cwd, nonEmpty(raw.files)),
         images: nonEmpty(raw.images),
         lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
         platforms: nonEmpty(raw.platforms).map(parsePlatform),
@@ -48506,6 +48865,7 @@ function parseCommandOptions(raw) {
         mirrors: parseMirrors(nonEmpty(raw.mirrors)),
         insecureRegistries: nonEmpty(raw.insecureRegistries),
         concurrency: parseConcurrency(raw.concurrency),
+        timeout: parseTimeout(raw.timeout),
         githubToken: raw.githubToken || undefined
     };
 }
@@ -48530,6 +48890,22 @@ function parseConcurrency(value) {
         throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
     }
     return number;
+}
+function parseTimeout(value) {
+    if (!value?.trim())
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+        throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
+    }
+    return seconds;
+}
+/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
+function insideRepository(cwd, patterns) {
+    const outside = patterns.filter((pattern) => !isInside((0,external_node_path_.resolve)(cwd), (0,external_node_path_.resolve)(cwd, pattern)));
+    if (outside.length > 0)
+        throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
+    return patterns;
 }
 /** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
 function parseMirrors(values) {
@@ -48564,6 +48940,7 @@ Common options:
   --mirror REGISTRY=URL         try a mirror before the registry
   --insecure-registry HOST      reach HOST over plain http
   --concurrency N               requests in flight (default 16)
+  --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
@@ -48580,6 +48957,7 @@ const OPTIONS = {
     mirror: { type: 'string', multiple: true },
     'insecure-registry': { type: 'string', multiple: true },
     concurrency: { type: 'string' },
+    timeout: { type: 'string' },
     json: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     'no-load': { type: 'boolean' },
@@ -48674,8 +49052,6 @@ async function runDockerOk(args, options = {}, stdin) {
     return output.stdout;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/daemon/docker-socket.ts
 
 
@@ -48824,6 +49200,8 @@ class DockerDaemon {
 
 
 
+
+
 /**
  * Bytes handed to the file before waiting for the disk: enough that the network is
  * read while earlier chunks are written, small enough to keep memory flat.
@@ -48836,23 +49214,29 @@ const INGEST_PREFIX = '.ingest-';
  * and through a running sha256, so the blob is never held in memory and is only renamed
  * into place once its digest and size are right. The file and the hash stay open
  * between appends, so an interrupted download goes on from `written` (a Range request)
- * instead of starting over.
+ * instead of starting over. A write that fails (a full disk) is a `LocalError` naming the
+ * store, met at the next append or at commit: never an unhandled 'error' event.
  */
 class BlobIngest {
     digest;
     expectedSize;
+    storeLabel;
     hash = (0,external_node_crypto_.createHash)('sha256');
     out;
+    failure;
     bytes = 0;
     closed = false;
     tempPath;
     constructor(dir, digest, 
     /** The size the descriptor states: more bytes than this is an error, not a longer blob. */
-    expectedSize) {
+    expectedSize, 
+    /** The store as the user named it, for messages. */
+    storeLabel = dir) {
         this.digest = digest;
         this.expectedSize = expectedSize;
-        this.tempPath = (0,external_node_path_.join)(dir, `${INGEST_PREFIX}${digest.slice('sha256:'.length)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        this.storeLabel = storeLabel;
+        this.tempPath = (0,external_node_path_.join)(dir, tempName(`${INGEST_PREFIX}${digest.slice('sha256:'.length)}`));
+        this.out = this.openFile();
     }
     /** Bytes received so far: where a resumed download starts. */
     get written() {
@@ -48868,14 +49252,16 @@ class BlobIngest {
             this.hash.update(buffer);
             this.bytes += buffer.length;
             onBytes?.(buffer.length);
+            this.throwIfFailed();
             if (!this.out.write(buffer))
-                await (0,external_node_events_.once)(this.out, 'drain');
+                await this.drained();
         }
+        this.throwIfFailed();
     }
     /** Drops what was written, for a server that answered a Range request with the whole blob. */
     async restart() {
         await this.closeFile();
-        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        this.out = this.openFile();
         this.closed = false;
         this.hash = (0,external_node_crypto_.createHash)('sha256');
         this.bytes = 0;
@@ -48890,7 +49276,9 @@ class BlobIngest {
             }
             if (actual !== this.digest)
                 throw new RegistryError(`blob ${this.digest} does not match its digest (got ${actual})`);
-            await (0,promises_.rename)(this.tempPath, finalPath);
+            await (0,promises_.rename)(this.tempPath, finalPath).catch((error) => {
+                throw localError(error, `cannot write to the blob store ${this.storeLabel}`);
+            });
         }
         finally {
             await (0,promises_.rm)(this.tempPath, { force: true });
@@ -48900,12 +49288,36 @@ class BlobIngest {
         await this.closeFile().catch(() => undefined);
         await (0,promises_.rm)(this.tempPath, { force: true });
     }
+    openFile() {
+        const out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        // Kept, not thrown: the stream fails between appends too, when no one awaits it.
+        out.on('error', (error) => (this.failure ??= error));
+        return out;
+    }
+    throwIfFailed() {
+        if (this.failure)
+            throw localError(this.failure, `cannot write to the blob store ${this.storeLabel}`);
+    }
+    async drained() {
+        try {
+            await (0,external_node_events_.once)(this.out, 'drain');
+        }
+        catch {
+            this.throwIfFailed();
+        }
+    }
     async closeFile() {
         if (this.closed)
             return;
         this.closed = true;
         this.out.end();
-        await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        try {
+            await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        }
+        catch (error) {
+            this.failure ??= error;
+            this.throwIfFailed();
+        }
     }
 }
 
@@ -48916,6 +49328,11 @@ class BlobIngest {
 
 
 
+
+
+
+/** How partial blobs were named before they carried their writer's pid. */
+const LEGACY_INGEST = /^\.ingest-[a-f0-9]{64}-[a-f0-9]{8}$/;
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
 const VERIFY_BUFFER = 1 << 20;
 /**
@@ -48932,14 +49349,26 @@ class BlobStore {
         this.root = root;
         this.blobDir = (0,external_node_path_.join)(root, 'blobs', 'sha256');
     }
-    /** Opens the layout at `root`, creating it when missing. */
+    /**
+     * Opens the layout at `root`, creating it when missing, before any network work: a
+     * store that cannot be written is a `LocalError` naming it. Partial blobs a killed run
+     * left (`.ingest-*`) are removed; those of a run going on beside this one stay.
+     */
     static async open(root) {
         const store = new BlobStore(root);
-        await (0,promises_.mkdir)(store.blobDir, { recursive: true });
-        await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
-            if (error.code !== 'EEXIST')
-                throw error;
-        });
+        const label = `the blob store ${root}`;
+        try {
+            await (0,promises_.mkdir)(store.blobDir, { recursive: true });
+            await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
+                if (error.code !== 'EEXIST')
+                    throw error;
+            });
+        }
+        catch (error) {
+            throw localError(error, `cannot create ${label}`);
+        }
+        await checkWritable((0,external_node_path_.join)(store.blobDir, INGEST_PREFIX), label);
+        await removeStaleTemps(store.blobDir, INGEST_PREFIX, LEGACY_INGEST);
         return store;
     }
     path(digest) {
@@ -48996,7 +49425,7 @@ class BlobStore {
     /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
     ingest(digest, expectedSize) {
         digestHex(digest);
-        return new BlobIngest(this.blobDir, digest, expectedSize);
+        return new BlobIngest(this.blobDir, digest, expectedSize, this.root);
     }
     commit(ingest) {
         return ingest.commit(this.path(ingest.digest));
@@ -49085,7 +49514,8 @@ class BlobFetcher {
         }
         catch (error) {
             await ingest.discard();
-            if (this.signal.aborted)
+            // A full or unwritable store is a local problem (exit 2), whatever the registry did.
+            if (this.signal.aborted || error instanceof LocalError)
                 throw error;
             const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
             const status = error instanceof RegistryError ? error.status : undefined;
@@ -49872,10 +50302,9 @@ function formatPullReport(report) {
 
 
 
-
 /** The locked images to pull; a missing or empty lockfile is bad input (lock first). */
 async function readLockedImages(options) {
-    const lockfile = await readLockfile((0,external_node_path_.resolve)(options.cwd, options.lockfile));
+    const { previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
     if (!lockfile)
         throw new InputError(`no lockfile at ${options.lockfile}: run image-lock lock first`);
     if (Object.keys(lockfile.images).length === 0)
@@ -49936,7 +50365,8 @@ async function runPull({ values }, io) {
         latest: values.latest,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency
+        concurrency: values.concurrency,
+        timeout: values.timeout
     });
     const platform = values.platform?.[0];
     const report = await pull({
@@ -50048,7 +50478,8 @@ function toOptions({ values }, cwd) {
         drift: values.drift,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency
+        concurrency: values.concurrency,
+        timeout: values.timeout
     });
 }
 
@@ -50059,7 +50490,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4243);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5265);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

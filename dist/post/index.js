@@ -35991,7 +35991,7 @@ module.exports = compareBuild
 
 /***/ }),
 
-/***/ 6874:
+/***/ 4493:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -36406,7 +36406,7 @@ const patch = __nccwpck_require__(8756)
 const prerelease = __nccwpck_require__(5714)
 const compare = __nccwpck_require__(8469)
 const rcompare = __nccwpck_require__(2173)
-const compareLoose = __nccwpck_require__(6874)
+const compareLoose = __nccwpck_require__(4493)
 const compareBuild = __nccwpck_require__(7648)
 const sort = __nccwpck_require__(9872)
 const rsort = __nccwpck_require__(7192)
@@ -38400,7 +38400,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 7953:
+/***/ 6874:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -40048,7 +40048,7 @@ var io_util_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _
 };
 
 
-const { chmod, copyFile, lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
+const { chmod, copyFile, lstat: io_util_lstat, mkdir, open: io_util_open, readdir, rename, rm, rmdir, stat, symlink, unlink } = external_fs_namespaceObject.promises;
 // export const {open} = 'fs'
 const IS_WINDOWS = process.platform === 'win32';
 /**
@@ -40062,7 +40062,7 @@ const IS_WINDOWS = process.platform === 'win32';
  * This implementation restores the Node 20 behavior by adding a trailing
  * backslash to all junction results on Windows.
  */
-function readlink(fsPath) {
+function io_util_readlink(fsPath) {
     return io_util_awaiter(this, void 0, void 0, function* () {
         const result = yield external_fs_namespaceObject.promises.readlink(fsPath);
         // On Windows, restore Node 20 behavior: add trailing backslash to all results
@@ -40092,7 +40092,7 @@ function exists(fsPath) {
 }
 function isDirectory(fsPath_1) {
     return io_util_awaiter(this, arguments, void 0, function* (fsPath, useStat = false) {
-        const stats = useStat ? yield stat(fsPath) : yield lstat(fsPath);
+        const stats = useStat ? yield stat(fsPath) : yield io_util_lstat(fsPath);
         return stats.isDirectory();
     });
 }
@@ -40448,7 +40448,7 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
         for (const fileName of files) {
             const srcFile = `${sourceDir}/${fileName}`;
             const destFile = `${destDir}/${fileName}`;
-            const srcFileStat = yield lstat(srcFile);
+            const srcFileStat = yield io_util_lstat(srcFile);
             if (srcFileStat.isDirectory()) {
                 // Recurse
                 yield cpDirRecursive(srcFile, destFile, currentDepth, force);
@@ -40464,10 +40464,10 @@ function cpDirRecursive(sourceDir, destDir, currentDepth, force) {
 // Buffered file copy
 function io_copyFile(srcFile, destFile, force) {
     return io_awaiter(this, void 0, void 0, function* () {
-        if ((yield lstat(srcFile)).isSymbolicLink()) {
+        if ((yield io_util_lstat(srcFile)).isSymbolicLink()) {
             // unlink/re-link it
             try {
-                yield lstat(destFile);
+                yield io_util_lstat(destFile);
                 yield unlink(destFile);
             }
             catch (e) {
@@ -40479,7 +40479,7 @@ function io_copyFile(srcFile, destFile, force) {
                 // other errors = it doesn't exist, no work to do
             }
             // Copy over symlink
-            const symlinkFull = yield readlink(srcFile);
+            const symlinkFull = yield io_util_readlink(srcFile);
             yield symlink(symlinkFull, destFile, IS_WINDOWS ? 'junction' : null);
         }
         else if (!(yield exists(destFile)) || force) {
@@ -41556,6 +41556,12 @@ class PolicyError extends (/* unused pure expression or super */ null && (ImageL
 class InputError extends ImageLockError {
     exitCode = 2;
 }
+/**
+ * A local problem (exit 2, as bad input): a path that cannot be read or written, a full
+ * disk, a target outside the repository. The message names the path the user gave.
+ */
+class errors_LocalError extends InputError {
+}
 /** A registry, network or authentication failure after retries (exit 3). */
 class RegistryError extends ImageLockError {
     status;
@@ -41565,8 +41571,29 @@ class RegistryError extends ImageLockError {
         this.status = status;
     }
 }
+/** errno codes of the local file system, as opposed to the network's (`ECONNRESET`, ...). */
+const LOCAL_ERRNO = new Set([
+    'ENOSPC',
+    'EDQUOT',
+    'EACCES',
+    'EPERM',
+    'EROFS',
+    'ENOENT',
+    'ENOTDIR',
+    'EISDIR',
+    'EEXIST',
+    'ELOOP',
+    'EMFILE',
+    'EIO'
+]);
+function isLocalFault(error) {
+    return LOCAL_ERRNO.has(error?.code);
+}
+/** The exit code SPEC gives a failure; a stray file-system error is still a local problem (2). */
 function exitCodeOf(error) {
-    return error instanceof ImageLockError ? error.exitCode : 3;
+    if (error instanceof ImageLockError)
+        return error.exitCode;
+    return isLocalFault(error) ? 2 : 3;
 }
 function errors_messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -41580,11 +41607,165 @@ const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs/promises");
 ;// CONCATENATED MODULE: external "node:path"
 const external_node_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:path");
+;// CONCATENATED MODULE: ./src/fs/local-error.ts
+
+/** errno codes in words a user acts on; the code itself follows, for searching. */
+const REASONS = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many levels of symbolic links',
+    EMFILE: 'too many open files',
+    EIO: 'an input/output error'
+};
+/**
+ * A file-system failure as a `LocalError` (exit 2) that says what could not be done
+ * (`cannot write the lockfile image-lock.json`), not which temporary file failed.
+ */
+function local_error_localError(error, doing) {
+    if (error instanceof ImageLockError)
+        return error;
+    const code = error.code;
+    const reason = typeof code === 'string' && REASONS[code] ? `${REASONS[code]} (${code})` : errors_messageOf(error);
+    return new errors_LocalError(`${doing}: ${reason}`);
+}
+
+;// CONCATENATED MODULE: ./src/fs/confine.ts
+
+
+
+
+
+/**
+ * The real file a write to `path` lands in: through symbolic links (a symlinked file is
+ * rewritten where it is, and stays a link), and refused when that is outside `root` (the
+ * repository or workspace). `label` is how the user named the path, for messages.
+ */
+async function writeTarget(path, root, label) {
+    let target;
+    try {
+        target = await realpath(path);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw localError(error, `cannot resolve ${label}`);
+        const link = await lstat(path).catch(() => undefined);
+        if (link?.isSymbolicLink())
+            throw new LocalError(`${label} is a symbolic link to ${await readlink(path)}, which does not exist`);
+        target = join(await realAncestor(dirname(path)), basename(path));
+    }
+    if (root !== undefined) {
+        const realRoot = await realpath(root).catch(() => resolve(root));
+        if (!isInside(realRoot, target))
+            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
+    }
+    return target;
+}
+/** A folder's real path, through the part of it that exists: a missing folder is reported by the write. */
+async function realAncestor(folder) {
+    try {
+        return await realpath(folder);
+    }
+    catch {
+        const parent = dirname(folder);
+        return parent === folder ? folder : join(await realAncestor(parent), basename(folder));
+    }
+}
+function isInside(root, path) {
+    const rel = relative(root, path);
+    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+}
+/**
+ * That a file can be written into `target`'s folder, before any network work: the
+ * folder is writable and its device not full (the real write still reports its own failure).
+ */
+async function checkWritable(target, label) {
+    const folder = (0,external_node_path_namespaceObject.dirname)(target);
+    try {
+        await (0,promises_namespaceObject.access)(folder, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch (error) {
+        throw local_error_localError(error, `cannot write ${label} in ${folder}`);
+    }
+    const space = await (0,promises_namespaceObject.statfs)(folder).catch(() => undefined);
+    if (space && space.bavail === 0)
+        throw local_error_localError({ code: 'ENOSPC' }, `cannot write ${label}`);
+}
+
+;// CONCATENATED MODULE: ./src/fs/temp-files.ts
+
+
+
+/** When this process started: a temporary file last written before then is not its own. */
+const PROCESS_STARTED_MS = Math.floor(Date.now() - process.uptime() * 1000);
+/** Past this, a temporary file is stale even if a process with its writer's pid still runs (pids are reused). */
+const ABANDONED_MS = 60 * 60 * 1000;
+const OWNED_SUFFIX = /\.(\d+)\.[0-9a-f]+\.tmp$/;
+/** `<prefix>.<pid>.<random>.tmp`: unique, and telling which process writes it. */
+function tempName(prefix) {
+    return `${prefix}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+}
+/**
+ * Removes the temporary files starting with `prefix` in `dir` that a killed run left:
+ * last written before this process started, by a process that no longer runs (or an
+ * hour ago or more). A concurrent run's file is newer, or its writer still runs. Only
+ * names `tempName` gives, or that `legacy` (an older version's naming) matches, are
+ * touched. Returns how many went; a folder that does not exist has none.
+ */
+async function removeStaleTemps(dir, prefix, legacy) {
+    let names;
+    try {
+        names = await (0,promises_namespaceObject.readdir)(dir);
+    }
+    catch {
+        return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+        if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
+            continue;
+        const stats = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(dir, name)).catch(() => undefined);
+        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
+            continue;
+        await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, name), { force: true });
+        removed++;
+    }
+    return removed;
+}
+function writerPid(name) {
+    const match = OWNED_SUFFIX.exec(name);
+    return match ? Number(match[1]) : undefined;
+}
+function isStale(mtimeMs, pid) {
+    if (mtimeMs >= PROCESS_STARTED_MS)
+        return false;
+    // No pid (a name from an older version) or ours from before we started (a reused pid).
+    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
+        return true;
+    return !isRunning(pid);
+}
+function isRunning(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
 // EXTERNAL MODULE: external "node:events"
 var external_node_events_ = __nccwpck_require__(8474);
 ;// CONCATENATED MODULE: external "node:stream/promises"
 const external_node_stream_promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:stream/promises");
 ;// CONCATENATED MODULE: ./src/layout/blob-ingest.ts
+
+
 
 
 
@@ -41604,23 +41785,29 @@ const INGEST_PREFIX = '.ingest-';
  * and through a running sha256, so the blob is never held in memory and is only renamed
  * into place once its digest and size are right. The file and the hash stay open
  * between appends, so an interrupted download goes on from `written` (a Range request)
- * instead of starting over.
+ * instead of starting over. A write that fails (a full disk) is a `LocalError` naming the
+ * store, met at the next append or at commit: never an unhandled 'error' event.
  */
 class BlobIngest {
     digest;
     expectedSize;
+    storeLabel;
     hash = (0,external_node_crypto_.createHash)('sha256');
     out;
+    failure;
     bytes = 0;
     closed = false;
     tempPath;
     constructor(dir, digest, 
     /** The size the descriptor states: more bytes than this is an error, not a longer blob. */
-    expectedSize) {
+    expectedSize, 
+    /** The store as the user named it, for messages. */
+    storeLabel = dir) {
         this.digest = digest;
         this.expectedSize = expectedSize;
-        this.tempPath = (0,external_node_path_namespaceObject.join)(dir, `${INGEST_PREFIX}${digest.slice('sha256:'.length)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        this.storeLabel = storeLabel;
+        this.tempPath = (0,external_node_path_namespaceObject.join)(dir, tempName(`${INGEST_PREFIX}${digest.slice('sha256:'.length)}`));
+        this.out = this.openFile();
     }
     /** Bytes received so far: where a resumed download starts. */
     get written() {
@@ -41636,14 +41823,16 @@ class BlobIngest {
             this.hash.update(buffer);
             this.bytes += buffer.length;
             onBytes?.(buffer.length);
+            this.throwIfFailed();
             if (!this.out.write(buffer))
-                await (0,external_node_events_.once)(this.out, 'drain');
+                await this.drained();
         }
+        this.throwIfFailed();
     }
     /** Drops what was written, for a server that answered a Range request with the whole blob. */
     async restart() {
         await this.closeFile();
-        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        this.out = this.openFile();
         this.closed = false;
         this.hash = (0,external_node_crypto_.createHash)('sha256');
         this.bytes = 0;
@@ -41658,7 +41847,9 @@ class BlobIngest {
             }
             if (actual !== this.digest)
                 throw new RegistryError(`blob ${this.digest} does not match its digest (got ${actual})`);
-            await (0,promises_namespaceObject.rename)(this.tempPath, finalPath);
+            await (0,promises_namespaceObject.rename)(this.tempPath, finalPath).catch((error) => {
+                throw local_error_localError(error, `cannot write to the blob store ${this.storeLabel}`);
+            });
         }
         finally {
             await (0,promises_namespaceObject.rm)(this.tempPath, { force: true });
@@ -41668,12 +41859,36 @@ class BlobIngest {
         await this.closeFile().catch(() => undefined);
         await (0,promises_namespaceObject.rm)(this.tempPath, { force: true });
     }
+    openFile() {
+        const out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        // Kept, not thrown: the stream fails between appends too, when no one awaits it.
+        out.on('error', (error) => (this.failure ??= error));
+        return out;
+    }
+    throwIfFailed() {
+        if (this.failure)
+            throw local_error_localError(this.failure, `cannot write to the blob store ${this.storeLabel}`);
+    }
+    async drained() {
+        try {
+            await (0,external_node_events_.once)(this.out, 'drain');
+        }
+        catch {
+            this.throwIfFailed();
+        }
+    }
     async closeFile() {
         if (this.closed)
             return;
         this.closed = true;
         this.out.end();
-        await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        try {
+            await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        }
+        catch (error) {
+            this.failure ??= error;
+            this.throwIfFailed();
+        }
     }
 }
 
@@ -41703,6 +41918,11 @@ function sha256Digest(bytes) {
 
 
 
+
+
+
+/** How partial blobs were named before they carried their writer's pid. */
+const LEGACY_INGEST = /^\.ingest-[a-f0-9]{64}-[a-f0-9]{8}$/;
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
 const VERIFY_BUFFER = 1 << 20;
 /**
@@ -41719,14 +41939,26 @@ class BlobStore {
         this.root = root;
         this.blobDir = (0,external_node_path_namespaceObject.join)(root, 'blobs', 'sha256');
     }
-    /** Opens the layout at `root`, creating it when missing. */
+    /**
+     * Opens the layout at `root`, creating it when missing, before any network work: a
+     * store that cannot be written is a `LocalError` naming it. Partial blobs a killed run
+     * left (`.ingest-*`) are removed; those of a run going on beside this one stay.
+     */
     static async open(root) {
         const store = new BlobStore(root);
-        await (0,promises_namespaceObject.mkdir)(store.blobDir, { recursive: true });
-        await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
-            if (error.code !== 'EEXIST')
-                throw error;
-        });
+        const label = `the blob store ${root}`;
+        try {
+            await (0,promises_namespaceObject.mkdir)(store.blobDir, { recursive: true });
+            await (0,promises_namespaceObject.writeFile)((0,external_node_path_namespaceObject.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
+                if (error.code !== 'EEXIST')
+                    throw error;
+            });
+        }
+        catch (error) {
+            throw local_error_localError(error, `cannot create ${label}`);
+        }
+        await checkWritable((0,external_node_path_namespaceObject.join)(store.blobDir, INGEST_PREFIX), label);
+        await removeStaleTemps(store.blobDir, INGEST_PREFIX, LEGACY_INGEST);
         return store;
     }
     path(digest) {
@@ -41783,7 +42015,7 @@ class BlobStore {
     /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
     ingest(digest, expectedSize) {
         digestHex(digest);
-        return new BlobIngest(this.blobDir, digest, expectedSize);
+        return new BlobIngest(this.blobDir, digest, expectedSize, this.root);
     }
     commit(ingest) {
         return ingest.commit(this.path(ingest.digest));
@@ -41875,7 +42107,7 @@ const internal_path_helper_IS_WINDOWS = process.platform === 'win32';
  * - `\\hello         => \\hello`
  * - `\\hello\world   => \\hello\world`
  */
-function dirname(p) {
+function internal_path_helper_dirname(p) {
     // Normalize slashes and trim unnecessary trailing slash
     p = safeTrimTrailingSeparator(p);
     // Windows UNC root, e.g. \\hello or \\hello\world
@@ -42069,14 +42301,14 @@ function getSearchPaths(patterns) {
         // Check for an ancestor search path
         let foundAncestor = false;
         let tempKey = key;
-        let parent = dirname(tempKey);
+        let parent = internal_path_helper_dirname(tempKey);
         while (parent !== tempKey) {
             if (searchPathMap[parent]) {
                 foundAncestor = true;
                 break;
             }
             tempKey = parent;
-            parent = dirname(tempKey);
+            parent = internal_path_helper_dirname(tempKey);
         }
         // Include the search pattern in the result
         if (!foundAncestor) {
@@ -44884,14 +45116,14 @@ class Path {
             else {
                 // Add all segments, while not at the root
                 let remaining = itemPath;
-                let dir = dirname(remaining);
+                let dir = internal_path_helper_dirname(remaining);
                 while (dir !== remaining) {
                     // Add the segment
                     const basename = external_path_namespaceObject.basename(remaining);
                     this.segments.unshift(basename);
                     // Truncate the last segment
                     remaining = dir;
-                    dir = dirname(remaining);
+                    dir = internal_path_helper_dirname(remaining);
                 }
                 // Remainder is the root
                 this.segments.unshift(remaining);
@@ -44911,7 +45143,7 @@ class Path {
                 // Root segment
                 if (i === 0 && hasRoot(segment)) {
                     segment = safeTrimTrailingSeparator(segment);
-                    external_assert_(segment === dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+                    external_assert_(segment === internal_path_helper_dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
                     this.segments.push(segment);
                 }
                 // All other segments
@@ -45044,7 +45276,7 @@ class Pattern {
         // Normalize slashes and trim unnecessary trailing slash
         itemPath = safeTrimTrailingSeparator(itemPath);
         // matchOne does not handle root path correctly
-        if (dirname(itemPath) === itemPath) {
+        if (internal_path_helper_dirname(itemPath) === itemPath) {
             return this.rootRegExp.test(itemPath);
         }
         return this.minimatch.matchOne(itemPath.split(internal_pattern_IS_WINDOWS ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -99474,7 +99706,7 @@ async function runPost() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7953);
+/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6874);
 
 await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 

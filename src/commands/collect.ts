@@ -56,17 +56,20 @@ export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'f
 
 /**
  * One file reached by two scanned paths (a symbolic link to it, or to a folder holding
- * it) is counted once, under the first path: else pin would rewrite it twice.
+ * it) is counted once: else pin would rewrite it twice. The path without a link in it is
+ * kept when it was scanned, else the first.
  */
 async function withoutAliases(cwd: string, found: DiscoveryResult): Promise<DiscoveryResult> {
   const files = [...new Set([...found.occurrences, ...found.problems].map((place) => place.file))].sort();
-  const firstPathOf = new Map<string, string>();
-  const aliases = new Set<string>();
+  const pathsOf = new Map<string, string[]>();
   for (const file of files) {
     const real = await realpath(join(cwd, file)).catch(() => join(cwd, file));
-    const first = firstPathOf.get(real);
-    if (first === undefined) firstPathOf.set(real, file);
-    else aliases.add(file);
+    pathsOf.set(real, [...(pathsOf.get(real) ?? []), file]);
+  }
+  const aliases = new Set<string>();
+  for (const [real, paths] of pathsOf) {
+    const kept = paths.find((path) => join(cwd, path) === real) ?? paths[0];
+    for (const path of paths) if (path !== kept) aliases.add(path);
   }
   if (aliases.size === 0) return found;
   return {
