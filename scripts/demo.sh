@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The demo: installs what it needs, seeds a local registry, locks examples/, shows the
-# lockfile and the job summary, then stops everything it started.
+# The demo: installs what it needs, then the whole job on a copy of examples/ (see
+# scripts/demo.ts): lock, a failing verify, pin, pull cold and warm into a private Docker
+# daemon, the job summary as text and as HTML in .tmp/demo/. Stops everything it started.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"

@@ -11,8 +11,11 @@ ensure_node24
 
 echo "== type check" >&2
 npx tsc --noEmit
-echo "== lint and format" >&2
-npm run -s lint
+# `npm run lint` is these two: Prettier's check first, its fix being `npm run format`.
+echo "== format check" >&2
+npm run -s format:check
+echo "== lint (ESLint, type-aware)" >&2
+npx eslint .
 
 mkdir -p .tmp
 status=0

@@ -1,8 +1,9 @@
 import * as core from '@actions/core';
 import type { CommandReport } from '../commands/report.js';
+import { sourceLink } from './source-link.js';
+import { findingsSection, type SummaryNote } from './summary-findings.js';
+import { code, escapeHtml, foldedList } from './summary-html.js';
 
-// Table cells are HTML, where Markdown backticks do not render.
-const code = (text: string) => `<code>${text}</code>`;
 const short = (digest: string) => code(`${digest.slice(0, 19)}…`);
 
 /** The job summary: each image, its digest and platforms, where it was found, what changed, the findings. */
@@ -20,24 +21,27 @@ export async function writeSummary(report: CommandReport): Promise<void> {
     ...report.images.map((image) => [
       code(image.reference),
       short(image.digest),
-      Object.keys(image.platforms).join(', '),
-      image.sources.join(', ') || 'input',
+      // An empty cell renders as an unclosed <td>, which breaks the table: verify reports no platforms.
+      Object.keys(image.platforms).join(', ') || '—',
+      image.sources.map((file) => sourceLink(file, file)).join(', ') || 'input',
       changeOf(image.previousDigest, image.digest)
     ])
   ]);
-  if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map(code));
+  if (report.removed.length > 0) summary.addHeading('No longer used', 3).addRaw(foldedList(report.removed.map(code), 'references'));
   if (report.rewritten.length > 0) {
-    summary
-      .addHeading('Pinned', 3)
-      .addList(report.rewritten.map((rewrite) => `${rewrite.file}:${rewrite.line} ${code(rewrite.from)} → ${code(rewrite.to)}`));
+    const rewrites = report.rewritten.map(
+      (rewrite) =>
+        `${sourceLink(`${rewrite.file}:${rewrite.line}`, rewrite.file, rewrite.line)} ${code(rewrite.from)} → ${code(rewrite.to)}`
+    );
+    summary.addHeading('Pinned', 3).addRaw(foldedList(rewrites, 'rewrites'));
   }
-  const notes = [
-    ...report.failures.map((failure) => note('error', failure)),
-    ...report.findings.map((finding) => note(finding.level, finding)),
-    ...report.warnings.map((warning) => note('warning', warning)),
-    ...report.problems.map((problem) => note('warning', problem))
+  const notes: SummaryNote[] = [
+    ...report.failures.map((failure) => ({ ...failure, level: 'error' as const })),
+    ...report.findings,
+    ...report.warnings.map((warning) => ({ ...warning, level: 'warning' as const })),
+    ...report.problems.map((problem) => ({ ...problem, level: 'warning' as const }))
   ];
-  if (notes.length > 0) summary.addHeading('Findings', 3).addList(notes);
+  if (notes.length > 0) summary.addHeading('Findings', 3).addRaw(findingsSection(notes));
   const limits = Object.entries(report.rateLimits);
   if (limits.length > 0) {
     summary
@@ -45,17 +49,11 @@ export async function writeSummary(report: CommandReport): Promise<void> {
       .addList(
         limits.map(
           ([registry, limit]) =>
-            `${registry}: ${limit.remaining} of ${limit.limit} pulls left${limit.windowSeconds ? ` per ${limit.windowSeconds / 3600} h` : ''}`
+            `${escapeHtml(registry)}: ${limit.remaining} of ${limit.limit} pulls left${limit.windowSeconds ? ` per ${limit.windowSeconds / 3600} h` : ''}`
         )
       );
   }
   await summary.write();
-}
-
-/** `level: file:line message`; the place left out for what concerns no file. */
-function note(level: string, item: { file?: string; line?: number; message: string }): string {
-  const place = item.file ? `${item.file}${item.line ? `:${item.line}` : ''} ` : '';
-  return `${level}: ${place}${item.message}`;
 }
 
 function changeOf(previous: string | undefined, digest: string): string {

@@ -48,6 +48,8 @@ describe('the action, mode verify', () => {
     expect(run.outputs.findings).toBe('0');
     expect(run.summary).toContain(`${short(old)} → ${short(current)}`);
     expect(run.summary).toContain('No longer used');
-    expect(run.summary).toContain(`error: Dockerfile:2 ${host}/verify-action/app:1.1 is not in the lockfile`);
+    expect(run.summary).toContain(`<strong>error</strong>: line 2 ${host}/verify-action/app:1.1 is not in the lockfile`);
+    expect(run.summary).toContain('<summary>Dockerfile (2)</summary>');
+    expect(run.summary).not.toMatch(/<td><td>/);
   });
 });
