@@ -44576,7 +44576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4243:
+/***/ 3880:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -48786,13 +48786,18 @@ class DockerDaemon {
      */
     async images() {
         // --all: an untagged image another one was built on is still the image asked for.
-        const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
-        const images = { byName: new Map(), ids: new Set() };
+        const format = '{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}';
+        const output = await runDockerOk(['images', '--all', '--digests', '--no-trunc', '--format', format], this.cli);
+        const images = { byName: new Map(), byDigest: new Map(), ids: new Set() };
         for (const line of output.split('\n').filter(Boolean)) {
-            const [name, id] = line.split(' ');
+            const [repository, tag, digest, id] = line.split(' ');
             images.ids.add(id);
-            if (!name.includes('<none>'))
-                images.byName.set(name, id);
+            if (repository === '<none>')
+                continue;
+            if (tag !== '<none>')
+                images.byName.set(`${repository}:${tag}`, id);
+            if (digest !== '<none>')
+                images.byDigest.set(`${repository}@${digest}`, id);
         }
         return images;
     }
@@ -48803,6 +48808,14 @@ class DockerDaemon {
             await loadThroughSocket(socket, archive);
         else
             await runDockerOk(['load', '--quiet'], this.cli, archive);
+    }
+    /**
+     * `docker pull` by digest: on the classic store the one way to record a digest
+     * reference. With the image's config already present the daemon fetches its
+     * manifests and no layer. Fails with the daemon's own message (registry not reachable).
+     */
+    async pull(reference, platform) {
+        await runDockerOk(['pull', '--quiet', '--platform', platform, reference], this.cli);
     }
     async tag(source, target) {
         await runDockerOk(['tag', source, target], this.cli);
@@ -49107,12 +49120,12 @@ function blobPath(digest) {
 }
 /**
  * Every blob the images need, each once, in a stable order (shared base layers are
- * common); without the image manifests for the classic store, which does not read them.
+ * common); without the index and image manifests for the classic store, which does not read them.
  */
 function archiveBlobs(images, withManifests = true) {
     const blobs = new Map();
     for (const image of images) {
-        for (const descriptor of [...(withManifests ? [image.manifest] : []), image.config, ...image.layers]) {
+        for (const descriptor of [...(withManifests ? [image.target, image.manifest] : []), image.config, ...image.layers]) {
             if (!blobs.has(descriptor.digest))
                 blobs.set(descriptor.digest, descriptor);
         }
@@ -49123,14 +49136,20 @@ function archiveBlobs(images, withManifests = true) {
 ;// CONCATENATED MODULE: ./src/tarball/repo-tag.ts
 
 /**
- * A tagged reference the way `docker save` writes it in RepoTags: Docker Hub names in
- * their familiar form (`nginx:1.25`, `user/app:1`), every other registry kept whole
- * (`localhost:5000/app:1`). `docker load` and containerd's import read both forms;
- * this one is what users see in `docker images`.
+ * A repository the way `docker save` writes it in RepoTags and `docker images` prints
+ * it: Docker Hub names in their familiar form (`nginx`, `user/app`), every other
+ * registry kept whole (`localhost:5000/app`).
  */
+function familiarName(reference) {
+    return reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
+}
+/** A tagged reference as in RepoTags (`nginx:1.25`); `docker load` and containerd's import read both forms. */
 function repoTag(reference) {
-    const name = reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
-    return `${name}:${reference.tag}`;
+    return `${familiarName(reference)}:${reference.tag}`;
+}
+/** A digest reference as in RepoDigests (`nginx@sha256:...`): what a pull by digest records. */
+function repoDigest(reference) {
+    return `${familiarName(reference)}@${reference.digest}`;
 }
 
 ;// CONCATENATED MODULE: ./src/tarball/load-manifests.ts
@@ -49149,21 +49168,20 @@ function dockerLoadManifest(images, layerPath = (layer) => blobPath(layer.digest
     }));
 }
 /**
- * The OCI `index.json` the containerd image store (and `ctr images import`) reads:
- * one entry per name, annotated as `docker save` does it (the full name for
- * containerd, the tag for OCI), so the image is stored under each name with its
- * image manifest as target.
+ * The OCI `index.json` the containerd image store reads: one entry per name, each with
+ * the locked target (the index, or the image manifest), named as containerd names what
+ * it pulls: `name:tag` for a tag, the reference as written for one with a digest
+ * (`name:tag@digest`, `name@digest`: BuildKit finds a pinned `FROM` by that name alone).
+ * Tags also carry the OCI ref name, as `docker save` writes them.
  */
 function ociLoadIndex(images) {
     const manifests = images.flatMap((image) => {
-        const { mediaType, digest, size, platform } = image.manifest;
+        const { mediaType, digest, size, platform } = image.target;
         const descriptor = { mediaType, digest, size, ...(platform ? { platform } : {}) };
-        if (image.tags.length === 0)
-            return [descriptor];
-        return image.tags.map((tag) => ({
-            ...descriptor,
-            annotations: { [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }
-        }));
+        const tagged = image.tags.map((tag) => ({ [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }));
+        const pinned = image.pinned.map((reference) => ({ [CONTAINERD_IMAGE_NAME]: `${reference}` }));
+        const names = [...tagged, ...pinned];
+        return names.length === 0 ? [descriptor] : names.map((annotations) => ({ ...descriptor, annotations }));
     });
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
 }
@@ -49335,6 +49353,54 @@ async function copy(source, entry) {
     entry.end(undefined);
 }
 
+;// CONCATENATED MODULE: ./src/pull/digest-links.ts
+
+
+
+/** Daemon pulls at once: each is a few small requests, mostly waiting on the registry. */
+const LINK_CONCURRENCY = 4;
+/**
+ * `docker load` records tags only, and the classic store keeps a digest reference only
+ * from a pull: so each pinned reference the daemon does not resolve yet is linked with
+ * `docker pull name@digest`, which with the image's config already present fetches the
+ * manifests and no layer. A failed pull (registry not reachable) leaves its references
+ * unlinked; it fails nothing, as tags still work.
+ */
+async function linkDigests(daemon, images, present) {
+    const started = Date.now();
+    const pulls = new Map();
+    for (const image of images) {
+        for (const reference of image.pinned) {
+            if (present.byDigest.get(repoDigest(reference)) === image.config.digest)
+                continue;
+            const name = `${reference.name}@${reference.digest}`;
+            const pull = pulls.get(name) ?? { platform: dockerPlatform(image), references: [] };
+            pull.references.push(`${reference}`);
+            pulls.set(name, pull);
+        }
+    }
+    const links = { linked: [], unlinked: [], pulls: pulls.size, ms: 0 };
+    await mapLimit([...pulls], LINK_CONCURRENCY, async ([name, { platform, references }]) => {
+        try {
+            await daemon.pull(name, platform);
+            links.linked.push(...references);
+        }
+        catch (error) {
+            const reason = messageOf(error).split('\n')[0];
+            links.unlinked.push(...references.map((reference) => ({ reference, reason })));
+        }
+    });
+    links.linked.sort();
+    links.unlinked.sort((a, b) => a.reference.localeCompare(b.reference));
+    links.ms = Date.now() - started;
+    return links;
+}
+/** `os/arch[/variant]`, as `docker pull --platform` takes it: the manifest already loaded. */
+function dockerPlatform(image) {
+    const { os, architecture, variant } = image.manifest.platform;
+    return [os, architecture, variant].filter(Boolean).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/pull/load-groups.ts
 /**
  * Splits images into at most `count` archives of about equal work, the largest image
@@ -49417,7 +49483,7 @@ function standIn(image, depth, blobs) {
         rootfs: { type: 'layers', diff_ids: diffIds }
     });
     const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-    return { manifest, config, layers, tags: [], diffIds };
+    return { target: manifest, manifest, config, layers, tags: [], pinned: [], diffIds };
 }
 function blob(blobs, mediaType, json) {
     const bytes = Buffer.from(JSON.stringify(json));
@@ -49442,6 +49508,7 @@ function addTo(map, key, value) {
 
 
 
+
 /**
  * `docker load`s at once into the classic store, which loads one archive's layers one
  * after the other on one core: images go in several archives side by side; more than
@@ -49449,41 +49516,55 @@ function addTo(map, key, value) {
  */
 const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)());
 /**
- * Makes every image present in the daemon under each of its names, with the locked
- * config digest as its image ID: images already there are skipped, those there under
- * another name only tagged, and the rest loaded from archives streamed into
- * `docker load`. Returns the outcome per image manifest digest.
+ * Makes every image present in the daemon under each of its names: images already there
+ * are skipped, those there under another name only tagged, and the rest loaded from
+ * archives streamed into `docker load`. The image ID is the locked config digest on the
+ * classic store, the locked target (index or manifest) on the containerd store, where
+ * the load also names each pinned reference; on the classic store those are linked
+ * afterwards by daemon pulls (`linkDigests`).
  */
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
+    const expected = classicStore ? classicNames : containerdNames;
     const before = await daemon.images();
     const toLoad = [];
     for (const image of images) {
-        const id = presentId(before, image);
-        const missing = missingTags(before, image);
-        if (!id)
+        const { id, missingTags, missingPinned } = expected(before, image);
+        if (!before.ids.has(id) || missingPinned.length > 0)
             toLoad.push(image);
-        else if (missing.length === 0)
-            outcomes.set(image.manifest.digest, 'present');
+        else if (missingTags.length === 0)
+            outcomes.set(image.target.digest, 'present');
         else {
-            for (const tag of missing)
+            for (const tag of missingTags)
                 await daemon.tag(id, tag);
-            outcomes.set(image.manifest.digest, 'tagged');
+            outcomes.set(image.target.digest, 'tagged');
         }
     }
-    if (toLoad.length === 0)
-        return outcomes;
-    // containerd's store takes one archive for either store, as tested against its own import.
-    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
-    const after = await daemon.images();
+    if (toLoad.length > 0) {
+        await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+    }
+    const after = toLoad.length > 0 ? await daemon.images() : before;
     for (const image of toLoad) {
-        const missing = missingTags(after, image);
-        if (missing.length > 0 || !presentId(after, image)) {
-            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${image.config.digest}`);
+        const { id, missingTags, missingPinned } = expected(after, image);
+        const missing = [...missingTags, ...missingPinned];
+        if (missing.length > 0 || !after.ids.has(id)) {
+            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${id}`);
         }
-        outcomes.set(image.manifest.digest, 'loaded');
+        outcomes.set(image.target.digest, 'loaded');
     }
-    return outcomes;
+    return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
+}
+function classicNames(daemon, image) {
+    const id = image.config.digest;
+    return { id, missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id), missingPinned: [] };
+}
+function containerdNames(daemon, image) {
+    const id = image.target.digest;
+    return {
+        id,
+        missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id),
+        missingPinned: image.pinned.map(repoDigest).filter((name) => daemon.byDigest.get(name) !== id)
+    };
 }
 /**
  * The classic store: the layers archives share go in stand-in images, the archives side
@@ -49522,18 +49603,6 @@ async function settleAll(loads) {
     const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
     if (failed)
         throw failed.reason;
-}
-/**
- * The image's ID when the daemon has it: the classic image store's ID is the config
- * digest, the containerd store's the manifest's, so either counts.
- */
-function presentId(daemon, image) {
-    return [image.config.digest, image.manifest.digest].find((id) => daemon.ids.has(id));
-}
-/** The image's names that do not point at it yet (by either ID, as in `presentId`). */
-function missingTags(daemon, image) {
-    const expected = [image.config.digest, image.manifest.digest];
-    return image.tags.map(repoTag).filter((name) => !expected.includes(daemon.byName.get(name) ?? ''));
 }
 
 ;// CONCATENATED MODULE: ./src/pull/blob-download.ts
@@ -49585,22 +49654,31 @@ function isInterruption(error) {
 
 
 
-/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
+/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
 async function fetchImage(context, target) {
     const started = Date.now();
     const { store, client, fetcher, signal, onBytes } = context;
     const repo = target.reference;
     const origins = [];
-    const manifestOrigin = await fetcher.ensure({
-        digest: target.manifestDigest,
-        what: `manifest of ${target.key}`,
-        download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
-    });
-    const manifestBytes = await store.read(target.manifestDigest);
-    origins.push([manifestBytes.length, manifestOrigin]);
-    const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
+    const fetchManifest = async (digest, what) => {
+        const origin = await fetcher.ensure({
+            digest,
+            what: `${what} of ${target.key}`,
+            download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
+        });
+        const bytes = await store.read(digest);
+        origins.push([bytes.length, origin]);
+        return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
+    };
+    const [manifest, index] = await Promise.all([
+        fetchManifest(target.manifestDigest, 'manifest'),
+        target.locked.digest === target.manifestDigest ? undefined : fetchManifest(target.locked.digest, 'index')
+    ]);
     if (!isImageManifest(manifest.mediaType)) {
         throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
+    }
+    if (index && !(isIndex(index.mediaType) && index.json.manifests?.some((m) => m.digest === manifest.digest))) {
+        throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
     }
     const { config, layers } = manifest.json;
     const blob = (descriptor, what) => fetcher
@@ -49615,18 +49693,21 @@ async function fetchImage(context, target) {
     const diffIds = diffIdsOf(await store.read(config.digest));
     const bytesFrom = (origin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
     const { platform } = target;
+    const manifestDescriptor = {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size,
+        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+    };
     return {
         target,
         archive: {
-            manifest: {
-                mediaType: manifest.mediaType,
-                digest: manifest.digest,
-                size: manifest.size,
-                platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
-            },
+            target: index ? { mediaType: index.mediaType, digest: index.digest, size: index.size } : manifestDescriptor,
+            manifest: manifestDescriptor,
             config,
             layers,
             tags: target.tag ? [target.tag] : [],
+            pinned: target.reference.digest ? [target.reference] : [],
             // Only a config that names each layer's diff ID lets the layers go in inflated.
             diffIds: diffIds?.length === layers.length ? diffIds : undefined
         },
@@ -49729,7 +49810,9 @@ function pull_target_pullTargets(images, platform) {
             throw new InputError(`${key} is not locked for ${formatPlatform(platform)} (locked: ${locked}); lock it with that platform first`);
         }
         const tag = reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
+        const { digest, mediaType } = images[key];
+        const manifestDigest = platforms[platformKey];
+        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest, locked: { digest, mediaType } };
     });
 }
 
@@ -49744,8 +49827,9 @@ const pull_DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through one streamed
- * `docker load`. Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry), then into the daemon through streamed `docker load`s,
+ * so that each locked reference resolves in the form written (see `syncDaemon`).
+ * Nothing is loaded unless every image was fetched whole.
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
@@ -49755,10 +49839,10 @@ async function pullImages(options) {
     const blobs = await fetcher.settled();
     const fetchMs = Date.now() - fetchStarted;
     const loadStarted = Date.now();
-    const outcomes = options.daemon && status?.ready
+    const sync = options.daemon && status?.ready
         ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-        : new Map();
-    const loadMs = Date.now() - loadStarted;
+        : { outcomes: new Map() };
+    const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
     const sum = (origin) => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
     const bytesFromCache = sum('cache');
     const bytesFromRegistry = sum('registry');
@@ -49772,7 +49856,7 @@ async function pullImages(options) {
             bytesFromCache: image.bytesFromCache,
             bytesFromRegistry: image.bytesFromRegistry,
             fetchMs: image.fetchMs,
-            daemon: outcomes.get(image.target.manifestDigest) ?? 'skipped'
+            daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
         })),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
@@ -49781,6 +49865,8 @@ async function pullImages(options) {
         blobs: blobs.map((blob) => blob.digest).sort(),
         fetchMs,
         loadMs,
+        ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
+        ...(sync.links ? { digestLinks: sync.links } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
 }
@@ -49809,17 +49895,21 @@ async function fetchAll(options, targets) {
         throw failure.reason;
     return { images: settled.map((result) => result.value), fetcher };
 }
-/** One archive image per image manifest, named by every reference locked to it. */
+/**
+ * One archive image per locked target (index or manifest), named by every reference
+ * locked to it: two references pinning the same digest are one image with two names.
+ */
 function distinctImages(images) {
-    const byManifest = new Map();
+    const byTarget = new Map();
+    const union = (seen, more) => [...seen, ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))];
     for (const { archive } of images) {
-        const seen = byManifest.get(archive.manifest.digest);
+        const seen = byTarget.get(archive.target.digest);
         if (seen)
-            seen.tags = [...seen.tags, ...archive.tags.filter((tag) => !seen.tags.some((other) => `${other}` === `${tag}`))];
+            Object.assign(seen, { tags: union(seen.tags, archive.tags), pinned: union(seen.pinned, archive.pinned) });
         else
-            byManifest.set(archive.manifest.digest, { ...archive });
+            byTarget.set(archive.target.digest, { ...archive });
     }
-    return [...byManifest.values()];
+    return [...byTarget.values()];
 }
 function cacheOutcome(fromCache, fromRegistry) {
     if (fromRegistry === 0)
@@ -49857,9 +49947,38 @@ function formatPullReport(report) {
     }
     lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
         `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    const links = describeDigestLinks(report);
+    if (links)
+        lines.push(links);
     for (const digest of report.repaired)
         lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
     return `${lines.join('\n')}\n`;
+}
+/**
+ * What the classic store's digest links did: `docker load` records tags only, so each
+ * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
+ * when there was nothing to link.
+ */
+function describeDigestLinks(report) {
+    const links = report.digestLinks;
+    if (!links || links.pulls === 0)
+        return undefined;
+    const lines = [
+        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
+            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
+    ];
+    if (links.unlinked.length > 0)
+        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+    return lines.join('\n');
+}
+/** The warning for pinned references the classic store could not link: they need the registry when used. */
+function unlinkedWarning(report) {
+    const unlinked = report.digestLinks?.unlinked ?? [];
+    if (unlinked.length === 0)
+        return undefined;
+    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
+        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
+        '(`containerd-snapshotter`) makes pinned references work offline too.');
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
@@ -49906,13 +50025,17 @@ async function pull(options, log, images) {
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs
         });
-        return {
+        const report = {
             ...result,
             lockfile: options.lockfile,
             platform: formatPlatform(options.platform),
             cacheDir: options.cacheDir,
             durationMs: Date.now() - started
         };
+        const warning = unlinkedWarning(report);
+        if (warning)
+            log.warn(warning);
+        return report;
     }
     finally {
         await client.close();
@@ -50059,7 +50182,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4243);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3880);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
