@@ -18,6 +18,7 @@ fi
 APT_PACKAGES+=(iproute2)
 APT_COMMANDS+=(ip tc)
 ensure_apt_packages
+ensure_trixie_docker
 ensure_node_modules
 
 # Rebuild the bundle when it is missing or any source is newer than it.

@@ -6,6 +6,7 @@ source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
 ensure_apt_packages
+ensure_trixie_docker
 ensure_node_modules
 ensure_node24
 

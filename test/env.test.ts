@@ -251,9 +251,16 @@ describe('docker daemon', () => {
     expect(id.stdout.toString().trim()).toBe(fx.platforms['linux/amd64'].configDigest);
     const multi = await d.docker(['pull', `${env.registries.anonymous.host}/multi/app:1.0`]);
     expect(multi.code).toBe(0);
+    // overlay2, as on GitHub's runners (this kernel allows it: vfs would be a fall-back).
     const info = await d.docker(['info', '--format', '{{.Driver}}']);
-    expect(info.stdout.toString().trim()).toBe('vfs');
+    expect(info.stdout.toString().trim()).toBe('overlay2');
     const ctr = await runOk(requireTool('ctr'), ['--address', d.containerdSocket, 'version']);
     expect(ctr.stdout.toString()).toMatch(/Server:/);
+  }, 120_000);
+
+  test('the containerd image store daemon is Docker 26 on the overlayfs snapshotter', async () => {
+    const d = await dockerDaemon('containerd');
+    const info = await d.docker(['info', '--format', '{{.ServerVersion}} {{.Driver}} {{json .DriverStatus}}']);
+    expect(info.stdout.toString().trim()).toMatch(/^26\.1\.\S+ overlayfs .*"driver-type","io\.containerd\.snapshotter\.v1"/);
   }, 120_000);
 });

@@ -44576,7 +44576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5265:
+/***/ 3880:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44600,12 +44600,6 @@ class PolicyError extends (/* unused pure expression or super */ null && (ImageL
 class InputError extends ImageLockError {
     exitCode = 2;
 }
-/**
- * A local problem (exit 2, as bad input): a path that cannot be read or written, a full
- * disk, a target outside the repository. The message names the path the user gave.
- */
-class LocalError extends InputError {
-}
 /** A registry, network or authentication failure after retries (exit 3). */
 class RegistryError extends ImageLockError {
     status;
@@ -44615,29 +44609,8 @@ class RegistryError extends ImageLockError {
         this.status = status;
     }
 }
-/** errno codes of the local file system, as opposed to the network's (`ECONNRESET`, ...). */
-const LOCAL_ERRNO = new Set([
-    'ENOSPC',
-    'EDQUOT',
-    'EACCES',
-    'EPERM',
-    'EROFS',
-    'ENOENT',
-    'ENOTDIR',
-    'EISDIR',
-    'EEXIST',
-    'ELOOP',
-    'EMFILE',
-    'EIO'
-]);
-function isLocalFault(error) {
-    return LOCAL_ERRNO.has(error?.code);
-}
-/** The exit code SPEC gives a failure; a stray file-system error is still a local problem (2). */
 function exitCodeOf(error) {
-    if (error instanceof ImageLockError)
-        return error.exitCode;
-    return isLocalFault(error) ? 2 : 3;
+    return error instanceof ImageLockError ? error.exitCode : 3;
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -44647,222 +44620,6 @@ function messageOf(error) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/fs/local-error.ts
-
-/** errno codes in words a user acts on; the code itself follows, for searching. */
-const REASONS = {
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'the disk quota is used up',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'the file system is read-only',
-    ENOENT: 'no such file or folder',
-    ENOTDIR: 'part of the path is not a folder',
-    EISDIR: 'it is a folder',
-    ELOOP: 'too many levels of symbolic links',
-    EMFILE: 'too many open files',
-    EIO: 'an input/output error'
-};
-/**
- * A file-system failure as a `LocalError` (exit 2) that says what could not be done
- * (`cannot write the lockfile image-lock.json`), not which temporary file failed.
- */
-function localError(error, doing) {
-    if (error instanceof ImageLockError)
-        return error;
-    const code = error.code;
-    const reason = typeof code === 'string' && REASONS[code] ? `${REASONS[code]} (${code})` : messageOf(error);
-    return new LocalError(`${doing}: ${reason}`);
-}
-
-;// CONCATENATED MODULE: ./src/fs/confine.ts
-
-
-
-
-
-/**
- * The real file a write to `path` lands in: through symbolic links (a symlinked file is
- * rewritten where it is, and stays a link), and refused when that is outside `root` (the
- * repository or workspace). `label` is how the user named the path, for messages.
- */
-async function writeTarget(path, root, label) {
-    let target;
-    try {
-        target = await (0,promises_.realpath)(path);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw localError(error, `cannot resolve ${label}`);
-        const link = await (0,promises_.lstat)(path).catch(() => undefined);
-        if (link?.isSymbolicLink())
-            throw new LocalError(`${label} is a symbolic link to ${await (0,promises_.readlink)(path)}, which does not exist`);
-        target = (0,external_node_path_.join)(await realAncestor((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
-    }
-    if (root !== undefined) {
-        const realRoot = await (0,promises_.realpath)(root).catch(() => (0,external_node_path_.resolve)(root));
-        if (!isInside(realRoot, target))
-            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
-    }
-    return target;
-}
-/** A folder's real path, through the part of it that exists: a missing folder is reported by the write. */
-async function realAncestor(folder) {
-    try {
-        return await (0,promises_.realpath)(folder);
-    }
-    catch {
-        const parent = (0,external_node_path_.dirname)(folder);
-        return parent === folder ? folder : (0,external_node_path_.join)(await realAncestor(parent), (0,external_node_path_.basename)(folder));
-    }
-}
-function isInside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
-}
-/**
- * That a file can be written into `target`'s folder, before any network work: the
- * folder is writable and its device not full (the real write still reports its own failure).
- */
-async function checkWritable(target, label) {
-    const folder = (0,external_node_path_.dirname)(target);
-    try {
-        await (0,promises_.access)(folder, external_node_fs_namespaceObject.constants.W_OK);
-    }
-    catch (error) {
-        throw localError(error, `cannot write ${label} in ${folder}`);
-    }
-    const space = await (0,promises_.statfs)(folder).catch(() => undefined);
-    if (space && space.bavail === 0)
-        throw localError({ code: 'ENOSPC' }, `cannot write ${label}`);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/fs/temp-files.ts
-
-
-
-/** When this process started: a temporary file last written before then is not its own. */
-const PROCESS_STARTED_MS = Math.floor(Date.now() - process.uptime() * 1000);
-/** Past this, a temporary file is stale even if a process with its writer's pid still runs (pids are reused). */
-const ABANDONED_MS = 60 * 60 * 1000;
-const OWNED_SUFFIX = /\.(\d+)\.[0-9a-f]+\.tmp$/;
-/** `<prefix>.<pid>.<random>.tmp`: unique, and telling which process writes it. */
-function tempName(prefix) {
-    return `${prefix}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-}
-/**
- * Removes the temporary files starting with `prefix` in `dir` that a killed run left:
- * last written before this process started, by a process that no longer runs (or an
- * hour ago or more). A concurrent run's file is newer, or its writer still runs. Only
- * names `tempName` gives, or that `legacy` (an older version's naming) matches, are
- * touched. Returns how many went; a folder that does not exist has none.
- */
-async function removeStaleTemps(dir, prefix, legacy) {
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch {
-        return 0;
-    }
-    let removed = 0;
-    for (const name of names) {
-        if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
-            continue;
-        const stats = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
-        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
-            continue;
-        await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { force: true });
-        removed++;
-    }
-    return removed;
-}
-function writerPid(name) {
-    const match = OWNED_SUFFIX.exec(name);
-    return match ? Number(match[1]) : undefined;
-}
-function isStale(mtimeMs, pid) {
-    if (mtimeMs >= PROCESS_STARTED_MS)
-        return false;
-    // No pid (a name from an older version) or ours from before we started (a reused pid).
-    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
-        return true;
-    return !isRunning(pid);
-}
-function isRunning(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code === 'EPERM';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fs/atomic.ts
-
-
-
-
-
-/** How temporary files were named before they carried their writer's pid. */
-const LEGACY_TEMP = /^\.[^/]+\.[0-9a-f]{12}\.tmp$/;
-/**
- * The one way a file is written: readers see the old bytes or the new ones, never half
- * (a temporary file beside the target, synced, then renamed over it). A symbolic link is
- * written through to its target (inside `root`), and an existing file keeps its mode
- * and owner. Temporary files a killed run left beside it are cleared first. Any failure
- * is a `LocalError` naming `label`, and leaves no temporary file.
- */
-async function writeFileAtomic(path, data, options = {}) {
-    const label = options.label ?? path;
-    const target = await writeTarget(path, options.root, label);
-    const prefix = `.${(0,external_node_path_.basename)(target)}`;
-    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), tempName(prefix));
-    let file;
-    try {
-        const existing = await (0,promises_.stat)(target).catch((error) => {
-            if (error.code === 'ENOENT')
-                return undefined;
-            throw error;
-        });
-        await removeAbandonedTemps(target);
-        file = await (0,promises_.open)(temporary, 'wx', existing ? existing.mode & 0o7777 : 0o666);
-        await file.writeFile(data);
-        if (existing)
-            await keepAttributes(file, existing);
-        await file.sync();
-        await file.close();
-        file = undefined;
-        await (0,promises_.rename)(temporary, target);
-    }
-    catch (error) {
-        await file?.close().catch(() => undefined);
-        await (0,promises_.rm)(temporary, { force: true }).catch(() => undefined);
-        throw localError(error, `cannot write ${label}`);
-    }
-}
-/** Clears the temporary files a killed write to `target` left beside it (see `removeStaleTemps`). */
-function removeAbandonedTemps(target) {
-    return removeStaleTemps((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.`, LEGACY_TEMP);
-}
-/** The replaced file's mode (the new one was created under the umask) and, where allowed, its owner. */
-async function keepAttributes(file, existing) {
-    await file.chmod(existing.mode & 0o7777);
-    const own = await file.stat();
-    if (own.uid === existing.uid && own.gid === existing.gid)
-        return;
-    await file.chown(existing.uid, existing.gid).catch((error) => {
-        // Only root may give a file away; anyone else keeps the file their own, as an editor would.
-        if (error.code !== 'EPERM')
-            throw error;
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/name/reference.ts
 
 /**
@@ -44986,6 +44743,28 @@ function parseDigest(digest) {
     return digest;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/fs/atomic.ts
+
+
+
+/**
+ * Writes a file so that readers see the old bytes or the new ones, never half:
+ * a temporary file beside it, then a rename over it.
+ */
+async function writeFileAtomic(path, data) {
+    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    try {
+        await (0,promises_.writeFile)(temporary, data);
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lockfile/lockfile.ts
 
 
@@ -45009,8 +44788,8 @@ function sortKeys(value) {
     }
     return value;
 }
-/** The lockfile at `path`, or undefined when there is none yet; `label` names it in messages. */
-async function readLockfile(path, label = path) {
+/** The lockfile at `path`, or undefined when there is none yet. */
+async function readLockfile(path) {
     let text;
     try {
         text = await (0,promises_.readFile)(path, 'utf8');
@@ -45018,11 +44797,10 @@ async function readLockfile(path, label = path) {
     catch (error) {
         if (error.code === 'ENOENT')
             return undefined;
-        throw new InputError(`cannot read lockfile ${label}: ${messageOf(error)}`);
+        throw new InputError(`cannot read lockfile ${path}: ${error.message}`);
     }
-    return parseLockfile(text, label);
+    return parseLockfile(text, path);
 }
-/** Checks every field SPEC gives the lockfile, so that what is read is what the types say. */
 function parseLockfile(text, path) {
     const fail = (reason) => {
         throw new InputError(`invalid lockfile ${path}: ${reason}`);
@@ -45032,86 +44810,49 @@ function parseLockfile(text, path) {
         data = JSON.parse(text);
     }
     catch (error) {
-        return fail(`not JSON (${messageOf(error)})`);
+        return fail(`not JSON (${error.message})`);
     }
-    if (!isRecord(data))
+    const lockfile = data;
+    if (!lockfile || typeof lockfile !== 'object')
         return fail('not an object');
-    if (data.lockfileVersion !== 1)
-        fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
-    if (!isRecord(data.images))
-        fail('"images" is missing or not an object of references');
-    for (const [reference, entry] of Object.entries(data.images))
-        checkEntry(reference, entry, fail);
-    return data;
-}
-function checkEntry(reference, entry, fail) {
-    const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
-    try {
-        parseReference(reference);
+    if (lockfile.lockfileVersion !== 1)
+        fail(`unsupported lockfileVersion ${JSON.stringify(lockfile.lockfileVersion)}`);
+    if (!lockfile.images || typeof lockfile.images !== 'object')
+        fail('"images" is missing');
+    for (const [reference, entry] of Object.entries(lockfile.images)) {
+        const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
+        if (!entry || typeof entry !== 'object')
+            where('entry', 'is not an object');
+        if (typeof entry.digest !== 'string')
+            where('digest', 'is missing');
+        tryDigest(entry.digest, (reason) => where('digest', reason));
+        if (typeof entry.mediaType !== 'string')
+            where('mediaType', 'is missing');
+        if (!entry.platforms || typeof entry.platforms !== 'object')
+            where('platforms', 'is missing');
+        for (const digest of Object.values(entry.platforms))
+            tryDigest(digest, (reason) => where('platforms', reason));
+        if (!Array.isArray(entry.sources))
+            where('sources', 'is not a list');
     }
-    catch (error) {
-        where('key', `is not an image reference (${messageOf(error)})`);
-    }
-    if (!isRecord(entry))
-        return where('entry', 'is not an object');
-    if (typeof entry.digest !== 'string')
-        where('digest', 'is missing');
-    tryDigest(entry.digest, (reason) => where('digest', reason));
-    if (typeof entry.mediaType !== 'string')
-        where('mediaType', 'is missing');
-    if (!isRecord(entry.platforms))
-        where('platforms', 'is not an object');
-    for (const digest of Object.values(entry.platforms)) {
-        if (typeof digest !== 'string')
-            where('platforms', 'holds a value that is not a digest');
-        tryDigest(digest, (reason) => where('platforms', reason));
-    }
-    if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
-        where('sources', 'is not a list of paths');
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return lockfile;
 }
 function tryDigest(digest, fail) {
     try {
         parseDigest(digest);
     }
     catch (error) {
-        fail(messageOf(error));
+        fail(error.message);
     }
 }
-/** Writes the lockfile the one safe way (`writeFileAtomic`); returns whether its bytes changed. */
-async function writeLockfile(path, lockfile, options = {}) {
+/** Writes the lockfile atomically; returns whether its bytes changed. */
+async function writeLockfile(path, lockfile) {
     const text = serializeLockfile(lockfile);
     const before = await (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
     if (before === text)
         return false;
-    await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
+    await writeFileAtomic(path, text);
     return true;
-}
-
-;// CONCATENATED MODULE: ./src/lockfile/lockfile-file.ts
-
-
-
-
-/**
- * Finds, confines and reads the lockfile before any network work: a path (or link)
- * leading outside `root` is refused before it is read, and for a command that writes
- * it, its folder must be writable and the temporary files a killed run left there go.
- */
-async function openLockfile(root, lockfile, purpose) {
-    const label = `the lockfile ${lockfile}`;
-    const path = await writeTarget((0,external_node_path_.resolve)(root, lockfile), root, label);
-    if (purpose === 'write') {
-        await checkWritable(path, label);
-        await removeAbandonedTemps(path);
-    }
-    return { label: lockfile, path, root, previous: await readLockfile(path, lockfile) };
-}
-/** Writes `lockfile` over the one opened; returns whether its bytes changed. */
-function saveLockfile(file, lockfile) {
-    return writeLockfile(file.path, lockfile, { root: file.root, label: file.label });
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -46866,7 +46607,6 @@ function parseWorkflow(file, content) {
 
 
 const IGNORED = ['**/node_modules/**', '**/.git/**'];
-const GLOB_OPTIONS = (cwd) => ({ cwd, dot: true, ignore: IGNORED, expandDirectories: false });
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
  * (a YAML file under another name is recognised by its content); a plain path that
@@ -46876,9 +46616,9 @@ const GLOB_OPTIONS = (cwd) => ({ cwd, dot: true, ignore: IGNORED, expandDirector
 async function discover(options) {
     const named = options.files !== undefined && options.files.length > 0;
     const patterns = named ? options.files.map((pattern) => toPattern(options.cwd, pattern)) : DEFAULT_PATTERNS;
-    const files = await glob([...patterns], GLOB_OPTIONS(options.cwd));
+    const files = await glob([...patterns], { cwd: options.cwd, dot: true, ignore: IGNORED, expandDirectories: false });
     if (named)
-        await checkPathsExist(options.cwd, patterns, files);
+        checkPathsExist(patterns, files);
     const result = { occurrences: [], problems: [] };
     for (const file of [...new Set(files.map((path) => path.split(external_node_path_.sep).join('/')))].sort(compareText)) {
         const found = await scanFile(options, file, named);
@@ -46922,17 +46662,11 @@ function unrecognised(file, content) {
 function toPattern(cwd, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? (0,external_node_path_.relative)(cwd, pattern).split(external_node_path_.sep).join('/') : pattern;
 }
-/** A named path that is not there, or a glob that matches nothing, is bad input: else the lockfile would silently lose its entries. */
-async function checkPathsExist(cwd, patterns, files) {
+function checkPathsExist(patterns, files) {
     const found = new Set(files.map((file) => file.split(external_node_path_.sep).join('/')));
     const missing = patterns.filter((pattern) => !isDynamicPattern(pattern) && !found.has(external_node_path_.posix.normalize(pattern)));
     if (missing.length > 0)
         throw new InputError(`no such file: ${missing.join(', ')}`);
-    const globs = patterns.filter((pattern) => isDynamicPattern(pattern));
-    const matches = globs.length > 1 ? await Promise.all(globs.map((pattern) => glob([pattern], GLOB_OPTIONS(cwd)))) : [files];
-    const empty = globs.filter((_, index) => matches[index].length === 0);
-    if (empty.length > 0)
-        throw new InputError(`no file matches ${empty.join(', ')}`);
 }
 /** Code-point order, not locale order, so every machine sorts the same way. */
 function compareText(a, b) {
@@ -46950,8 +46684,6 @@ function compareProblems(a, b) {
 
 
 
-
-
 /**
  * Gathers the references a command works on: the scanned files (SPEC's default globs
  * unless files or images were named) and the given images. An unparseable reference
@@ -46959,9 +46691,7 @@ function compareProblems(a, b) {
  */
 async function collectReferences(options) {
     const scan = options.files.length > 0 || options.images.length === 0;
-    const found = scan
-        ? await withoutAliases(options.cwd, await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }))
-        : undefined;
+    const found = scan ? await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }) : undefined;
     const usages = new Map();
     const usageOf = (reference) => {
         const key = reference.toString();
@@ -46985,32 +46715,6 @@ async function collectReferences(options) {
         throw new InputError(invalid.join('\n'));
     const sorted = new Map([...usages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
     return { usages: sorted, problems: (found?.problems ?? []).filter((p) => !p.invalid) };
-}
-/**
- * One file reached by two scanned paths (a symbolic link to it, or to a folder holding
- * it) is counted once: else pin would rewrite it twice. The path without a link in it is
- * kept when it was scanned, else the first.
- */
-async function withoutAliases(cwd, found) {
-    const files = [...new Set([...found.occurrences, ...found.problems].map((place) => place.file))].sort();
-    const pathsOf = new Map();
-    for (const file of files) {
-        const real = await (0,promises_.realpath)((0,external_node_path_.join)(cwd, file)).catch(() => (0,external_node_path_.join)(cwd, file));
-        pathsOf.set(real, [...(pathsOf.get(real) ?? []), file]);
-    }
-    const aliases = new Set();
-    for (const [real, paths] of pathsOf) {
-        const kept = paths.find((path) => (0,external_node_path_.join)(cwd, path) === real) ?? paths[0];
-        for (const path of paths)
-            if (path !== kept)
-                aliases.add(path);
-    }
-    if (aliases.size === 0)
-        return found;
-    return {
-        occurrences: found.occurrences.filter((occurrence) => !aliases.has(occurrence.file)),
-        problems: found.problems.filter((problem) => !aliases.has(problem.file))
-    };
 }
 /** Repository-relative paths a reference was found in, sorted and unique. */
 function sourcesOf(usage) {
@@ -47132,17 +46836,17 @@ function findingsFor(usages, options, digestOf) {
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
 
 
-/** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
-async function writeLock(file, usages, resolutionOf) {
+/** Writes the lockfile holding every usage with its resolution (`resolutionOf`). */
+async function writeLock(path, previous, usages, resolutionOf) {
     const lockfile = { lockfileVersion: 1, images: {} };
     const images = usages.map((usage, index) => {
         const entry = toEntry(resolutionOf(usage, index), usage);
         const key = usage.reference.toString();
         lockfile.images[key] = entry;
-        return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
+        return { reference: key, ...entry, previousDigest: previousDigestOf(previous, key) };
     });
-    const changed = await saveLockfile(file, lockfile);
-    const removed = Object.keys(file.previous?.images ?? {}).filter((key) => !(key in lockfile.images));
+    const changed = await writeLockfile(path, lockfile);
+    const removed = Object.keys(previous?.images ?? {}).filter((key) => !(key in lockfile.images));
     return { lockfile, images, changed, removed };
 }
 /**
@@ -47580,44 +47284,7 @@ function backoffDelay(policy, attempt, retryAfterMs) {
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-;// CONCATENATED MODULE: ./src/transport/stall.ts
-
-/** A stalled response is tried this many more times: twice the timeout in all stays under SPEC's bound. */
-const STALL_RETRIES = 1;
-/** The default of `--timeout`: no byte for this long and a response has stalled. */
-const DEFAULT_STALL_TIMEOUT_MS = 20_000;
-/** A registry that sent no byte (headers, or the body's next chunk) for the whole timeout. */
-class StallError extends RegistryError {
-}
-/** undici's timeouts for headers or body bytes that did not come, or ours made of them. */
-function isStall(error) {
-    const code = error?.code;
-    return error instanceof StallError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-}
-function stallError(host, timeoutMs, tries) {
-    const times = tries === 1 ? 'once' : `${tries} times`;
-    return new StallError(`${host} stalled: no byte for ${timeoutMs / 1000} s, ${times} (--timeout changes the wait)`);
-}
-/**
- * Runs a request and the reading of its body, trying it once more if it stalls, so that
- * a registry that stops answering fails the reference in about twice the timeout.
- */
-async function retryStalls(host, timeoutMs, attempt) {
-    for (let tries = 1;; tries++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!isStall(error))
-                throw error;
-            if (tries > STALL_RETRIES)
-                throw stallError(host, timeoutMs, tries);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/transport/http.ts
-
 
 
 
@@ -47633,16 +47300,13 @@ class HttpClient {
     options;
     agent;
     retry;
-    timeoutMs;
     constructor(options = {}) {
         this.options = options;
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
-        this.timeoutMs = options.timeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
         this.agent = new undici/* Agent */.g6({
             keepAliveTimeout: 30_000,
-            // undici's body timeout is the longest wait for the next chunk: a stall, not a slow blob.
-            headersTimeout: this.timeoutMs,
-            bodyTimeout: this.timeoutMs,
+            headersTimeout: 60_000,
+            bodyTimeout: 60_000,
             connect: options.ca ? { ca: options.ca } : undefined
         });
     }
@@ -47654,9 +47318,6 @@ class HttpClient {
                 response = await this.followRedirects(url, init);
             }
             catch (error) {
-                // A stall already cost a whole timeout: `retryStalls` decides whether to wait another.
-                if (isStall(error))
-                    throw stallError(url.host, this.timeoutMs, 1);
                 if (last || !isRetryableError(error))
                     throw networkError(url, error);
                 await sleep(backoffDelay(this.retry, attempt));
@@ -47696,10 +47357,6 @@ class HttpClient {
                 headers = withoutAuthorization(headers);
             current = next;
         }
-    }
-    /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
-    retryStalls(host, attempt) {
-        return retryStalls(host, this.timeoutMs, attempt);
     }
     close() {
         return this.agent.close();
@@ -48102,12 +47759,10 @@ class RegistryClient {
         this.http = new HttpClient(options.http);
     }
     async getManifest(repo, reference) {
+        this.counts.manifestGet++;
+        const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
         const limit = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-        const { response, bytes } = await this.http.retryStalls(repo.registry, async () => {
-            this.counts.manifestGet++;
-            const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
-            return { response, bytes: await readCapped(response, limit, `manifest ${repo.name}:${reference}`) };
-        });
+        const bytes = await readCapped(response, limit, `manifest ${repo.name}:${reference}`);
         return parseManifest(bytes, {
             what: `${repo.name}@${reference}`,
             requestedDigest: reference.includes(':') ? reference : undefined,
@@ -48117,12 +47772,9 @@ class RegistryClient {
     }
     /** The digest a tag points to, from a HEAD; undefined when the registry does not state it. */
     async headManifest(repo, reference) {
-        const response = await this.http.retryStalls(repo.registry, async () => {
-            this.counts.manifestHead++;
-            const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
-            await discardBody(response.body);
-            return response;
-        });
+        this.counts.manifestHead++;
+        const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
+        await discardBody(response.body);
         const digest = firstHeader(response.headers, 'docker-content-digest');
         const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
         if (!digest || !mediaType)
@@ -48131,10 +47783,8 @@ class RegistryClient {
     }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
-        const bytes = await this.http.retryStalls(repo.registry, async () => {
-            const { body } = await this.openBlob(repo, digest);
-            return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
-        });
+        const { body } = await this.openBlob(repo, digest);
+        const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
         const actual = sha256Digest(bytes);
         if (digest.startsWith('sha256:') && actual !== digest) {
             throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
@@ -48242,8 +47892,7 @@ function createRegistryClient(options, extra = {}) {
         mirrors: options.mirrors,
         insecureRegistries: options.insecureRegistries,
         credentials: (host) => keychain.resolve(host),
-        ...extra,
-        http: { timeoutMs: options.timeout * 1000, ...extra.http }
+        ...extra
     });
 }
 
@@ -48438,6 +48087,7 @@ async function allOrFail(items, concurrency, fn) {
 
 
 
+
 /**
  * `lock`: resolve every reference to its digest and per-platform manifests and write
  * the lockfile. Nothing is written unless every reference resolved.
@@ -48445,11 +48095,12 @@ async function allOrFail(items, concurrency, fn) {
 async function lock(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const collected = await collectReferences(options);
+        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+        const previous = await readLockfile(path);
         const usages = [...collected.usages.values()];
         const resolved = await resolveAll(client, usages, options, log);
-        const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
+        const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]);
         return commandReport('lock', {
             options,
             client,
@@ -48470,27 +48121,18 @@ async function lock(options, log, client = createRegistryClient(options)) {
 
 
 
-
-/** A character that would make a reference longer: the span no longer holds all of it. */
-const REFERENCE_CHARACTER = /[\w.:/@-]/;
 /**
- * Replaces spans of one file inside `root`, all or none: only if every span still holds
- * exactly the reference it is expected to (not a longer one edited since), as one atomic
- * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
+ * Replaces spans of one file, all or none: only if every span still holds the text it is
+ * expected to, as one atomic write. Returns why it could not, or undefined when done.
  */
-async function replaceSpans(path, replacements, root) {
+async function replaceSpans(path, replacements) {
     if (replacements.length === 0)
         return undefined;
     let target;
     let content;
     try {
-        // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
-        target = await writeTarget(path, root, 'the file');
-    }
-    catch (error) {
-        return messageOf(error);
-    }
-    try {
+        // Through a symbolic link, the file it points to is what gets rewritten.
+        target = await (0,promises_.realpath)(path);
         content = await (0,promises_.readFile)(target, 'utf8');
     }
     catch (error) {
@@ -48505,8 +48147,7 @@ async function replaceSpans(path, replacements, root) {
         const lineStart = lineStarts[line - 1];
         const lineEnd = line < lineStarts.length ? lineStarts[line] - 1 : content.length;
         const offset = lineStart === undefined || column < 1 ? -1 : lineStart + column - 1;
-        const end = offset + length;
-        if (offset < 0 || end > lineEnd || content.slice(offset, end) !== replacement.from || REFERENCE_CHARACTER.test(content.charAt(end))) {
+        if (offset < 0 || offset + length > lineEnd || content.slice(offset, offset + length) !== replacement.from) {
             return 'the file changed since it was scanned';
         }
         located.push({ replacement, offset });
@@ -48520,10 +48161,13 @@ async function replaceSpans(path, replacements, root) {
         updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
     }
     try {
-        await writeFileAtomic(target, updated, { root, label: 'the file' });
+        const { mode } = await (0,promises_.stat)(target);
+        await writeFileAtomic(target, updated);
+        // The temporary file was created with the default mode; keep the file's own.
+        await (0,promises_.chmod)(target, mode & 0o7777);
     }
     catch (error) {
-        return messageOf(error);
+        return `cannot write the file: ${messageOf(error)}`;
     }
     return undefined;
 }
@@ -48552,7 +48196,7 @@ async function pinFiles(cwd, occurrences, digestFor) {
             else if (change.to !== change.from)
                 applicable.push(change);
         }
-        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable, cwd);
+        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable);
         for (const change of applicable) {
             if (failure)
                 for (const occurrence of change.occurrences)
@@ -48628,6 +48272,7 @@ function isDigest(digest) {
 
 
 
+
 /**
  * `pin`: resolve every reference like `lock`, rewrite each occurrence in the scanned files
  * to `name:tag@digest`, then write the lockfile for the references as they now stand, so
@@ -48636,8 +48281,6 @@ function isDigest(digest) {
 async function pin(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
-        // A lockfile that cannot be read or written stops the run before any file is touched.
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const before = [...(await collectReferences(options)).usages.values()];
         const resolved = await resolveAll(client, before, options, log);
         const resolutions = resolutionsByKey(before, resolved);
@@ -48648,7 +48291,8 @@ async function pin(options, log, client = createRegistryClient(options)) {
         // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
         const after = await collectReferences(options);
         const usages = [...after.usages.values()];
-        const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
+        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+        const written = await writeLock(path, await readLockfile(path), usages, (usage) => resolutionOf(resolutions, usage));
         return commandReport('pin', {
             options,
             client,
@@ -48832,10 +48476,11 @@ function noLockfile(usages, name) {
     return [{ message: `there is no lockfile ${name}, so ${count} not locked; run \`image-lock lock\` to write it` }];
 }
 async function readStoredLockfile(options) {
-    const { path, previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
+    const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+    const lockfile = await readLockfile(path);
     if (!lockfile)
         return undefined;
-    const file = (0,external_node_path_.relative)(options.cwd, (0,external_node_path_.resolve)(options.cwd, options.lockfile)).split(external_node_path_.sep).join('/');
+    const file = (0,external_node_path_.relative)(options.cwd, path).split(external_node_path_.sep).join('/');
     return { lockfile, name: options.lockfile, file, text: await (0,promises_.readFile)(path, 'utf8') };
 }
 
@@ -48844,17 +48489,13 @@ async function readStoredLockfile(options) {
 
 
 
-
-
-/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
-const DEFAULT_TIMEOUT_SECONDS = 20;
 // Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
 const DEFAULT_CONCURRENCY = 16;
 /** One parser for both entries, so an empty value means the default in each. */
 function parseCommandOptions(raw) {
     return {
         cwd: raw.cwd,
-        files: insideRepository(raw.cwd, nonEmpty(raw.files)),
+        files: nonEmpty(raw.files),
         images: nonEmpty(raw.images),
         lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
         platforms: nonEmpty(raw.platforms).map(parsePlatform),
@@ -48865,7 +48506,6 @@ function parseCommandOptions(raw) {
         mirrors: parseMirrors(nonEmpty(raw.mirrors)),
         insecureRegistries: nonEmpty(raw.insecureRegistries),
         concurrency: parseConcurrency(raw.concurrency),
-        timeout: parseTimeout(raw.timeout),
         githubToken: raw.githubToken || undefined
     };
 }
@@ -48890,22 +48530,6 @@ function parseConcurrency(value) {
         throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
     }
     return number;
-}
-function parseTimeout(value) {
-    if (!value?.trim())
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-        throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
-    }
-    return seconds;
-}
-/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
-function insideRepository(cwd, patterns) {
-    const outside = patterns.filter((pattern) => !isInside((0,external_node_path_.resolve)(cwd), (0,external_node_path_.resolve)(cwd, pattern)));
-    if (outside.length > 0)
-        throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
-    return patterns;
 }
 /** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
 function parseMirrors(values) {
@@ -48940,7 +48564,6 @@ Common options:
   --mirror REGISTRY=URL         try a mirror before the registry
   --insecure-registry HOST      reach HOST over plain http
   --concurrency N               requests in flight (default 16)
-  --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
@@ -48957,7 +48580,6 @@ const OPTIONS = {
     mirror: { type: 'string', multiple: true },
     'insecure-registry': { type: 'string', multiple: true },
     concurrency: { type: 'string' },
-    timeout: { type: 'string' },
     json: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     'no-load': { type: 'boolean' },
@@ -49052,6 +48674,8 @@ async function runDockerOk(args, options = {}, stdin) {
     return output.stdout;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/daemon/docker-socket.ts
 
 
@@ -49162,13 +48786,18 @@ class DockerDaemon {
      */
     async images() {
         // --all: an untagged image another one was built on is still the image asked for.
-        const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
-        const images = { byName: new Map(), ids: new Set() };
+        const format = '{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}';
+        const output = await runDockerOk(['images', '--all', '--digests', '--no-trunc', '--format', format], this.cli);
+        const images = { byName: new Map(), byDigest: new Map(), ids: new Set() };
         for (const line of output.split('\n').filter(Boolean)) {
-            const [name, id] = line.split(' ');
+            const [repository, tag, digest, id] = line.split(' ');
             images.ids.add(id);
-            if (!name.includes('<none>'))
-                images.byName.set(name, id);
+            if (repository === '<none>')
+                continue;
+            if (tag !== '<none>')
+                images.byName.set(`${repository}:${tag}`, id);
+            if (digest !== '<none>')
+                images.byDigest.set(`${repository}@${digest}`, id);
         }
         return images;
     }
@@ -49179,6 +48808,14 @@ class DockerDaemon {
             await loadThroughSocket(socket, archive);
         else
             await runDockerOk(['load', '--quiet'], this.cli, archive);
+    }
+    /**
+     * `docker pull` by digest: on the classic store the one way to record a digest
+     * reference. With the image's config already present the daemon fetches its
+     * manifests and no layer. Fails with the daemon's own message (registry not reachable).
+     */
+    async pull(reference, platform) {
+        await runDockerOk(['pull', '--quiet', '--platform', platform, reference], this.cli);
     }
     async tag(source, target) {
         await runDockerOk(['tag', source, target], this.cli);
@@ -49200,8 +48837,6 @@ class DockerDaemon {
 
 
 
-
-
 /**
  * Bytes handed to the file before waiting for the disk: enough that the network is
  * read while earlier chunks are written, small enough to keep memory flat.
@@ -49214,29 +48849,23 @@ const INGEST_PREFIX = '.ingest-';
  * and through a running sha256, so the blob is never held in memory and is only renamed
  * into place once its digest and size are right. The file and the hash stay open
  * between appends, so an interrupted download goes on from `written` (a Range request)
- * instead of starting over. A write that fails (a full disk) is a `LocalError` naming the
- * store, met at the next append or at commit: never an unhandled 'error' event.
+ * instead of starting over.
  */
 class BlobIngest {
     digest;
     expectedSize;
-    storeLabel;
     hash = (0,external_node_crypto_.createHash)('sha256');
     out;
-    failure;
     bytes = 0;
     closed = false;
     tempPath;
     constructor(dir, digest, 
     /** The size the descriptor states: more bytes than this is an error, not a longer blob. */
-    expectedSize, 
-    /** The store as the user named it, for messages. */
-    storeLabel = dir) {
+    expectedSize) {
         this.digest = digest;
         this.expectedSize = expectedSize;
-        this.storeLabel = storeLabel;
-        this.tempPath = (0,external_node_path_.join)(dir, tempName(`${INGEST_PREFIX}${digest.slice('sha256:'.length)}`));
-        this.out = this.openFile();
+        this.tempPath = (0,external_node_path_.join)(dir, `${INGEST_PREFIX}${digest.slice('sha256:'.length)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
     }
     /** Bytes received so far: where a resumed download starts. */
     get written() {
@@ -49252,16 +48881,14 @@ class BlobIngest {
             this.hash.update(buffer);
             this.bytes += buffer.length;
             onBytes?.(buffer.length);
-            this.throwIfFailed();
             if (!this.out.write(buffer))
-                await this.drained();
+                await (0,external_node_events_.once)(this.out, 'drain');
         }
-        this.throwIfFailed();
     }
     /** Drops what was written, for a server that answered a Range request with the whole blob. */
     async restart() {
         await this.closeFile();
-        this.out = this.openFile();
+        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
         this.closed = false;
         this.hash = (0,external_node_crypto_.createHash)('sha256');
         this.bytes = 0;
@@ -49276,9 +48903,7 @@ class BlobIngest {
             }
             if (actual !== this.digest)
                 throw new RegistryError(`blob ${this.digest} does not match its digest (got ${actual})`);
-            await (0,promises_.rename)(this.tempPath, finalPath).catch((error) => {
-                throw localError(error, `cannot write to the blob store ${this.storeLabel}`);
-            });
+            await (0,promises_.rename)(this.tempPath, finalPath);
         }
         finally {
             await (0,promises_.rm)(this.tempPath, { force: true });
@@ -49288,36 +48913,12 @@ class BlobIngest {
         await this.closeFile().catch(() => undefined);
         await (0,promises_.rm)(this.tempPath, { force: true });
     }
-    openFile() {
-        const out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
-        // Kept, not thrown: the stream fails between appends too, when no one awaits it.
-        out.on('error', (error) => (this.failure ??= error));
-        return out;
-    }
-    throwIfFailed() {
-        if (this.failure)
-            throw localError(this.failure, `cannot write to the blob store ${this.storeLabel}`);
-    }
-    async drained() {
-        try {
-            await (0,external_node_events_.once)(this.out, 'drain');
-        }
-        catch {
-            this.throwIfFailed();
-        }
-    }
     async closeFile() {
         if (this.closed)
             return;
         this.closed = true;
         this.out.end();
-        try {
-            await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
-        }
-        catch (error) {
-            this.failure ??= error;
-            this.throwIfFailed();
-        }
+        await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
     }
 }
 
@@ -49328,11 +48929,6 @@ class BlobIngest {
 
 
 
-
-
-
-/** How partial blobs were named before they carried their writer's pid. */
-const LEGACY_INGEST = /^\.ingest-[a-f0-9]{64}-[a-f0-9]{8}$/;
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
 const VERIFY_BUFFER = 1 << 20;
 /**
@@ -49349,26 +48945,14 @@ class BlobStore {
         this.root = root;
         this.blobDir = (0,external_node_path_.join)(root, 'blobs', 'sha256');
     }
-    /**
-     * Opens the layout at `root`, creating it when missing, before any network work: a
-     * store that cannot be written is a `LocalError` naming it. Partial blobs a killed run
-     * left (`.ingest-*`) are removed; those of a run going on beside this one stay.
-     */
+    /** Opens the layout at `root`, creating it when missing. */
     static async open(root) {
         const store = new BlobStore(root);
-        const label = `the blob store ${root}`;
-        try {
-            await (0,promises_.mkdir)(store.blobDir, { recursive: true });
-            await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
-                if (error.code !== 'EEXIST')
-                    throw error;
-            });
-        }
-        catch (error) {
-            throw localError(error, `cannot create ${label}`);
-        }
-        await checkWritable((0,external_node_path_.join)(store.blobDir, INGEST_PREFIX), label);
-        await removeStaleTemps(store.blobDir, INGEST_PREFIX, LEGACY_INGEST);
+        await (0,promises_.mkdir)(store.blobDir, { recursive: true });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
+            if (error.code !== 'EEXIST')
+                throw error;
+        });
         return store;
     }
     path(digest) {
@@ -49425,7 +49009,7 @@ class BlobStore {
     /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
     ingest(digest, expectedSize) {
         digestHex(digest);
-        return new BlobIngest(this.blobDir, digest, expectedSize, this.root);
+        return new BlobIngest(this.blobDir, digest, expectedSize);
     }
     commit(ingest) {
         return ingest.commit(this.path(ingest.digest));
@@ -49514,8 +49098,7 @@ class BlobFetcher {
         }
         catch (error) {
             await ingest.discard();
-            // A full or unwritable store is a local problem (exit 2), whatever the registry did.
-            if (this.signal.aborted || error instanceof LocalError)
+            if (this.signal.aborted)
                 throw error;
             const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
             const status = error instanceof RegistryError ? error.status : undefined;
@@ -49537,12 +49120,12 @@ function blobPath(digest) {
 }
 /**
  * Every blob the images need, each once, in a stable order (shared base layers are
- * common); without the image manifests for the classic store, which does not read them.
+ * common); without the index and image manifests for the classic store, which does not read them.
  */
 function archiveBlobs(images, withManifests = true) {
     const blobs = new Map();
     for (const image of images) {
-        for (const descriptor of [...(withManifests ? [image.manifest] : []), image.config, ...image.layers]) {
+        for (const descriptor of [...(withManifests ? [image.target, image.manifest] : []), image.config, ...image.layers]) {
             if (!blobs.has(descriptor.digest))
                 blobs.set(descriptor.digest, descriptor);
         }
@@ -49553,14 +49136,20 @@ function archiveBlobs(images, withManifests = true) {
 ;// CONCATENATED MODULE: ./src/tarball/repo-tag.ts
 
 /**
- * A tagged reference the way `docker save` writes it in RepoTags: Docker Hub names in
- * their familiar form (`nginx:1.25`, `user/app:1`), every other registry kept whole
- * (`localhost:5000/app:1`). `docker load` and containerd's import read both forms;
- * this one is what users see in `docker images`.
+ * A repository the way `docker save` writes it in RepoTags and `docker images` prints
+ * it: Docker Hub names in their familiar form (`nginx`, `user/app`), every other
+ * registry kept whole (`localhost:5000/app`).
  */
+function familiarName(reference) {
+    return reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
+}
+/** A tagged reference as in RepoTags (`nginx:1.25`); `docker load` and containerd's import read both forms. */
 function repoTag(reference) {
-    const name = reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
-    return `${name}:${reference.tag}`;
+    return `${familiarName(reference)}:${reference.tag}`;
+}
+/** A digest reference as in RepoDigests (`nginx@sha256:...`): what a pull by digest records. */
+function repoDigest(reference) {
+    return `${familiarName(reference)}@${reference.digest}`;
 }
 
 ;// CONCATENATED MODULE: ./src/tarball/load-manifests.ts
@@ -49579,21 +49168,20 @@ function dockerLoadManifest(images, layerPath = (layer) => blobPath(layer.digest
     }));
 }
 /**
- * The OCI `index.json` the containerd image store (and `ctr images import`) reads:
- * one entry per name, annotated as `docker save` does it (the full name for
- * containerd, the tag for OCI), so the image is stored under each name with its
- * image manifest as target.
+ * The OCI `index.json` the containerd image store reads: one entry per name, each with
+ * the locked target (the index, or the image manifest), named as containerd names what
+ * it pulls: `name:tag` for a tag, the reference as written for one with a digest
+ * (`name:tag@digest`, `name@digest`: BuildKit finds a pinned `FROM` by that name alone).
+ * Tags also carry the OCI ref name, as `docker save` writes them.
  */
 function ociLoadIndex(images) {
     const manifests = images.flatMap((image) => {
-        const { mediaType, digest, size, platform } = image.manifest;
+        const { mediaType, digest, size, platform } = image.target;
         const descriptor = { mediaType, digest, size, ...(platform ? { platform } : {}) };
-        if (image.tags.length === 0)
-            return [descriptor];
-        return image.tags.map((tag) => ({
-            ...descriptor,
-            annotations: { [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }
-        }));
+        const tagged = image.tags.map((tag) => ({ [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }));
+        const pinned = image.pinned.map((reference) => ({ [CONTAINERD_IMAGE_NAME]: `${reference}` }));
+        const names = [...tagged, ...pinned];
+        return names.length === 0 ? [descriptor] : names.map((annotations) => ({ ...descriptor, annotations }));
     });
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
 }
@@ -49765,6 +49353,54 @@ async function copy(source, entry) {
     entry.end(undefined);
 }
 
+;// CONCATENATED MODULE: ./src/pull/digest-links.ts
+
+
+
+/** Daemon pulls at once: each is a few small requests, mostly waiting on the registry. */
+const LINK_CONCURRENCY = 4;
+/**
+ * `docker load` records tags only, and the classic store keeps a digest reference only
+ * from a pull: so each pinned reference the daemon does not resolve yet is linked with
+ * `docker pull name@digest`, which with the image's config already present fetches the
+ * manifests and no layer. A failed pull (registry not reachable) leaves its references
+ * unlinked; it fails nothing, as tags still work.
+ */
+async function linkDigests(daemon, images, present) {
+    const started = Date.now();
+    const pulls = new Map();
+    for (const image of images) {
+        for (const reference of image.pinned) {
+            if (present.byDigest.get(repoDigest(reference)) === image.config.digest)
+                continue;
+            const name = `${reference.name}@${reference.digest}`;
+            const pull = pulls.get(name) ?? { platform: dockerPlatform(image), references: [] };
+            pull.references.push(`${reference}`);
+            pulls.set(name, pull);
+        }
+    }
+    const links = { linked: [], unlinked: [], pulls: pulls.size, ms: 0 };
+    await mapLimit([...pulls], LINK_CONCURRENCY, async ([name, { platform, references }]) => {
+        try {
+            await daemon.pull(name, platform);
+            links.linked.push(...references);
+        }
+        catch (error) {
+            const reason = messageOf(error).split('\n')[0];
+            links.unlinked.push(...references.map((reference) => ({ reference, reason })));
+        }
+    });
+    links.linked.sort();
+    links.unlinked.sort((a, b) => a.reference.localeCompare(b.reference));
+    links.ms = Date.now() - started;
+    return links;
+}
+/** `os/arch[/variant]`, as `docker pull --platform` takes it: the manifest already loaded. */
+function dockerPlatform(image) {
+    const { os, architecture, variant } = image.manifest.platform;
+    return [os, architecture, variant].filter(Boolean).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/pull/load-groups.ts
 /**
  * Splits images into at most `count` archives of about equal work, the largest image
@@ -49847,7 +49483,7 @@ function standIn(image, depth, blobs) {
         rootfs: { type: 'layers', diff_ids: diffIds }
     });
     const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-    return { manifest, config, layers, tags: [], diffIds };
+    return { target: manifest, manifest, config, layers, tags: [], pinned: [], diffIds };
 }
 function blob(blobs, mediaType, json) {
     const bytes = Buffer.from(JSON.stringify(json));
@@ -49872,6 +49508,7 @@ function addTo(map, key, value) {
 
 
 
+
 /**
  * `docker load`s at once into the classic store, which loads one archive's layers one
  * after the other on one core: images go in several archives side by side; more than
@@ -49879,41 +49516,55 @@ function addTo(map, key, value) {
  */
 const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)());
 /**
- * Makes every image present in the daemon under each of its names, with the locked
- * config digest as its image ID: images already there are skipped, those there under
- * another name only tagged, and the rest loaded from archives streamed into
- * `docker load`. Returns the outcome per image manifest digest.
+ * Makes every image present in the daemon under each of its names: images already there
+ * are skipped, those there under another name only tagged, and the rest loaded from
+ * archives streamed into `docker load`. The image ID is the locked config digest on the
+ * classic store, the locked target (index or manifest) on the containerd store, where
+ * the load also names each pinned reference; on the classic store those are linked
+ * afterwards by daemon pulls (`linkDigests`).
  */
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
+    const expected = classicStore ? classicNames : containerdNames;
     const before = await daemon.images();
     const toLoad = [];
     for (const image of images) {
-        const id = presentId(before, image);
-        const missing = missingTags(before, image);
-        if (!id)
+        const { id, missingTags, missingPinned } = expected(before, image);
+        if (!before.ids.has(id) || missingPinned.length > 0)
             toLoad.push(image);
-        else if (missing.length === 0)
-            outcomes.set(image.manifest.digest, 'present');
+        else if (missingTags.length === 0)
+            outcomes.set(image.target.digest, 'present');
         else {
-            for (const tag of missing)
+            for (const tag of missingTags)
                 await daemon.tag(id, tag);
-            outcomes.set(image.manifest.digest, 'tagged');
+            outcomes.set(image.target.digest, 'tagged');
         }
     }
-    if (toLoad.length === 0)
-        return outcomes;
-    // containerd's store takes one archive for either store, as tested against its own import.
-    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
-    const after = await daemon.images();
+    if (toLoad.length > 0) {
+        await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+    }
+    const after = toLoad.length > 0 ? await daemon.images() : before;
     for (const image of toLoad) {
-        const missing = missingTags(after, image);
-        if (missing.length > 0 || !presentId(after, image)) {
-            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${image.config.digest}`);
+        const { id, missingTags, missingPinned } = expected(after, image);
+        const missing = [...missingTags, ...missingPinned];
+        if (missing.length > 0 || !after.ids.has(id)) {
+            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${id}`);
         }
-        outcomes.set(image.manifest.digest, 'loaded');
+        outcomes.set(image.target.digest, 'loaded');
     }
-    return outcomes;
+    return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
+}
+function classicNames(daemon, image) {
+    const id = image.config.digest;
+    return { id, missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id), missingPinned: [] };
+}
+function containerdNames(daemon, image) {
+    const id = image.target.digest;
+    return {
+        id,
+        missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id),
+        missingPinned: image.pinned.map(repoDigest).filter((name) => daemon.byDigest.get(name) !== id)
+    };
 }
 /**
  * The classic store: the layers archives share go in stand-in images, the archives side
@@ -49952,18 +49603,6 @@ async function settleAll(loads) {
     const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
     if (failed)
         throw failed.reason;
-}
-/**
- * The image's ID when the daemon has it: the classic image store's ID is the config
- * digest, the containerd store's the manifest's, so either counts.
- */
-function presentId(daemon, image) {
-    return [image.config.digest, image.manifest.digest].find((id) => daemon.ids.has(id));
-}
-/** The image's names that do not point at it yet (by either ID, as in `presentId`). */
-function missingTags(daemon, image) {
-    const expected = [image.config.digest, image.manifest.digest];
-    return image.tags.map(repoTag).filter((name) => !expected.includes(daemon.byName.get(name) ?? ''));
 }
 
 ;// CONCATENATED MODULE: ./src/pull/blob-download.ts
@@ -50015,22 +49654,31 @@ function isInterruption(error) {
 
 
 
-/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
+/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
 async function fetchImage(context, target) {
     const started = Date.now();
     const { store, client, fetcher, signal, onBytes } = context;
     const repo = target.reference;
     const origins = [];
-    const manifestOrigin = await fetcher.ensure({
-        digest: target.manifestDigest,
-        what: `manifest of ${target.key}`,
-        download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
-    });
-    const manifestBytes = await store.read(target.manifestDigest);
-    origins.push([manifestBytes.length, manifestOrigin]);
-    const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
+    const fetchManifest = async (digest, what) => {
+        const origin = await fetcher.ensure({
+            digest,
+            what: `${what} of ${target.key}`,
+            download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
+        });
+        const bytes = await store.read(digest);
+        origins.push([bytes.length, origin]);
+        return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
+    };
+    const [manifest, index] = await Promise.all([
+        fetchManifest(target.manifestDigest, 'manifest'),
+        target.locked.digest === target.manifestDigest ? undefined : fetchManifest(target.locked.digest, 'index')
+    ]);
     if (!isImageManifest(manifest.mediaType)) {
         throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
+    }
+    if (index && !(isIndex(index.mediaType) && index.json.manifests?.some((m) => m.digest === manifest.digest))) {
+        throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
     }
     const { config, layers } = manifest.json;
     const blob = (descriptor, what) => fetcher
@@ -50045,18 +49693,21 @@ async function fetchImage(context, target) {
     const diffIds = diffIdsOf(await store.read(config.digest));
     const bytesFrom = (origin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
     const { platform } = target;
+    const manifestDescriptor = {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size,
+        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+    };
     return {
         target,
         archive: {
-            manifest: {
-                mediaType: manifest.mediaType,
-                digest: manifest.digest,
-                size: manifest.size,
-                platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
-            },
+            target: index ? { mediaType: index.mediaType, digest: index.digest, size: index.size } : manifestDescriptor,
+            manifest: manifestDescriptor,
             config,
             layers,
             tags: target.tag ? [target.tag] : [],
+            pinned: target.reference.digest ? [target.reference] : [],
             // Only a config that names each layer's diff ID lets the layers go in inflated.
             diffIds: diffIds?.length === layers.length ? diffIds : undefined
         },
@@ -50159,7 +49810,9 @@ function pull_target_pullTargets(images, platform) {
             throw new InputError(`${key} is not locked for ${formatPlatform(platform)} (locked: ${locked}); lock it with that platform first`);
         }
         const tag = reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
+        const { digest, mediaType } = images[key];
+        const manifestDigest = platforms[platformKey];
+        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest, locked: { digest, mediaType } };
     });
 }
 
@@ -50174,8 +49827,9 @@ const pull_DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through one streamed
- * `docker load`. Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry), then into the daemon through streamed `docker load`s,
+ * so that each locked reference resolves in the form written (see `syncDaemon`).
+ * Nothing is loaded unless every image was fetched whole.
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
@@ -50185,10 +49839,10 @@ async function pullImages(options) {
     const blobs = await fetcher.settled();
     const fetchMs = Date.now() - fetchStarted;
     const loadStarted = Date.now();
-    const outcomes = options.daemon && status?.ready
+    const sync = options.daemon && status?.ready
         ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-        : new Map();
-    const loadMs = Date.now() - loadStarted;
+        : { outcomes: new Map() };
+    const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
     const sum = (origin) => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
     const bytesFromCache = sum('cache');
     const bytesFromRegistry = sum('registry');
@@ -50202,7 +49856,7 @@ async function pullImages(options) {
             bytesFromCache: image.bytesFromCache,
             bytesFromRegistry: image.bytesFromRegistry,
             fetchMs: image.fetchMs,
-            daemon: outcomes.get(image.target.manifestDigest) ?? 'skipped'
+            daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
         })),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
@@ -50211,6 +49865,8 @@ async function pullImages(options) {
         blobs: blobs.map((blob) => blob.digest).sort(),
         fetchMs,
         loadMs,
+        ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
+        ...(sync.links ? { digestLinks: sync.links } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
 }
@@ -50239,17 +49895,21 @@ async function fetchAll(options, targets) {
         throw failure.reason;
     return { images: settled.map((result) => result.value), fetcher };
 }
-/** One archive image per image manifest, named by every reference locked to it. */
+/**
+ * One archive image per locked target (index or manifest), named by every reference
+ * locked to it: two references pinning the same digest are one image with two names.
+ */
 function distinctImages(images) {
-    const byManifest = new Map();
+    const byTarget = new Map();
+    const union = (seen, more) => [...seen, ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))];
     for (const { archive } of images) {
-        const seen = byManifest.get(archive.manifest.digest);
+        const seen = byTarget.get(archive.target.digest);
         if (seen)
-            seen.tags = [...seen.tags, ...archive.tags.filter((tag) => !seen.tags.some((other) => `${other}` === `${tag}`))];
+            Object.assign(seen, { tags: union(seen.tags, archive.tags), pinned: union(seen.pinned, archive.pinned) });
         else
-            byManifest.set(archive.manifest.digest, { ...archive });
+            byTarget.set(archive.target.digest, { ...archive });
     }
-    return [...byManifest.values()];
+    return [...byTarget.values()];
 }
 function cacheOutcome(fromCache, fromRegistry) {
     if (fromRegistry === 0)
@@ -50287,9 +49947,38 @@ function formatPullReport(report) {
     }
     lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
         `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    const links = describeDigestLinks(report);
+    if (links)
+        lines.push(links);
     for (const digest of report.repaired)
         lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
     return `${lines.join('\n')}\n`;
+}
+/**
+ * What the classic store's digest links did: `docker load` records tags only, so each
+ * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
+ * when there was nothing to link.
+ */
+function describeDigestLinks(report) {
+    const links = report.digestLinks;
+    if (!links || links.pulls === 0)
+        return undefined;
+    const lines = [
+        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
+            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
+    ];
+    if (links.unlinked.length > 0)
+        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+    return lines.join('\n');
+}
+/** The warning for pinned references the classic store could not link: they need the registry when used. */
+function unlinkedWarning(report) {
+    const unlinked = report.digestLinks?.unlinked ?? [];
+    if (unlinked.length === 0)
+        return undefined;
+    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
+        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
+        '(`containerd-snapshotter`) makes pinned references work offline too.');
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
@@ -50302,9 +49991,10 @@ function formatPullReport(report) {
 
 
 
+
 /** The locked images to pull; a missing or empty lockfile is bad input (lock first). */
 async function readLockedImages(options) {
-    const { previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
+    const lockfile = await readLockfile((0,external_node_path_.resolve)(options.cwd, options.lockfile));
     if (!lockfile)
         throw new InputError(`no lockfile at ${options.lockfile}: run image-lock lock first`);
     if (Object.keys(lockfile.images).length === 0)
@@ -50335,13 +50025,17 @@ async function pull(options, log, images) {
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs
         });
-        return {
+        const report = {
             ...result,
             lockfile: options.lockfile,
             platform: formatPlatform(options.platform),
             cacheDir: options.cacheDir,
             durationMs: Date.now() - started
         };
+        const warning = unlinkedWarning(report);
+        if (warning)
+            log.warn(warning);
+        return report;
     }
     finally {
         await client.close();
@@ -50365,8 +50059,7 @@ async function runPull({ values }, io) {
         latest: values.latest,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency,
-        timeout: values.timeout
+        concurrency: values.concurrency
     });
     const platform = values.platform?.[0];
     const report = await pull({
@@ -50478,8 +50171,7 @@ function toOptions({ values }, cwd) {
         drift: values.drift,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency,
-        timeout: values.timeout
+        concurrency: values.concurrency
     });
 }
 
@@ -50490,7 +50182,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5265);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3880);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import type { PullReport } from '../commands/pull.js';
-import { formatBytes, formatDuration } from '../commands/pull-format.js';
+import { describeDigestLinks, formatBytes, formatDuration, unlinkedWarning } from '../commands/pull-format.js';
 import type { LayerCacheRestore } from './cache/layer-cache.js';
 import type { TierRestore } from './cache/tier-restore.js';
 
@@ -37,6 +37,8 @@ export async function writePullSummary(report: PullReport, restore: LayerCacheRe
     `Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries`,
     `Time: ${phases.join(', ')}`,
     restore ? `Restored from: ${describeTiers(restore)}` : 'Layer cache: off',
+    ...(report.imageStore ? [`Docker image store: ${report.imageStore}`] : []),
+    ...[describeDigestLinks(report), unlinkedWarning(report)].filter((line): line is string => line !== undefined),
     ...report.repaired.map((digest) => `\`${digest}\` was corrupt in the cache and was fetched again`)
   ];
   await summary.addList(notes).write();

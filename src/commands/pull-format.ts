@@ -38,6 +38,35 @@ export function formatPullReport(report: PullReport): string {
     `Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
       `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`
   );
+  const links = describeDigestLinks(report);
+  if (links) lines.push(links);
   for (const digest of report.repaired) lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
   return `${lines.join('\n')}\n`;
+}
+
+/**
+ * What the classic store's digest links did: `docker load` records tags only, so each
+ * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
+ * when there was nothing to link.
+ */
+export function describeDigestLinks(report: PullReport): string | undefined {
+  const links = report.digestLinks;
+  if (!links || links.pulls === 0) return undefined;
+  const lines = [
+    `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
+      `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
+  ];
+  if (links.unlinked.length > 0) lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+  return lines.join('\n');
+}
+
+/** The warning for pinned references the classic store could not link: they need the registry when used. */
+export function unlinkedWarning(report: PullReport): string | undefined {
+  const unlinked = report.digestLinks?.unlinked ?? [];
+  if (unlinked.length === 0) return undefined;
+  return (
+    `${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
+    `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
+    '(`containerd-snapshotter`) makes pinned references work offline too.'
+  );
 }

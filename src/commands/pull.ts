@@ -8,7 +8,7 @@ import { pullImages, type PullResult } from '../pull/pull.js';
 import { pullTargets } from '../pull/pull-target.js';
 import type { Log } from './log.js';
 import type { CommandOptions } from './options.js';
-import { formatProgress } from './pull-format.js';
+import { formatProgress, unlinkedWarning } from './pull-format.js';
 import { createRegistryClient } from './registry.js';
 
 /** What `pull` takes, from the CLI's flags or the action's inputs. */
@@ -67,13 +67,16 @@ export async function pull(options: PullCommandOptions, log: Log, images?: Recor
       onProgress: (progress) => log.info(formatProgress(progress)),
       progressIntervalMs: options.progressIntervalMs
     });
-    return {
+    const report = {
       ...result,
       lockfile: options.lockfile,
       platform: formatPlatform(options.platform),
       cacheDir: options.cacheDir,
       durationMs: Date.now() - started
     };
+    const warning = unlinkedWarning(report);
+    if (warning) log.warn(warning);
+    return report;
   } finally {
     await client.close();
   }

@@ -6,9 +6,10 @@ import { loadThroughSocket, localDockerSocket } from './docker-socket.js';
 /** How `docker info` tells that the containerd image store is on. */
 const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
 
-/** The daemon's images: name:tag (as `docker images` prints it) -> image ID, and every ID. */
+/** The daemon's images: name:tag and name@digest (as `docker images` prints them) -> image ID, and every ID. */
 export interface DaemonImages {
   byName: Map<string, string>;
+  byDigest: Map<string, string>;
   ids: Set<string>;
 }
 
@@ -55,12 +56,15 @@ export class DockerDaemon {
    */
   async images(): Promise<DaemonImages> {
     // --all: an untagged image another one was built on is still the image asked for.
-    const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
-    const images: DaemonImages = { byName: new Map(), ids: new Set() };
+    const format = '{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}';
+    const output = await runDockerOk(['images', '--all', '--digests', '--no-trunc', '--format', format], this.cli);
+    const images: DaemonImages = { byName: new Map(), byDigest: new Map(), ids: new Set() };
     for (const line of output.split('\n').filter(Boolean)) {
-      const [name, id] = line.split(' ') as [string, string];
+      const [repository, tag, digest, id] = line.split(' ') as [string, string, string, string];
       images.ids.add(id);
-      if (!name.includes('<none>')) images.byName.set(name, id);
+      if (repository === '<none>') continue;
+      if (tag !== '<none>') images.byName.set(`${repository}:${tag}`, id);
+      if (digest !== '<none>') images.byDigest.set(`${repository}@${digest}`, id);
     }
     return images;
   }
@@ -70,6 +74,15 @@ export class DockerDaemon {
     const socket = await localDockerSocket(this.cli.env ?? process.env);
     if (socket) await loadThroughSocket(socket, archive);
     else await runDockerOk(['load', '--quiet'], this.cli, archive);
+  }
+
+  /**
+   * `docker pull` by digest: on the classic store the one way to record a digest
+   * reference. With the image's config already present the daemon fetches its
+   * manifests and no layer. Fails with the daemon's own message (registry not reachable).
+   */
+  async pull(reference: string, platform: string): Promise<void> {
+    await runDockerOk(['pull', '--quiet', '--platform', platform, reference], this.cli);
   }
 
   async tag(source: string, target: string): Promise<void> {

@@ -4,7 +4,8 @@ import type { DaemonImages, DockerDaemon } from '../daemon/docker-daemon.js';
 import type { BlobStore } from '../layout/blob-store.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
 import { streamLoadArchive } from '../tarball/load-archive.js';
-import { repoTag } from '../tarball/repo-tag.js';
+import { repoDigest, repoTag } from '../tarball/repo-tag.js';
+import { linkDigests, type DigestLinks } from './digest-links.js';
 import { LayerSizeError } from '../tarball/uncompressed-layer.js';
 import { loadGroups } from './load-groups.js';
 import { standInImages } from './stand-in-images.js';
@@ -19,43 +20,74 @@ export type DaemonOutcome = 'present' | 'tagged' | 'loaded';
  */
 const PARALLEL_LOADS = Math.min(4, availableParallelism());
 
+/** What the daemon holds after a sync, per image target digest; and on the classic store the digest links. */
+export interface DaemonSync {
+  outcomes: Map<string, DaemonOutcome>;
+  links?: DigestLinks;
+}
+
 /**
- * Makes every image present in the daemon under each of its names, with the locked
- * config digest as its image ID: images already there are skipped, those there under
- * another name only tagged, and the rest loaded from archives streamed into
- * `docker load`. Returns the outcome per image manifest digest.
+ * Makes every image present in the daemon under each of its names: images already there
+ * are skipped, those there under another name only tagged, and the rest loaded from
+ * archives streamed into `docker load`. The image ID is the locked config digest on the
+ * classic store, the locked target (index or manifest) on the containerd store, where
+ * the load also names each pinned reference; on the classic store those are linked
+ * afterwards by daemon pulls (`linkDigests`).
  */
 export async function syncDaemon(
   daemon: DockerDaemon,
   store: BlobStore,
   images: ArchiveImage[],
   classicStore: boolean
-): Promise<Map<string, DaemonOutcome>> {
+): Promise<DaemonSync> {
   const outcomes = new Map<string, DaemonOutcome>();
+  const expected = classicStore ? classicNames : containerdNames;
   const before = await daemon.images();
   const toLoad: ArchiveImage[] = [];
   for (const image of images) {
-    const id = presentId(before, image);
-    const missing = missingTags(before, image);
-    if (!id) toLoad.push(image);
-    else if (missing.length === 0) outcomes.set(image.manifest.digest, 'present');
+    const { id, missingTags, missingPinned } = expected(before, image);
+    if (!before.ids.has(id) || missingPinned.length > 0) toLoad.push(image);
+    else if (missingTags.length === 0) outcomes.set(image.target.digest, 'present');
     else {
-      for (const tag of missing) await daemon.tag(id, tag);
-      outcomes.set(image.manifest.digest, 'tagged');
+      for (const tag of missingTags) await daemon.tag(id, tag);
+      outcomes.set(image.target.digest, 'tagged');
     }
   }
-  if (toLoad.length === 0) return outcomes;
-  // containerd's store takes one archive for either store, as tested against its own import.
-  await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
-  const after = await daemon.images();
+  if (toLoad.length > 0) {
+    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+  }
+  const after = toLoad.length > 0 ? await daemon.images() : before;
   for (const image of toLoad) {
-    const missing = missingTags(after, image);
-    if (missing.length > 0 || !presentId(after, image)) {
-      throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${image.config.digest}`);
+    const { id, missingTags, missingPinned } = expected(after, image);
+    const missing = [...missingTags, ...missingPinned];
+    if (missing.length > 0 || !after.ids.has(id)) {
+      throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${id}`);
     }
-    outcomes.set(image.manifest.digest, 'loaded');
+    outcomes.set(image.target.digest, 'loaded');
   }
-  return outcomes;
+  return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
+}
+
+/** What an image is, by ID and names, in a store; and which of its names do not point at it. */
+interface ExpectedNames {
+  id: string;
+  missingTags: string[];
+  /** Digest references the load must bring (containerd); the classic store links them by pulls instead. */
+  missingPinned: string[];
+}
+
+function classicNames(daemon: DaemonImages, image: ArchiveImage): ExpectedNames {
+  const id = image.config.digest;
+  return { id, missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id), missingPinned: [] };
+}
+
+function containerdNames(daemon: DaemonImages, image: ArchiveImage): ExpectedNames {
+  const id = image.target.digest;
+  return {
+    id,
+    missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id),
+    missingPinned: image.pinned.map(repoDigest).filter((name) => daemon.byDigest.get(name) !== id)
+  };
 }
 
 /**
@@ -92,18 +124,4 @@ async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: Archi
 async function settleAll(loads: Promise<void>[]): Promise<void> {
   const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
   if (failed) throw failed.reason;
-}
-
-/**
- * The image's ID when the daemon has it: the classic image store's ID is the config
- * digest, the containerd store's the manifest's, so either counts.
- */
-function presentId(daemon: DaemonImages, image: ArchiveImage): string | undefined {
-  return [image.config.digest, image.manifest.digest].find((id) => daemon.ids.has(id));
-}
-
-/** The image's names that do not point at it yet (by either ID, as in `presentId`). */
-function missingTags(daemon: DaemonImages, image: ArchiveImage): string[] {
-  const expected = [image.config.digest, image.manifest.digest];
-  return image.tags.map(repoTag).filter((name) => !expected.includes(daemon.byName.get(name) ?? ''));
 }

@@ -1,7 +1,14 @@
 import { RegistryError } from '../errors.js';
 import type { BlobStore } from '../layout/blob-store.js';
 import { parseManifest } from '../remote/manifest.js';
-import { isImageManifest, type Descriptor, type ImageConfig, type ImageManifest } from '../remote/media-types.js';
+import {
+  isImageManifest,
+  isIndex,
+  type Descriptor,
+  type ImageConfig,
+  type ImageManifest,
+  type IndexManifest
+} from '../remote/media-types.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
 import { downloadBlob } from './blob-download.js';
@@ -25,25 +32,34 @@ export interface ImageFetchContext {
   onBytes: (count: number) => void;
 }
 
-/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
+/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
 export async function fetchImage(context: ImageFetchContext, target: PullTarget): Promise<FetchedImage> {
   const started = Date.now();
   const { store, client, fetcher, signal, onBytes } = context;
   const repo = target.reference;
   const origins: [number, BlobOrigin][] = [];
 
-  const manifestOrigin = await fetcher.ensure({
-    digest: target.manifestDigest,
-    what: `manifest of ${target.key}`,
-    download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
-  });
-  const manifestBytes = await store.read(target.manifestDigest);
-  origins.push([manifestBytes.length, manifestOrigin]);
-  const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
+  const fetchManifest = async (digest: string, what: 'manifest' | 'index') => {
+    const origin = await fetcher.ensure({
+      digest,
+      what: `${what} of ${target.key}`,
+      download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
+    });
+    const bytes = await store.read(digest);
+    origins.push([bytes.length, origin]);
+    return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
+  };
+  const [manifest, index] = await Promise.all([
+    fetchManifest(target.manifestDigest, 'manifest'),
+    target.locked.digest === target.manifestDigest ? undefined : fetchManifest(target.locked.digest, 'index')
+  ]);
   if (!isImageManifest(manifest.mediaType)) {
     throw new RegistryError(
       `${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`
     );
+  }
+  if (index && !(isIndex(index.mediaType) && (index.json as IndexManifest).manifests?.some((m) => m.digest === manifest.digest))) {
+    throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
   }
   const { config, layers } = manifest.json as ImageManifest;
 
@@ -61,18 +77,21 @@ export async function fetchImage(context: ImageFetchContext, target: PullTarget)
 
   const bytesFrom = (origin: BlobOrigin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
   const { platform } = target;
+  const manifestDescriptor: Descriptor = {
+    mediaType: manifest.mediaType,
+    digest: manifest.digest,
+    size: manifest.size,
+    platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+  };
   return {
     target,
     archive: {
-      manifest: {
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.size,
-        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
-      },
+      target: index ? { mediaType: index.mediaType, digest: index.digest, size: index.size } : manifestDescriptor,
+      manifest: manifestDescriptor,
       config,
       layers,
       tags: target.tag ? [target.tag] : [],
+      pinned: target.reference.digest ? [target.reference] : [],
       // Only a config that names each layer's diff ID lets the layers go in inflated.
       diffIds: diffIds?.length === layers.length ? diffIds : undefined
     },

@@ -4,7 +4,7 @@ import { parseReference, Reference } from '../name/reference.js';
 import { formatPlatform, parsePlatform, platformMatches, type Platform } from '../platform/platform.js';
 
 /** The part of a lockfile entry pulling needs. */
-export type LockedImage = Pick<LockEntry, 'digest' | 'platforms'>;
+export type LockedImage = Pick<LockEntry, 'digest' | 'mediaType' | 'platforms'>;
 
 /** One locked reference and the image manifest to pull for it. */
 export interface PullTarget {
@@ -17,6 +17,8 @@ export interface PullTarget {
   platformKey: string;
   platform: Platform;
   manifestDigest: string;
+  /** What the lock pins: an index holding `manifestDigest`, or that manifest itself. */
+  locked: { digest: string; mediaType: string };
 }
 
 /**
@@ -37,6 +39,8 @@ export function pullTargets(images: Record<string, LockedImage>, platform: Platf
       }
       const tag =
         reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-      return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
+      const { digest, mediaType } = images[key];
+      const manifestDigest = platforms[platformKey];
+      return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest, locked: { digest, mediaType } };
     });
 }

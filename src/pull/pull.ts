@@ -1,9 +1,11 @@
 import type { DockerDaemon } from '../daemon/docker-daemon.js';
+import type { Reference } from '../name/reference.js';
 import type { BlobStore } from '../layout/blob-store.js';
 import type { Platform } from '../platform/platform.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import { BlobFetcher } from './blob-fetcher.js';
 import { syncDaemon, type DaemonOutcome } from './daemon-sync.js';
+import type { DigestLinks } from './digest-links.js';
 import { fetchImage, type FetchedImage } from './image-fetch.js';
 import { createLimit } from './limit.js';
 import { ProgressMeter, type ProgressListener } from './progress.js';
@@ -54,7 +56,12 @@ export interface PullResult {
   /** Every blob the pulled images use: what a cache saved from the store should hold. */
   blobs: string[];
   fetchMs: number;
+  /** The load, without the digest links' pulls (`digestLinks.ms`). */
   loadMs: number;
+  /** The daemon's image store, when one was used. */
+  imageStore?: 'classic' | 'containerd';
+  /** Classic store: the pinned references linked by daemon pulls, and those left to the registry. */
+  digestLinks?: DigestLinks;
   /** Why nothing was loaded though a daemon was given (none answers, or it runs Windows containers). */
   loadSkipped?: string;
 }
@@ -64,8 +71,9 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through one streamed
- * `docker load`. Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry), then into the daemon through streamed `docker load`s,
+ * so that each locked reference resolves in the form written (see `syncDaemon`).
+ * Nothing is loaded unless every image was fetched whole.
  */
 export async function pullImages(options: PullOptions): Promise<PullResult> {
   const targets = pullTargets(options.images, options.platform);
@@ -77,11 +85,11 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
   const fetchMs = Date.now() - fetchStarted;
 
   const loadStarted = Date.now();
-  const outcomes =
+  const sync =
     options.daemon && status?.ready
       ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-      : new Map<string, DaemonOutcome>();
-  const loadMs = Date.now() - loadStarted;
+      : { outcomes: new Map<string, DaemonOutcome>() };
+  const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
 
   const sum = (origin: 'cache' | 'registry') =>
     blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
@@ -97,7 +105,7 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
       bytesFromCache: image.bytesFromCache,
       bytesFromRegistry: image.bytesFromRegistry,
       fetchMs: image.fetchMs,
-      daemon: outcomes.get(image.target.manifestDigest) ?? 'skipped'
+      daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
     })),
     cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
     bytesFromCache,
@@ -106,6 +114,8 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
     blobs: blobs.map((blob) => blob.digest).sort(),
     fetchMs,
     loadMs,
+    ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
+    ...(sync.links ? { digestLinks: sync.links } : {}),
     ...(status && !status.ready ? { loadSkipped: status.reason } : {})
   };
 }
@@ -139,15 +149,22 @@ async function fetchAll(options: PullOptions, targets: ReturnType<typeof pullTar
   return { images: settled.map((result) => (result as PromiseFulfilledResult<FetchedImage>).value), fetcher };
 }
 
-/** One archive image per image manifest, named by every reference locked to it. */
+/**
+ * One archive image per locked target (index or manifest), named by every reference
+ * locked to it: two references pinning the same digest are one image with two names.
+ */
 function distinctImages(images: FetchedImage[]) {
-  const byManifest = new Map<string, FetchedImage['archive']>();
+  const byTarget = new Map<string, FetchedImage['archive']>();
+  const union = (seen: Reference[], more: Reference[]) => [
+    ...seen,
+    ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))
+  ];
   for (const { archive } of images) {
-    const seen = byManifest.get(archive.manifest.digest);
-    if (seen) seen.tags = [...seen.tags, ...archive.tags.filter((tag) => !seen.tags.some((other) => `${other}` === `${tag}`))];
-    else byManifest.set(archive.manifest.digest, { ...archive });
+    const seen = byTarget.get(archive.target.digest);
+    if (seen) Object.assign(seen, { tags: union(seen.tags, archive.tags), pinned: union(seen.pinned, archive.pinned) });
+    else byTarget.set(archive.target.digest, { ...archive });
   }
-  return [...byManifest.values()];
+  return [...byTarget.values()];
 }
 
 function cacheOutcome(fromCache: number, fromRegistry: number): CacheOutcome {

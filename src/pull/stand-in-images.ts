@@ -70,7 +70,7 @@ function standIn(image: ArchiveImage, depth: number, blobs: Map<string, Buffer>)
     rootfs: { type: 'layers', diff_ids: diffIds }
   });
   const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-  return { manifest, config, layers, tags: [], diffIds };
+  return { target: manifest, manifest, config, layers, tags: [], pinned: [], diffIds };
 }
 
 function blob(blobs: Map<string, Buffer>, mediaType: string, json: unknown): Descriptor {

@@ -26,20 +26,20 @@ export function dockerLoadManifest(
 }
 
 /**
- * The OCI `index.json` the containerd image store (and `ctr images import`) reads:
- * one entry per name, annotated as `docker save` does it (the full name for
- * containerd, the tag for OCI), so the image is stored under each name with its
- * image manifest as target.
+ * The OCI `index.json` the containerd image store reads: one entry per name, each with
+ * the locked target (the index, or the image manifest), named as containerd names what
+ * it pulls: `name:tag` for a tag, the reference as written for one with a digest
+ * (`name:tag@digest`, `name@digest`: BuildKit finds a pinned `FROM` by that name alone).
+ * Tags also carry the OCI ref name, as `docker save` writes them.
  */
 export function ociLoadIndex(images: ArchiveImage[]): IndexManifest {
   const manifests: Descriptor[] = images.flatMap((image) => {
-    const { mediaType, digest, size, platform } = image.manifest;
+    const { mediaType, digest, size, platform } = image.target;
     const descriptor: Descriptor = { mediaType, digest, size, ...(platform ? { platform } : {}) };
-    if (image.tags.length === 0) return [descriptor];
-    return image.tags.map((tag) => ({
-      ...descriptor,
-      annotations: { [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag! }
-    }));
+    const tagged = image.tags.map((tag) => ({ [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag! }));
+    const pinned = image.pinned.map((reference) => ({ [CONTAINERD_IMAGE_NAME]: `${reference}` }));
+    const names = [...tagged, ...pinned];
+    return names.length === 0 ? [descriptor] : names.map((annotations) => ({ ...descriptor, annotations }));
   });
   return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
 }

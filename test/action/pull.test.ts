@@ -7,7 +7,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startCacheService, type CacheService } from '../env/cache-service.js';
-import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
+import { IMAGE_STORES, dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { loadTestEnv } from '../env/env.js';
 import { baseLayer } from '../env/fixtures.js';
 import { tarLayer } from '../env/layers.js';
@@ -32,7 +32,7 @@ interface TestImages {
   images: Record<string, PushedImage>;
 }
 
-describe('the action with pull: true', () => {
+describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (imageStore) => {
   let daemon: DockerDaemon;
   let service: CacheService;
   const proxies: BlobProxy[] = [];
@@ -69,13 +69,15 @@ describe('the action with pull: true', () => {
   }
 
   async function expectLoaded({ images }: TestImages): Promise<void> {
-    for (const [reference, pushed] of Object.entries(images)) expect(await imageId(reference)).toBe(pushed.image.config.digest);
+    // The classic store's image ID is the config digest, the containerd store's the manifest's (the locked target).
+    for (const [reference, pushed] of Object.entries(images))
+      expect(await imageId(reference)).toBe((imageStore === 'classic' ? pushed.image.config : pushed.image.manifest).digest);
   }
 
   beforeAll(async () => {
     // One after the other: test/env/proc.ts's run() crashes on EPIPE when a `docker version`
     // probe exits before its empty stdin is written, which a busy event loop makes likely.
-    daemon = await dockerDaemon();
+    daemon = await dockerDaemon(imageStore);
     service = await startCacheService();
   }, 120_000);
   afterAll(async () => {
@@ -84,7 +86,7 @@ describe('the action with pull: true', () => {
   }, 60_000);
 
   test('saves the layers to the Actions cache, then loads them from it alone with the registry unreachable', async () => {
-    const pushed = await pushImages('action-pull/actions-cache');
+    const pushed = await pushImages(`action-pull/${imageStore}/actions-cache`);
     const references = Object.keys(pushed.images);
     const env = {
       ...service.env,
@@ -125,7 +127,7 @@ describe('the action with pull: true', () => {
   });
 
   test('a changed lockfile restores the newest entry of the platform (partial) and saves only its own blobs', async () => {
-    const pushed = await pushImages('action-pull/partial');
+    const pushed = await pushImages(`action-pull/${imageStore}/partial`);
     const [one, two] = Object.keys(pushed.images) as [string, string];
     const env = {
       ...service.env,
@@ -156,7 +158,7 @@ describe('the action with pull: true', () => {
   });
 
   test('restores from the tool cache first; a flipped byte there is caught and fetched again, or fails clearly offline', async () => {
-    const pushed = await pushImages('action-pull/tool-cache');
+    const pushed = await pushImages(`action-pull/${imageStore}/tool-cache`);
     const references = Object.keys(pushed.images);
     const toolCache = scratch('tool-cache');
     // No Actions cache service: the tool cache is the only tier.
@@ -204,8 +206,42 @@ describe('the action with pull: true', () => {
     for (const reference of references) expect(await imageId(reference)).toBe('');
   });
 
+  test('pinned references: linked by a daemon pull (classic) or by the load alone (containerd); offline, the summary says which need the registry', async () => {
+    const pushed = await pushImages(`action-pull/${imageStore}/pinned`);
+    const pinned = Object.entries(pushed.images).map(([reference, { entry }]) => `${reference}@${entry.digest}`);
+    const env = { DOCKER_HOST: daemon.dockerHost, RUNNER_TOOL_CACHE: scratch('tool-cache'), RUNNER_ENVIRONMENT: 'self-hosted' };
+    const first = await workspace();
+    const online = await job(first, { images: pinned.join('\n') }, { ...env, RUNNER_TEMP: scratch('runner-temp') });
+    expect(online.main.code).toBe(0);
+    expect(online.main.stdout).not.toContain('::warning::');
+    if (imageStore === 'classic') expect(online.main.summary).toMatch(/Digest links: 2 pinned reference\(s\) linked by 2 daemon pull\(s\)/);
+    expect(online.main.summary).toContain(`Docker image store: ${imageStore}`);
+    for (const reference of pinned) expect(await imageId(reference)).not.toBe('');
+
+    // A fresh runner with the registry gone: the images come from the tool cache alone.
+    await daemon.docker(['rmi', ...pinned, ...Object.keys(pushed.images)]);
+    await pushed.proxy.stop();
+    const second = await workspace();
+    await copyFile(join(first, 'image-lock.json'), join(second, 'image-lock.json'));
+    const offline = await job(
+      second,
+      { mode: 'verify', drift: 'ignore', images: pinned.join('\n') },
+      { ...env, RUNNER_TEMP: scratch('runner-temp') }
+    );
+    expect(offline.main.code).toBe(0);
+    for (const reference of Object.keys(pushed.images)) expect(await imageId(reference)).not.toBe('');
+    if (imageStore === 'classic') {
+      expect(offline.main.stdout).toMatch(/::warning::2 pinned reference\(s\) will need the registry when used .*containerd-snapshotter/);
+      expect(offline.main.summary).toContain(`Not linked (they need the registry): ${[...pinned].sort().join(', ')}`);
+      for (const reference of pinned) expect(await imageId(reference)).toBe('');
+    } else {
+      expect(offline.main.stdout).not.toContain('::warning::');
+      for (const reference of pinned) expect(await imageId(reference)).not.toBe('');
+    }
+  });
+
   test('on a runner without a Docker daemon, says so and skips the pull', async () => {
-    const pushed = await pushImages('action-pull/no-daemon');
+    const pushed = await pushImages(`action-pull/${imageStore}/no-daemon`);
     const dir = await workspace();
     const run = await runAction(
       'main',

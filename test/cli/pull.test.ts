@@ -3,7 +3,7 @@ import { defaultCacheDir } from '../../src/cli/pull.js';
 import { formatProgress } from '../../src/commands/pull-format.js';
 import type { PullReport } from '../../src/commands/pull.js';
 import { serializeLockfile, type LockEntry } from '../../src/lockfile/lockfile.js';
-import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
+import { IMAGE_STORES, dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { loadTestEnv } from '../env/env.js';
 import { lockEntryOf } from '../pull/helpers/locked-images.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
@@ -24,15 +24,17 @@ const TWO_IMAGES = {
   [`${host}/multi/app:1.0`]: lockEntryOf(fixture('multi/app:1.0'))
 };
 
-describe('image-lock pull', () => {
+describe.each(IMAGE_STORES)('image-lock pull, %s image store', (imageStore) => {
   let daemon: DockerDaemon;
   const imageId = async (name: string) => (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', name])).stdout.toString().trim();
-  const savedEnv = { DOCKER_HOST: process.env.DOCKER_HOST, DOCKER_CONFIG: process.env.DOCKER_CONFIG };
+  /** The classic store's image ID is the config digest, the containerd store's the locked target's. */
+  const expectedId = (name: string) => (imageStore === 'classic' ? amd64(name).configDigest : fixture(name).digest);
+  const savedEnv = { DOCKER_HOST: process.env.DOCKER_HOST, DOCKER_CONFIG: process.env.DOCKER_CONFIG, PATH: process.env.PATH };
 
   beforeAll(async () => {
-    daemon = await dockerDaemon();
-    // The CLI runs in-process and reaches the daemon the way `docker` does.
-    Object.assign(process.env, { DOCKER_HOST: daemon.env.DOCKER_HOST, DOCKER_CONFIG: daemon.env.DOCKER_CONFIG });
+    daemon = await dockerDaemon(imageStore);
+    // The CLI runs in-process and reaches the daemon the way `docker` does, with the daemon's own CLI.
+    Object.assign(process.env, { DOCKER_HOST: daemon.env.DOCKER_HOST, DOCKER_CONFIG: daemon.env.DOCKER_CONFIG, PATH: daemon.env.PATH });
   }, 90_000);
   afterAll(async () => {
     Object.assign(process.env, savedEnv);
@@ -50,8 +52,8 @@ describe('image-lock pull', () => {
       new RegExp(`^  ${host}/multi/app:1.0 +miss +0 B from cache, [\\d.]+ kB from registries, fetch \\d+ ms, loaded$`, 'm')
     );
     expect(first.stdout).toMatch(/^Total: 0 B from cache, [\d.]+ kB from registries; fetch \d+ ms, load [\d.]+ m?s$/m);
-    expect(await imageId(`${host}/single/oci:1.0`)).toBe(amd64('single/oci:1.0').configDigest);
-    expect(await imageId(`${host}/multi/app:1.0`)).toBe(amd64('multi/app:1.0').configDigest);
+    expect(await imageId(`${host}/single/oci:1.0`)).toBe(expectedId('single/oci:1.0'));
+    expect(await imageId(`${host}/multi/app:1.0`)).toBe(expectedId('multi/app:1.0'));
 
     await daemon.docker(['rmi', `${host}/single/oci:1.0`, `${host}/multi/app:1.0`]);
     const second = await cli(dir, 'pull', '--cache-dir', cacheDir, '--json');
@@ -62,7 +64,7 @@ describe('image-lock pull', () => {
       [`${host}/multi/app:1.0`, 'hit', 'loaded'],
       [`${host}/single/oci:1.0`, 'hit', 'loaded']
     ]);
-    expect(await imageId(`${host}/multi/app:1.0`)).toBe(amd64('multi/app:1.0').configDigest);
+    expect(await imageId(`${host}/multi/app:1.0`)).toBe(expectedId('multi/app:1.0'));
   });
 
   test('--no-load only fills the cache, for the platform asked for', async () => {

@@ -8,13 +8,16 @@ const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
 
 /** An image of layers named by letters (`a` is the layer of digest a000..., diff ID a100...). */
 function image(name: string, layers: string[], sizes: number[] = layers.map(() => 10)): ArchiveImage {
+  const manifest = {
+    mediaType: 'application/vnd.oci.image.manifest.v1+json',
+    digest: digest(`f${name.length}`),
+    size: 1,
+    platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }
+  };
   return {
-    manifest: {
-      mediaType: 'application/vnd.oci.image.manifest.v1+json',
-      digest: digest(`f${name.length}`),
-      size: 1,
-      platform: { os: 'linux', architecture: 'arm64', variant: 'v8' }
-    },
+    target: manifest,
+    manifest,
+    pinned: [],
     config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: digest(`c${name.length}`), size: 1 },
     layers: layers.map((layer, index) => ({ mediaType: OCI_LAYER, digest: digest(layer), size: sizes[index] })),
     tags: [parseReference(`example.com/${name}:1`)],

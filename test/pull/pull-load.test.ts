@@ -1,6 +1,6 @@
 import { InputError } from '../../src/errors.js';
 import { BlobStore } from '../../src/layout/blob-store.js';
-import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
+import { IMAGE_STORES, dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { loadTestEnv } from '../env/env.js';
 import { lockEntryOf } from './helpers/locked-images.js';
 import { runPull } from './helpers/run-pull.js';
@@ -13,27 +13,29 @@ const registry = env.registries.anonymous.host;
 const fixture = (name: string) => env.fixtures.images[name];
 const amd64 = (name: string) => fixture(name).platforms['linux/amd64'];
 
-/** The distinct blobs of the images' amd64 manifests. */
+/** The distinct blobs of the images' amd64 manifests, with the indexes they are locked by. */
 function blobsOf(...names: string[]) {
   const platforms = names.map(amd64);
   const distinct = (digests: string[]) => [...new Set(digests)];
   return {
-    manifests: distinct(platforms.map((p) => p.manifestDigest)),
+    manifests: distinct([...platforms.map((p) => p.manifestDigest), ...names.map((name) => fixture(name).digest)]),
     configs: distinct(platforms.map((p) => p.configDigest)),
     layers: distinct(platforms.flatMap((p) => p.layers.map((layer) => layer.digest)))
   };
 }
 
-describe('pullImages into a Docker daemon', () => {
+describe.each(IMAGE_STORES)('pullImages into a Docker daemon, %s image store', (imageStore) => {
   let daemon: DockerDaemon;
   const imageId = async (name: string) => (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', name])).stdout.toString().trim();
+  /** The classic store's image ID is the config digest, the containerd store's the locked target's (index or manifest). */
+  const expectedId = (name: string) => (imageStore === 'classic' ? amd64(name).configDigest : fixture(name).digest);
 
   beforeAll(async () => {
-    daemon = await dockerDaemon();
+    daemon = await dockerDaemon(imageStore);
   }, 90_000);
   afterAll(() => stopDockerDaemon(), 30_000);
 
-  it('loads each locked reference under its name with the config digest as image ID, and skips it the next time', async () => {
+  it('loads each locked reference under its name with the expected image ID, and skips it the next time', async () => {
     const store = await BlobStore.open(scratch('pull-store'));
     const images = {
       [`${registry}/multi/app:1.0`]: lockEntryOf(fixture('multi/app:1.0')),
@@ -42,19 +44,23 @@ describe('pullImages into a Docker daemon', () => {
     };
     const first = await runPull({ images, store, dockerEnv: daemon.env });
 
-    expect(await imageId(`${registry}/multi/app:1.0`)).toBe(amd64('multi/app:1.0').configDigest);
-    expect(await imageId(`${registry}/docker/v2:1.0`)).toBe(amd64('docker/v2:1.0').configDigest);
+    expect(await imageId(`${registry}/multi/app:1.0`)).toBe(expectedId('multi/app:1.0'));
+    expect(await imageId(`${registry}/docker/v2:1.0`)).toBe(expectedId('docker/v2:1.0'));
     // Docker Hub images get the familiar name, as `docker pull nginx:1.25` gives them.
-    expect(await imageId('nginx:1.25')).toBe(amd64('library/nginx:1.25').configDigest);
+    expect(await imageId('nginx:1.25')).toBe(expectedId('library/nginx:1.25'));
     expect(first.result.images.map((image) => [image.reference, image.cache, image.daemon])).toEqual([
       [`${registry}/docker/v2:1.0`, 'miss', 'loaded'],
       [`${registry}/multi/app:1.0`, 'miss', 'loaded'],
       ['docker.io/library/nginx:1.25', 'miss', 'loaded']
     ]);
-    // The base layer the three share is fetched once; manifests come by digest.
+    // The base layer the three share is fetched once; manifests (and the indexes locked) come by digest.
     const blobs = blobsOf('multi/app:1.0', 'docker/v2:1.0', 'library/nginx:1.25');
     expect(blobs.layers.length).toBe(4);
-    expect(first.counts).toEqual({ manifestGet: 3, manifestHead: 0, blobGet: blobs.configs.length + blobs.layers.length });
+    expect(first.counts).toEqual({
+      manifestGet: blobs.manifests.length,
+      manifestHead: 0,
+      blobGet: blobs.configs.length + blobs.layers.length
+    });
     expect(first.result.cache).toBe('miss');
     expect(first.result.bytesFromCache).toBe(0);
     expect(first.result.blobs).toEqual([...blobs.manifests, ...blobs.configs, ...blobs.layers].sort());
@@ -79,15 +85,17 @@ describe('pullImages into a Docker daemon', () => {
     };
     const first = await runPull({ images, store, dockerEnv: daemon.env });
     expect(first.result.images.map((image) => image.daemon)).toEqual(['loaded', 'loaded']);
-    const config = amd64('library/busybox:latest').configDigest;
-    expect(await imageId(`${registry}/library/busybox:stable`)).toBe(config);
+    const id = expectedId('library/busybox:latest');
+    expect(await imageId(`${registry}/library/busybox:stable`)).toBe(id);
 
     await daemon.docker(['rmi', `${registry}/library/busybox:stable`]);
     const second = await runPull({ images, store, dockerEnv: daemon.env });
     expect(second.result.images.map((image) => image.daemon)).toEqual(['tagged', 'tagged']);
-    expect(await imageId(`${registry}/library/busybox:stable`)).toBe(config);
+    expect(await imageId(`${registry}/library/busybox:stable`)).toBe(id);
   });
+});
 
+describe('pullImages without loading', () => {
   it("picks the platform's manifest the way containerd matches platforms", async () => {
     const store = await BlobStore.open(scratch('pull-store'));
     const images = { [`${registry}/multi/app:1.0`]: lockEntryOf(fixture('multi/app:1.0')) };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { RegistryError } from '../../src/errors.js';
 import { BlobStore } from '../../src/layout/blob-store.js';
 import type { PullProgress } from '../../src/pull/progress.js';
-import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
+import { IMAGE_STORES, dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { loadTestEnv } from '../env/env.js';
 import { baseLayer } from '../env/fixtures.js';
 import { randomLayer, tarLayer, type Layer } from '../env/layers.js';
@@ -25,12 +25,12 @@ function flipByte(store: BlobStore, digest: string, at: number): void {
 }
 
 describe('pullImages when things go wrong', () => {
-  let daemon: DockerDaemon;
   let big: PushedImage;
   let bigLayer: Layer;
   let small: PushedImage[];
   let proxies: BlobProxy[] = [];
-  const imageId = async (name: string) => (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', name])).stdout.toString().trim();
+  const imageId = async (daemon: DockerDaemon, name: string) =>
+    (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', name])).stdout.toString().trim();
 
   /** The image `repo:tag` as a lockfile holds it, with its requests going through `proxy`. */
   const locked = (repo: string, image: PushedImage) => ({ [`${registry.host}/${repo}`]: image.entry });
@@ -42,8 +42,7 @@ describe('pullImages when things go wrong', () => {
   };
 
   beforeAll(async () => {
-    const [started, base] = await Promise.all([dockerDaemon(), baseLayer()]);
-    daemon = started;
+    const base = await baseLayer();
     bigLayer = await randomLayer(join(scratch('big-layer'), 'layer.tar.gz'), BIG, 'pull-resilience');
     big = await pushTestImage(registry.url, 'pull-resilience/big', '1', [base, bigLayer]);
     small = await Promise.all(
@@ -101,39 +100,48 @@ describe('pullImages when things go wrong', () => {
     expect(reports.map((r) => r.bytes)).toEqual([...reports.map((r) => r.bytes)].sort((a, b) => a - b));
   });
 
-  it('fetches again a blob whose cached copy has a flipped byte, and loads the sound one', async () => {
-    const store = await BlobStore.open(scratch('pull-store'));
-    const images = locked('pull-resilience/big:1', big);
-    await runPull({ images, store });
-    flipByte(store, bigLayer.digest, 12345);
-    const { result } = await runPull({ images, store, dockerEnv: daemon.env });
-    expect(result.repaired).toEqual([bigLayer.digest]);
-    expect(result.bytesFromRegistry).toBe(bigLayer.size);
-    expect(result.images[0]).toMatchObject({ cache: 'partial', daemon: 'loaded' });
-    expect(await store.verify(bigLayer.digest)).toBe('valid');
-    expect(await imageId(`${registry.host}/pull-resilience/big:1`)).toBe(big.image.config.digest);
-  });
+  it.each(IMAGE_STORES)(
+    'fetches again a blob whose cached copy has a flipped byte, and loads the sound one (%s store)',
+    async (imageStore) => {
+      const daemon = await dockerDaemon(imageStore);
+      const store = await BlobStore.open(scratch('pull-store'));
+      const images = locked('pull-resilience/big:1', big);
+      await runPull({ images, store });
+      flipByte(store, bigLayer.digest, 12345);
+      const { result } = await runPull({ images, store, dockerEnv: daemon.env });
+      expect(result.repaired).toEqual([bigLayer.digest]);
+      expect(result.bytesFromRegistry).toBe(bigLayer.size);
+      expect(result.images[0]).toMatchObject({ cache: 'partial', daemon: 'loaded' });
+      expect(await store.verify(bigLayer.digest)).toBe('valid');
+      const id = imageStore === 'classic' ? big.image.config : big.image.manifest;
+      expect(await imageId(daemon, `${registry.host}/pull-resilience/big:1`)).toBe(id.digest);
+    }
+  );
 
-  it('fails clearly and loads nothing when a cached blob is corrupt and the registry is gone', async () => {
-    const store = await BlobStore.open(scratch('pull-store'));
-    const [first, second] = small as [PushedImage, PushedImage];
-    const images = { ...locked('pull-resilience/small1:1', first), ...locked('pull-resilience/small2:1', second) };
-    const gone = await proxy({ target: registry.url });
-    await runPull({ images, store, overrides: through(gone) });
-    await gone.stop();
-    const top = second.image.layers[1].digest;
-    flipByte(store, top, 10);
+  it.each(IMAGE_STORES)(
+    'fails clearly and loads nothing when a cached blob is corrupt and the registry is gone (%s store)',
+    async (imageStore) => {
+      const daemon = await dockerDaemon(imageStore);
+      const store = await BlobStore.open(scratch('pull-store'));
+      const [first, second] = small as [PushedImage, PushedImage];
+      const images = { ...locked('pull-resilience/small1:1', first), ...locked('pull-resilience/small2:1', second) };
+      const gone = await proxy({ target: registry.url });
+      await runPull({ images, store, overrides: through(gone) });
+      await gone.stop();
+      const top = second.image.layers[1].digest;
+      flipByte(store, top, 10);
 
-    const pull = runPull({ images, store, overrides: through(gone), dockerEnv: daemon.env });
-    await expect(pull).rejects.toThrow(RegistryError);
-    await expect(pull).rejects.toThrow(
-      new RegExp(
-        `layer of ${registry.host}/pull-resilience/small2:1 ${top} was corrupt in the cache and could not be fetched: cannot reach`
-      )
-    );
-    expect(await store.verify(top)).toBe('missing');
-    for (const name of ['small1', 'small2']) expect(await imageId(`${registry.host}/pull-resilience/${name}:1`)).toBe('');
-  });
+      const pull = runPull({ images, store, overrides: through(gone), dockerEnv: daemon.env });
+      await expect(pull).rejects.toThrow(RegistryError);
+      await expect(pull).rejects.toThrow(
+        new RegExp(
+          `layer of ${registry.host}/pull-resilience/small2:1 ${top} was corrupt in the cache and could not be fetched: cannot reach`
+        )
+      );
+      expect(await store.verify(top)).toBe('missing');
+      for (const name of ['small1', 'small2']) expect(await imageId(daemon, `${registry.host}/pull-resilience/${name}:1`)).toBe('');
+    }
+  );
 
   it('says which blob is missing when the registry is gone', async () => {
     const store = await BlobStore.open(scratch('pull-store'));

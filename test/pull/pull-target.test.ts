@@ -1,15 +1,20 @@
 import { InputError } from '../../src/errors.js';
 import { parsePlatform } from '../../src/platform/platform.js';
 import { pullTargets, type LockedImage } from '../../src/pull/pull-target.js';
+import { OCI_INDEX } from '../../src/remote/media-types.js';
 
 const digest = (c: string) => `sha256:${c.repeat(64)}`;
 const NGINX = 'docker.io/library/nginx:1.25';
 const BY_DIGEST = `ghcr.io/o/app@${digest('e')}`;
 const WINDOWS = 'mcr.microsoft.com/windows/nanoserver:ltsc2022';
 const images: Record<string, LockedImage> = {
-  [NGINX]: { digest: digest('a'), platforms: { 'linux/amd64': digest('b'), 'linux/arm/v7': digest('c'), 'linux/arm64/v8': digest('d') } },
-  [BY_DIGEST]: { digest: digest('e'), platforms: { 'linux/amd64': digest('f') } },
-  [WINDOWS]: { digest: digest('1'), platforms: { 'windows/amd64:10.0.20348.2340': digest('2') } }
+  [NGINX]: {
+    digest: digest('a'),
+    mediaType: OCI_INDEX,
+    platforms: { 'linux/amd64': digest('b'), 'linux/arm/v7': digest('c'), 'linux/arm64/v8': digest('d') }
+  },
+  [BY_DIGEST]: { digest: digest('e'), mediaType: OCI_INDEX, platforms: { 'linux/amd64': digest('f') } },
+  [WINDOWS]: { digest: digest('1'), mediaType: OCI_INDEX, platforms: { 'windows/amd64:10.0.20348.2340': digest('2') } }
 };
 const only = (key: string) => ({ [key]: images[key] });
 

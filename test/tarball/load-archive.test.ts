@@ -1,5 +1,3 @@
-import { createWriteStream } from 'node:fs';
-import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { gunzipSync } from 'node:zlib';
 import tar from 'tar-stream';
@@ -9,11 +7,10 @@ import type { Descriptor } from '../../src/remote/media-types.js';
 import type { ArchiveImage } from '../../src/tarball/archive-image.js';
 import { streamLoadArchive, type ClassicArchiveOptions } from '../../src/tarball/load-archive.js';
 import { repoTag } from '../../src/tarball/repo-tag.js';
-import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
+import { IMAGE_STORES, dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { buildImage, type BuiltImage } from '../env/image.js';
 import { baseLayer } from '../env/fixtures.js';
 import { sha256, tarLayer, type Blob } from '../env/layers.js';
-import { runOk } from '../env/proc.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
 
 const scratch = scratchDirs();
@@ -41,12 +38,15 @@ async function storeWithImages(): Promise<{ store: BlobStore; built: BuiltImage[
 
 const descriptor = (blob: Blob): Descriptor => ({ mediaType: blob.mediaType, digest: blob.digest, size: blob.size });
 
-function archiveImage(image: BuiltImage, names: string[]): ArchiveImage {
+function archiveImage(image: BuiltImage, names: string[], pinned: string[] = []): ArchiveImage {
+  const manifest = { ...descriptor(image.manifest), platform: AMD64 };
   return {
-    manifest: { ...descriptor(image.manifest), platform: AMD64 },
+    target: manifest,
+    manifest,
     config: descriptor(image.config),
     layers: image.layers.map(descriptor),
-    tags: names.map(parseReference)
+    tags: names.map(parseReference),
+    pinned: pinned.map(parseReference)
   };
 }
 
@@ -83,9 +83,10 @@ describe('repoTag', () => {
 describe('streamLoadArchive', () => {
   it('holds each blob once, a manifest.json and an OCI index pointing at the same blobs', async () => {
     const { store, built } = await storeWithImages();
+    const pinnedTwo = `ghcr.io/o/two:2@${built[1].manifest.digest}`;
     const images = [
       archiveImage(built[0], ['docker.io/library/one:1', 'docker.io/library/one:latest']),
-      archiveImage(built[1], ['ghcr.io/o/two:2'])
+      archiveImage(built[1], ['ghcr.io/o/two:2'], [pinnedTwo])
     ];
     const entries = await readArchive(images, store);
 
@@ -119,7 +120,9 @@ describe('streamLoadArchive', () => {
         ...descriptor(built[1].manifest),
         platform: AMD64,
         annotations: { 'io.containerd.image.name': 'ghcr.io/o/two:2', 'org.opencontainers.image.ref.name': '2' }
-      }
+      },
+      // A pinned reference is named as written, as containerd names what it pulls.
+      { ...descriptor(built[1].manifest), platform: AMD64, annotations: { 'io.containerd.image.name': pinnedTwo } }
     ]);
   });
 
@@ -165,44 +168,33 @@ describe('streamLoadArchive', () => {
   });
 });
 
-describe('the archive in real image stores', () => {
+describe.each(IMAGE_STORES)('the archive in the %s image store', (store) => {
   let daemon: DockerDaemon;
   beforeAll(async () => {
-    daemon = await dockerDaemon();
+    daemon = await dockerDaemon(store);
   }, 90_000);
   afterAll(() => stopDockerDaemon(), 30_000);
 
-  it('docker load (classic store) takes it: names as written, config digest as image ID', async () => {
-    const { store, built } = await storeWithImages();
+  it('docker load takes it: names as written, the layers as the config says', async () => {
+    const { store: blobs, built } = await storeWithImages();
     const images = [
       archiveImage(built[0], ['docker.io/library/tarball-one:1', 'docker.io/tarball/one:1']),
-      archiveImage(built[1], ['localhost:5000/tarball/two:2'])
+      archiveImage(built[1], ['localhost:5000/tarball/two:2'], [`localhost:5000/tarball/two@${built[1].manifest.digest}`])
     ];
-    const loaded = await daemon.docker(['load'], { input: await bufferOf(streamLoadArchive(store, images)) });
+    const loaded = await daemon.docker(['load'], { input: await bufferOf(streamLoadArchive(blobs, images)) });
     expect(loaded.stderr).toBe('');
-    for (const [name, image] of [
+    // The classic store's image ID is the config digest; the containerd store's the target's.
+    const id = (image: BuiltImage) => (store === 'classic' ? image.config : image.manifest).digest;
+    const names: [string, BuiltImage][] = [
       ['tarball-one:1', built[0]],
       ['tarball/one:1', built[0]],
-      ['localhost:5000/tarball/two:2', built[1]]
-    ] as const) {
+      ['localhost:5000/tarball/two:2', built[1]],
+      ...(store === 'containerd' ? [[`localhost:5000/tarball/two@${built[1].manifest.digest}`, built[1]] as [string, BuiltImage]] : [])
+    ];
+    for (const [name, image] of names) {
       const inspect = await daemon.docker(['image', 'inspect', '--format', '{{.Id}} {{json .RootFS.Layers}}', name]);
-      expect(inspect.stdout.toString().trim()).toBe(`${image.config.digest} ${JSON.stringify(image.layers.map((l) => l.diffId))}`);
+      expect(inspect.stdout.toString().trim()).toBe(`${id(image)} ${JSON.stringify(image.layers.map((l) => l.diffId))}`);
     }
-  });
-
-  it("containerd's own import (ctr images import) takes it: names and image manifests as in index.json", async () => {
-    const { store, built } = await storeWithImages();
-    const images = [archiveImage(built[0], ['docker.io/library/tarball-one:1']), archiveImage(built[1], ['ghcr.io/o/tarball-two:2'])];
-    const file = join(scratch('archive'), 'images.tar');
-    await pipeline(streamLoadArchive(store, images), createWriteStream(file));
-    const ctr = (...args: string[]) => runOk('ctr', ['--address', daemon.containerdSocket, '--namespace', 'image-lock-test', ...args]);
-    // Unpacking checks each layer against the config's diff_ids, as a run would.
-    await ctr('images', 'import', file);
-    const listed = (await ctr('images', 'list')).stdout.toString();
-    expect(listed).toMatch(new RegExp(`docker.io/library/tarball-one:1\\s+\\S+\\s+${built[0].manifest.digest}`));
-    expect(listed).toMatch(new RegExp(`ghcr.io/o/tarball-two:2\\s+\\S+\\s+${built[1].manifest.digest}`));
-    const checked = (await ctr('images', 'check')).stdout.toString();
-    for (const image of built) expect(checked).toMatch(new RegExp(`${image.manifest.digest}\\s+complete \\(3/3\\).*\\btrue\\s*$`, 'm'));
   });
 });
 
