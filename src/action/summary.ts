@@ -1,5 +1,7 @@
 import * as core from '@actions/core';
 import type { CommandReport } from '../commands/report.js';
+import type { UpdateReport } from '../commands/update.js';
+import { addUpdateSection } from './update-summary.js';
 
 // Table cells are HTML, where Markdown backticks do not render.
 const code = (text: string) => `<code>${text}</code>`;
@@ -25,6 +27,7 @@ export async function writeSummary(report: CommandReport): Promise<void> {
       changeOf(image.previousDigest, image.digest)
     ])
   ]);
+  if (report.command === 'update') addUpdateSection(summary, report as UpdateReport);
   if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map(code));
   if (report.rewritten.length > 0) {
     summary
