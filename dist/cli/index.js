@@ -44576,7 +44576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 4243:
+/***/ 321:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47742,6 +47742,8 @@ async function settleLimit(items, limit, fn) {
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Configs are small; a large one is more likely an attack or a mistake. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** Registries page tag lists (Docker Hub by 100 at most); one page beyond this is not a tag list. */
+const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 /**
  * The OCI distribution API for reading: manifests by tag or digest, blobs. Every
  * manifest's bytes are checked against the digest asked for and the one the registry
@@ -47780,6 +47782,25 @@ class RegistryClient {
         if (!digest || !mediaType)
             return undefined;
         return { digest, mediaType, size: Number(firstHeader(response.headers, 'content-length') ?? 0) };
+    }
+    /**
+     * One page of the repository's tag list (`GET /v2/<name>/tags/list`), `query` as the
+     * previous page's `Link` gave it; `next` is the following page's query, when there is one.
+     */
+    async getTagsPage(repo, query) {
+        const response = await this.call(repo, `tags/list${query}`, 'GET', { accept: 'application/json' });
+        const bytes = await readCapped(response, MAX_TAG_PAGE_BYTES, `tag list of ${repo.name}`);
+        let tags;
+        try {
+            tags = JSON.parse(bytes.toString('utf8')).tags ?? [];
+        }
+        catch {
+            throw new RegistryError(`tag list of ${repo.name} is not valid JSON`);
+        }
+        if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
+            throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
+        }
+        return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link')) };
     }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
@@ -47872,6 +47893,14 @@ class RegistryClient {
         }
         return auth;
     }
+}
+/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
+function nextPageQuery(link) {
+    const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+    if (target === undefined)
+        return undefined;
+    const search = new URL(target, 'http://link.invalid').search;
+    return search || undefined;
 }
 function scopeOf(repo) {
     return `repository:${repo.repository}:pull`;
@@ -48014,9 +48043,15 @@ const REFERENCE_TYPE = 'vnd.docker.reference.type';
  */
 async function resolveImage(client, reference, filter = []) {
     const manifest = await client.getManifest(reference, reference.manifestReference);
-    const entries = isIndex(manifest.mediaType)
-        ? indexPlatforms(manifest.json)
-        : [[await configPlatform(client, reference, manifest.json), manifest.digest]];
+    const { platforms } = await platformsOf(client, reference, manifest, filter);
+    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+}
+/** The platforms of a fetched manifest that `filter` keeps; none kept is bad input. */
+async function platformsOf(client, reference, manifest, filter = []) {
+    let config;
+    if (!isIndex(manifest.mediaType))
+        config = await client.getBlobJson(reference, manifest.json.config.digest);
+    const entries = config ? [[configPlatform(config), manifest.digest]] : indexPlatforms(manifest.json);
     const kept = entries.filter(([platform]) => filter.length === 0 || filter.some((wanted) => platformMatches(wanted, platform)));
     if (kept.length === 0) {
         const offered = entries.map(([platform]) => formatPlatform(platform)).join(', ') || 'none';
@@ -48026,7 +48061,7 @@ async function resolveImage(client, reference, filter = []) {
     const platforms = {};
     for (const [platform, digest] of kept)
         platforms[formatPlatform(platform)] ??= digest;
-    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+    return { platforms, config };
 }
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
 function indexPlatforms(index) {
@@ -48045,8 +48080,7 @@ function isPlatformManifest(descriptor) {
 function toPlatform(platform) {
     return { os: platform.os, architecture: platform.architecture, variant: platform.variant, osVersion: platform['os.version'] };
 }
-async function configPlatform(client, reference, manifest) {
-    const config = await client.getBlobJson(reference, manifest.config.digest);
+function configPlatform(config) {
     return toPlatform({
         os: config.os ?? 'unknown',
         architecture: config.architecture ?? 'unknown',
@@ -48332,11 +48366,688 @@ function resolutionOf(resolutions, usage) {
     return image;
 }
 
+;// CONCATENATED MODULE: ./src/fs/inside.ts
+
+
+
+/**
+ * The real path `file` (relative to `root`) is written at, refused when it lies outside
+ * `root`: through a symbolic link, or `..`. Its folder must exist already.
+ */
+async function pathInside(root, file) {
+    const realRoot = await (0,promises_.realpath)(root);
+    const path = (0,external_node_path_.resolve)(root, file);
+    let target;
+    try {
+        target = await (0,promises_.realpath)(path);
+    }
+    catch {
+        try {
+            target = (0,external_node_path_.resolve)(await (0,promises_.realpath)((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
+        }
+        catch {
+            throw new InputError(`cannot write ${file}: its folder does not exist`);
+        }
+    }
+    const inside = (0,external_node_path_.relative)(realRoot, target);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.resolve)(realRoot, inside) !== target) {
+        throw new InputError(`cannot write ${file}: it is outside the repository ${root}`);
+    }
+    return target;
+}
+
+;// CONCATENATED MODULE: ./src/remote/image-details.ts
+
+
+
+
+// Per image; the images themselves are fetched `concurrency` at a time by the caller.
+const PLATFORMS_IN_FLIGHT = 4;
+/**
+ * Reads an image by digest whole: its manifest, each kept platform's manifest and
+ * config (for `created`). One GET per manifest and per config, no layer.
+ */
+async function readImageDetails(client, repo, digest, filter) {
+    const manifest = await client.getManifest(repo, digest);
+    const { platforms, config } = await platformsOf(client, repo, manifest, filter);
+    const entries = Object.entries(platforms);
+    const images = config
+        ? [platformImage(manifest, config)]
+        : await mapLimit(entries, PLATFORMS_IN_FLIGHT, ([, platformDigest]) => readPlatformImage(client, repo, platformDigest, true));
+    return {
+        digest: manifest.digest,
+        mediaType: manifest.mediaType,
+        platforms,
+        images: Object.fromEntries(entries.map(([key], index) => [key, images[index]]))
+    };
+}
+/** One platform's image manifest by digest, and its config's `created` when `withConfig`. */
+async function readPlatformImage(client, repo, digest, withConfig) {
+    const manifest = await client.getManifest(repo, digest);
+    if (!isImageManifest(manifest.mediaType))
+        throw new RegistryError(`${repo.name}@${digest} is not an image manifest`);
+    const config = withConfig ? await client.getBlobJson(repo, manifest.json.config.digest) : undefined;
+    return platformImage(manifest, config);
+}
+function platformImage(manifest, config) {
+    const layers = manifest.json.layers ?? [];
+    return {
+        digest: manifest.digest,
+        size: layers.reduce((total, layer) => total + (layer.size ?? 0), 0),
+        layers: layers.map((layer) => layer.digest),
+        ...(typeof config?.created === 'string' ? { created: config.created } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/notices.ts
 /** One notice per place a reference is used: each line it is found on, and once if it was given as input. */
 function noticesAt(usage, message) {
     const given = usage.inputs.length > 0 ? [{ message }] : [];
     return [...usage.occurrences.map((occurrence) => ({ message, file: occurrence.file, line: occurrence.line })), ...given];
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+
+/**
+ * Compares each locked reference with what it points to now, at the `drift` level. A
+ * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
+ * a GET only when the registry states no digest; a pinned `tag@digest` one HEAD for its
+ * tag, to tell whether the tag moved since it was pinned; a digest alone no request, its
+ * digest being what counts. At level `ignore`, no request at all.
+ */
+async function checkDrift(client, locked, options, log) {
+    const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
+    if (tags.length > 0)
+        log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
+    await client.authorize(tags, options.concurrency);
+    const now = await allOrFail(tags, options.concurrency, (tag) => currentOf(client, tag));
+    const currentByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
+    const check = { images: [], failures: [], warnings: [] };
+    const drifted = (notices) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
+    for (const { usage, entry } of locked) {
+        const key = usage.reference.toString();
+        const pinned = usage.reference.digest;
+        const tagNow = currentByTag.get(tagOf(usage.reference)?.toString() ?? '');
+        const current = pinned
+            ? { digest: pinned, mediaType: entry.mediaType }
+            : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
+        const moved = current.digest !== entry.digest;
+        // What the new digest holds per platform is not known without a GET.
+        const platforms = moved ? {} : entry.platforms;
+        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
+        if (pinned && tagNow && tagNow.digest !== pinned) {
+            drifted(noticesAt(usage, `${key}: tag moved since this pin: run image-lock update (${tagOf(usage.reference)} now points to ${tagNow.digest})`));
+        }
+        if (!moved)
+            continue;
+        if (pinned) {
+            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
+        }
+        else {
+            drifted(noticesAt(usage, `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`));
+        }
+    }
+    return check;
+}
+/** The tag a reference follows, without its digest; none for a digest alone. */
+function tagOf(reference) {
+    if (!reference.tag)
+        return undefined;
+    return new Reference(reference.registry, reference.repository, reference.tag, undefined);
+}
+/** Each tag once, however many references (tag alone, or pinned to one digest or another) follow it. */
+function uniqueTags(locked) {
+    const tags = new Map();
+    for (const { usage } of locked) {
+        const tag = tagOf(usage.reference);
+        if (tag)
+            tags.set(tag.toString(), tag);
+    }
+    return [...tags.values()];
+}
+/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
+async function currentOf(client, reference) {
+    const head = await client.headManifest(reference, reference.manifestReference);
+    if (head)
+        return { digest: head.digest, mediaType: head.mediaType };
+    const manifest = await client.getManifest(reference, reference.manifestReference);
+    return { digest: manifest.digest, mediaType: manifest.mediaType };
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-change.ts
+/** Platform by platform, sorted: changed or not, added or removed, sizes and new layers. */
+function platformChanges(pinned, next) {
+    const keys = [...new Set([...Object.keys(pinned?.platforms ?? {}), ...Object.keys(next.platforms)])].sort();
+    return keys.map((platform) => {
+        const from = pinned?.platforms[platform];
+        const to = next.platforms[platform];
+        const image = next.images[platform];
+        const previous = pinned?.images[platform];
+        if (to === undefined)
+            return { platform, status: 'removed', from, previousSize: previous?.size };
+        const size = image?.size;
+        if (from === undefined)
+            return { platform, status: 'added', to, size, newLayers: image?.layers.length };
+        if (from === to)
+            return { platform, status: 'unchanged', from, to, size, previousSize: size, newLayers: 0 };
+        const known = new Set(previous?.layers ?? []);
+        const newLayers = previous && image ? image.layers.filter((layer) => !known.has(layer)).length : undefined;
+        return { platform, status: 'changed', from, to, size, previousSize: previous?.size, newLayers };
+    });
+}
+const ZERO_TIMES = new Set([Date.parse('0001-01-01T00:00:00Z'), 0]);
+/**
+ * When the image was built: the newest `created` of its platforms' configs. Undefined
+ * when none states a usable one (absent, unparseable, or the zero time reproducible
+ * builds write), so that its age cannot be told.
+ */
+function newestCreated(images) {
+    const times = images
+        .map((image) => (image.created === undefined ? NaN : Date.parse(image.created)))
+        .filter((time) => Number.isFinite(time) && !ZERO_TIMES.has(time));
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-cooldown.ts
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Whether an image built at `created` is old enough at `now`; when not, the day it will be. */
+function cooldownVerdict(created, now, cooldown) {
+    if (!created)
+        return cooldown.unknown === 'take' ? { take: true } : { take: false, reason: 'unknown-age' };
+    const eligible = new Date(created.getTime() + cooldown.days * DAY_MS);
+    if (now >= eligible)
+        return { take: true };
+    return { take: false, reason: 'cooldown', eligibleOn: eligible.toISOString().slice(0, 10) };
+}
+/** Age in whole days (never negative: a clock ahead of the registry's counts as 0). */
+function ageInDays(created, now) {
+    return Math.max(0, Math.floor((now.getTime() - created.getTime()) / DAY_MS));
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-check.ts
+
+
+
+
+
+
+
+// Per pin, for the pinned image's changed platforms; the tags themselves run `concurrency` at a time.
+const update_check_PLATFORMS_IN_FLIGHT = 4;
+/**
+ * Asks where each tag points now with one manifest HEAD (HEADs do not count against
+ * Docker Hub's pull limit), and GETs only the images of tags that moved: the new one
+ * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
+ * platforms that changed (for their sizes and layers), when the registry still has them.
+ */
+async function checkTags(client, followed, options, log) {
+    if (followed.length > 0)
+        log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
+    await client.authorize(followed.map(({ tag }) => tag), options.concurrency);
+    const now = options.now?.() ?? new Date();
+    const checks = await allOrFail(followed, options.concurrency, async ({ tag, pins }) => {
+        const current = await currentOf(client, tag);
+        const moved = pins.filter((pin) => pin.digest !== current.digest);
+        if (moved.length === 0)
+            return { moves: [], unchanged: pins };
+        const image = await readImageDetails(client, tag, current.digest, options.platforms);
+        const created = newestCreated(Object.values(image.images));
+        const verdict = cooldownVerdict(created, now, options.cooldown);
+        const status = verdict.take ? 'updated' : verdict.reason;
+        const moves = await mapLimit(moved, update_check_PLATFORMS_IN_FLIGHT, async (pin) => {
+            const pinned = await pinnedSide(client, tag, pin, image);
+            const update = {
+                reference: tag.toString(),
+                from: pin.digest,
+                to: image.digest,
+                status,
+                ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
+                ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
+                platforms: platformChanges(pinned, image)
+            };
+            return { pin, update, image };
+        });
+        return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
+    });
+    return { moves: checks.flatMap((check) => check.moves), unchanged: checks.flatMap((check) => check.unchanged) };
+}
+/**
+ * The pinned image as far as a change report needs it: its platforms (from the lockfile
+ * when it holds them, else its manifest) and the images of those that changed. A pinned
+ * image the registry no longer has only leaves its sizes unknown.
+ */
+async function pinnedSide(client, tag, pin, next) {
+    const platforms = pin.entry?.platforms ?? (await readPlatforms(client, tag, pin.digest));
+    if (!platforms)
+        return undefined;
+    const changed = Object.entries(platforms).filter(([key, digest]) => next.platforms[key] !== undefined && next.platforms[key] !== digest);
+    const images = {};
+    await mapLimit(changed, update_check_PLATFORMS_IN_FLIGHT, async ([key, digest]) => {
+        const image = await readPlatformImage(client, tag, digest, false).catch(() => undefined);
+        if (image)
+            images[key] = image;
+    });
+    return { platforms, images };
+}
+async function readPlatforms(client, tag, digest) {
+    try {
+        return (await platformsOf(client, tag, await client.getManifest(tag, digest))).platforms;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-lockfile.ts
+
+/**
+ * The lockfile with each taken move applied: the entry under `name:tag@old` goes to
+ * `name:tag@new` with the new image's digest, media type and platforms, its sources
+ * where the new form is used now (those of the old entry when only the lockfile holds
+ * it). Where an occurrence in a file could not be rewritten, the old entry stays for it. Every
+ * other entry is left as it was.
+ */
+function lockfileAfterMoves(lockfile, moves, usages) {
+    const byKey = new Map(moves.map((move) => [move.pin.key, move]));
+    const images = {};
+    const put = (key, entry) => {
+        const prior = images[key];
+        images[key] = prior ? { ...entry, sources: [...new Set([...prior.sources, ...entry.sources])].sort() } : entry;
+    };
+    for (const [key, entry] of Object.entries(lockfile.images)) {
+        const move = byKey.get(key);
+        if (!move) {
+            put(key, entry);
+            continue;
+        }
+        const left = usages.get(key);
+        if (left && left.occurrences.length > 0)
+            put(key, { ...entry, sources: sourcesOf(left) });
+        const newKey = `${move.update.reference}@${move.image.digest}`;
+        const used = usages.get(newKey);
+        const { digest, mediaType, platforms } = move.image;
+        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
+    }
+    return { ...lockfile, images };
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull-format.ts
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+function formatDuration(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+/** One progress line of a long download: bytes so far, of how many, and the rate. */
+function formatProgress(progress) {
+    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
+}
+/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
+function formatPullReport(report) {
+    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
+    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
+    const width = Math.max(...report.images.map((image) => image.reference.length));
+    for (const image of report.images) {
+        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
+        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
+    }
+    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
+        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    for (const digest of report.repaired)
+        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-words.ts
+
+/** The phrases the text, the Markdown report and the job summary share. */
+function ageText(update) {
+    if (update.created === undefined)
+        return 'age unknown (its configs state no creation time)';
+    const days = update.ageDays ?? 0;
+    return `built ${update.created.slice(0, 10)}, ${days} day${days === 1 ? '' : 's'} ago`;
+}
+/** Why a moved tag was not taken, and when it will be. */
+function skipText(update) {
+    if (update.status === 'cooldown')
+        return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
+    return 'its age cannot be told (its configs state no creation time) and --cooldown-unknown is skip';
+}
+function sizeText(change) {
+    return change.size === undefined ? 'unknown' : formatBytes(change.size);
+}
+function sizeChangeText(change) {
+    if (change.status === 'removed')
+        return change.previousSize === undefined ? '' : `-${formatBytes(change.previousSize)}`;
+    if (change.size === undefined || change.previousSize === undefined)
+        return change.status === 'added' ? 'new' : 'unknown';
+    const difference = change.size - change.previousSize;
+    return difference === 0 ? '±0' : `${difference > 0 ? '+' : '-'}${formatBytes(Math.abs(difference))}`;
+}
+function newLayersText(change) {
+    return change.newLayers === undefined ? (change.status === 'removed' ? '' : 'unknown') : String(change.newLayers);
+}
+/** `2 of 3 platforms changed, 1 added`: the headline of one image's change. */
+function platformsHeadline(platforms) {
+    const count = (status) => platforms.filter((change) => change.status === status).length;
+    const kept = platforms.length - count('added') - count('removed');
+    const parts = [`${count('changed')} of ${kept} platform${kept === 1 ? '' : 's'} changed`];
+    if (count('added') > 0)
+        parts.push(`${count('added')} added`);
+    if (count('removed') > 0)
+        parts.push(`${count('removed')} removed`);
+    return parts.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-markdown.ts
+
+const code = (text) => `\`${text}\``;
+/** The run as a Markdown account fit for a pull request's body: what moved, per platform, and what was left. */
+function updateMarkdown(report) {
+    const lines = ['## image-lock update', '', headline(report), ''];
+    for (const update of report.updated)
+        lines.push(...imageSection(update, report), '');
+    if (report.skipped.length > 0) {
+        lines.push('### Not taken yet', '');
+        for (const update of report.skipped)
+            lines.push(`- ${code(update.reference)} → ${code(update.to)}: ${skipText(update)}`);
+        lines.push('');
+    }
+    if (report.newer.length > 0) {
+        lines.push('### Newer versions (not applied)', '');
+        for (const found of report.newer)
+            lines.push(`- ${code(found.reference)}: ${found.newer.map(code).join(', ')}`);
+        lines.push('');
+    }
+    if (report.untracked.length > 0) {
+        lines.push('### No tag to follow', '');
+        for (const reference of report.untracked)
+            lines.push(`- ${code(reference)}`);
+        lines.push('');
+    }
+    if (report.notes.length > 0 || report.warnings.length > 0) {
+        lines.push('### Notes', '');
+        for (const note of report.notes)
+            lines.push(`- ${note}`);
+        for (const warning of report.warnings)
+            lines.push(`- ${warning.file ? `${warning.file}:${warning.line} ` : ''}${warning.message}`);
+        lines.push('');
+    }
+    return `${lines.join('\n').trimEnd()}\n`;
+}
+function headline(report) {
+    const images = (count) => `${count} image${count === 1 ? '' : 's'}`;
+    const parts = [report.updated.length > 0 ? `Updated ${images(report.updated.length)}` : 'No image updated'];
+    if (report.skipped.length > 0)
+        parts.push(`${images(report.skipped.length)} left for now`);
+    parts.push(`${report.unchanged.length} unchanged`);
+    return `${parts.join('; ')}.`;
+}
+function imageSection(update, report) {
+    const files = report.rewritten.filter((rewrite) => rewrite.to.endsWith(`@${update.to}`) && rewrite.from.endsWith(`@${update.from}`));
+    return [
+        `### ${code(update.reference)}`,
+        '',
+        `${code(update.from)} → ${code(update.to)}`,
+        '',
+        `${platformsHeadline(update.platforms)}; ${ageText(update)}.`,
+        '',
+        '| Platform | Change | Size | Size change | New layers |',
+        '| --- | --- | ---: | ---: | ---: |',
+        ...update.platforms.map((change) => `| ${change.platform} | ${change.status} | ${sizeText(change)} | ${sizeChangeText(change)} | ${newLayersText(change)} |`),
+        ...(files.length > 0 ? ['', `In ${files.map((rewrite) => `${rewrite.file}:${rewrite.line}`).join(', ')}.`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/name/version-tag.ts
+const VERSION_TAG = /^(v?)(\d+(?:\.\d+){0,3})(-[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** The tag's version shape; undefined for a tag that is not one (`latest`, `bookworm`, `sha-1a2b3c`). */
+function parseVersionTag(tag) {
+    const match = VERSION_TAG.exec(tag);
+    if (!match)
+        return undefined;
+    const numbers = match[2].split('.').map(Number);
+    if (numbers.some((number) => !Number.isSafeInteger(number)))
+        return undefined;
+    return { tag, prefix: match[1], numbers, suffix: match[3] ?? '' };
+}
+function sameShape(a, b) {
+    return a.prefix === b.prefix && a.suffix === b.suffix && a.numbers.length === b.numbers.length;
+}
+/** Negative when `a` is the older version, positive when newer, 0 when equal (`1.02` equals `1.2`). */
+function compareVersions(a, b) {
+    for (let i = 0; i < Math.max(a.numbers.length, b.numbers.length); i++) {
+        const difference = (a.numbers[i] ?? 0) - (b.numbers[i] ?? 0);
+        if (difference !== 0)
+            return difference;
+    }
+    return 0;
+}
+/** The tags newer than `current` with its shape, oldest first; none when `current` is no version. */
+function newerTags(current, tags) {
+    const base = parseVersionTag(current);
+    if (!base)
+        return [];
+    return tags
+        .map(parseVersionTag)
+        .filter((tag) => tag !== undefined && sameShape(tag, base) && compareVersions(tag, base) > 0)
+        .sort((a, b) => compareVersions(a, b) || (a.tag < b.tag ? -1 : 1))
+        .map((tag) => tag.tag);
+}
+
+;// CONCATENATED MODULE: ./src/remote/tags.ts
+
+/** Enough pages for any real repository (Docker Hub's largest have some tens of thousands of tags). */
+const MAX_PAGES = 1000;
+/**
+ * Every tag of a repository, following the registry's `Link` pagination. Without
+ * `pageSize` the registry's own page size applies; with it, `?n=` asks for pages of that size.
+ */
+async function listTags(client, repo, pageSize) {
+    const tags = [];
+    let query = pageSize ? `?n=${pageSize}` : '';
+    const seen = new Set();
+    for (let page = 0; query !== undefined; page++) {
+        // A registry whose Link leads back to a page already read would keep this loop going for ever.
+        if (page >= MAX_PAGES || seen.has(query))
+            throw new RegistryError(`tag list of ${repo.name} does not end`);
+        seen.add(query);
+        const { tags: pageTags, next } = await client.getTagsPage(repo, query);
+        tags.push(...pageTags);
+        query = next;
+    }
+    return tags;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-newer.ts
+
+
+
+
+/** One tag listing per repository, for the followed tags shaped like versions. */
+async function findNewerVersions(client, followed, concurrency) {
+    const versioned = followed.filter(({ tag }) => parseVersionTag(tag.tag) !== undefined);
+    const repositories = [...new Map(versioned.map(({ tag }) => [tag.name, tag])).values()];
+    const notes = [];
+    const listed = new Map();
+    await mapLimit(repositories, concurrency, async (repo) => {
+        try {
+            listed.set(repo.name, await listTags(client, repo));
+        }
+        catch (error) {
+            notes.push(`the tags of ${repo.name} could not be listed, so newer versions are not known: ${messageOf(error)}`);
+        }
+    });
+    const newer = versioned
+        .map(({ tag }) => ({ reference: tag.toString(), newer: newerTags(tag.tag, listed.get(tag.name) ?? []) }))
+        .filter((found) => found.newer.length > 0);
+    return { newer, notes: notes.sort() };
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-targets.ts
+
+
+/** The `tag@digest` references of the files and the lockfile, grouped by tag; digest-only ones set apart. */
+function updateTargets(usages, lockfile) {
+    const pins = new Map();
+    const untracked = new Set();
+    const add = (reference, usage, entry) => {
+        const key = reference.toString();
+        if (!reference.digest)
+            return;
+        if (!reference.writtenTag)
+            return void untracked.add(key);
+        const found = pins.get(key) ?? { reference, pin: { key, digest: reference.digest } };
+        found.pin.usage ??= usage;
+        found.pin.entry ??= entry;
+        pins.set(key, found);
+    };
+    for (const usage of usages)
+        add(usage.reference, usage, lockfile?.images[usage.reference.toString()]);
+    for (const [key, entry] of Object.entries(lockfile?.images ?? {}))
+        add(parseReference(key), undefined, entry);
+    const byTag = new Map();
+    for (const { reference, pin } of pins.values()) {
+        const tag = tagOf(reference);
+        const followed = byTag.get(tag.toString()) ?? { tag, pins: [] };
+        followed.pins.push(pin);
+        byTag.set(tag.toString(), followed);
+    }
+    const sorted = [...byTag.values()].sort((a, b) => compare(a.tag.toString(), b.tag.toString()));
+    for (const followed of sorted)
+        followed.pins.sort((a, b) => compare(a.key, b.key));
+    return { followed: sorted, untracked: [...untracked].sort(compare) };
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `update`: follows the tag of every `name:tag@digest` reference in the files and the
+ * lockfile. Where the tag moved to an image old enough for the cooldown, the digest is
+ * rewritten in every file using it (pin's rules: only the span, atomically) and the
+ * lockfile entry moves with it. Nothing is written unless every tag could be checked.
+ */
+async function update(options, log, client = createRegistryClient(options)) {
+    const started = Date.now();
+    try {
+        const reportPath = options.reportFile ? await pathInside(options.cwd, options.reportFile) : undefined;
+        const before = await collectReferences(options);
+        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+        const lockfile = await readLockfile(path);
+        const targets = updateTargets([...before.usages.values()], lockfile);
+        const checked = await checkTags(client, targets.followed, options, log);
+        const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
+        const taken = checked.moves.filter((move) => move.update.status === 'updated');
+        const digestByKey = new Map(taken.map((move) => [move.pin.key, move.image.digest]));
+        const pinned = await pinFiles(options.cwd, taken.flatMap((move) => move.pin.usage?.occurrences ?? []), (occurrence) => digestByKey.get(parseReference(occurrence.text).toString()));
+        if (pinned.rewritten.length > 0)
+            log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
+        const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
+        const lockChanged = lockfile && taken.length > 0 ? await writeLockfile(path, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+        const usages = [...after.usages.values()];
+        const report = {
+            ...commandReport('update', {
+                options,
+                client,
+                started,
+                changed: lockChanged || pinned.rewritten.length > 0,
+                images: imagesAfter(checked.moves, checked.unchanged),
+                removed: [],
+                problems: after.problems,
+                findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
+                warnings: [
+                    ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
+                    ...taken.flatMap(({ pin, update }) => (pin.usage?.inputs ?? []).map((input) => ({
+                        message: `${input} was given as an input and cannot be rewritten: use ${update.reference}@${update.to} from now on`
+                    })))
+                ],
+                rewritten: pinned.rewritten
+            }),
+            command: 'update',
+            updated: taken.map((move) => move.update),
+            skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
+            unchanged: checked.unchanged.map((pin) => pin.key),
+            untracked: targets.untracked,
+            newer: newer.newer,
+            notes: newer.notes,
+            ...(options.reportFile ? { reportFile: options.reportFile } : {})
+        };
+        if (reportPath)
+            await writeFileAtomic(reportPath, updateMarkdown(report));
+        return report;
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Each followed pin as it stands after the run: moved ones under their new form, with the digest they had. */
+function imagesAfter(moves, unchanged) {
+    const images = [
+        ...moves.map(({ pin, update, image }) => {
+            const taken = update.status === 'updated';
+            const platforms = taken ? image.platforms : (pin.entry?.platforms ?? {});
+            const digest = taken ? image.digest : pin.digest;
+            const reference = taken ? `${update.reference}@${image.digest}` : pin.key;
+            const mediaType = taken ? image.mediaType : (pin.entry?.mediaType ?? image.mediaType);
+            return { reference, digest, mediaType, platforms, sources: pin.entry?.sources ?? [], previousDigest: pin.digest };
+        }),
+        ...unchanged.map((pin) => ({
+            reference: pin.key,
+            digest: pin.digest,
+            mediaType: pin.entry?.mediaType ?? '',
+            platforms: pin.entry?.platforms ?? {},
+            sources: pin.entry?.sources ?? [],
+            previousDigest: pin.digest
+        }))
+    ];
+    return images.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-options.ts
+
+/** One parser for the CLI's flags and the action's inputs: empty means the default in each. */
+function parseUpdateOptions(common, raw) {
+    const days = parseDays(raw.cooldown);
+    const unknown = raw.cooldownUnknown?.trim() || (days > 0 ? 'skip' : 'take');
+    if (unknown !== 'take' && unknown !== 'skip') {
+        throw new InputError(`invalid cooldown-unknown "${raw.cooldownUnknown}": expected take or skip`);
+    }
+    return { ...common, cooldown: { days, unknown }, newer: raw.newer ?? false, reportFile: raw.reportFile?.trim() || undefined };
+}
+function parseDays(value) {
+    if (!value?.trim())
+        return 0;
+    const days = Number(value);
+    if (!Number.isFinite(days) || days < 0)
+        throw new InputError(`invalid cooldown "${value}": expected a number of days, 0 or more`);
+    return days;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/coverage.ts
@@ -48378,53 +49089,6 @@ function lineOfKey(text, key) {
     const start = `${JSON.stringify(key)}:`;
     const index = text.split('\n').findIndex((line) => line.trimStart().startsWith(start));
     return index === -1 ? undefined : index + 1;
-}
-
-;// CONCATENATED MODULE: ./src/commands/drift.ts
-
-
-/**
- * Compares each locked reference with what it points to now, at the `drift` level. A
- * digest-pinned reference needs no request: its digest is what counts, and the lockfile
- * must hold that one. A tag costs one manifest HEAD (HEADs do not count against Docker
- * Hub's pull limit), and a GET only when the registry states no digest; at level
- * `ignore`, no request at all.
- */
-async function checkDrift(client, locked, options, log) {
-    const tagged = options.drift === 'ignore' ? [] : locked.filter(({ usage }) => !usage.reference.digest);
-    if (tagged.length > 0)
-        log.info(`checking ${tagged.length} tag${tagged.length === 1 ? '' : 's'} for drift`);
-    await client.authorize(tagged.map(({ usage }) => usage.reference), options.concurrency);
-    const now = await allOrFail(tagged, options.concurrency, ({ usage }) => currentOf(client, usage.reference));
-    const currentByUsage = new Map(tagged.map(({ usage }, index) => [usage, now[index]]));
-    const check = { images: [], failures: [], warnings: [] };
-    for (const { usage, entry } of locked) {
-        const key = usage.reference.toString();
-        const pinned = usage.reference.digest;
-        const current = currentByUsage.get(usage) ?? { digest: pinned ?? entry.digest, mediaType: entry.mediaType };
-        const moved = current.digest !== entry.digest;
-        // What the new digest holds per platform is not known without a GET.
-        const platforms = moved ? {} : entry.platforms;
-        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
-        if (!moved)
-            continue;
-        if (pinned) {
-            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
-        }
-        else {
-            const message = `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`;
-            (options.drift === 'error' ? check.failures : check.warnings).push(...noticesAt(usage, message));
-        }
-    }
-    return check;
-}
-/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
-async function currentOf(client, reference) {
-    const head = await client.headManifest(reference, reference.manifestReference);
-    if (head)
-        return { digest: head.digest, mediaType: head.mediaType };
-    const manifest = await client.getManifest(reference, reference.manifestReference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/verify.ts
@@ -48555,6 +49219,7 @@ const USAGE = `Usage:
   image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
+  image-lock update [same options] [--cooldown DAYS] [--cooldown-unknown take|skip] [--newer] [--report FILE]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
@@ -48566,8 +49231,14 @@ Common options:
   --concurrency N               requests in flight (default 16)
   --json                        print one JSON document on stdout
 
+Update options:
+  --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
+  --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
+  --newer                       also list newer version-shaped tags (never rewritten)
+  --report FILE                 write a Markdown account of what changed (a pull request body)
+
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
-const COMMANDS = ['lock', 'verify', 'pin', 'pull'];
+const COMMANDS = ['lock', 'verify', 'pin', 'update', 'pull'];
 const OPTIONS = {
     file: { type: 'string', multiple: true },
     image: { type: 'string', multiple: true },
@@ -48583,6 +49254,10 @@ const OPTIONS = {
     json: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     'no-load': { type: 'boolean' },
+    cooldown: { type: 'string' },
+    'cooldown-unknown': { type: 'string' },
+    newer: { type: 'boolean' },
+    report: { type: 'string' },
     help: { type: 'boolean', short: 'h' }
 };
 /** Flags that only some commands take; anything else given to them is bad input. */
@@ -48590,8 +49265,12 @@ const ONLY_FOR = {
     drift: ['verify'],
     'cache-dir': ['pull'],
     'no-load': ['pull'],
-    file: ['lock', 'verify', 'pin'],
-    image: ['lock', 'verify', 'pin']
+    file: ['lock', 'verify', 'pin', 'update'],
+    image: ['lock', 'verify', 'pin', 'update'],
+    cooldown: ['update'],
+    'cooldown-unknown': ['update'],
+    newer: ['update'],
+    report: ['update']
 };
 function parseCliArgs(argv) {
     let parsed;
@@ -49827,41 +50506,6 @@ function cacheOutcome(fromCache, fromRegistry) {
     return fromCache > 0 ? 'partial' : 'miss';
 }
 
-;// CONCATENATED MODULE: ./src/commands/pull-format.ts
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
-function formatDuration(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-/** One progress line of a long download: bytes so far, of how many, and the rate. */
-function formatProgress(progress) {
-    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
-}
-/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
-function formatPullReport(report) {
-    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
-    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
-    const width = Math.max(...report.images.map((image) => image.reference.length));
-    for (const image of report.images) {
-        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
-        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
-    }
-    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
-        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
-    for (const digest of report.repaired)
-        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
-    return `${lines.join('\n')}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
 
 
@@ -49958,11 +50602,45 @@ function defaultCacheDir(env = process.env) {
     return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'image-lock');
 }
 
+;// CONCATENATED MODULE: ./src/cli/print-update.ts
+
+/** `update`'s result on stdout: each moved image, platform by platform, then what was left and why. */
+function formatUpdateReport(report) {
+    const lines = [];
+    const count = (n) => `${n} image${n === 1 ? '' : 's'}`;
+    const lockfile = report.changed ? `; ${report.lockfile} and the files rewritten` : '';
+    lines.push(`Updated ${count(report.updated.length)}, ${report.skipped.length} left for now, ${report.unchanged.length} unchanged${lockfile}`);
+    for (const update of report.updated) {
+        lines.push(`  ${update.reference}`, `    ${update.from} -> ${update.to}`, `    ${platformsHeadline(update.platforms)}; ${ageText(update)}`);
+        for (const change of update.platforms) {
+            const layers = change.status === 'removed' ? '' : `, ${newLayersText(change)} new layer${change.newLayers === 1 ? '' : 's'}`;
+            lines.push(`    ${change.platform.padEnd(24)} ${change.status.padEnd(9)} ${sizeText(change)} (${sizeChangeText(change)})${layers}`);
+        }
+    }
+    for (const rewrite of report.rewritten)
+        lines.push(`  updated ${rewrite.file}:${rewrite.line} ${rewrite.from} -> ${rewrite.to}`);
+    for (const update of report.skipped)
+        lines.push(`  left ${update.reference} at ${update.from}: ${update.to} is ${skipText(update)}`);
+    for (const found of report.newer)
+        lines.push(`  newer than ${found.reference}: ${found.newer.join(', ')} (not applied)`);
+    for (const reference of report.untracked)
+        lines.push(`  no tag to follow: ${reference}`);
+    for (const note of report.notes)
+        lines.push(`  note: ${note}`);
+    if (report.reportFile)
+        lines.push(`Report written to ${report.reportFile}`);
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/print.ts
+
+const VERBS = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' };
 /** The human-readable result on stdout. */
 function formatReport(report) {
+    if (report.command === 'update')
+        return formatUpdateReport(report);
     const lines = [];
-    const verb = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' }[report.command];
+    const verb = VERBS[report.command];
     const change = report.command === 'verify' ? '' : report.changed ? ' (updated)' : ' (unchanged)';
     lines.push(`${verb} ${report.images.length} image${report.images.length === 1 ? '' : 's'} in ${report.lockfile}${change}`);
     for (const image of report.images) {
@@ -50004,6 +50682,8 @@ function where(finding) {
 
 
 
+
+
 const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -50023,7 +50703,15 @@ async function run(argv, io = processIo) {
         if (args.command === 'pull')
             return await runPull(args, io);
         const log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-        const report = await run_COMMANDS[args.command](toOptions(args, io.cwd), log);
+        const options = toOptions(args, io.cwd);
+        const report = args.command === 'update'
+            ? await update(parseUpdateOptions(options, {
+                cooldown: args.values.cooldown,
+                cooldownUnknown: args.values['cooldown-unknown'],
+                newer: args.values.newer,
+                reportFile: args.values.report
+            }), log)
+            : await run_COMMANDS[args.command](options, log);
         io.stderr(formatDiagnostics(report));
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return reportExitCode(report);
@@ -50059,7 +50747,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(4243);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

@@ -1,6 +1,12 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTestEnv, registryLog } from '../env/env.js';
+import { startRegistryFront } from '../remote/registry-front.js';
+import { parseCommandOptions } from '../../src/commands/options.js';
+import { silentLog } from '../../src/commands/log.js';
+import { createRegistryClient } from '../../src/commands/registry.js';
+import { update } from '../../src/commands/update.js';
+import { parseUpdateOptions } from '../../src/commands/update-options.js';
 import { cli, workspace } from './helpers.js';
 import { pushRelease, twoPlatforms } from './releases.js';
 
@@ -205,7 +211,7 @@ describe('image-lock update', () => {
     expect(await ownRequests()).toEqual([]);
   });
 
-  test('--newer lists newer tags of the same shape and suffix, rewrites nothing; a registry refusing the list is a note', async () => {
+  test('--newer lists newer tags of the same shape and suffix and rewrites nothing', async () => {
     const tags = ['1.9', '1.10', '2.0', '1.10.1', '1.10-alpine', '1.9-alpine', 'latest', 'v2.0'];
     for (const tag of tags) await pushRelease('update-cli/versions', tag, twoPlatforms(`versions ${tag}`, `versions ${tag}`));
     const current = await pushRelease('update-cli/versions', '1.9', twoPlatforms('versions 1.9', 'versions 1.9'));
@@ -236,36 +242,50 @@ describe('image-lock update', () => {
 });
 
 test('update --newer through a registry that refuses to list tags: a note, and the update still runs', async () => {
-  const { createServer, request } = await import('node:http');
-  const upstream = new URL(env.registries.anonymous.url);
-  // Forwards everything to the real registry but the tag list, which it refuses as some registries do.
-  const server = createServer((req, res) => {
-    if (req.url?.includes('/tags/list')) {
-      res.writeHead(403, { 'content-type': 'application/json' });
-      return void res.end(JSON.stringify({ errors: [{ code: 'DENIED', message: 'listing tags is not allowed' }] }));
-    }
-    const forward = request(
-      { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers },
-      (answer) => {
-        res.writeHead(answer.statusCode ?? 502, answer.headers);
-        answer.pipe(res);
-      }
-    );
-    req.pipe(forward);
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const front = await startRegistryFront(env.registries.anonymous.url, 'refuse');
   try {
-    const proxy = `127.0.0.1:${(server.address() as { port: number }).port}`;
     const first = await pushRelease('update-cli/refused', '1.0', twoPlatforms('refused a', 'refused a'));
-    const dir = await workspace({ Dockerfile: `FROM ${proxy}/update-cli/refused:1.0@${first.digest}\n` });
+    const dir = await workspace({ Dockerfile: `FROM ${front.host}/update-cli/refused:1.0@${first.digest}\n` });
     const second = await pushRelease('update-cli/refused', '1.0', twoPlatforms('refused b', 'refused b'));
     const result = await cli(dir, 'update', '--newer', '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.notes).toEqual([expect.stringMatching(/tags of .*update-cli\/refused could not be listed.*HTTP 403.*DENIED/)]);
     expect(report.updated).toEqual([expect.objectContaining({ to: second.digest })]);
-    await writeFile(join(dir, 'unused'), '');
+    expect(front.tagRequests).toEqual(['']);
   } finally {
-    await new Promise((resolve) => server.close(resolve));
+    await front.stop();
   }
+});
+
+test('Docker Hub: a tag that did not move costs one HEAD, counted at the registry; one that moved, GETs by digest only', async () => {
+  // The registries share their storage: pushed to the anonymous one, served by the Docker Hub stand-in.
+  const first = await pushRelease('update-hub/app', '1.0', twoPlatforms('hub a', 'hub a'));
+  const dir = await workspace({ Dockerfile: `FROM update-hub/app:1.0@${first.digest}\n` });
+  const hub = registryLog('dockerhub');
+  const run = async () => {
+    const options = parseUpdateOptions(parseCommandOptions({ cwd: dir }), {});
+    const client = createRegistryClient(options, { overrides: { 'registry-1.docker.io': env.registries.dockerhub.url } });
+    await hub.resetRequests();
+    const report = await update(options, silentLog, client);
+    const manifests = (await hub.requests())
+      .filter((request) => request.path.startsWith('/v2/update-hub/') && request.status < 400)
+      .map(({ method, path }) => `${method} ${path}`);
+    return { report, manifests };
+  };
+
+  const still = await run();
+  expect(still.report.unchanged).toEqual([`docker.io/update-hub/app:1.0@${first.digest}`]);
+  expect(still.manifests).toEqual(['HEAD /v2/update-hub/app/manifests/1.0']);
+  expect(still.report.rateLimits['docker.io']).toMatchObject({ limit: 100, remaining: 97 });
+
+  const second = await pushRelease('update-hub/app', '1.0', twoPlatforms('hub b', 'hub a'));
+  const moved = await run();
+  expect(moved.report.updated).toEqual([expect.objectContaining({ reference: 'docker.io/update-hub/app:1.0', to: second.digest })]);
+  expect(moved.manifests[0]).toBe('HEAD /v2/update-hub/app/manifests/1.0');
+  // Never a GET of the tag: each GET names the digest it wants.
+  expect(
+    moved.manifests.filter((request) => request.startsWith('GET ') && request.includes('/manifests/') && !request.includes('sha256:'))
+  ).toEqual([]);
+  expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM update-hub/app:1.0@${second.digest}\n`);
 });
