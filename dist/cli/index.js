@@ -49016,18 +49016,21 @@ function imagesAfter(moves, unchanged) {
             const digest = taken ? image.digest : pin.digest;
             const reference = taken ? `${update.reference}@${image.digest}` : pin.key;
             const mediaType = taken ? image.mediaType : (pin.entry?.mediaType ?? image.mediaType);
-            return { reference, digest, mediaType, platforms, sources: pin.entry?.sources ?? [], previousDigest: pin.digest };
+            return { reference, digest, mediaType, platforms, sources: sourcesOfPin(pin), previousDigest: pin.digest };
         }),
         ...unchanged.map((pin) => ({
             reference: pin.key,
             digest: pin.digest,
             mediaType: pin.entry?.mediaType ?? '',
             platforms: pin.entry?.platforms ?? {},
-            sources: pin.entry?.sources ?? [],
+            sources: sourcesOfPin(pin),
             previousDigest: pin.digest
         }))
     ];
     return images.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+}
+function sourcesOfPin(pin) {
+    return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
 }
 
 ;// CONCATENATED MODULE: ./src/commands/update-options.ts

@@ -31,7 +31,7 @@ export async function writeSummary(report: CommandReport): Promise<void> {
   if (report.removed.length > 0) summary.addHeading('No longer used', 3).addList(report.removed.map(code));
   if (report.rewritten.length > 0) {
     summary
-      .addHeading('Pinned', 3)
+      .addHeading(report.command === 'update' ? 'Rewritten' : 'Pinned', 3)
       .addList(report.rewritten.map((rewrite) => `${rewrite.file}:${rewrite.line} ${code(rewrite.from)} → ${code(rewrite.to)}`));
   }
   const notes = [

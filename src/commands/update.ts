@@ -4,7 +4,7 @@ import { pathInside } from '../fs/inside.js';
 import { readLockfile, writeLockfile } from '../lockfile/lockfile.js';
 import { parseReference } from '../name/reference.js';
 import { pinFiles } from '../pin/pin.js';
-import { collectReferences } from './collect.js';
+import { collectReferences, sourcesOf } from './collect.js';
 import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
 import { createRegistryClient } from './registry.js';
@@ -110,16 +110,20 @@ function imagesAfter(moves: readonly Move[], unchanged: readonly Pin[]): ImageRe
       const digest = taken ? image.digest : pin.digest;
       const reference = taken ? `${update.reference}@${image.digest}` : pin.key;
       const mediaType = taken ? image.mediaType : (pin.entry?.mediaType ?? image.mediaType);
-      return { reference, digest, mediaType, platforms, sources: pin.entry?.sources ?? [], previousDigest: pin.digest };
+      return { reference, digest, mediaType, platforms, sources: sourcesOfPin(pin), previousDigest: pin.digest };
     }),
     ...unchanged.map((pin) => ({
       reference: pin.key,
       digest: pin.digest,
       mediaType: pin.entry?.mediaType ?? '',
       platforms: pin.entry?.platforms ?? {},
-      sources: pin.entry?.sources ?? [],
+      sources: sourcesOfPin(pin),
       previousDigest: pin.digest
     }))
   ];
   return images.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+}
+
+function sourcesOfPin(pin: Pin): string[] {
+  return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
 }
