@@ -48721,7 +48721,7 @@ function ageText(update) {
 function skipText(update) {
     if (update.status === 'cooldown')
         return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
-    return 'its age cannot be told (its configs state no creation time) and --cooldown-unknown is skip';
+    return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
 }
 function sizeText(change) {
     return change.size === undefined ? 'unknown' : formatBytes(change.size);
@@ -50623,7 +50623,7 @@ function formatUpdateReport(report) {
     for (const rewrite of report.rewritten)
         lines.push(`  updated ${rewrite.file}:${rewrite.line} ${rewrite.from} -> ${rewrite.to}`);
     for (const update of report.skipped)
-        lines.push(`  left ${update.reference} at ${update.from}: ${update.to} is ${skipText(update)}`);
+        lines.push(`  left ${update.reference} at ${update.from}, not taking ${update.to}: ${skipText(update)}`);
     for (const found of report.newer)
         lines.push(`  newer than ${found.reference}: ${found.newer.join(', ')} (not applied)`);
     for (const reference of report.untracked)

@@ -21,7 +21,8 @@ export function formatUpdateReport(report: UpdateReport): string {
     }
   }
   for (const rewrite of report.rewritten) lines.push(`  updated ${rewrite.file}:${rewrite.line} ${rewrite.from} -> ${rewrite.to}`);
-  for (const update of report.skipped) lines.push(`  left ${update.reference} at ${update.from}: ${update.to} is ${skipText(update)}`);
+  for (const update of report.skipped)
+    lines.push(`  left ${update.reference} at ${update.from}, not taking ${update.to}: ${skipText(update)}`);
   for (const found of report.newer) lines.push(`  newer than ${found.reference}: ${found.newer.join(', ')} (not applied)`);
   for (const reference of report.untracked) lines.push(`  no tag to follow: ${reference}`);
   for (const note of report.notes) lines.push(`  note: ${note}`);
