@@ -18,6 +18,8 @@ export interface ImageLockRun {
   /** Folder holding config.json with the registry credentials. */
   dockerConfigDir: string;
   timeoutMs: number;
+  /** The repository it runs in (its files and lockfile); the benchmark's own folder when not given. */
+  cwd?: string;
 }
 
 /**
@@ -29,7 +31,7 @@ export async function runImageLock(args: readonly string[], options: ImageLockRu
   const env: NodeJS.ProcessEnv = { ...process.env, DOCKER_CONFIG: options.dockerConfigDir };
   // The environment variable would take precedence over the file.
   delete env.DOCKER_AUTH_CONFIG;
-  const result = await run(process.execPath, [imageLockCli(), ...args], { env, timeoutMs: options.timeoutMs });
+  const result = await run(process.execPath, [imageLockCli(), ...args], { env, timeoutMs: options.timeoutMs, cwd: options.cwd });
   if (result.code !== 0) {
     throw new Error(`image-lock ${args[0]} exited ${result.code}: ${result.stderr.trim().split('\n').slice(-10).join('\n')}`);
   }

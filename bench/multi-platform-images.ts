@@ -48,11 +48,15 @@ export async function pushImageSet(options: ImageSetOptions): Promise<PushedInde
   return perRepo.flat();
 }
 
-async function pushOne(options: ImageSetOptions, base: Layer, repo: string, tag: string): Promise<PushedIndex> {
+/**
+ * Builds and pushes one index of the set as `repo:tag`; a `build` other than the first
+ * (empty) one is another image under the same tag, as when a tag is published again.
+ */
+export async function pushOne(options: ImageSetOptions, base: Layer, repo: string, tag: string, build = ''): Promise<PushedIndex> {
   const images = await Promise.all(
     PLATFORMS.map(async (platform) => {
       // A top layer naming repo, tag and platform makes every manifest, and so every index, distinct.
-      const app = await tarLayer([{ name: 'app/info.txt', content: `${repo}:${tag} ${platformKey(platform)}\n` }]);
+      const app = await tarLayer([{ name: 'app/info.txt', content: `${repo}:${tag} ${platformKey(platform)}${build}\n` }]);
       return buildImage({ platform, layers: [base, app] });
     })
   );

@@ -34,6 +34,11 @@ export function tallyRegistry(requests: readonly RegistryRequest[]): RegistryTal
   };
 }
 
+/** Manifest requests of one method (`GET` or `HEAD`) in a registry's log. */
+export function manifestRequests(requests: readonly RegistryRequest[], method: 'GET' | 'HEAD'): RegistryRequest[] {
+  return requests.filter((request) => request.method === method && MANIFEST_PATH.test(request.path));
+}
+
 export interface TokenTally {
   /** Token requests, one per scope asked for. */
   total: number;

@@ -12,10 +12,9 @@ import { imageFlags, runImageLock } from './clients.js';
 import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
 import { benchReport } from './machine.js';
 import { describeImageSet, imageSetSettings, startImageSet } from './image-set-bench.js';
-import { tallyTokens } from './request-counts.js';
+import { manifestRequests, tallyTokens } from './request-counts.js';
 import { markdownTable } from './table.js';
 import type { TokenRegistry } from './token-registry.js';
-import type { RegistryRequest } from '../test/env/registry-log.js';
 
 const settings = imageSetSettings({ repositories: 25, concurrencies: [16, 64] });
 
@@ -86,8 +85,8 @@ async function measure(bench: Bench, env: TokenRegistry, command: Command): Prom
     const requests = await env.registry.requests();
     measurements.push({
       ms,
-      manifestGets: manifestRequests(requests, 'GET'),
-      manifestHeads: manifestRequests(requests, 'HEAD'),
+      manifestGets: manifestRequests(requests, 'GET').length,
+      manifestHeads: manifestRequests(requests, 'HEAD').length,
       registryRequests: requests.length,
       tokens: tallyTokens(env.tokenServer.requests()).total,
       connections: env.registryProxy.connections + env.tokenProxy.connections
@@ -95,10 +94,6 @@ async function measure(bench: Bench, env: TokenRegistry, command: Command): Prom
     bench.progress(`${command.name}: run ${i + 1}/${settings.runs} took ${seconds(ms)}`);
   }
   return measurements;
-}
-
-function manifestRequests(requests: readonly RegistryRequest[], method: 'GET' | 'HEAD'): number {
-  return requests.filter((request) => request.method === method && /^\/v2\/.+\/manifests\/[^/]+$/.test(request.path)).length;
 }
 
 /** The results table and the goals, as Markdown for docs/BENCHMARKS.md. */

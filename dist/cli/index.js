@@ -44576,7 +44576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3880:
+/***/ 321:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47742,6 +47742,8 @@ async function settleLimit(items, limit, fn) {
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Configs are small; a large one is more likely an attack or a mistake. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** Registries page tag lists (Docker Hub by 100 at most); one page beyond this is not a tag list. */
+const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 /**
  * The OCI distribution API for reading: manifests by tag or digest, blobs. Every
  * manifest's bytes are checked against the digest asked for and the one the registry
@@ -47780,6 +47782,25 @@ class RegistryClient {
         if (!digest || !mediaType)
             return undefined;
         return { digest, mediaType, size: Number(firstHeader(response.headers, 'content-length') ?? 0) };
+    }
+    /**
+     * One page of the repository's tag list (`GET /v2/<name>/tags/list`), `query` as the
+     * previous page's `Link` gave it; `next` is the following page's query, when there is one.
+     */
+    async getTagsPage(repo, query) {
+        const response = await this.call(repo, `tags/list${query}`, 'GET', { accept: 'application/json' });
+        const bytes = await readCapped(response, MAX_TAG_PAGE_BYTES, `tag list of ${repo.name}`);
+        let tags;
+        try {
+            tags = JSON.parse(bytes.toString('utf8')).tags ?? [];
+        }
+        catch {
+            throw new RegistryError(`tag list of ${repo.name} is not valid JSON`);
+        }
+        if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
+            throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
+        }
+        return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link')) };
     }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
@@ -47872,6 +47893,14 @@ class RegistryClient {
         }
         return auth;
     }
+}
+/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
+function nextPageQuery(link) {
+    const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+    if (target === undefined)
+        return undefined;
+    const search = new URL(target, 'http://link.invalid').search;
+    return search || undefined;
 }
 function scopeOf(repo) {
     return `repository:${repo.repository}:pull`;
@@ -48014,9 +48043,15 @@ const REFERENCE_TYPE = 'vnd.docker.reference.type';
  */
 async function resolveImage(client, reference, filter = []) {
     const manifest = await client.getManifest(reference, reference.manifestReference);
-    const entries = isIndex(manifest.mediaType)
-        ? indexPlatforms(manifest.json)
-        : [[await configPlatform(client, reference, manifest.json), manifest.digest]];
+    const { platforms } = await platformsOf(client, reference, manifest, filter);
+    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+}
+/** The platforms of a fetched manifest that `filter` keeps; none kept is bad input. */
+async function platformsOf(client, reference, manifest, filter = []) {
+    let config;
+    if (!isIndex(manifest.mediaType))
+        config = await client.getBlobJson(reference, manifest.json.config.digest);
+    const entries = config ? [[configPlatform(config), manifest.digest]] : indexPlatforms(manifest.json);
     const kept = entries.filter(([platform]) => filter.length === 0 || filter.some((wanted) => platformMatches(wanted, platform)));
     if (kept.length === 0) {
         const offered = entries.map(([platform]) => formatPlatform(platform)).join(', ') || 'none';
@@ -48026,7 +48061,7 @@ async function resolveImage(client, reference, filter = []) {
     const platforms = {};
     for (const [platform, digest] of kept)
         platforms[formatPlatform(platform)] ??= digest;
-    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+    return { platforms, config };
 }
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
 function indexPlatforms(index) {
@@ -48045,8 +48080,7 @@ function isPlatformManifest(descriptor) {
 function toPlatform(platform) {
     return { os: platform.os, architecture: platform.architecture, variant: platform.variant, osVersion: platform['os.version'] };
 }
-async function configPlatform(client, reference, manifest) {
-    const config = await client.getBlobJson(reference, manifest.config.digest);
+function configPlatform(config) {
     return toPlatform({
         os: config.os ?? 'unknown',
         architecture: config.architecture ?? 'unknown',
@@ -48332,11 +48366,691 @@ function resolutionOf(resolutions, usage) {
     return image;
 }
 
+;// CONCATENATED MODULE: ./src/fs/inside.ts
+
+
+
+/**
+ * The real path `file` (relative to `root`) is written at, refused when it lies outside
+ * `root`: through a symbolic link, or `..`. Its folder must exist already.
+ */
+async function pathInside(root, file) {
+    const realRoot = await (0,promises_.realpath)(root);
+    const path = (0,external_node_path_.resolve)(root, file);
+    let target;
+    try {
+        target = await (0,promises_.realpath)(path);
+    }
+    catch {
+        try {
+            target = (0,external_node_path_.resolve)(await (0,promises_.realpath)((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
+        }
+        catch {
+            throw new InputError(`cannot write ${file}: its folder does not exist`);
+        }
+    }
+    const inside = (0,external_node_path_.relative)(realRoot, target);
+    if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.resolve)(realRoot, inside) !== target) {
+        throw new InputError(`cannot write ${file}: it is outside the repository ${root}`);
+    }
+    return target;
+}
+
+;// CONCATENATED MODULE: ./src/remote/image-details.ts
+
+
+
+
+// Per image; the images themselves are fetched `concurrency` at a time by the caller.
+const PLATFORMS_IN_FLIGHT = 4;
+/**
+ * Reads an image by digest whole: its manifest, each kept platform's manifest and
+ * config (for `created`). One GET per manifest and per config, no layer.
+ */
+async function readImageDetails(client, repo, digest, filter) {
+    const manifest = await client.getManifest(repo, digest);
+    const { platforms, config } = await platformsOf(client, repo, manifest, filter);
+    const entries = Object.entries(platforms);
+    const images = config
+        ? [platformImage(manifest, config)]
+        : await mapLimit(entries, PLATFORMS_IN_FLIGHT, ([, platformDigest]) => readPlatformImage(client, repo, platformDigest, true));
+    return {
+        digest: manifest.digest,
+        mediaType: manifest.mediaType,
+        platforms,
+        images: Object.fromEntries(entries.map(([key], index) => [key, images[index]]))
+    };
+}
+/** One platform's image manifest by digest, and its config's `created` when `withConfig`. */
+async function readPlatformImage(client, repo, digest, withConfig) {
+    const manifest = await client.getManifest(repo, digest);
+    if (!isImageManifest(manifest.mediaType))
+        throw new RegistryError(`${repo.name}@${digest} is not an image manifest`);
+    const config = withConfig ? await client.getBlobJson(repo, manifest.json.config.digest) : undefined;
+    return platformImage(manifest, config);
+}
+function platformImage(manifest, config) {
+    const layers = manifest.json.layers ?? [];
+    return {
+        digest: manifest.digest,
+        size: layers.reduce((total, layer) => total + (layer.size ?? 0), 0),
+        layers: layers.map((layer) => layer.digest),
+        ...(typeof config?.created === 'string' ? { created: config.created } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/notices.ts
 /** One notice per place a reference is used: each line it is found on, and once if it was given as input. */
 function noticesAt(usage, message) {
     const given = usage.inputs.length > 0 ? [{ message }] : [];
     return [...usage.occurrences.map((occurrence) => ({ message, file: occurrence.file, line: occurrence.line })), ...given];
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+
+/**
+ * Compares each locked reference with what it points to now, at the `drift` level. A
+ * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
+ * a GET only when the registry states no digest; a pinned `tag@digest` one HEAD for its
+ * tag, to tell whether the tag moved since it was pinned; a digest alone no request, its
+ * digest being what counts. At level `ignore`, no request at all.
+ */
+async function checkDrift(client, locked, options, log) {
+    const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
+    if (tags.length > 0)
+        log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
+    await client.authorize(tags, options.concurrency);
+    const now = await allOrFail(tags, options.concurrency, (tag) => currentOf(client, tag));
+    const currentByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
+    const check = { images: [], failures: [], warnings: [] };
+    const drifted = (notices) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
+    for (const { usage, entry } of locked) {
+        const key = usage.reference.toString();
+        const pinned = usage.reference.digest;
+        const tagNow = currentByTag.get(tagOf(usage.reference)?.toString() ?? '');
+        const current = pinned
+            ? { digest: pinned, mediaType: entry.mediaType }
+            : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
+        const moved = current.digest !== entry.digest;
+        // What the new digest holds per platform is not known without a GET.
+        const platforms = moved ? {} : entry.platforms;
+        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
+        if (pinned && tagNow && tagNow.digest !== pinned) {
+            drifted(noticesAt(usage, `${key}: tag moved since this pin: run image-lock update (${tagOf(usage.reference)} now points to ${tagNow.digest})`));
+        }
+        if (!moved)
+            continue;
+        if (pinned) {
+            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
+        }
+        else {
+            drifted(noticesAt(usage, `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`));
+        }
+    }
+    return check;
+}
+/** The tag a reference follows, without its digest; none for a digest alone. */
+function tagOf(reference) {
+    if (!reference.tag)
+        return undefined;
+    return new Reference(reference.registry, reference.repository, reference.tag, undefined);
+}
+/** Each tag once, however many references (tag alone, or pinned to one digest or another) follow it. */
+function uniqueTags(locked) {
+    const tags = new Map();
+    for (const { usage } of locked) {
+        const tag = tagOf(usage.reference);
+        if (tag)
+            tags.set(tag.toString(), tag);
+    }
+    return [...tags.values()];
+}
+/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
+async function currentOf(client, reference) {
+    const head = await client.headManifest(reference, reference.manifestReference);
+    if (head)
+        return { digest: head.digest, mediaType: head.mediaType };
+    const manifest = await client.getManifest(reference, reference.manifestReference);
+    return { digest: manifest.digest, mediaType: manifest.mediaType };
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-change.ts
+/** Platform by platform, sorted: changed or not, added or removed, sizes and new layers. */
+function platformChanges(pinned, next) {
+    const keys = [...new Set([...Object.keys(pinned?.platforms ?? {}), ...Object.keys(next.platforms)])].sort();
+    return keys.map((platform) => {
+        const from = pinned?.platforms[platform];
+        const to = next.platforms[platform];
+        const image = next.images[platform];
+        const previous = pinned?.images[platform];
+        if (to === undefined)
+            return { platform, status: 'removed', from, previousSize: previous?.size };
+        const size = image?.size;
+        if (from === undefined)
+            return { platform, status: 'added', to, size, newLayers: image?.layers.length };
+        if (from === to)
+            return { platform, status: 'unchanged', from, to, size, previousSize: size, newLayers: 0 };
+        const known = new Set(previous?.layers ?? []);
+        const newLayers = previous && image ? image.layers.filter((layer) => !known.has(layer)).length : undefined;
+        return { platform, status: 'changed', from, to, size, previousSize: previous?.size, newLayers };
+    });
+}
+const ZERO_TIMES = new Set([Date.parse('0001-01-01T00:00:00Z'), 0]);
+/**
+ * When the image was built: the newest `created` of its platforms' configs. Undefined
+ * when none states a usable one (absent, unparseable, or the zero time reproducible
+ * builds write), so that its age cannot be told.
+ */
+function newestCreated(images) {
+    const times = images
+        .map((image) => (image.created === undefined ? NaN : Date.parse(image.created)))
+        .filter((time) => Number.isFinite(time) && !ZERO_TIMES.has(time));
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-cooldown.ts
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Whether an image built at `created` is old enough at `now`; when not, the day it will be. */
+function cooldownVerdict(created, now, cooldown) {
+    if (!created)
+        return cooldown.unknown === 'take' ? { take: true } : { take: false, reason: 'unknown-age' };
+    const eligible = new Date(created.getTime() + cooldown.days * DAY_MS);
+    if (now >= eligible)
+        return { take: true };
+    return { take: false, reason: 'cooldown', eligibleOn: eligible.toISOString().slice(0, 10) };
+}
+/** Age in whole days (never negative: a clock ahead of the registry's counts as 0). */
+function ageInDays(created, now) {
+    return Math.max(0, Math.floor((now.getTime() - created.getTime()) / DAY_MS));
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-check.ts
+
+
+
+
+
+
+
+// Per pin, for the pinned image's changed platforms; the tags themselves run `concurrency` at a time.
+const update_check_PLATFORMS_IN_FLIGHT = 4;
+/**
+ * Asks where each tag points now with one manifest HEAD (HEADs do not count against
+ * Docker Hub's pull limit), and GETs only the images of tags that moved: the new one
+ * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
+ * platforms that changed (for their sizes and layers), when the registry still has them.
+ */
+async function checkTags(client, followed, options, log) {
+    if (followed.length > 0)
+        log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
+    await client.authorize(followed.map(({ tag }) => tag), options.concurrency);
+    const now = options.now?.() ?? new Date();
+    const checks = await allOrFail(followed, options.concurrency, async ({ tag, pins }) => {
+        const current = await currentOf(client, tag);
+        const moved = pins.filter((pin) => pin.digest !== current.digest);
+        if (moved.length === 0)
+            return { moves: [], unchanged: pins };
+        const image = await readImageDetails(client, tag, current.digest, options.platforms);
+        const created = newestCreated(Object.values(image.images));
+        const verdict = cooldownVerdict(created, now, options.cooldown);
+        const status = verdict.take ? 'updated' : verdict.reason;
+        const moves = await mapLimit(moved, update_check_PLATFORMS_IN_FLIGHT, async (pin) => {
+            const pinned = await pinnedSide(client, tag, pin, image);
+            const update = {
+                reference: tag.toString(),
+                from: pin.digest,
+                to: image.digest,
+                status,
+                ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
+                ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
+                platforms: platformChanges(pinned, image)
+            };
+            return { pin, update, image };
+        });
+        return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
+    });
+    return { moves: checks.flatMap((check) => check.moves), unchanged: checks.flatMap((check) => check.unchanged) };
+}
+/**
+ * The pinned image as far as a change report needs it: its platforms (from the lockfile
+ * when it holds them, else its manifest) and the images of those that changed. A pinned
+ * image the registry no longer has only leaves its sizes unknown.
+ */
+async function pinnedSide(client, tag, pin, next) {
+    const platforms = pin.entry?.platforms ?? (await readPlatforms(client, tag, pin.digest));
+    if (!platforms)
+        return undefined;
+    const changed = Object.entries(platforms).filter(([key, digest]) => next.platforms[key] !== undefined && next.platforms[key] !== digest);
+    const images = {};
+    await mapLimit(changed, update_check_PLATFORMS_IN_FLIGHT, async ([key, digest]) => {
+        const image = await readPlatformImage(client, tag, digest, false).catch(() => undefined);
+        if (image)
+            images[key] = image;
+    });
+    return { platforms, images };
+}
+async function readPlatforms(client, tag, digest) {
+    try {
+        return (await platformsOf(client, tag, await client.getManifest(tag, digest))).platforms;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-lockfile.ts
+
+/**
+ * The lockfile with each taken move applied: the entry under `name:tag@old` goes to
+ * `name:tag@new` with the new image's digest, media type and platforms, its sources
+ * where the new form is used now (those of the old entry when only the lockfile holds
+ * it). Where an occurrence in a file could not be rewritten, the old entry stays for it. Every
+ * other entry is left as it was.
+ */
+function lockfileAfterMoves(lockfile, moves, usages) {
+    const byKey = new Map(moves.map((move) => [move.pin.key, move]));
+    const images = {};
+    const put = (key, entry) => {
+        const prior = images[key];
+        images[key] = prior ? { ...entry, sources: [...new Set([...prior.sources, ...entry.sources])].sort() } : entry;
+    };
+    for (const [key, entry] of Object.entries(lockfile.images)) {
+        const move = byKey.get(key);
+        if (!move) {
+            put(key, entry);
+            continue;
+        }
+        const left = usages.get(key);
+        if (left && left.occurrences.length > 0)
+            put(key, { ...entry, sources: sourcesOf(left) });
+        const newKey = `${move.update.reference}@${move.image.digest}`;
+        const used = usages.get(newKey);
+        const { digest, mediaType, platforms } = move.image;
+        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
+    }
+    return { ...lockfile, images };
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull-format.ts
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+function formatDuration(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+/** One progress line of a long download: bytes so far, of how many, and the rate. */
+function formatProgress(progress) {
+    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
+}
+/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
+function formatPullReport(report) {
+    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
+    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
+    const width = Math.max(...report.images.map((image) => image.reference.length));
+    for (const image of report.images) {
+        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
+        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
+    }
+    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
+        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    for (const digest of report.repaired)
+        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
+    return `${lines.join('\n')}\n`;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-words.ts
+
+/** The phrases the text, the Markdown report and the job summary share. */
+function ageText(update) {
+    if (update.created === undefined)
+        return 'age unknown (its configs state no creation time)';
+    const days = update.ageDays ?? 0;
+    return `built ${update.created.slice(0, 10)}, ${days} day${days === 1 ? '' : 's'} ago`;
+}
+/** Why a moved tag was not taken, and when it will be. */
+function skipText(update) {
+    if (update.status === 'cooldown')
+        return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
+    return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
+}
+function sizeText(change) {
+    return change.size === undefined ? 'unknown' : formatBytes(change.size);
+}
+function sizeChangeText(change) {
+    if (change.status === 'removed')
+        return change.previousSize === undefined ? '' : `-${formatBytes(change.previousSize)}`;
+    if (change.size === undefined || change.previousSize === undefined)
+        return change.status === 'added' ? 'new' : 'unknown';
+    const difference = change.size - change.previousSize;
+    return difference === 0 ? '±0' : `${difference > 0 ? '+' : '-'}${formatBytes(Math.abs(difference))}`;
+}
+function newLayersText(change) {
+    return change.newLayers === undefined ? (change.status === 'removed' ? '' : 'unknown') : String(change.newLayers);
+}
+/** `2 of 3 platforms changed, 1 added`: the headline of one image's change. */
+function platformsHeadline(platforms) {
+    const count = (status) => platforms.filter((change) => change.status === status).length;
+    const kept = platforms.length - count('added') - count('removed');
+    const parts = [`${count('changed')} of ${kept} platform${kept === 1 ? '' : 's'} changed`];
+    if (count('added') > 0)
+        parts.push(`${count('added')} added`);
+    if (count('removed') > 0)
+        parts.push(`${count('removed')} removed`);
+    return parts.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-markdown.ts
+
+const code = (text) => `\`${text}\``;
+/** The run as a Markdown account fit for a pull request's body: what moved, per platform, and what was left. */
+function updateMarkdown(report) {
+    const lines = ['## image-lock update', '', headline(report), ''];
+    for (const update of report.updated)
+        lines.push(...imageSection(update, report), '');
+    if (report.skipped.length > 0) {
+        lines.push('### Not taken yet', '');
+        for (const update of report.skipped)
+            lines.push(`- ${code(update.reference)} → ${code(update.to)}: ${skipText(update)}`);
+        lines.push('');
+    }
+    if (report.newer.length > 0) {
+        lines.push('### Newer versions (not applied)', '');
+        for (const found of report.newer)
+            lines.push(`- ${code(found.reference)}: ${found.newer.map(code).join(', ')}`);
+        lines.push('');
+    }
+    if (report.untracked.length > 0) {
+        lines.push('### No tag to follow', '');
+        for (const reference of report.untracked)
+            lines.push(`- ${code(reference)}`);
+        lines.push('');
+    }
+    if (report.notes.length > 0 || report.warnings.length > 0) {
+        lines.push('### Notes', '');
+        for (const note of report.notes)
+            lines.push(`- ${note}`);
+        for (const warning of report.warnings)
+            lines.push(`- ${warning.file ? `${warning.file}:${warning.line} ` : ''}${warning.message}`);
+        lines.push('');
+    }
+    return `${lines.join('\n').trimEnd()}\n`;
+}
+function headline(report) {
+    const images = (count) => `${count} image${count === 1 ? '' : 's'}`;
+    const parts = [report.updated.length > 0 ? `Updated ${images(report.updated.length)}` : 'No image updated'];
+    if (report.skipped.length > 0)
+        parts.push(`${images(report.skipped.length)} left for now`);
+    parts.push(`${report.unchanged.length} unchanged`);
+    return `${parts.join('; ')}.`;
+}
+function imageSection(update, report) {
+    const files = report.rewritten.filter((rewrite) => rewrite.to.endsWith(`@${update.to}`) && rewrite.from.endsWith(`@${update.from}`));
+    return [
+        `### ${code(update.reference)}`,
+        '',
+        `${code(update.from)} → ${code(update.to)}`,
+        '',
+        `${platformsHeadline(update.platforms)}; ${ageText(update)}.`,
+        '',
+        '| Platform | Change | Size | Size change | New layers |',
+        '| --- | --- | ---: | ---: | ---: |',
+        ...update.platforms.map((change) => `| ${change.platform} | ${change.status} | ${sizeText(change)} | ${sizeChangeText(change)} | ${newLayersText(change)} |`),
+        ...(files.length > 0 ? ['', `In ${files.map((rewrite) => `${rewrite.file}:${rewrite.line}`).join(', ')}.`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/name/version-tag.ts
+const VERSION_TAG = /^(v?)(\d+(?:\.\d+){0,3})(-[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** The tag's version shape; undefined for a tag that is not one (`latest`, `bookworm`, `sha-1a2b3c`). */
+function parseVersionTag(tag) {
+    const match = VERSION_TAG.exec(tag);
+    if (!match)
+        return undefined;
+    const numbers = match[2].split('.').map(Number);
+    if (numbers.some((number) => !Number.isSafeInteger(number)))
+        return undefined;
+    return { tag, prefix: match[1], numbers, suffix: match[3] ?? '' };
+}
+function sameShape(a, b) {
+    return a.prefix === b.prefix && a.suffix === b.suffix && a.numbers.length === b.numbers.length;
+}
+/** Negative when `a` is the older version, positive when newer, 0 when equal (`1.02` equals `1.2`). */
+function compareVersions(a, b) {
+    for (let i = 0; i < Math.max(a.numbers.length, b.numbers.length); i++) {
+        const difference = (a.numbers[i] ?? 0) - (b.numbers[i] ?? 0);
+        if (difference !== 0)
+            return difference;
+    }
+    return 0;
+}
+/** The tags newer than `current` with its shape, oldest first; none when `current` is no version. */
+function newerTags(current, tags) {
+    const base = parseVersionTag(current);
+    if (!base)
+        return [];
+    return tags
+        .map(parseVersionTag)
+        .filter((tag) => tag !== undefined && sameShape(tag, base) && compareVersions(tag, base) > 0)
+        .sort((a, b) => compareVersions(a, b) || (a.tag < b.tag ? -1 : 1))
+        .map((tag) => tag.tag);
+}
+
+;// CONCATENATED MODULE: ./src/remote/tags.ts
+
+/** Enough pages for any real repository (Docker Hub's largest have some tens of thousands of tags). */
+const MAX_PAGES = 1000;
+/**
+ * Every tag of a repository, following the registry's `Link` pagination. Without
+ * `pageSize` the registry's own page size applies; with it, `?n=` asks for pages of that size.
+ */
+async function listTags(client, repo, pageSize) {
+    const tags = [];
+    let query = pageSize ? `?n=${pageSize}` : '';
+    const seen = new Set();
+    for (let page = 0; query !== undefined; page++) {
+        // A registry whose Link leads back to a page already read would keep this loop going for ever.
+        if (page >= MAX_PAGES || seen.has(query))
+            throw new RegistryError(`tag list of ${repo.name} does not end`);
+        seen.add(query);
+        const { tags: pageTags, next } = await client.getTagsPage(repo, query);
+        tags.push(...pageTags);
+        query = next;
+    }
+    return tags;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-newer.ts
+
+
+
+
+/** One tag listing per repository, for the followed tags shaped like versions. */
+async function findNewerVersions(client, followed, concurrency) {
+    const versioned = followed.filter(({ tag }) => parseVersionTag(tag.tag) !== undefined);
+    const repositories = [...new Map(versioned.map(({ tag }) => [tag.name, tag])).values()];
+    const notes = [];
+    const listed = new Map();
+    await mapLimit(repositories, concurrency, async (repo) => {
+        try {
+            listed.set(repo.name, await listTags(client, repo));
+        }
+        catch (error) {
+            notes.push(`the tags of ${repo.name} could not be listed, so newer versions are not known: ${messageOf(error)}`);
+        }
+    });
+    const newer = versioned
+        .map(({ tag }) => ({ reference: tag.toString(), newer: newerTags(tag.tag, listed.get(tag.name) ?? []) }))
+        .filter((found) => found.newer.length > 0);
+    return { newer, notes: notes.sort() };
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-targets.ts
+
+
+/** The `tag@digest` references of the files and the lockfile, grouped by tag; digest-only ones set apart. */
+function updateTargets(usages, lockfile) {
+    const pins = new Map();
+    const untracked = new Set();
+    const add = (reference, usage, entry) => {
+        const key = reference.toString();
+        if (!reference.digest)
+            return;
+        if (!reference.writtenTag)
+            return void untracked.add(key);
+        const found = pins.get(key) ?? { reference, pin: { key, digest: reference.digest } };
+        found.pin.usage ??= usage;
+        found.pin.entry ??= entry;
+        pins.set(key, found);
+    };
+    for (const usage of usages)
+        add(usage.reference, usage, lockfile?.images[usage.reference.toString()]);
+    for (const [key, entry] of Object.entries(lockfile?.images ?? {}))
+        add(parseReference(key), undefined, entry);
+    const byTag = new Map();
+    for (const { reference, pin } of pins.values()) {
+        const tag = tagOf(reference);
+        const followed = byTag.get(tag.toString()) ?? { tag, pins: [] };
+        followed.pins.push(pin);
+        byTag.set(tag.toString(), followed);
+    }
+    const sorted = [...byTag.values()].sort((a, b) => compare(a.tag.toString(), b.tag.toString()));
+    for (const followed of sorted)
+        followed.pins.sort((a, b) => compare(a.key, b.key));
+    return { followed: sorted, untracked: [...untracked].sort(compare) };
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `update`: follows the tag of every `name:tag@digest` reference in the files and the
+ * lockfile. Where the tag moved to an image old enough for the cooldown, the digest is
+ * rewritten in every file using it (pin's rules: only the span, atomically) and the
+ * lockfile entry moves with it. Nothing is written unless every tag could be checked.
+ */
+async function update(options, log, client = createRegistryClient(options)) {
+    const started = Date.now();
+    try {
+        const reportPath = options.reportFile ? await pathInside(options.cwd, options.reportFile) : undefined;
+        const before = await collectReferences(options);
+        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+        const lockfile = await readLockfile(path);
+        const targets = updateTargets([...before.usages.values()], lockfile);
+        const checked = await checkTags(client, targets.followed, options, log);
+        const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
+        const taken = checked.moves.filter((move) => move.update.status === 'updated');
+        const digestByKey = new Map(taken.map((move) => [move.pin.key, move.image.digest]));
+        const pinned = await pinFiles(options.cwd, taken.flatMap((move) => move.pin.usage?.occurrences ?? []), (occurrence) => digestByKey.get(parseReference(occurrence.text).toString()));
+        if (pinned.rewritten.length > 0)
+            log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
+        const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
+        const lockChanged = lockfile && taken.length > 0 ? await writeLockfile(path, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+        const usages = [...after.usages.values()];
+        const report = {
+            ...commandReport('update', {
+                options,
+                client,
+                started,
+                changed: lockChanged || pinned.rewritten.length > 0,
+                images: imagesAfter(checked.moves, checked.unchanged),
+                removed: [],
+                problems: after.problems,
+                findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
+                warnings: [
+                    ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
+                    ...taken.flatMap(({ pin, update }) => (pin.usage?.inputs ?? []).map((input) => ({
+                        message: `${input} was given as an input and cannot be rewritten: use ${update.reference}@${update.to} from now on`
+                    })))
+                ],
+                rewritten: pinned.rewritten
+            }),
+            command: 'update',
+            updated: taken.map((move) => move.update),
+            skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
+            unchanged: checked.unchanged.map((pin) => pin.key),
+            untracked: targets.untracked,
+            newer: newer.newer,
+            notes: newer.notes,
+            ...(options.reportFile ? { reportFile: options.reportFile } : {})
+        };
+        if (reportPath)
+            await writeFileAtomic(reportPath, updateMarkdown(report));
+        return report;
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Each followed pin as it stands after the run: moved ones under their new form, with the digest they had. */
+function imagesAfter(moves, unchanged) {
+    const images = [
+        ...moves.map(({ pin, update, image }) => {
+            const taken = update.status === 'updated';
+            const platforms = taken ? image.platforms : (pin.entry?.platforms ?? {});
+            const digest = taken ? image.digest : pin.digest;
+            const reference = taken ? `${update.reference}@${image.digest}` : pin.key;
+            const mediaType = taken ? image.mediaType : (pin.entry?.mediaType ?? image.mediaType);
+            return { reference, digest, mediaType, platforms, sources: sourcesOfPin(pin), previousDigest: pin.digest };
+        }),
+        ...unchanged.map((pin) => ({
+            reference: pin.key,
+            digest: pin.digest,
+            mediaType: pin.entry?.mediaType ?? '',
+            platforms: pin.entry?.platforms ?? {},
+            sources: sourcesOfPin(pin),
+            previousDigest: pin.digest
+        }))
+    ];
+    return images.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+}
+function sourcesOfPin(pin) {
+    return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-options.ts
+
+/** One parser for the CLI's flags and the action's inputs: empty means the default in each. */
+function parseUpdateOptions(common, raw) {
+    const days = parseDays(raw.cooldown);
+    const unknown = raw.cooldownUnknown?.trim() || (days > 0 ? 'skip' : 'take');
+    if (unknown !== 'take' && unknown !== 'skip') {
+        throw new InputError(`invalid cooldown-unknown "${raw.cooldownUnknown}": expected take or skip`);
+    }
+    return { ...common, cooldown: { days, unknown }, newer: raw.newer ?? false, reportFile: raw.reportFile?.trim() || undefined };
+}
+function parseDays(value) {
+    if (!value?.trim())
+        return 0;
+    const days = Number(value);
+    if (!Number.isFinite(days) || days < 0)
+        throw new InputError(`invalid cooldown "${value}": expected a number of days, 0 or more`);
+    return days;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/coverage.ts
@@ -48378,53 +49092,6 @@ function lineOfKey(text, key) {
     const start = `${JSON.stringify(key)}:`;
     const index = text.split('\n').findIndex((line) => line.trimStart().startsWith(start));
     return index === -1 ? undefined : index + 1;
-}
-
-;// CONCATENATED MODULE: ./src/commands/drift.ts
-
-
-/**
- * Compares each locked reference with what it points to now, at the `drift` level. A
- * digest-pinned reference needs no request: its digest is what counts, and the lockfile
- * must hold that one. A tag costs one manifest HEAD (HEADs do not count against Docker
- * Hub's pull limit), and a GET only when the registry states no digest; at level
- * `ignore`, no request at all.
- */
-async function checkDrift(client, locked, options, log) {
-    const tagged = options.drift === 'ignore' ? [] : locked.filter(({ usage }) => !usage.reference.digest);
-    if (tagged.length > 0)
-        log.info(`checking ${tagged.length} tag${tagged.length === 1 ? '' : 's'} for drift`);
-    await client.authorize(tagged.map(({ usage }) => usage.reference), options.concurrency);
-    const now = await allOrFail(tagged, options.concurrency, ({ usage }) => currentOf(client, usage.reference));
-    const currentByUsage = new Map(tagged.map(({ usage }, index) => [usage, now[index]]));
-    const check = { images: [], failures: [], warnings: [] };
-    for (const { usage, entry } of locked) {
-        const key = usage.reference.toString();
-        const pinned = usage.reference.digest;
-        const current = currentByUsage.get(usage) ?? { digest: pinned ?? entry.digest, mediaType: entry.mediaType };
-        const moved = current.digest !== entry.digest;
-        // What the new digest holds per platform is not known without a GET.
-        const platforms = moved ? {} : entry.platforms;
-        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
-        if (!moved)
-            continue;
-        if (pinned) {
-            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
-        }
-        else {
-            const message = `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`;
-            (options.drift === 'error' ? check.failures : check.warnings).push(...noticesAt(usage, message));
-        }
-    }
-    return check;
-}
-/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
-async function currentOf(client, reference) {
-    const head = await client.headManifest(reference, reference.manifestReference);
-    if (head)
-        return { digest: head.digest, mediaType: head.mediaType };
-    const manifest = await client.getManifest(reference, reference.manifestReference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/verify.ts
@@ -48555,6 +49222,7 @@ const USAGE = `Usage:
   image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
+  image-lock update [same options] [--cooldown DAYS] [--cooldown-unknown take|skip] [--newer] [--report FILE]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
@@ -48566,8 +49234,14 @@ Common options:
   --concurrency N               requests in flight (default 16)
   --json                        print one JSON document on stdout
 
+Update options:
+  --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
+  --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
+  --newer                       also list newer version-shaped tags (never rewritten)
+  --report FILE                 write a Markdown account of what changed (a pull request body)
+
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
-const COMMANDS = ['lock', 'verify', 'pin', 'pull'];
+const COMMANDS = ['lock', 'verify', 'pin', 'update', 'pull'];
 const OPTIONS = {
     file: { type: 'string', multiple: true },
     image: { type: 'string', multiple: true },
@@ -48583,6 +49257,10 @@ const OPTIONS = {
     json: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     'no-load': { type: 'boolean' },
+    cooldown: { type: 'string' },
+    'cooldown-unknown': { type: 'string' },
+    newer: { type: 'boolean' },
+    report: { type: 'string' },
     help: { type: 'boolean', short: 'h' }
 };
 /** Flags that only some commands take; anything else given to them is bad input. */
@@ -48590,8 +49268,12 @@ const ONLY_FOR = {
     drift: ['verify'],
     'cache-dir': ['pull'],
     'no-load': ['pull'],
-    file: ['lock', 'verify', 'pin'],
-    image: ['lock', 'verify', 'pin']
+    file: ['lock', 'verify', 'pin', 'update'],
+    image: ['lock', 'verify', 'pin', 'update'],
+    cooldown: ['update'],
+    'cooldown-unknown': ['update'],
+    newer: ['update'],
+    report: ['update']
 };
 function parseCliArgs(argv) {
     let parsed;
@@ -48786,18 +49468,13 @@ class DockerDaemon {
      */
     async images() {
         // --all: an untagged image another one was built on is still the image asked for.
-        const format = '{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}';
-        const output = await runDockerOk(['images', '--all', '--digests', '--no-trunc', '--format', format], this.cli);
-        const images = { byName: new Map(), byDigest: new Map(), ids: new Set() };
+        const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
+        const images = { byName: new Map(), ids: new Set() };
         for (const line of output.split('\n').filter(Boolean)) {
-            const [repository, tag, digest, id] = line.split(' ');
+            const [name, id] = line.split(' ');
             images.ids.add(id);
-            if (repository === '<none>')
-                continue;
-            if (tag !== '<none>')
-                images.byName.set(`${repository}:${tag}`, id);
-            if (digest !== '<none>')
-                images.byDigest.set(`${repository}@${digest}`, id);
+            if (!name.includes('<none>'))
+                images.byName.set(name, id);
         }
         return images;
     }
@@ -48808,14 +49485,6 @@ class DockerDaemon {
             await loadThroughSocket(socket, archive);
         else
             await runDockerOk(['load', '--quiet'], this.cli, archive);
-    }
-    /**
-     * `docker pull` by digest: on the classic store the one way to record a digest
-     * reference. With the image's config already present the daemon fetches its
-     * manifests and no layer. Fails with the daemon's own message (registry not reachable).
-     */
-    async pull(reference, platform) {
-        await runDockerOk(['pull', '--quiet', '--platform', platform, reference], this.cli);
     }
     async tag(source, target) {
         await runDockerOk(['tag', source, target], this.cli);
@@ -49120,12 +49789,12 @@ function blobPath(digest) {
 }
 /**
  * Every blob the images need, each once, in a stable order (shared base layers are
- * common); without the index and image manifests for the classic store, which does not read them.
+ * common); without the image manifests for the classic store, which does not read them.
  */
 function archiveBlobs(images, withManifests = true) {
     const blobs = new Map();
     for (const image of images) {
-        for (const descriptor of [...(withManifests ? [image.target, image.manifest] : []), image.config, ...image.layers]) {
+        for (const descriptor of [...(withManifests ? [image.manifest] : []), image.config, ...image.layers]) {
             if (!blobs.has(descriptor.digest))
                 blobs.set(descriptor.digest, descriptor);
         }
@@ -49136,20 +49805,14 @@ function archiveBlobs(images, withManifests = true) {
 ;// CONCATENATED MODULE: ./src/tarball/repo-tag.ts
 
 /**
- * A repository the way `docker save` writes it in RepoTags and `docker images` prints
- * it: Docker Hub names in their familiar form (`nginx`, `user/app`), every other
- * registry kept whole (`localhost:5000/app`).
+ * A tagged reference the way `docker save` writes it in RepoTags: Docker Hub names in
+ * their familiar form (`nginx:1.25`, `user/app:1`), every other registry kept whole
+ * (`localhost:5000/app:1`). `docker load` and containerd's import read both forms;
+ * this one is what users see in `docker images`.
  */
-function familiarName(reference) {
-    return reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
-}
-/** A tagged reference as in RepoTags (`nginx:1.25`); `docker load` and containerd's import read both forms. */
 function repoTag(reference) {
-    return `${familiarName(reference)}:${reference.tag}`;
-}
-/** A digest reference as in RepoDigests (`nginx@sha256:...`): what a pull by digest records. */
-function repoDigest(reference) {
-    return `${familiarName(reference)}@${reference.digest}`;
+    const name = reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
+    return `${name}:${reference.tag}`;
 }
 
 ;// CONCATENATED MODULE: ./src/tarball/load-manifests.ts
@@ -49168,20 +49831,21 @@ function dockerLoadManifest(images, layerPath = (layer) => blobPath(layer.digest
     }));
 }
 /**
- * The OCI `index.json` the containerd image store reads: one entry per name, each with
- * the locked target (the index, or the image manifest), named as containerd names what
- * it pulls: `name:tag` for a tag, the reference as written for one with a digest
- * (`name:tag@digest`, `name@digest`: BuildKit finds a pinned `FROM` by that name alone).
- * Tags also carry the OCI ref name, as `docker save` writes them.
+ * The OCI `index.json` the containerd image store (and `ctr images import`) reads:
+ * one entry per name, annotated as `docker save` does it (the full name for
+ * containerd, the tag for OCI), so the image is stored under each name with its
+ * image manifest as target.
  */
 function ociLoadIndex(images) {
     const manifests = images.flatMap((image) => {
-        const { mediaType, digest, size, platform } = image.target;
+        const { mediaType, digest, size, platform } = image.manifest;
         const descriptor = { mediaType, digest, size, ...(platform ? { platform } : {}) };
-        const tagged = image.tags.map((tag) => ({ [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }));
-        const pinned = image.pinned.map((reference) => ({ [CONTAINERD_IMAGE_NAME]: `${reference}` }));
-        const names = [...tagged, ...pinned];
-        return names.length === 0 ? [descriptor] : names.map((annotations) => ({ ...descriptor, annotations }));
+        if (image.tags.length === 0)
+            return [descriptor];
+        return image.tags.map((tag) => ({
+            ...descriptor,
+            annotations: { [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }
+        }));
     });
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
 }
@@ -49353,54 +50017,6 @@ async function copy(source, entry) {
     entry.end(undefined);
 }
 
-;// CONCATENATED MODULE: ./src/pull/digest-links.ts
-
-
-
-/** Daemon pulls at once: each is a few small requests, mostly waiting on the registry. */
-const LINK_CONCURRENCY = 4;
-/**
- * `docker load` records tags only, and the classic store keeps a digest reference only
- * from a pull: so each pinned reference the daemon does not resolve yet is linked with
- * `docker pull name@digest`, which with the image's config already present fetches the
- * manifests and no layer. A failed pull (registry not reachable) leaves its references
- * unlinked; it fails nothing, as tags still work.
- */
-async function linkDigests(daemon, images, present) {
-    const started = Date.now();
-    const pulls = new Map();
-    for (const image of images) {
-        for (const reference of image.pinned) {
-            if (present.byDigest.get(repoDigest(reference)) === image.config.digest)
-                continue;
-            const name = `${reference.name}@${reference.digest}`;
-            const pull = pulls.get(name) ?? { platform: dockerPlatform(image), references: [] };
-            pull.references.push(`${reference}`);
-            pulls.set(name, pull);
-        }
-    }
-    const links = { linked: [], unlinked: [], pulls: pulls.size, ms: 0 };
-    await mapLimit([...pulls], LINK_CONCURRENCY, async ([name, { platform, references }]) => {
-        try {
-            await daemon.pull(name, platform);
-            links.linked.push(...references);
-        }
-        catch (error) {
-            const reason = messageOf(error).split('\n')[0];
-            links.unlinked.push(...references.map((reference) => ({ reference, reason })));
-        }
-    });
-    links.linked.sort();
-    links.unlinked.sort((a, b) => a.reference.localeCompare(b.reference));
-    links.ms = Date.now() - started;
-    return links;
-}
-/** `os/arch[/variant]`, as `docker pull --platform` takes it: the manifest already loaded. */
-function dockerPlatform(image) {
-    const { os, architecture, variant } = image.manifest.platform;
-    return [os, architecture, variant].filter(Boolean).join('/');
-}
-
 ;// CONCATENATED MODULE: ./src/pull/load-groups.ts
 /**
  * Splits images into at most `count` archives of about equal work, the largest image
@@ -49483,7 +50099,7 @@ function standIn(image, depth, blobs) {
         rootfs: { type: 'layers', diff_ids: diffIds }
     });
     const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-    return { target: manifest, manifest, config, layers, tags: [], pinned: [], diffIds };
+    return { manifest, config, layers, tags: [], diffIds };
 }
 function blob(blobs, mediaType, json) {
     const bytes = Buffer.from(JSON.stringify(json));
@@ -49508,7 +50124,6 @@ function addTo(map, key, value) {
 
 
 
-
 /**
  * `docker load`s at once into the classic store, which loads one archive's layers one
  * after the other on one core: images go in several archives side by side; more than
@@ -49516,55 +50131,41 @@ function addTo(map, key, value) {
  */
 const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)());
 /**
- * Makes every image present in the daemon under each of its names: images already there
- * are skipped, those there under another name only tagged, and the rest loaded from
- * archives streamed into `docker load`. The image ID is the locked config digest on the
- * classic store, the locked target (index or manifest) on the containerd store, where
- * the load also names each pinned reference; on the classic store those are linked
- * afterwards by daemon pulls (`linkDigests`).
+ * Makes every image present in the daemon under each of its names, with the locked
+ * config digest as its image ID: images already there are skipped, those there under
+ * another name only tagged, and the rest loaded from archives streamed into
+ * `docker load`. Returns the outcome per image manifest digest.
  */
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
-    const expected = classicStore ? classicNames : containerdNames;
     const before = await daemon.images();
     const toLoad = [];
     for (const image of images) {
-        const { id, missingTags, missingPinned } = expected(before, image);
-        if (!before.ids.has(id) || missingPinned.length > 0)
+        const id = presentId(before, image);
+        const missing = missingTags(before, image);
+        if (!id)
             toLoad.push(image);
-        else if (missingTags.length === 0)
-            outcomes.set(image.target.digest, 'present');
+        else if (missing.length === 0)
+            outcomes.set(image.manifest.digest, 'present');
         else {
-            for (const tag of missingTags)
+            for (const tag of missing)
                 await daemon.tag(id, tag);
-            outcomes.set(image.target.digest, 'tagged');
+            outcomes.set(image.manifest.digest, 'tagged');
         }
     }
-    if (toLoad.length > 0) {
-        await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
-    }
-    const after = toLoad.length > 0 ? await daemon.images() : before;
+    if (toLoad.length === 0)
+        return outcomes;
+    // containerd's store takes one archive for either store, as tested against its own import.
+    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+    const after = await daemon.images();
     for (const image of toLoad) {
-        const { id, missingTags, missingPinned } = expected(after, image);
-        const missing = [...missingTags, ...missingPinned];
-        if (missing.length > 0 || !after.ids.has(id)) {
-            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${id}`);
+        const missing = missingTags(after, image);
+        if (missing.length > 0 || !presentId(after, image)) {
+            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${image.config.digest}`);
         }
-        outcomes.set(image.target.digest, 'loaded');
+        outcomes.set(image.manifest.digest, 'loaded');
     }
-    return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
-}
-function classicNames(daemon, image) {
-    const id = image.config.digest;
-    return { id, missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id), missingPinned: [] };
-}
-function containerdNames(daemon, image) {
-    const id = image.target.digest;
-    return {
-        id,
-        missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id),
-        missingPinned: image.pinned.map(repoDigest).filter((name) => daemon.byDigest.get(name) !== id)
-    };
+    return outcomes;
 }
 /**
  * The classic store: the layers archives share go in stand-in images, the archives side
@@ -49603,6 +50204,18 @@ async function settleAll(loads) {
     const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
     if (failed)
         throw failed.reason;
+}
+/**
+ * The image's ID when the daemon has it: the classic image store's ID is the config
+ * digest, the containerd store's the manifest's, so either counts.
+ */
+function presentId(daemon, image) {
+    return [image.config.digest, image.manifest.digest].find((id) => daemon.ids.has(id));
+}
+/** The image's names that do not point at it yet (by either ID, as in `presentId`). */
+function missingTags(daemon, image) {
+    const expected = [image.config.digest, image.manifest.digest];
+    return image.tags.map(repoTag).filter((name) => !expected.includes(daemon.byName.get(name) ?? ''));
 }
 
 ;// CONCATENATED MODULE: ./src/pull/blob-download.ts
@@ -49654,31 +50267,22 @@ function isInterruption(error) {
 
 
 
-/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
+/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
 async function fetchImage(context, target) {
     const started = Date.now();
     const { store, client, fetcher, signal, onBytes } = context;
     const repo = target.reference;
     const origins = [];
-    const fetchManifest = async (digest, what) => {
-        const origin = await fetcher.ensure({
-            digest,
-            what: `${what} of ${target.key}`,
-            download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
-        });
-        const bytes = await store.read(digest);
-        origins.push([bytes.length, origin]);
-        return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
-    };
-    const [manifest, index] = await Promise.all([
-        fetchManifest(target.manifestDigest, 'manifest'),
-        target.locked.digest === target.manifestDigest ? undefined : fetchManifest(target.locked.digest, 'index')
-    ]);
+    const manifestOrigin = await fetcher.ensure({
+        digest: target.manifestDigest,
+        what: `manifest of ${target.key}`,
+        download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
+    });
+    const manifestBytes = await store.read(target.manifestDigest);
+    origins.push([manifestBytes.length, manifestOrigin]);
+    const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
     if (!isImageManifest(manifest.mediaType)) {
         throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
-    }
-    if (index && !(isIndex(index.mediaType) && index.json.manifests?.some((m) => m.digest === manifest.digest))) {
-        throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
     }
     const { config, layers } = manifest.json;
     const blob = (descriptor, what) => fetcher
@@ -49693,21 +50297,18 @@ async function fetchImage(context, target) {
     const diffIds = diffIdsOf(await store.read(config.digest));
     const bytesFrom = (origin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
     const { platform } = target;
-    const manifestDescriptor = {
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.size,
-        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
-    };
     return {
         target,
         archive: {
-            target: index ? { mediaType: index.mediaType, digest: index.digest, size: index.size } : manifestDescriptor,
-            manifest: manifestDescriptor,
+            manifest: {
+                mediaType: manifest.mediaType,
+                digest: manifest.digest,
+                size: manifest.size,
+                platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+            },
             config,
             layers,
             tags: target.tag ? [target.tag] : [],
-            pinned: target.reference.digest ? [target.reference] : [],
             // Only a config that names each layer's diff ID lets the layers go in inflated.
             diffIds: diffIds?.length === layers.length ? diffIds : undefined
         },
@@ -49810,9 +50411,7 @@ function pull_target_pullTargets(images, platform) {
             throw new InputError(`${key} is not locked for ${formatPlatform(platform)} (locked: ${locked}); lock it with that platform first`);
         }
         const tag = reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-        const { digest, mediaType } = images[key];
-        const manifestDigest = platforms[platformKey];
-        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest, locked: { digest, mediaType } };
+        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
     });
 }
 
@@ -49827,9 +50426,8 @@ const pull_DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through streamed `docker load`s,
- * so that each locked reference resolves in the form written (see `syncDaemon`).
- * Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry), then into the daemon through one streamed
+ * `docker load`. Nothing is loaded unless every image was fetched whole.
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
@@ -49839,10 +50437,10 @@ async function pullImages(options) {
     const blobs = await fetcher.settled();
     const fetchMs = Date.now() - fetchStarted;
     const loadStarted = Date.now();
-    const sync = options.daemon && status?.ready
+    const outcomes = options.daemon && status?.ready
         ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-        : { outcomes: new Map() };
-    const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
+        : new Map();
+    const loadMs = Date.now() - loadStarted;
     const sum = (origin) => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
     const bytesFromCache = sum('cache');
     const bytesFromRegistry = sum('registry');
@@ -49856,7 +50454,7 @@ async function pullImages(options) {
             bytesFromCache: image.bytesFromCache,
             bytesFromRegistry: image.bytesFromRegistry,
             fetchMs: image.fetchMs,
-            daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
+            daemon: outcomes.get(image.target.manifestDigest) ?? 'skipped'
         })),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
@@ -49865,8 +50463,6 @@ async function pullImages(options) {
         blobs: blobs.map((blob) => blob.digest).sort(),
         fetchMs,
         loadMs,
-        ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
-        ...(sync.links ? { digestLinks: sync.links } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
 }
@@ -49895,90 +50491,22 @@ async function fetchAll(options, targets) {
         throw failure.reason;
     return { images: settled.map((result) => result.value), fetcher };
 }
-/**
- * One archive image per locked target (index or manifest), named by every reference
- * locked to it: two references pinning the same digest are one image with two names.
- */
+/** One archive image per image manifest, named by every reference locked to it. */
 function distinctImages(images) {
-    const byTarget = new Map();
-    const union = (seen, more) => [...seen, ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))];
+    const byManifest = new Map();
     for (const { archive } of images) {
-        const seen = byTarget.get(archive.target.digest);
+        const seen = byManifest.get(archive.manifest.digest);
         if (seen)
-            Object.assign(seen, { tags: union(seen.tags, archive.tags), pinned: union(seen.pinned, archive.pinned) });
+            seen.tags = [...seen.tags, ...archive.tags.filter((tag) => !seen.tags.some((other) => `${other}` === `${tag}`))];
         else
-            byTarget.set(archive.target.digest, { ...archive });
+            byManifest.set(archive.manifest.digest, { ...archive });
     }
-    return [...byTarget.values()];
+    return [...byManifest.values()];
 }
 function cacheOutcome(fromCache, fromRegistry) {
     if (fromRegistry === 0)
         return 'hit';
     return fromCache > 0 ? 'partial' : 'miss';
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull-format.ts
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
-function formatDuration(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-/** One progress line of a long download: bytes so far, of how many, and the rate. */
-function formatProgress(progress) {
-    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
-}
-/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
-function formatPullReport(report) {
-    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
-    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
-    const width = Math.max(...report.images.map((image) => image.reference.length));
-    for (const image of report.images) {
-        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
-        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
-    }
-    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
-        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
-    const links = describeDigestLinks(report);
-    if (links)
-        lines.push(links);
-    for (const digest of report.repaired)
-        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
-    return `${lines.join('\n')}\n`;
-}
-/**
- * What the classic store's digest links did: `docker load` records tags only, so each
- * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
- * when there was nothing to link.
- */
-function describeDigestLinks(report) {
-    const links = report.digestLinks;
-    if (!links || links.pulls === 0)
-        return undefined;
-    const lines = [
-        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
-            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
-    ];
-    if (links.unlinked.length > 0)
-        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
-    return lines.join('\n');
-}
-/** The warning for pinned references the classic store could not link: they need the registry when used. */
-function unlinkedWarning(report) {
-    const unlinked = report.digestLinks?.unlinked ?? [];
-    if (unlinked.length === 0)
-        return undefined;
-    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
-        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
-        '(`containerd-snapshotter`) makes pinned references work offline too.');
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
@@ -50025,17 +50553,13 @@ async function pull(options, log, images) {
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs
         });
-        const report = {
+        return {
             ...result,
             lockfile: options.lockfile,
             platform: formatPlatform(options.platform),
             cacheDir: options.cacheDir,
             durationMs: Date.now() - started
         };
-        const warning = unlinkedWarning(report);
-        if (warning)
-            log.warn(warning);
-        return report;
     }
     finally {
         await client.close();
@@ -50081,11 +50605,45 @@ function defaultCacheDir(env = process.env) {
     return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'image-lock');
 }
 
+;// CONCATENATED MODULE: ./src/cli/print-update.ts
+
+/** `update`'s result on stdout: each moved image, platform by platform, then what was left and why. */
+function formatUpdateReport(report) {
+    const lines = [];
+    const count = (n) => `${n} image${n === 1 ? '' : 's'}`;
+    const lockfile = report.changed ? `; ${report.lockfile} and the files rewritten` : '';
+    lines.push(`Updated ${count(report.updated.length)}, ${report.skipped.length} left for now, ${report.unchanged.length} unchanged${lockfile}`);
+    for (const update of report.updated) {
+        lines.push(`  ${update.reference}`, `    ${update.from} -> ${update.to}`, `    ${platformsHeadline(update.platforms)}; ${ageText(update)}`);
+        for (const change of update.platforms) {
+            const layers = change.status === 'removed' ? '' : `, ${newLayersText(change)} new layer${change.newLayers === 1 ? '' : 's'}`;
+            lines.push(`    ${change.platform.padEnd(24)} ${change.status.padEnd(9)} ${sizeText(change)} (${sizeChangeText(change)})${layers}`);
+        }
+    }
+    for (const rewrite of report.rewritten)
+        lines.push(`  updated ${rewrite.file}:${rewrite.line} ${rewrite.from} -> ${rewrite.to}`);
+    for (const update of report.skipped)
+        lines.push(`  left ${update.reference} at ${update.from}, not taking ${update.to}: ${skipText(update)}`);
+    for (const found of report.newer)
+        lines.push(`  newer than ${found.reference}: ${found.newer.join(', ')} (not applied)`);
+    for (const reference of report.untracked)
+        lines.push(`  no tag to follow: ${reference}`);
+    for (const note of report.notes)
+        lines.push(`  note: ${note}`);
+    if (report.reportFile)
+        lines.push(`Report written to ${report.reportFile}`);
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/print.ts
+
+const VERBS = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' };
 /** The human-readable result on stdout. */
 function formatReport(report) {
+    if (report.command === 'update')
+        return formatUpdateReport(report);
     const lines = [];
-    const verb = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' }[report.command];
+    const verb = VERBS[report.command];
     const change = report.command === 'verify' ? '' : report.changed ? ' (updated)' : ' (unchanged)';
     lines.push(`${verb} ${report.images.length} image${report.images.length === 1 ? '' : 's'} in ${report.lockfile}${change}`);
     for (const image of report.images) {
@@ -50127,6 +50685,8 @@ function where(finding) {
 
 
 
+
+
 const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -50146,7 +50706,15 @@ async function run(argv, io = processIo) {
         if (args.command === 'pull')
             return await runPull(args, io);
         const log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-        const report = await run_COMMANDS[args.command](toOptions(args, io.cwd), log);
+        const options = toOptions(args, io.cwd);
+        const report = args.command === 'update'
+            ? await update(parseUpdateOptions(options, {
+                cooldown: args.values.cooldown,
+                cooldownUnknown: args.values['cooldown-unknown'],
+                newer: args.values.newer,
+                reportFile: args.values.report
+            }), log)
+            : await run_COMMANDS[args.command](options, log);
         io.stderr(formatDiagnostics(report));
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return reportExitCode(report);
@@ -50182,7 +50750,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3880);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(321);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

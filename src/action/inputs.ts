@@ -1,12 +1,15 @@
 import * as core from '@actions/core';
 import { InputError } from '../errors.js';
 import { nonEmpty, parseCommandOptions, type CommandOptions } from '../commands/options.js';
+import { parseUpdateOptions, type UpdateOptions } from '../commands/update-options.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 
 /** The action's inputs, parsed once; an unset or empty input means its default, as in action.yml. */
 export interface ActionInputs {
-  mode: 'lock' | 'verify' | 'pin';
+  mode: 'lock' | 'verify' | 'pin' | 'update';
   command: CommandOptions;
+  /** The command options with `update`'s own: cooldown, cooldown-unknown, newer. */
+  update: UpdateOptions;
   pull: boolean;
   /** Undefined means the runner's own platform. */
   pullPlatform?: Platform;
@@ -16,28 +19,33 @@ export interface ActionInputs {
 
 export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()): ActionInputs {
   const mode = core.getInput('mode') || 'lock';
-  if (mode !== 'lock' && mode !== 'verify' && mode !== 'pin') {
-    throw new InputError(`invalid mode "${mode}": expected lock, verify or pin`);
+  if (mode !== 'lock' && mode !== 'verify' && mode !== 'pin' && mode !== 'update') {
+    throw new InputError(`invalid mode "${mode}": expected lock, verify, pin or update`);
   }
   const list = (name: string) => nonEmpty([core.getInput(name)]);
   const pullPlatform = core.getInput('pull-platform');
+  const command = parseCommandOptions({
+    cwd,
+    files: list('files'),
+    images: list('images'),
+    lockfile: core.getInput('lockfile'),
+    platforms: list('platforms'),
+    mutable: core.getInput('mutable'),
+    latest: core.getInput('latest'),
+    allow: list('allow'),
+    drift: core.getInput('drift'),
+    mirrors: list('registry-mirrors'),
+    insecureRegistries: list('insecure-registries'),
+    concurrency: core.getInput('concurrency'),
+    githubToken: core.getInput('github-token')
+  });
   return {
     mode,
-    command: parseCommandOptions({
-      cwd,
-      files: list('files'),
-      images: list('images'),
-      lockfile: core.getInput('lockfile'),
-      platforms: list('platforms'),
-      mutable: core.getInput('mutable'),
-      latest: core.getInput('latest'),
-      allow: list('allow'),
-      drift: core.getInput('drift'),
-      mirrors: list('registry-mirrors'),
-      insecureRegistries: list('insecure-registries'),
-      concurrency: core.getInput('concurrency'),
-      timeout: core.getInput('timeout'),
-      githubToken: core.getInput('github-token')
+    command,
+    update: parseUpdateOptions(command, {
+      cooldown: core.getInput('cooldown'),
+      cooldownUnknown: core.getInput('cooldown-unknown'),
+      newer: readBoolean('newer', false)
     }),
     pull: readBoolean('pull', false),
     pullPlatform: pullPlatform ? parsePlatform(pullPlatform) : undefined,

@@ -1,6 +1,7 @@
 import * as core from '@actions/core';
 import { lock } from '../commands/lock.js';
 import { pin } from '../commands/pin.js';
+import { update, type UpdateReport } from '../commands/update.js';
 import { verify } from '../commands/verify.js';
 import type { Log } from '../commands/log.js';
 import type { CommandOptions } from '../commands/options.js';
@@ -9,21 +10,27 @@ import { messageOf } from '../errors.js';
 import { annotate } from './annotations.js';
 import { readInputs, type ActionInputs } from './inputs.js';
 import { pullStep } from './pull-step.js';
-import { setReportOutputs } from './outputs.js';
+import { setReportOutputs, setUpdateOutputs } from './outputs.js';
+import { writeUpdateReport } from './update-report.js';
 import { writeSummary } from './summary.js';
 
 const log: Log = { info: (message) => core.info(message), warn: (message) => core.warning(message) };
 
-const MODES: Record<ActionInputs['mode'], (options: CommandOptions, log: Log) => Promise<CommandReport>> = { lock, verify, pin };
+const MODES: Record<Exclude<ActionInputs['mode'], 'update'>, (options: CommandOptions, log: Log) => Promise<CommandReport>> = {
+  lock,
+  verify,
+  pin
+};
 
-/** The action's main step: lock, verify or pin, then annotate, summarise and set outputs. */
+/** The action's main step: lock, verify, pin or update, then annotate, summarise and set outputs. */
 export async function run(): Promise<void> {
   try {
     const inputs = readInputs();
     if (inputs.command.githubToken) core.setSecret(inputs.command.githubToken);
-    const report = await MODES[inputs.mode](inputs.command, log);
+    const report = inputs.mode === 'update' ? await update(inputs.update, log) : await MODES[inputs.mode](inputs.command, log);
     annotate(report);
     setReportOutputs(report);
+    if (report.command === 'update') setUpdateOutputs(report as UpdateReport, await writeUpdateReport(report as UpdateReport));
     if (inputs.summary) await writeSummary(report);
     if (reportExitCode(report) !== 0) return core.setFailed(failureMessage(report));
     if (inputs.pull) await pullStep(inputs);

@@ -1,8 +1,10 @@
 import * as core from '@actions/core';
 import type { CommandReport } from '../commands/report.js';
+import type { UpdateReport } from '../commands/update.js';
 import { sourceLink } from './source-link.js';
 import { findingsSection, type SummaryNote } from './summary-findings.js';
 import { code, escapeHtml, foldedList } from './summary-html.js';
+import { addUpdateSection } from './update-summary.js';
 
 const short = (digest: string) => code(`${digest.slice(0, 19)}…`);
 
@@ -27,13 +29,14 @@ export async function writeSummary(report: CommandReport): Promise<void> {
       changeOf(image.previousDigest, image.digest)
     ])
   ]);
+  if (report.command === 'update') addUpdateSection(summary, report as UpdateReport);
   if (report.removed.length > 0) summary.addHeading('No longer used', 3).addRaw(foldedList(report.removed.map(code), 'references'));
   if (report.rewritten.length > 0) {
     const rewrites = report.rewritten.map(
       (rewrite) =>
         `${sourceLink(`${rewrite.file}:${rewrite.line}`, rewrite.file, rewrite.line)} ${code(rewrite.from)} → ${code(rewrite.to)}`
     );
-    summary.addHeading('Pinned', 3).addRaw(foldedList(rewrites, 'rewrites'));
+    summary.addHeading(report.command === 'update' ? 'Rewritten' : 'Pinned', 3).addRaw(foldedList(rewrites, 'rewrites'));
   }
   const notes: SummaryNote[] = [
     ...report.failures.map((failure) => ({ ...failure, level: 'error' as const })),

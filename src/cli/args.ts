@@ -5,6 +5,7 @@ export const USAGE = `Usage:
   image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
+  image-lock update [same options] [--cooldown DAYS] [--cooldown-unknown take|skip] [--newer] [--report FILE]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
@@ -17,9 +18,15 @@ Common options:
   --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
+Update options:
+  --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
+  --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
+  --newer                       also list newer version-shaped tags (never rewritten)
+  --report FILE                 write a Markdown account of what changed (a pull request body)
+
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
 
-export const COMMANDS = ['lock', 'verify', 'pin', 'pull'] as const;
+export const COMMANDS = ['lock', 'verify', 'pin', 'update', 'pull'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
@@ -40,6 +47,10 @@ export interface CliArgs {
     json?: boolean;
     'cache-dir'?: string;
     'no-load'?: boolean;
+    cooldown?: string;
+    'cooldown-unknown'?: string;
+    newer?: boolean;
+    report?: string;
   };
 }
 
@@ -59,6 +70,10 @@ const OPTIONS = {
   json: { type: 'boolean' },
   'cache-dir': { type: 'string' },
   'no-load': { type: 'boolean' },
+  cooldown: { type: 'string' },
+  'cooldown-unknown': { type: 'string' },
+  newer: { type: 'boolean' },
+  report: { type: 'string' },
   help: { type: 'boolean', short: 'h' }
 } as const;
 
@@ -67,8 +82,12 @@ const ONLY_FOR: Record<string, CommandName[]> = {
   drift: ['verify'],
   'cache-dir': ['pull'],
   'no-load': ['pull'],
-  file: ['lock', 'verify', 'pin'],
-  image: ['lock', 'verify', 'pin']
+  file: ['lock', 'verify', 'pin', 'update'],
+  image: ['lock', 'verify', 'pin', 'update'],
+  cooldown: ['update'],
+  'cooldown-unknown': ['update'],
+  newer: ['update'],
+  report: ['update']
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {

@@ -1,9 +1,14 @@
 import type { CommandReport } from '../commands/report.js';
+import type { UpdateReport } from '../commands/update.js';
+import { formatUpdateReport } from './print-update.js';
+
+const VERBS = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' };
 
 /** The human-readable result on stdout. */
 export function formatReport(report: CommandReport): string {
+  if (report.command === 'update') return formatUpdateReport(report as UpdateReport);
   const lines: string[] = [];
-  const verb = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' }[report.command];
+  const verb = VERBS[report.command];
   const change = report.command === 'verify' ? '' : report.changed ? ' (updated)' : ' (unchanged)';
   lines.push(`${verb} ${report.images.length} image${report.images.length === 1 ? '' : 's'} in ${report.lockfile}${change}`);
   for (const image of report.images) {

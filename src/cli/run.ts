@@ -1,6 +1,8 @@
 import { exitCodeOf, messageOf } from '../errors.js';
 import { lock } from '../commands/lock.js';
 import { pin } from '../commands/pin.js';
+import { update } from '../commands/update.js';
+import { parseUpdateOptions } from '../commands/update-options.js';
 import { verify } from '../commands/verify.js';
 import type { Log } from '../commands/log.js';
 import { parseCommandOptions, type CommandOptions } from '../commands/options.js';
@@ -35,7 +37,19 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     }
     if (args.command === 'pull') return await runPull(args, io);
     const log: Log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-    const report = await COMMANDS[args.command](toOptions(args, io.cwd), log);
+    const options = toOptions(args, io.cwd);
+    const report =
+      args.command === 'update'
+        ? await update(
+            parseUpdateOptions(options, {
+              cooldown: args.values.cooldown,
+              cooldownUnknown: args.values['cooldown-unknown'],
+              newer: args.values.newer,
+              reportFile: args.values.report
+            }),
+            log
+          )
+        : await COMMANDS[args.command](options, log);
     io.stderr(formatDiagnostics(report));
     io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
     return reportExitCode(report);

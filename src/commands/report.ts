@@ -25,7 +25,7 @@ export interface Notice {
 
 /** What `lock`, `verify` and `pin` report; the entries print it and pick the exit code from it. */
 export interface CommandReport {
-  command: 'lock' | 'verify' | 'pin';
+  command: 'lock' | 'verify' | 'pin' | 'update';
   /** The lockfile's path as the user gave it. */
   lockfile: string;
   /** Whether the lockfile's bytes changed, or (pin) a file was rewritten; always false for verify. */

@@ -46,5 +46,7 @@ export interface ImageConfig {
   architecture?: string;
   variant?: string;
   'os.version'?: string;
+  /** When the image was built (RFC 3339); absent, or the zero time, in reproducible builds. */
+  created?: string;
   rootfs?: { diff_ids?: string[] };
 }

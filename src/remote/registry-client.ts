@@ -44,6 +44,8 @@ export interface RequestCounts {
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Configs are small; a large one is more likely an attack or a mistake. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** Registries page tag lists (Docker Hub by 100 at most); one page beyond this is not a tag list. */
+const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 
 /**
  * The OCI distribution API for reading: manifests by tag or digest, blobs. Every
@@ -88,6 +90,25 @@ export class RegistryClient {
     const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
     if (!digest || !mediaType) return undefined;
     return { digest, mediaType, size: Number(firstHeader(response.headers, 'content-length') ?? 0) };
+  }
+
+  /**
+   * One page of the repository's tag list (`GET /v2/<name>/tags/list`), `query` as the
+   * previous page's `Link` gave it; `next` is the following page's query, when there is one.
+   */
+  async getTagsPage(repo: Reference, query: string): Promise<{ tags: string[]; next?: string }> {
+    const response = await this.call(repo, `tags/list${query}`, 'GET', { accept: 'application/json' });
+    const bytes = await readCapped(response, MAX_TAG_PAGE_BYTES, `tag list of ${repo.name}`);
+    let tags: unknown;
+    try {
+      tags = (JSON.parse(bytes.toString('utf8')) as { tags?: unknown }).tags ?? [];
+    } catch {
+      throw new RegistryError(`tag list of ${repo.name} is not valid JSON`);
+    }
+    if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
+      throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
+    }
+    return { tags: tags as string[], next: nextPageQuery(firstHeader(response.headers, 'link')) };
   }
 
   /** A small JSON blob (an image config), read whole and checked against its digest. */
@@ -188,6 +209,14 @@ export class RegistryClient {
     }
     return auth;
   }
+}
+
+/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
+function nextPageQuery(link: string | undefined): string | undefined {
+  const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+  if (target === undefined) return undefined;
+  const search = new URL(target, 'http://link.invalid').search;
+  return search || undefined;
 }
 
 function scopeOf(repo: Reference): string {

@@ -2,6 +2,7 @@ import { InputError } from '../errors.js';
 import type { Reference } from '../name/reference.js';
 import { formatPlatform, platformMatches, type Platform } from '../platform/platform.js';
 import { isIndex, type Descriptor, type ImageConfig, type ImageManifest, type IndexManifest } from './media-types.js';
+import type { FetchedManifest } from './manifest.js';
 import type { RegistryClient } from './registry-client.js';
 
 /** What a reference resolves to: the digest that counts and one manifest per platform. */
@@ -22,9 +23,28 @@ const REFERENCE_TYPE = 'vnd.docker.reference.type';
  */
 export async function resolveImage(client: RegistryClient, reference: Reference, filter: Platform[] = []): Promise<ResolvedImage> {
   const manifest = await client.getManifest(reference, reference.manifestReference);
-  const entries = isIndex(manifest.mediaType)
-    ? indexPlatforms(manifest.json as IndexManifest)
-    : [[await configPlatform(client, reference, manifest.json as ImageManifest), manifest.digest] as const];
+  const { platforms } = await platformsOf(client, reference, manifest, filter);
+  return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+}
+
+export interface ManifestPlatforms {
+  /** `os/arch[/variant][:os.version]` -> image manifest digest, as a lockfile holds them. */
+  platforms: Record<string, string>;
+  /** A single-platform image's config, read to learn its platform. */
+  config?: ImageConfig;
+}
+
+/** The platforms of a fetched manifest that `filter` keeps; none kept is bad input. */
+export async function platformsOf(
+  client: RegistryClient,
+  reference: Reference,
+  manifest: FetchedManifest,
+  filter: Platform[] = []
+): Promise<ManifestPlatforms> {
+  let config: ImageConfig | undefined;
+  if (!isIndex(manifest.mediaType))
+    config = await client.getBlobJson<ImageConfig>(reference, (manifest.json as ImageManifest).config.digest);
+  const entries = config ? [[configPlatform(config), manifest.digest] as const] : indexPlatforms(manifest.json as IndexManifest);
   const kept = entries.filter(([platform]) => filter.length === 0 || filter.some((wanted) => platformMatches(wanted, platform)));
   if (kept.length === 0) {
     const offered = entries.map(([platform]) => formatPlatform(platform)).join(', ') || 'none';
@@ -33,7 +53,7 @@ export async function resolveImage(client: RegistryClient, reference: Reference,
   }
   const platforms: Record<string, string> = {};
   for (const [platform, digest] of kept) platforms[formatPlatform(platform)] ??= digest;
-  return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+  return { platforms, config };
 }
 
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
@@ -54,8 +74,7 @@ function toPlatform(platform: NonNullable<Descriptor['platform']>): Platform {
   return { os: platform.os, architecture: platform.architecture, variant: platform.variant, osVersion: platform['os.version'] };
 }
 
-async function configPlatform(client: RegistryClient, reference: Reference, manifest: ImageManifest): Promise<Platform> {
-  const config = await client.getBlobJson<ImageConfig>(reference, manifest.config.digest);
+function configPlatform(config: ImageConfig): Platform {
   return toPlatform({
     os: config.os ?? 'unknown',
     architecture: config.architecture ?? 'unknown',

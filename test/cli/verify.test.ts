@@ -30,7 +30,7 @@ const app2 = `${host}/verify-cli/app:2.0`;
 const toolPinned = () => `${host}/verify-cli/tool:3.1@${digests['tool:3.1']}`;
 
 describe('image-lock verify', () => {
-  test('passes on an unchanged lockfile with one manifest HEAD per tag, no GET, and changes no file', async () => {
+  test('passes on an unchanged lockfile with one manifest HEAD per tag (pinned ones too), no GET, and changes no file', async () => {
     const dir = await workspace({
       Dockerfile: `FROM ${app1} AS build\nRUN make\nFROM ${toolPinned()}\nCOPY --from=build /out /out\n`,
       'deploy/compose.yaml': `services:\n  web:\n    image: "${app2}"\n  worker:\n    image: ${app1}\n`
@@ -44,8 +44,12 @@ describe('image-lock verify', () => {
     expect(result.stdout).toContain('Verified 3 images in image-lock.json');
     expect(result.stderr).not.toContain('error');
     const manifests = (await ownRequests()).map(({ method, path }) => `${method} ${path}`).sort();
-    // The digest-pinned reference needs no request: its digest is what counts.
-    expect(manifests).toEqual(['HEAD /v2/verify-cli/app/manifests/1.0', 'HEAD /v2/verify-cli/app/manifests/2.0']);
+    // The pinned reference's tag is looked at too, to tell whether it moved since the pin.
+    expect(manifests).toEqual([
+      'HEAD /v2/verify-cli/app/manifests/1.0',
+      'HEAD /v2/verify-cli/app/manifests/2.0',
+      'HEAD /v2/verify-cli/tool/manifests/3.1'
+    ]);
     expect(await readFile(join(dir, 'image-lock.json'), 'utf8')).toBe(lockfile);
   });
 

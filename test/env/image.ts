@@ -32,6 +32,8 @@ export interface ImageSpec {
   layers: Layer[];
   /** The config's `config` section (Env, Cmd, Labels...). */
   runConfig?: Record<string, unknown>;
+  /** The config's `created` (2024-01-01 unless given); null leaves it out, as some reproducible builds do. */
+  created?: string | null;
 }
 
 export interface BuiltImage {
@@ -46,6 +48,7 @@ const CREATED = '2024-01-01T00:00:00Z';
 /** Builds the config and manifest of a single-platform image, in OCI or Docker schema2 form. */
 export function buildImage(spec: ImageSpec): BuiltImage {
   const format = spec.format ?? 'oci';
+  const created = spec.created === undefined ? CREATED : spec.created;
   // Same bytes, the format's own media type: gzip'd tars are labelled per format.
   const layers = spec.layers.map((l) =>
     l.mediaType === OCI_LAYER || l.mediaType === DOCKER_LAYER ? { ...l, mediaType: format === 'oci' ? OCI_LAYER : DOCKER_LAYER } : l
@@ -58,10 +61,10 @@ export function buildImage(spec: ImageSpec): BuiltImage {
         os: spec.platform.os,
         ...(spec.platform.variant ? { variant: spec.platform.variant } : {}),
         ...(spec.platform['os.version'] ? { 'os.version': spec.platform['os.version'] } : {}),
-        created: CREATED,
+        ...(created === null ? {} : { created }),
         config: spec.runConfig ?? { Env: ['PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin'] },
         rootfs: { type: 'layers', diff_ids: layers.map((l) => l.diffId) },
-        history: layers.map((_, i) => ({ created: CREATED, created_by: `image-lock fixture layer ${i}` }))
+        history: layers.map((_, i) => ({ ...(created === null ? {} : { created }), created_by: `image-lock fixture layer ${i}` }))
       })
     )
   );

@@ -28,6 +28,7 @@ export interface RunOptions {
   input?: string | Buffer;
   env?: NodeJS.ProcessEnv;
   timeoutMs?: number;
+  cwd?: string;
 }
 
 /** Runs a command to completion, collecting stdout as bytes (digests need the exact bytes). */
@@ -36,6 +37,7 @@ export function run(cmd: string, args: string[], opts: RunOptions = {}): Promise
     const child = spawn(cmd, args, {
       stdio: ['pipe', 'pipe', 'pipe'],
       env: opts.env ?? process.env,
+      cwd: opts.cwd,
       timeout: opts.timeoutMs ?? 120_000
     });
     const out: Buffer[] = [];
