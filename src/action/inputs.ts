@@ -26,6 +26,7 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     command: parseCommandOptions({
       cwd,
       files: list('files'),
+      exclude: list('exclude'),
       images: list('images'),
       lockfile: core.getInput('lockfile'),
       platforms: list('platforms'),

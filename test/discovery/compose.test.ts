@@ -1,8 +1,9 @@
-import { parseCompose } from '../../src/discovery/compose.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { scanCompose } from '../../src/discovery/kinds/compose.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string, env?: Record<string, string>) {
-  const result = parseCompose('deploy/compose.yaml', content, env);
+  const { follow: _follow, ...result } = scanCompose(new SourceFile('deploy/compose.yaml', content), (name) => env?.[name]);
   expectSpansHoldText(content, result);
   return result;
 }
@@ -57,7 +58,7 @@ describe('parseCompose', () => {
       [14, 'cannot expand "${REGISTRY-ghcr.io/acme}/api:${API_TAG:?set API_TAG}": API_TAG is required: set API_TAG'],
       [30, 'invalid image reference "acme/price:${TAG}": invalid tag "${TAG}"']
     ]);
-    expect(result.occurrences.every((occurrence) => occurrence.kind === 'compose')).toBe(true);
+    expect(result.occurrences.every((occurrence) => occurrence.kind === 'compose-image')).toBe(true);
   });
 
   test('takes values from the environment given; a value from there is not rewritable', () => {

@@ -27,16 +27,16 @@ describe('discover', () => {
     const cwd = await tempRepo(REPO);
     const result = await discover({ cwd });
     expect(result.occurrences.map((occurrence) => `${occurrence.file}:${occurrence.line} ${occurrence.kind} ${occurrence.text}`)).toEqual([
-      '.devcontainer/Dockerfile:1 dockerfile mcr.microsoft.com/devcontainers/base:bookworm',
-      '.github/workflows/ci.yml:5 workflow node:20',
-      'Dockerfile:1 dockerfile node:20-alpine',
-      'Dockerfile:2 dockerfile nginx:1.27',
-      'compose.yaml:3 compose postgres:16',
-      'deploy/compose.prod.yml:3 compose ghcr.io/acme/web:1.0',
-      'docker-compose.override.yml:3 compose redis:7',
-      'services/api/Dockerfile.prod:1 dockerfile python:3.12-slim',
-      'services/api/worker.Dockerfile:1 dockerfile python:3.12-slim',
-      'tools/ci.dockerfile:1 dockerfile busybox:1.36'
+      '.devcontainer/Dockerfile:1 dockerfile-from mcr.microsoft.com/devcontainers/base:bookworm',
+      '.github/workflows/ci.yml:5 workflow-container node:20',
+      'Dockerfile:1 dockerfile-from node:20-alpine',
+      'Dockerfile:2 dockerfile-from nginx:1.27',
+      'compose.yaml:3 compose-image postgres:16',
+      'deploy/compose.prod.yml:3 compose-image ghcr.io/acme/web:1.0',
+      'docker-compose.override.yml:3 compose-image redis:7',
+      'services/api/Dockerfile.prod:1 dockerfile-from python:3.12-slim',
+      'services/api/worker.Dockerfile:1 dockerfile-from python:3.12-slim',
+      'tools/ci.dockerfile:1 dockerfile-from busybox:1.36'
     ]);
     expect(result.problems).toEqual([]);
     expect(await discover({ cwd })).toEqual(result);
@@ -52,14 +52,14 @@ describe('discover', () => {
     const cwd = await tempRepo(REPO);
     const result = await discover({ cwd, files: ['k8s/*.yaml', 'stack.yml', './Dockerfile', `${cwd}/notes.yaml`, 'broken.yaml'] });
     expect(result.occurrences.map((occurrence) => `${occurrence.file} ${occurrence.kind} ${occurrence.text}`)).toEqual([
-      'Dockerfile dockerfile node:20-alpine',
-      'Dockerfile dockerfile nginx:1.27',
-      'k8s/deploy.yaml kubernetes busybox:1.36',
-      'stack.yml compose traefik:v3.1'
+      'Dockerfile dockerfile-from node:20-alpine',
+      'Dockerfile dockerfile-from nginx:1.27',
+      'k8s/deploy.yaml k8s-container busybox:1.36',
+      'stack.yml compose-image traefik:v3.1'
     ]);
     expect(result.problems).toEqual([
       { file: 'broken.yaml', line: expect.any(Number), message: expect.stringMatching(/^invalid YAML: /) },
-      { file: 'notes.yaml', line: 1, message: 'not a Dockerfile, compose file, workflow or Kubernetes manifest' }
+      { file: 'notes.yaml', line: 1, message: expect.stringMatching(/^not a file image-lock reads \(Dockerfile, compose file, /) }
     ]);
   });
 

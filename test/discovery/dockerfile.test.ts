@@ -1,4 +1,4 @@
-import { parseDockerfile } from '../../src/discovery/dockerfile.js';
+import { parseDockerfile } from '../../src/discovery/kinds/dockerfile.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string) {
@@ -43,12 +43,18 @@ describe('parseDockerfile', () => {
   test('finds the images of a multi-stage build, not its stages or here-document lines', () => {
     const result = parse(MULTI_STAGE);
     expect(summary(result)).toEqual([
+      '1 docker/dockerfile:1.7 @1:10',
       '6 golang:1.22.5-alpine3.20',
       '12 docker.io/tonistiigi/xx:1.4.0 @12:13',
       '24 gcr.io/distroless/static-debian12:nonroot @4:19'
     ]);
     expect(result.problems).toEqual([]);
-    expect(result.occurrences.every((occurrence) => occurrence.kind === 'dockerfile' && occurrence.file === 'Dockerfile')).toBe(true);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'dockerfile-syntax',
+      'dockerfile-from',
+      'dockerfile-copy-from',
+      'dockerfile-from'
+    ]);
   });
 
   test('reads a literal --platform, or one from an ARG default, but not a build-time one', () => {

@@ -1,8 +1,9 @@
-import { parseKubernetes } from '../../src/discovery/kubernetes.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { parseKubernetes } from '../../src/discovery/kinds/kubernetes.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string) {
-  const result = parseKubernetes('k8s/app.yaml', content);
+  const result = parseKubernetes(new SourceFile('k8s/app.yaml', content));
   expectSpansHoldText(content, result);
   return result;
 }

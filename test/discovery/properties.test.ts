@@ -1,10 +1,11 @@
 import fc from 'fast-check';
-import { parseCompose } from '../../src/discovery/compose.js';
-import { parseDockerfile } from '../../src/discovery/dockerfile.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { scanCompose } from '../../src/discovery/kinds/compose.js';
+import { parseDockerfile } from '../../src/discovery/kinds/dockerfile.js';
 import { expand } from '../../src/discovery/expand.js';
-import { parseKubernetes } from '../../src/discovery/kubernetes.js';
+import { parseKubernetes } from '../../src/discovery/kinds/kubernetes.js';
 import type { DiscoveryResult } from '../../src/discovery/types.js';
-import { parseWorkflow } from '../../src/discovery/workflow.js';
+import { parseWorkflow } from '../../src/discovery/kinds/workflow.js';
 import { parseReference } from '../../src/name/reference.js';
 import { textAt } from './spans.js';
 
@@ -205,9 +206,9 @@ function checkResult(content: string, result: DiscoveryResult): void {
 
 const PARSERS: [string, (content: string) => DiscoveryResult, string[], fc.Arbitrary<string>][] = [
   ['parseDockerfile', (content) => parseDockerfile('Dockerfile', content), DOCKERFILE_PIECES, dockerfile],
-  ['parseCompose', (content) => parseCompose('compose.yaml', content), YAML_PIECES, yamlFile],
-  ['parseWorkflow', (content) => parseWorkflow('.github/workflows/ci.yml', content), YAML_PIECES, yamlFile],
-  ['parseKubernetes', (content) => parseKubernetes('k8s.yaml', content), YAML_PIECES, yamlFile]
+  ['parseCompose', (content) => scanCompose(new SourceFile('compose.yaml', content)), YAML_PIECES, yamlFile],
+  ['parseWorkflow', (content) => parseWorkflow(new SourceFile('.github/workflows/ci.yml', content)), YAML_PIECES, yamlFile],
+  ['parseKubernetes', (content) => parseKubernetes(new SourceFile('k8s.yaml', content)), YAML_PIECES, yamlFile]
 ];
 
 describe.each(PARSERS)('%s on arbitrary input', (_name, parse, pieces, wellFormed) => {

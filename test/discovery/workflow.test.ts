@@ -1,8 +1,9 @@
-import { parseWorkflow } from '../../src/discovery/workflow.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { parseWorkflow } from '../../src/discovery/kinds/workflow.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string) {
-  const result = parseWorkflow('.github/workflows/ci.yml', content);
+  const result = parseWorkflow(new SourceFile('.github/workflows/ci.yml', content));
   expectSpansHoldText(content, result);
   return result;
 }
@@ -68,7 +69,13 @@ describe('parseWorkflow', () => {
       '29 ghcr.io/acme/linter:1.2.3 @29:25',
       '35 ghcr.io/acme/builder:2024.06 @35:15'
     ]);
-    expect(result.occurrences.every((occurrence) => occurrence.kind === 'workflow')).toBe(true);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'workflow-container',
+      'workflow-service',
+      'workflow-step',
+      'workflow-step',
+      'workflow-container'
+    ]);
   });
 
   test('a ${{ }} expression is reported as unresolvable, not guessed', () => {
