@@ -4,7 +4,6 @@ import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError, messageOf } from '../errors.js';
 import { SourceFile, type FileKind, type FileScan } from './file-kind.js';
 import { DEFAULT_PATTERNS, FILE_KINDS, NEVER_SCANNED } from './kinds/index.js';
-import { composeKind } from './kinds/compose.js';
 import { RepositoryFiles } from './repository.js';
 import type { DiscoveryProblem, DiscoveryResult, ImageOccurrence } from './types.js';
 
@@ -22,7 +21,8 @@ export interface DiscoverOptions {
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
  * (a file under another name is recognised by its content); a plain path that matches
- * no file is bad input. Compose files' `include:` and `extends:` files are scanned too.
+ * no file is bad input. Files a file includes (compose `include:` and `extends:`, GitLab CI
+ * `include:`) are scanned too, as the same kind.
  * Results are sorted, so the same tree gives the same answer.
  */
 export async function discover(options: DiscoverOptions): Promise<DiscoveryResult> {
@@ -50,7 +50,8 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
     for (const path of scanned.follow ?? []) {
       if (queued.has(path)) continue;
       queued.add(path);
-      if ((await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0) queue.push({ path, kind: composeKind });
+      const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
+      if (allowed) queue.push({ path, kind: scanned.kind });
     }
   }
   result.occurrences.sort(compareOccurrences);
@@ -68,13 +69,16 @@ async function find(cwd: string, patterns: readonly string[], ignore: readonly s
   return files.map((path) => path.split(sep).join('/'));
 }
 
+/** What scanning a file found, and as what kind it was read (what it says to follow is read as the same). */
+type ScannedFile = FileScan & { kind?: FileKind };
+
 async function scanFile(
   cwd: string,
   path: string,
   given: FileKind | undefined,
   named: boolean,
   repository: RepositoryFiles
-): Promise<FileScan> {
+): Promise<ScannedFile> {
   let kind = given;
   for (const candidate of kind ? [] : FILE_KINDS) {
     if (await candidate.matchesPath(path, repository)) {
@@ -92,7 +96,7 @@ async function scanFile(
   }
   const file = new SourceFile(path, content);
   kind ??= FILE_KINDS.find((candidate) => candidate.matchesContent?.(file));
-  if (kind) return kind.scan(file, repository);
+  if (kind) return { ...(await kind.scan(file, repository)), kind };
   return { occurrences: [], problems: unrecognised(file) };
 }
 

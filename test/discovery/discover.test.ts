@@ -1,3 +1,5 @@
+import { symlink } from 'node:fs/promises';
+import { join } from 'node:path';
 import { discover } from '../../src/discovery/discover.js';
 import { InputError } from '../../src/errors.js';
 import { tempRepo } from './temp-repo.js';
@@ -69,5 +71,87 @@ describe('discover', () => {
       new InputError('no such file: missing/Dockerfile')
     );
     await expect(discover({ cwd, files: ['nothing/**/*.yaml'] })).resolves.toEqual({ occurrences: [], problems: [] });
+  });
+
+  test('templates, documentation, dependencies and Helm templates/ are never scanned; a bad file does not end the scan', async () => {
+    const cwd = await tempRepo({
+      'molecule/default/Dockerfile.j2': 'FROM {{ item.image }}\n',
+      'docs/Dockerfile.md': '# How to write a Dockerfile\nFROM your-image-here\n',
+      'Dockerfile.tmpl': 'FROM {{.Base}}\n',
+      'docker-compose.yml.erb': 'services: {a: {image: <%= image %>}}\n',
+      'vendor/github.com/x/Dockerfile': 'FROM golang:1.20\n',
+      'web/node_modules/pkg/Dockerfile': 'FROM node:16\n',
+      'chart/Chart.yaml': 'apiVersion: v2\nname: chart\nversion: 1.0.0\n',
+      'chart/values.yaml': 'image: nginx:1.27\n',
+      'chart/templates/Dockerfile': 'FROM {{ .Values.image }}\n',
+      'other/templates/Dockerfile': 'FROM alpine:3.20\n',
+      'config/values.yaml': 'image: not-a-chart:1\n',
+      Dockerfile: 'FROM REPLACE-ME\nFROM debian:12\n',
+      'Containerfile.build': 'FROM fedora:40\n'
+    });
+    const result = await discover({ cwd });
+    expect(result.occurrences.map((occurrence) => `${occurrence.file}:${occurrence.line} ${occurrence.kind} ${occurrence.text}`)).toEqual([
+      'Containerfile.build:1 dockerfile-from fedora:40',
+      'Dockerfile:2 dockerfile-from debian:12',
+      'chart/values.yaml:1 helm-values nginx:1.27',
+      'other/templates/Dockerfile:1 dockerfile-from alpine:3.20'
+    ]);
+    expect(result.problems).toEqual([
+      expect.objectContaining({ file: 'Dockerfile', line: 1, invalid: true, text: 'REPLACE-ME', kind: 'dockerfile-from' })
+    ]);
+  });
+
+  test('--exclude drops paths from the default globs and from named ones; an excluded plain path is not missing', async () => {
+    const cwd = await tempRepo({
+      Dockerfile: 'FROM a:1\n',
+      'test/fixtures/Dockerfile': 'FROM Bad:Fixture\n',
+      'compose.yaml': 'services: {a: {image: b:1}}\n'
+    });
+    const texts = async (options: { files?: string[]; exclude?: string[] }) =>
+      (await discover({ cwd, ...options })).occurrences.map((occurrence) => occurrence.text);
+    expect(await texts({ exclude: ['test/**'] })).toEqual(['a:1', 'b:1']);
+    expect(await texts({ exclude: ['**/compose.yaml', 'test/**'] })).toEqual(['a:1']);
+    expect(await texts({ files: ['**/Dockerfile'], exclude: ['test/**'] })).toEqual(['a:1']);
+    expect(await texts({ files: ['Dockerfile', 'compose.yaml'], exclude: ['compose.yaml'] })).toEqual(['a:1']);
+  });
+
+  test('symbolic links: not followed out of the repository nor round a loop; a file reached twice is scanned once', async () => {
+    const outside = await tempRepo({ Dockerfile: 'FROM outside:1\n' });
+    const cwd = await tempRepo({ 'app/Dockerfile': 'FROM inside:1\n' });
+    await symlink(outside, join(cwd, 'linked'));
+    await symlink('..', join(cwd, 'app/loop'));
+    await symlink('app', join(cwd, 'alias'));
+    const result = await discover({ cwd });
+    expect(result.occurrences.map((occurrence) => `${occurrence.file} ${occurrence.text}`)).toEqual(['alias/Dockerfile inside:1']);
+  });
+
+  test('compose include: and extends: files are scanned with their own paths and lines, each once', async () => {
+    const cwd = await tempRepo({
+      'compose.yaml':
+        'include:\n  - infra/db.yaml\nservices:\n  web:\n    extends: {file: common/base.yml, service: base}\n    image: nginx:1.27\n',
+      'infra/db.yaml': 'services:\n  db:\n    image: postgres:16\n    extends: {file: ../common/base.yml, service: base}\n',
+      'common/base.yml': 'services:\n  base:\n    image: busybox:1.36\n'
+    });
+    const result = await discover({ cwd });
+    expect(result.occurrences.map((occurrence) => `${occurrence.file}:${occurrence.line} ${occurrence.text}`)).toEqual([
+      'common/base.yml:3 busybox:1.36',
+      'compose.yaml:6 nginx:1.27',
+      'infra/db.yaml:3 postgres:16'
+    ]);
+  });
+
+  test('a named file whose name says nothing is read by its content: a Dockerfile, or YAML of a known kind', async () => {
+    const cwd = await tempRepo({
+      'build/base.image': '# syntax=docker/dockerfile:1\nARG V=3.20\nFROM alpine:${V}\nRUN true\n',
+      'notes.conf': 'FROM here we go\n',
+      'ci/pipeline.yml': 'on: push\njobs:\n  a:\n    container: node:20\n'
+    });
+    const result = await discover({ cwd, files: ['build/base.image', 'notes.conf', 'ci/pipeline.yml'] });
+    expect(result.occurrences.map((occurrence) => `${occurrence.file} ${occurrence.kind} ${occurrence.text}`)).toEqual([
+      'build/base.image dockerfile-syntax docker/dockerfile:1',
+      'build/base.image dockerfile-from alpine:3.20',
+      'ci/pipeline.yml workflow-container node:20'
+    ]);
+    expect(result.problems.map((problem) => problem.file)).toEqual(['notes.conf']);
   });
 });

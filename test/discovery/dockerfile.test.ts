@@ -217,4 +217,41 @@ describe('parseDockerfile', () => {
     expect(parse('')).toEqual({ occurrences: [], problems: [] });
     expect(parse('# just a comment\n\n   \n')).toEqual({ occurrences: [], problems: [] });
   });
+
+  test('the # syntax= directive is a reference (in any spelling BuildKit accepts), only at the top', () => {
+    expect(summary(parse('#syntax=docker/dockerfile:1\nFROM alpine:3.20\n'))).toEqual(['1 docker/dockerfile:1 @1:9', '2 alpine:3.20 @2:6']);
+    expect(summary(parse('# syntax = docker.io/docker/dockerfile-upstream:master \n# escape=`\nFROM scratch\n'))).toEqual([
+      '1 docker.io/docker/dockerfile-upstream:master @1:12'
+    ]);
+    expect(parse('FROM alpine:3.20\n# syntax=docker/dockerfile:1\n').occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'dockerfile-from'
+    ]);
+    expect(parse('# syntax=Bad:Frontend\nFROM alpine:3.20\n').problems).toEqual([
+      expect.objectContaining({ line: 1, invalid: true, text: 'Bad:Frontend', kind: 'dockerfile-syntax' })
+    ]);
+  });
+
+  test("BuildKit's platform ARGs are known: a stage chosen by platform is neither a finding nor a warning", () => {
+    const content = `FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+ARG TARGETOS TARGETARCH
+RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app
+FROM scratch AS binaries-linux
+COPY --from=build /out/app /
+FROM scratch AS binaries-windows
+COPY --from=build /out/app /app.exe
+FROM binaries-$TARGETOS AS binaries
+FROM binaries-\${TARGETOS}-\${TARGETARCH}
+FROM alpine:\${TARGETARCH}
+`;
+    const result = parse(content);
+    expect(summary(result)).toEqual(['1 golang:1.22 @1:32']);
+    expect(result.problems).toEqual([
+      { file: 'Dockerfile', line: 9, message: '"binaries-${TARGETOS}-${TARGETARCH}" depends on the platform being built for' },
+      { file: 'Dockerfile', line: 10, message: '"alpine:${TARGETARCH}" depends on the platform being built for' }
+    ]);
+  });
+
+  test('a platform ARG given a default is an ordinary ARG', () => {
+    expect(summary(parse('ARG TARGETARCH=amd64\nFROM acme/base:$TARGETARCH\n'))).toEqual(['2 acme/base:amd64']);
+  });
 });

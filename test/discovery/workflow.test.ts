@@ -95,4 +95,12 @@ describe('parseWorkflow', () => {
     expect(parse('jobs:\n  a:\n    steps: {uses: docker://x}\n    container: {image: 5}\n')).toEqual({ occurrences: [], problems: [] });
     expect(parse('on: push\n')).toEqual({ occurrences: [], problems: [] });
   });
+
+  test('a service written as a plain string is a reference, as GitHub allows', () => {
+    const result = parse(
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      postgres: "postgres:10"\n      redis: redis:7\n'
+    );
+    expect(summary(result)).toEqual(['6 postgres:10 @6:18', '7 redis:7 @7:14']);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual(['workflow-service', 'workflow-service']);
+  });
 });

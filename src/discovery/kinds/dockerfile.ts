@@ -23,11 +23,18 @@ const INSTRUCTIONS = new Set(
   'ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR'.split(' ')
 );
 
-/** Only Dockerfile instructions, and a FROM before anything but ARGs: what BuildKit would build. */
+/** Only Dockerfile instructions, a FROM before anything but ARGs, and FROMs BuildKit would accept. */
 function looksLikeDockerfile(content: string): boolean {
-  const { instructions } = readDockerfile(content);
+  const { escape, instructions } = readDockerfile(content);
   const first = instructions.find((instruction) => instruction.keyword !== 'ARG');
-  return first?.keyword === 'FROM' && instructions.every((instruction) => INSTRUCTIONS.has(instruction.keyword));
+  const validFrom = (instruction: Instruction) => {
+    const words = splitWords(instruction.args, escape).filter((word) => !word.text.startsWith('--'));
+    return words.length === 1 || (words.length === 3 && words[1].text.toLowerCase() === 'as');
+  };
+  return (
+    first?.keyword === 'FROM' &&
+    instructions.every((instruction) => INSTRUCTIONS.has(instruction.keyword) && (instruction.keyword !== 'FROM' || validFrom(instruction)))
+  );
 }
 
 /**

@@ -1,3 +1,4 @@
+import { posix } from 'node:path';
 import type { Document } from 'yaml';
 import { Collector } from '../collector.js';
 import { expand, type Lookup } from '../expand.js';
@@ -23,7 +24,8 @@ const GLOBAL_KEYWORDS = new Set([
 /**
  * GitLab CI: `image` and `services` (each a string or a map with `name`) at the top level,
  * under `default:` and in every job, `$VAR` expanded from the `variables:` of the file and
- * the job. What needs GitLab's predefined variables is reported, not guessed.
+ * the job. What needs GitLab's predefined variables is reported, not guessed. Local
+ * `include:` files are read as GitLab CI configuration too.
  */
 export const gitlabCiKind: FileKind = {
   name: 'GitLab CI configuration',
@@ -59,9 +61,24 @@ export const gitlabCiKind: FileKind = {
         scanJob(job, variablesOf(yaml, document, job, globals));
       }
     }
-    return collector.done();
+    return { ...collector.done(), follow: yaml.documents.flatMap((document) => localIncludes(yaml, document)) };
   }
 };
+
+/**
+ * The files `include:` names in this repository (a string, or `local:`), from the
+ * repository root as GitLab reads them; remote, project, template and wildcard ones are not followed.
+ */
+function localIncludes(yaml: YamlSource, document: Document): string[] {
+  const include = yaml.get(document, document.contents, 'include');
+  const entries = yaml.items(document, include);
+  return (entries.length > 0 ? entries : [include]).flatMap((entry) => {
+    const path = yaml.string(document, entry)?.value ?? yaml.string(document, yaml.get(document, entry, 'local'))?.value;
+    if (!path || /^[a-z]+:\/\//i.test(path) || path.includes('*') || path.includes('$')) return [];
+    const normalised = posix.normalize(path.replace(/^\/+/, ''));
+    return normalised.startsWith('..') ? [] : [normalised];
+  });
+}
 
 /** A `variables:` map as a lookup (a variable's `value:` form included), falling back to `outer`. */
 function variablesOf(yaml: YamlSource, document: Document, node: unknown, outer: Lookup): Lookup {

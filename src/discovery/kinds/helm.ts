@@ -7,7 +7,7 @@ import { isTemplated } from './templated.js';
 /**
  * Helm values files (`values*.yaml` beside a `Chart.yaml`): every `image` (or `*Image`)
  * value, either a whole reference or a map in the layouts charts use (`registry`,
- * `repository`, `tag`, `digest`), an empty tag meaning the chart's `appVersion` as
+ * `repository`, `tag`, `digest`; under another key when it has `registry`), an empty tag meaning the chart's `appVersion` as
  * `helm create` writes it. A map is pinned through its `digest` key; one without it is
  * reported, since where its template puts a digest cannot be known from the values.
  */
@@ -22,15 +22,14 @@ export const helmValuesKind: FileKind = {
     const appVersion = await chartAppVersion(chartOf(file.path), repository);
     for (const document of yaml.documents) {
       yaml.walk(document, document.contents, (key, value) => {
-        if (!/image$/i.test(key)) return;
-        const whole = yaml.string(document, value);
+        const whole = /image$/i.test(key) ? yaml.string(document, value) : undefined;
         if (whole) {
           if (whole.value === '') return;
           if (isTemplated(whole.value)) collector.problem(whole.line, `cannot resolve the template in "${whole.value}"`);
           else collector.image('helm-values', whole.value, whole.line, { edit: yaml.span(whole, 0, whole.value.length) });
-          return;
+        } else if (/image$/i.test(key) || yaml.get(document, value, 'registry') !== undefined) {
+          imageMap(collector, file, document, value, appVersion);
         }
-        imageMap(collector, file, document, value, appVersion);
       });
     }
     return collector.done();
@@ -41,7 +40,8 @@ function imageMap(collector: Collector, file: SourceFile, document: Document, ma
   const { yaml } = file;
   const field = (key: string) => yaml.scalarText(document, yaml.get(document, map, key))?.value;
   const repository = yaml.string(document, yaml.get(document, map, 'repository'));
-  if (!repository || repository.value === '') return;
+  // A chart or git repository URL is not an image's repository.
+  if (!repository || repository.value === '' || repository.value.includes('://')) return;
   const registry = field('registry');
   const digest = field('digest');
   const tag = field('tag') || (digest ? undefined : appVersion);
