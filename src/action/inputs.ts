@@ -27,6 +27,7 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
   const command = parseCommandOptions({
     cwd,
     files: list('files'),
+    exclude: list('exclude'),
     images: list('images'),
     lockfile: core.getInput('lockfile'),
     platforms: list('platforms'),
@@ -37,6 +38,7 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     mirrors: list('registry-mirrors'),
     insecureRegistries: list('insecure-registries'),
     concurrency: core.getInput('concurrency'),
+    timeout: core.getInput('timeout'),
     githubToken: core.getInput('github-token')
   });
   return {

@@ -2,13 +2,16 @@ import { parseArgs } from 'node:util';
 import { InputError } from '../errors.js';
 
 export const USAGE = `Usage:
-  image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
+  image-lock list   [--file GLOB]... [--exclude GLOB]... [--json]
+  image-lock lock   [--file GLOB]... [--exclude GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
   image-lock update [same options] [--cooldown DAYS] [--cooldown-unknown take|skip] [--newer] [--report FILE]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
+  --file GLOB                   scan these files instead of the default globs
+  --exclude GLOB                never scan matching paths
   --mutable error|warn|ignore   references not pinned by digest (default warn)
   --latest error|warn|ignore    explicit or implicit latest tags (default warn)
   --allow PATTERN               exempt matching references from the rules
@@ -26,13 +29,14 @@ Update options:
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
 
-export const COMMANDS = ['lock', 'verify', 'pin', 'update', 'pull'] as const;
+export const COMMANDS = ['list', 'lock', 'verify', 'pin', 'update', 'pull'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
   command: CommandName | 'help';
   values: {
     file?: string[];
+    exclude?: string[];
     image?: string[];
     lockfile?: string;
     platform?: string[];
@@ -56,6 +60,7 @@ export interface CliArgs {
 
 const OPTIONS = {
   file: { type: 'string', multiple: true },
+  exclude: { type: 'string', multiple: true },
   image: { type: 'string', multiple: true },
   lockfile: { type: 'string' },
   platform: { type: 'string', multiple: true },
@@ -82,7 +87,8 @@ const ONLY_FOR: Record<string, CommandName[]> = {
   drift: ['verify'],
   'cache-dir': ['pull'],
   'no-load': ['pull'],
-  file: ['lock', 'verify', 'pin', 'update'],
+  file: ['list', 'lock', 'verify', 'pin', 'update'],
+  exclude: ['list', 'lock', 'verify', 'pin', 'update'],
   image: ['lock', 'verify', 'pin', 'update'],
   cooldown: ['update'],
   'cooldown-unknown': ['update'],

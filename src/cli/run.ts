@@ -8,6 +8,7 @@ import type { Log } from '../commands/log.js';
 import { parseCommandOptions, type CommandOptions } from '../commands/options.js';
 import { reportExitCode, type CommandReport } from '../commands/report.js';
 import { parseCliArgs, USAGE, type CliArgs } from './args.js';
+import { runList } from './list.js';
 import { runPull } from './pull.js';
 import { formatReport, formatDiagnostics } from './print.js';
 
@@ -36,6 +37,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
       return 0;
     }
     if (args.command === 'pull') return await runPull(args, io);
+    if (args.command === 'list') return await runList(args, io);
     const log: Log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
     const options = toOptions(args, io.cwd);
     const report =
@@ -64,6 +66,7 @@ function toOptions({ values }: CliArgs, cwd: string): CommandOptions {
   return parseCommandOptions({
     cwd,
     files: values.file,
+    exclude: values.exclude,
     images: values.image,
     lockfile: values.lockfile,
     platforms: values.platform,

@@ -1,5 +1,3 @@
-import { realpath } from 'node:fs/promises';
-import { join } from 'node:path';
 import { discover } from '../discovery/discover.js';
 import type { DiscoveryProblem, DiscoveryResult, ImageOccurrence } from '../discovery/types.js';
 import { InputError, messageOf } from '../errors.js';
@@ -18,20 +16,21 @@ export interface Usage {
 export interface Collected {
   /** Keyed by the normalised reference, in sorted order. */
   usages: Map<string, Usage>;
-  /** References that could not be expanded; reported, not fatal. */
+  /**
+   * What discovery could not turn into references: ones that cannot be expanded (reported)
+   * and `invalid` ones (an error finding each, see `invalidFindings`); the run goes on.
+   */
   problems: DiscoveryProblem[];
 }
 
 /**
  * Gathers the references a command works on: the scanned files (SPEC's default globs
- * unless files or images were named) and the given images. An unparseable reference
- * is bad input: all of them are reported together, then the run stops (exit 2).
+ * unless files or images were named) and the given images. A reference found in a file
+ * that does not parse is a problem on its line; only a given image that does not parse
+ * is bad input: all of those are reported together, then the run stops (exit 2).
  */
-export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'files' | 'images'>): Promise<Collected> {
-  const scan = options.files.length > 0 || options.images.length === 0;
-  const found = scan
-    ? await withoutAliases(options.cwd, await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }))
-    : undefined;
+export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'files' | 'exclude' | 'images'>): Promise<Collected> {
+  const found = await scanFiles(options);
   const usages = new Map<string, Usage>();
   const usageOf = (reference: Reference): Usage => {
     const key = reference.toString();
@@ -40,7 +39,7 @@ export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'f
     return usage;
   };
   // Discovery has parsed every occurrence already; invalid ones come back as problems.
-  const invalid = (found?.problems ?? []).filter((p) => p.invalid).map((p) => `${p.file}:${p.line}: ${p.message}`);
+  const invalid: string[] = [];
   for (const occurrence of found?.occurrences ?? []) usageOf(parseReference(occurrence.text)).occurrences.push(occurrence);
   for (const image of options.images) {
     try {
@@ -51,31 +50,19 @@ export async function collectReferences(options: Pick<CommandOptions, 'cwd' | 'f
   }
   if (invalid.length > 0) throw new InputError(invalid.join('\n'));
   const sorted = new Map([...usages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-  return { usages: sorted, problems: (found?.problems ?? []).filter((p) => !p.invalid) };
+  return { usages: sorted, problems: found?.problems ?? [] };
 }
 
-/**
- * One file reached by two scanned paths (a symbolic link to it, or to a folder holding
- * it) is counted once: else pin would rewrite it twice. The path without a link in it is
- * kept when it was scanned, else the first.
- */
-async function withoutAliases(cwd: string, found: DiscoveryResult): Promise<DiscoveryResult> {
-  const files = [...new Set([...found.occurrences, ...found.problems].map((place) => place.file))].sort();
-  const pathsOf = new Map<string, string[]>();
-  for (const file of files) {
-    const real = await realpath(join(cwd, file)).catch(() => join(cwd, file));
-    pathsOf.set(real, [...(pathsOf.get(real) ?? []), file]);
-  }
-  const aliases = new Set<string>();
-  for (const [real, paths] of pathsOf) {
-    const kept = paths.find((path) => join(cwd, path) === real) ?? paths[0];
-    for (const path of paths) if (path !== kept) aliases.add(path);
-  }
-  if (aliases.size === 0) return found;
-  return {
-    occurrences: found.occurrences.filter((occurrence) => !aliases.has(occurrence.file)),
-    problems: found.problems.filter((problem) => !aliases.has(problem.file))
-  };
+/** The scan a command makes: the named files, else SPEC's default globs unless only images were given. */
+export function scanFiles(options: Pick<CommandOptions, 'cwd' | 'files' | 'exclude' | 'images'>): Promise<DiscoveryResult> | undefined {
+  if (options.files.length === 0 && options.images.length > 0) return undefined;
+  return discover({
+    cwd: options.cwd,
+    files: options.files.length ? options.files : undefined,
+    exclude: options.exclude,
+    // Compose interpolation reads the environment first, as `docker compose` does.
+    env: process.env
+  });
 }
 
 /** Repository-relative paths a reference was found in, sorted and unique. */

@@ -12,6 +12,8 @@ export interface CommandOptions {
   cwd: string;
   /** Globs of files to scan; empty means SPEC's default globs, unless images were given. */
   files: string[];
+  /** Globs of paths never scanned, on top of SPEC's never-scanned ones. */
+  exclude: string[];
   images: string[];
   lockfile: string;
   platforms: Platform[];
@@ -36,6 +38,7 @@ export const DEFAULT_CONCURRENCY = 16;
 export interface RawOptions {
   cwd: string;
   files?: string[];
+  exclude?: string[];
   images?: string[];
   lockfile?: string;
   platforms?: string[];
@@ -55,6 +58,7 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
   return {
     cwd: raw.cwd,
     files: insideRepository(raw.cwd, nonEmpty(raw.files)),
+    exclude: nonEmpty(raw.exclude),
     images: nonEmpty(raw.images),
     lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
     platforms: nonEmpty(raw.platforms).map(parsePlatform),

@@ -3,6 +3,7 @@ import type { Rewrite } from '../pin/pin.js';
 import type { Finding } from '../policy/policy.js';
 import type { RegistryClient, RequestCounts } from '../remote/registry-client.js';
 import type { RateLimit } from '../transport/ratelimit.js';
+import { invalidFindings, sortFindings } from './findings.js';
 import type { CommandOptions } from './options.js';
 
 /** One image as a command saw it, for the summary, the `--json` output and the action's outputs. */
@@ -67,8 +68,9 @@ export function commandReport(command: CommandReport['command'], parts: ReportPa
     changed: parts.changed,
     images: parts.images,
     removed: parts.removed,
-    findings: parts.findings,
-    problems: parts.problems,
+    // A reference in a file that does not parse fails the run, as a finding on its line.
+    findings: sortFindings([...parts.findings, ...invalidFindings(parts.problems)]),
+    problems: parts.problems.filter((problem) => !problem.invalid),
     failures: parts.failures ?? [],
     warnings: parts.warnings ?? [],
     rewritten: parts.rewritten ?? [],

@@ -1,37 +1,47 @@
 import { InputError } from '../errors.js';
 import { parseReference } from '../name/reference.js';
-import type { DiscoveryResult, ImageOccurrence, SourceKind, TextSpan } from './types.js';
+import type { DigestSlot, DiscoveryResult, ImageOccurrence, ReferenceKind, TextSpan } from './types.js';
+
+export interface OccurrenceDetails {
+  platform?: string;
+  edit?: TextSpan;
+  digestSlot?: DigestSlot;
+  unpinnable?: string;
+}
 
 /**
  * Gathers what one file yields. Every candidate goes through `parseReference` here, so
- * an invalid reference becomes a problem on its line instead of reaching resolution.
+ * an invalid reference becomes an `invalid` problem on its line instead of reaching resolution.
  */
 export class Collector {
   private readonly result: DiscoveryResult = { occurrences: [], problems: [] };
 
-  constructor(
-    private readonly file: string,
-    private readonly kind: SourceKind
-  ) {}
+  constructor(readonly file: string) {}
 
-  image(text: string, line: number, details: { platform?: string; edit?: TextSpan } = {}): void {
+  image(kind: ReferenceKind, text: string, line: number, details: OccurrenceDetails = {}): void {
     // SPEC: `scratch` is not an image (an empty base in Dockerfiles).
     if (text === 'scratch') return;
     try {
       parseReference(text);
     } catch (error) {
       if (!(error instanceof InputError)) throw error;
-      this.result.problems.push({ file: this.file, line, message: error.message, invalid: true });
+      this.result.problems.push({ file: this.file, line, message: error.message, invalid: true, text, kind });
       return;
     }
-    const occurrence: ImageOccurrence = { file: this.file, line, text, kind: this.kind };
-    if (details.platform !== undefined) occurrence.platform = details.platform;
-    if (details.edit !== undefined) occurrence.edit = details.edit;
+    const occurrence: ImageOccurrence = { file: this.file, line, text, kind };
+    for (const key of ['platform', 'edit', 'digestSlot', 'unpinnable'] as const) {
+      if (details[key] !== undefined) Object.assign(occurrence, { [key]: details[key] });
+    }
     this.result.occurrences.push(occurrence);
   }
 
   problem(line: number, message: string): void {
     this.result.problems.push({ file: this.file, line, message });
+  }
+
+  /** The problems of a YAML file's documents that did not parse. */
+  yamlProblems(problems: readonly { line: number; message: string }[]): void {
+    for (const problem of problems) this.problem(problem.line, problem.message);
   }
 
   done(): DiscoveryResult {

@@ -2,76 +2,120 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError, messageOf } from '../errors.js';
-import { parseCompose } from './compose.js';
-import { parseDockerfile } from './dockerfile.js';
-import { DEFAULT_PATTERNS, kindFromContent, kindFromPath } from './file-kind.js';
-import { parseKubernetes } from './kubernetes.js';
-import type { DiscoveryProblem, DiscoveryResult, ImageOccurrence, SourceKind } from './types.js';
-import { parseWorkflow } from './workflow.js';
-import { YamlSource } from './yaml-source.js';
+import { SourceFile, type FileKind, type FileScan } from './file-kind.js';
+import { DEFAULT_PATTERNS, FILE_KINDS, NEVER_SCANNED } from './kinds/index.js';
+import { RepositoryFiles } from './repository.js';
+import type { DiscoveryProblem, DiscoveryResult, ImageOccurrence } from './types.js';
 
 export interface DiscoverOptions {
   /** The repository root: patterns and reported paths are relative to it. */
   cwd: string;
   /** Globs or paths to scan instead of SPEC's default globs. */
   files?: readonly string[];
-  /** Variables for compose interpolation; unset variables take their defaults. */
-  env?: Readonly<Record<string, string>>;
+  /** Globs of paths never to scan, on top of SPEC's never-scanned ones. */
+  exclude?: readonly string[];
+  /** Variables for compose interpolation (they win over `.env`); unset variables take their defaults. */
+  env?: Readonly<Record<string, string | undefined>>;
 }
-
-const IGNORED = ['**/node_modules/**', '**/.git/**'];
-const GLOB_OPTIONS = (cwd: string) => ({ cwd, dot: true, ignore: IGNORED, expandDirectories: false });
 
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
- * (a YAML file under another name is recognised by its content); a plain path that
- * matches no file is bad input. Results are sorted, so the same tree gives the same
- * answer.
+ * (a file under another name is recognised by its content); a plain path that matches
+ * no file is bad input. Files a file includes (compose `include:` and `extends:`, GitLab CI
+ * `include:`) are scanned too, as the same kind.
+ * Results are sorted, so the same tree gives the same answer.
  */
 export async function discover(options: DiscoverOptions): Promise<DiscoveryResult> {
+  const repository = new RepositoryFiles(options.cwd, options.env ?? {});
   const named = options.files !== undefined && options.files.length > 0;
+  const exclude = options.exclude ?? [];
   const patterns = named ? options.files!.map((pattern) => toPattern(options.cwd, pattern)) : DEFAULT_PATTERNS;
-  const files = await glob([...patterns], GLOB_OPTIONS(options.cwd));
-  if (named) await checkPathsExist(options.cwd, patterns, files);
+  const dynamic = patterns.filter((pattern) => isDynamicPattern(pattern));
+  const plain = patterns.filter((pattern) => !isDynamicPattern(pattern));
+  const found = [...(await find(options.cwd, dynamic, [...NEVER_SCANNED, ...exclude])), ...(await find(options.cwd, plain, exclude))];
+  if (named) await checkPathsExist(options.cwd, plain, dynamic, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
 
   const result: DiscoveryResult = { occurrences: [], problems: [] };
-  for (const file of [...new Set(files.map((path) => path.split(sep).join('/')))].sort(compareText)) {
-    const found = await scanFile(options, file, named);
-    result.occurrences.push(...found.occurrences);
-    result.problems.push(...found.problems);
+  const queue: { path: string; kind?: FileKind }[] = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map(
+    (path) => ({ path })
+  );
+  const queued = new Set(found);
+  // A file reached by several paths (symbolic links) is scanned once, under the first in order.
+  const scannedFiles = new Set<string>();
+  for (let next = queue.shift(); next; next = queue.shift()) {
+    const real = await repository.realPath(next.path);
+    if (real === undefined || scannedFiles.has(real) || (await inHelmTemplates(next.path, repository))) continue;
+    scannedFiles.add(real);
+    const scanned = await scanFile(options.cwd, next.path, next.kind, named, repository);
+    result.occurrences.push(...scanned.occurrences);
+    result.problems.push(...scanned.problems);
+    for (const path of scanned.follow ?? []) {
+      if (queued.has(path)) continue;
+      queued.add(path);
+      const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
+      if (allowed) queue.push({ path, kind: scanned.kind });
+    }
   }
   result.occurrences.sort(compareOccurrences);
   result.problems.sort(compareProblems);
   return result;
 }
 
-async function scanFile(options: DiscoverOptions, file: string, named: boolean): Promise<DiscoveryResult> {
+/**
+ * Repository-relative paths matching `patterns`, through symbolic links (loops are walked
+ * once); what lies outside the repository by its real path is left out when scanned.
+ */
+async function find(cwd: string, patterns: readonly string[], ignore: readonly string[]): Promise<string[]> {
+  if (patterns.length === 0) return [];
+  const files = await glob([...patterns], { cwd, dot: true, ignore: [...ignore], expandDirectories: false });
+  return files.map((path) => path.split(sep).join('/'));
+}
+
+/** What scanning a file found, and as what kind it was read (what it says to follow is read as the same). */
+type ScannedFile = FileScan & { kind?: FileKind };
+
+async function scanFile(
+  cwd: string,
+  path: string,
+  given: FileKind | undefined,
+  named: boolean,
+  repository: RepositoryFiles
+): Promise<ScannedFile> {
+  let kind = given;
+  for (const candidate of kind ? [] : FILE_KINDS) {
+    if (await candidate.matchesPath(path, repository)) {
+      kind = candidate;
+      break;
+    }
+  }
+  // A file the default globs found but no kind claims (values.yaml outside a chart) is not read.
+  if (!kind && !named) return { occurrences: [], problems: [] };
   let content: string;
   try {
-    content = await readFile(join(options.cwd, file), 'utf8');
+    content = await readFile(join(cwd, path), 'utf8');
   } catch (error) {
-    return { occurrences: [], problems: [{ file, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
+    return { occurrences: [], problems: [{ file: path, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
   }
-  const kind: SourceKind | undefined = kindFromPath(file) ?? (named && /\.ya?ml$/i.test(file) ? kindFromContent(content) : undefined);
-  switch (kind) {
-    case 'dockerfile':
-      return parseDockerfile(file, content);
-    case 'compose':
-      return parseCompose(file, content, options.env);
-    case 'workflow':
-      return parseWorkflow(file, content);
-    case 'kubernetes':
-      return parseKubernetes(file, content);
-    case undefined:
-      return { occurrences: [], problems: named ? unrecognised(file, content) : [] };
+  const file = new SourceFile(path, content);
+  kind ??= FILE_KINDS.find((candidate) => candidate.matchesContent?.(file));
+  if (kind) return { ...(await kind.scan(file, repository)), kind };
+  return { occurrences: [], problems: unrecognised(file) };
+}
+
+/** A chart's `templates/` hold Go templates, not YAML: never scanned. */
+async function inHelmTemplates(path: string, repository: RepositoryFiles): Promise<boolean> {
+  const parts = path.split('/');
+  for (let i = parts.indexOf('templates'); i !== -1; i = parts.indexOf('templates', i + 1)) {
+    if (await repository.hasFile([...parts.slice(0, i), 'Chart.yaml'].join('/'))) return true;
   }
+  return false;
 }
 
 /** Why a named file was not scanned: its YAML errors if it has some, else that its kind is unknown. */
-function unrecognised(file: string, content: string): DiscoveryProblem[] {
-  const yamlProblems = /\.ya?ml$/i.test(file) ? new YamlSource(content).problems : [];
-  if (yamlProblems.length > 0) return yamlProblems.map((problem) => ({ file, ...problem }));
-  return [{ file, line: 1, message: 'not a Dockerfile, compose file, workflow or Kubernetes manifest' }];
+function unrecognised(file: SourceFile): DiscoveryProblem[] {
+  const yamlProblems = file.isYaml ? file.yaml.problems : [];
+  if (yamlProblems.length > 0) return yamlProblems.map((problem) => ({ file: file.path, ...problem }));
+  return [{ file: file.path, line: 1, message: `not a file image-lock reads (${FILE_KINDS.map((kind) => kind.name).join(', ')})` }];
 }
 
 /** Patterns are relative to cwd; an absolute path is made relative so results are too. */
@@ -79,15 +123,24 @@ function toPattern(cwd: string, pattern: string): string {
   return isAbsolute(pattern) ? relative(cwd, pattern).split(sep).join('/') : pattern;
 }
 
-/** A named path that is not there, or a glob that matches nothing, is bad input: else the lockfile would silently lose its entries. */
-async function checkPathsExist(cwd: string, patterns: readonly string[], files: string[]): Promise<void> {
-  const found = new Set(files.map((file) => file.split(sep).join('/')));
-  const missing = patterns.filter((pattern) => !isDynamicPattern(pattern) && !found.has(posix.normalize(pattern)));
+/**
+ * A plain path naming no file is bad input (one only excluded is not), and so is a glob
+ * that matches nothing: else the lockfile would silently lose its entries.
+ */
+async function checkPathsExist(cwd: string, plain: readonly string[], dynamic: readonly string[], found: string[], existing: string[]) {
+  const present = new Set([...found, ...existing]);
+  const missing = plain.filter((pattern) => !present.has(posix.normalize(pattern)));
   if (missing.length > 0) throw new InputError(`no such file: ${missing.join(', ')}`);
-  const globs = patterns.filter((pattern) => isDynamicPattern(pattern));
-  const matches = globs.length > 1 ? await Promise.all(globs.map((pattern) => glob([pattern], GLOB_OPTIONS(cwd)))) : [files];
-  const empty = globs.filter((_, index) => matches[index].length === 0);
+  const matches = await Promise.all(dynamic.map((pattern) => find(cwd, [pattern], NEVER_SCANNED)));
+  const empty = dynamic.filter((_, index) => matches[index].length === 0);
   if (empty.length > 0) throw new InputError(`no file matches ${empty.join(', ')}`);
+}
+
+/** Paths without a symbolic link in them first: of several paths to one file, the one scanned is its own name. */
+async function linkFreeFirst(repository: RepositoryFiles, paths: string[]): Promise<string[]> {
+  const linkFree = new Set<string>();
+  for (const path of paths) if (await repository.isLinkFree(path)) linkFree.add(path);
+  return [...paths.filter((path) => linkFree.has(path)), ...paths.filter((path) => !linkFree.has(path))];
 }
 
 /** Code-point order, not locale order, so every machine sorts the same way. */

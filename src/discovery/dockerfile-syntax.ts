@@ -25,6 +25,8 @@ export interface Instruction {
 
 export interface DockerfileSyntax {
   escape: string;
+  /** The `# syntax=` directive: the BuildKit frontend image the file is built with. */
+  syntax?: { value: string; span: TextSpan };
   instructions: Instruction[];
   problems: { line: number; message: string }[];
 }
@@ -36,7 +38,7 @@ export interface ShellWord {
   start: number;
 }
 
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/d;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC = /^\d*<<(-?)([^<]*)$/;
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
@@ -58,6 +60,10 @@ export function readDockerfile(content: string): DockerfileSyntax {
       if (directive && key !== undefined && KNOWN_DIRECTIVES.has(key) && !seenDirectives.has(key)) {
         seenDirectives.add(key);
         if (key === 'escape') setEscape(syntax, directive[2], lineNumber);
+        if (key === 'syntax') {
+          const column = line.length - text.length + directive.indices![2][0] + 1;
+          syntax.syntax = { value: directive[2], span: { line: lineNumber, column, length: directive[2].length } };
+        }
         continue;
       }
       readingDirectives = false;

@@ -1,5 +1,23 @@
-/** The kinds of file image references are found in. */
-export type SourceKind = 'dockerfile' | 'compose' | 'workflow' | 'kubernetes';
+/** What a reference was found as: SPEC's `kind` in `list --json`, one per way a file names an image. */
+export type ReferenceKind =
+  | 'dockerfile-from'
+  | 'dockerfile-syntax'
+  | 'dockerfile-copy-from'
+  | 'dockerfile-mount-from'
+  | 'compose-image'
+  | 'compose-additional-context'
+  | 'workflow-container'
+  | 'workflow-service'
+  | 'workflow-step'
+  | 'action-image'
+  | 'k8s-container'
+  | 'k8s-image-volume'
+  | 'k8s-custom-resource'
+  | 'helm-values'
+  | 'kustomize-image'
+  | 'devcontainer-image'
+  | 'gitlab-image'
+  | 'gitlab-service';
 
 /**
  * Where a reference's literal text stands in its file: 1-based line, 1-based column
@@ -12,6 +30,17 @@ export interface TextSpan {
   length: number;
 }
 
+/**
+ * Where the digest of a reference assembled from a map (kustomize, Helm values) is
+ * written: `from` is what the span holds now (the old digest, or nothing where a
+ * `digest:` key is to be inserted); pinning writes `prefix + digest` in its place.
+ */
+export interface DigestSlot {
+  span: TextSpan;
+  from: string;
+  prefix: string;
+}
+
 /** One use of an image reference in a file. */
 export interface ImageOccurrence {
   /** Repository-relative path with '/' separators. */
@@ -20,7 +49,7 @@ export interface ImageOccurrence {
   line: number;
   /** The reference after expansion (ARG, `${VAR:-default}`), as written otherwise. */
   text: string;
-  kind: SourceKind;
+  kind: ReferenceKind;
   /** The Dockerfile `FROM --platform` value, when it expands without build-time arguments. */
   platform?: string;
   /**
@@ -28,6 +57,10 @@ export interface ImageOccurrence {
    * `${VAR:-default}` on another line), when it can be rewritten safely; absent otherwise.
    */
   edit?: TextSpan;
+  /** For a reference assembled from a map: where its digest goes when pinned. */
+  digestSlot?: DigestSlot;
+  /** Why it cannot be pinned, when that is known from the file itself. */
+  unpinnable?: string;
 }
 
 /** Something found that could not be turned into a reference (never a crash). */
@@ -37,10 +70,13 @@ export interface DiscoveryProblem {
   line: number;
   message: string;
   /**
-   * The text was a reference but not a valid one: bad input (exit 2), unlike a
-   * reference that cannot be expanded, which is only reported.
+   * The text was a reference but not a valid one: an `invalid` finding at level error
+   * (exit 1), unlike a reference that cannot be expanded, which is only reported.
    */
   invalid?: boolean;
+  /** For an invalid one, the text found where a reference was expected, and what it was found as. */
+  text?: string;
+  kind?: ReferenceKind;
 }
 
 export interface DiscoveryResult {

@@ -12,7 +12,7 @@ export class YamlSource {
   readonly problems: { line: number; message: string }[] = [];
   private readonly lineCounter = new LineCounter();
 
-  constructor(private readonly content: string) {
+  constructor(readonly content: string) {
     const documents = parseAllDocuments(content, { lineCounter: this.lineCounter, uniqueKeys: false });
     for (const document of documents) {
       const [error] = document.errors;
@@ -79,6 +79,43 @@ export class YamlSource {
     const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
     const verbatim = (quoted || scalar.type === Scalar.PLAIN) && source === scalar.value && !source.includes('\n');
     return { value: scalar.value, line, verbatimStart: verbatim ? verbatimStart : undefined };
+  }
+
+  /** Calls `visit` with every key and value of the mappings under `node`, through sequences, each node once. */
+  walk(document: Document, node: unknown, visit: (key: string, value: unknown) => void, seen = new Set<unknown>()): void {
+    const current = resolve(document, node);
+    if (seen.has(current)) return;
+    seen.add(current);
+    if (isSeq(current)) for (const item of current.items) this.walk(document, item, visit, seen);
+    if (!isMap(current)) return;
+    for (const [key, value] of this.entries(document, current)) {
+      visit(key, resolve(document, value));
+      this.walk(document, value, visit, seen);
+    }
+  }
+
+  /**
+   * A scalar's text as written when it is a plain number or string (`tag: 1.20` is the
+   * tag `1.20`, not the number 1.2); undefined otherwise.
+   */
+  scalarText(document: Document, node: unknown): YamlString | undefined {
+    const text = this.string(document, node);
+    if (text) return text;
+    const scalar = resolve(document, node);
+    if (!isScalar(scalar) || typeof scalar.value !== 'number' || scalar.type !== Scalar.PLAIN || !scalar.range) return undefined;
+    const [start, end] = scalar.range;
+    const value = this.content.slice(start, end);
+    return { value, line: this.lineCounter.linePos(start).line, verbatimStart: start };
+  }
+
+  /** The span of `length` characters at file offset `offset` (on one line). */
+  spanAt(offset: number, length: number): TextSpan {
+    const { line, col } = this.lineCounter.linePos(offset);
+    return { line, column: col, length };
+  }
+
+  lineOf(offset: number): number {
+    return this.lineCounter.linePos(offset).line;
   }
 
   /** The span of `length` characters at `offset` in a verbatim string's value. */

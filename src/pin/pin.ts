@@ -28,6 +28,8 @@ export interface PinResult {
 interface Change extends Replacement {
   file: string;
   occurrences: ImageOccurrence[];
+  /** What the report says changed: the reference as written, and pinned. */
+  shown: { from: string; to: string };
   /** Set when occurrences sharing the span were resolved to different digests. */
   conflict?: boolean;
 }
@@ -57,7 +59,7 @@ export async function pinFiles(
     const failure = await replaceSpans(join(cwd, file), applicable, cwd);
     for (const change of applicable) {
       if (failure) for (const occurrence of change.occurrences) skip(occurrence, failure);
-      else result.rewritten.push({ file, line: change.span.line, from: change.from, to: change.to });
+      else result.rewritten.push({ file, line: change.span.line, ...change.shown });
     }
   }
   // Stable sorts: within a line, the order the occurrences came in stays.
@@ -90,14 +92,16 @@ function planChanges(
       skip(occurrence, `invalid digest "${digest}"`);
       continue;
     }
-    const to = pinnedForm(occurrence.text, digest);
-    const span = occurrence.edit;
-    if (!span) {
-      if (to !== occurrence.text) skip(occurrence, `${NOT_LITERAL}; pin it by hand as ${to}`);
+    const pinned = pinnedForm(occurrence.text, digest);
+    const replacement = replacementFor(occurrence, pinned, digest);
+    if (!replacement) {
+      if (pinned !== occurrence.text) skip(occurrence, `${occurrence.unpinnable ?? NOT_LITERAL}; pin it by hand as ${pinned}`);
       continue;
     }
+    const { span, to } = replacement;
     const key = JSON.stringify([occurrence.file, span.line, span.column, span.length]);
-    const change = changesBySpan.get(key) ?? { file: occurrence.file, span, from: occurrence.text, to, occurrences: [] };
+    const shown = { from: occurrence.text, to: pinned };
+    const change = changesBySpan.get(key) ?? { file: occurrence.file, ...replacement, shown, occurrences: [] };
     changesBySpan.set(key, change);
     change.occurrences.push(occurrence);
     if (change.to !== to) change.conflict = true;
@@ -105,6 +109,13 @@ function planChanges(
   const byFile = new Map<string, Change[]>();
   for (const change of changesBySpan.values()) byFile.set(change.file, [...(byFile.get(change.file) ?? []), change]);
   return new Map([...byFile].sort(([a], [b]) => byPlace({ file: a, line: 0 }, { file: b, line: 0 })));
+}
+
+/** The reference's own text replaced by its pinned form, or (a map's) digest written into its slot. */
+function replacementFor(occurrence: ImageOccurrence, pinned: string, digest: string): Replacement | undefined {
+  if (occurrence.edit) return { span: occurrence.edit, from: occurrence.text, to: pinned };
+  const slot = occurrence.digestSlot;
+  return slot && { span: slot.span, from: slot.from, to: slot.from === digest ? digest : `${slot.prefix}${digest}` };
 }
 
 function byPlace(a: { file: string; line: number }, b: { file: string; line: number }): number {

@@ -21,12 +21,13 @@ export interface PolicySubject {
 }
 
 export interface Finding {
-  rule: Rule;
+  /** A policy rule, or `invalid`: a reference found in a file that does not parse (always an error). */
+  rule: Rule | 'invalid';
   level: Exclude<Level, 'ignore'>;
   /** Absent for references given as input rather than found in a file. */
   file?: string;
   line?: number;
-  /** The normalised reference. */
+  /** The normalised reference; for an `invalid` one, the text as found. */
   reference: string;
   /** Names the pinned form to use, or says its digest is unknown. */
   message: string;

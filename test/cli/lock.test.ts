@@ -82,9 +82,18 @@ describe('image-lock lock', () => {
     expect(pinned.code).toBe(0);
   });
 
-  test('bad input exits 2 naming the offending text, and writes nothing', async () => {
-    const dir = await workspace({ Dockerfile: 'FROM Ubuntu:22.04\n' });
+  test('an invalid reference in a file is an error on its line; the rest is still locked (exit 1)', async () => {
+    const dir = await workspace({ Dockerfile: `FROM Ubuntu:22.04\nFROM ${host}/multi/app:1.0\n` });
     const result = await cli(dir, 'lock');
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('Dockerfile:1: error: invalid image reference "Ubuntu:22.04": repository name must be lowercase');
+    const lockfile = JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8'));
+    expect(Object.keys(lockfile.images)).toEqual([`${host}/multi/app:1.0`]);
+  });
+
+  test('bad input exits 2 naming the offending text, and writes nothing', async () => {
+    const dir = await workspace();
+    const result = await cli(dir, 'lock', '--image', 'Ubuntu:22.04');
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('invalid image reference "Ubuntu:22.04": repository name must be lowercase');
     expect(existsSync(join(dir, 'image-lock.json'))).toBe(false);

@@ -1,8 +1,10 @@
-import { parseCompose } from '../../src/discovery/compose.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { composeKind, scanCompose } from '../../src/discovery/kinds/compose.js';
+import { scanKind } from './scan.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string, env?: Record<string, string>) {
-  const result = parseCompose('deploy/compose.yaml', content, env);
+  const { follow: _follow, ...result } = scanCompose(new SourceFile('deploy/compose.yaml', content), (name) => env?.[name]);
   expectSpansHoldText(content, result);
   return result;
 }
@@ -57,7 +59,7 @@ describe('parseCompose', () => {
       [14, 'cannot expand "${REGISTRY-ghcr.io/acme}/api:${API_TAG:?set API_TAG}": API_TAG is required: set API_TAG'],
       [30, 'invalid image reference "acme/price:${TAG}": invalid tag "${TAG}"']
     ]);
-    expect(result.occurrences.every((occurrence) => occurrence.kind === 'compose')).toBe(true);
+    expect(result.occurrences.every((occurrence) => occurrence.kind === 'compose-image')).toBe(true);
   });
 
   test('takes values from the environment given; a value from there is not rewritable', () => {
@@ -93,5 +95,69 @@ describe('parseCompose', () => {
     expect(parse('')).toEqual({ occurrences: [], problems: [] });
     expect(parse('version: "3"\n')).toEqual({ occurrences: [], problems: [] });
     expect(parse('services: [1, 2]\n')).toEqual({ occurrences: [], problems: [] });
+  });
+
+  test('build.additional_contexts with docker-image:// are references, in map and list form; other contexts are not', () => {
+    const result = parse(`services:
+  app:
+    build:
+      context: .
+      additional_contexts:
+        base: docker-image://alpine:3.20
+        src: ../src
+        tools: "docker-image://\${TOOLS:-ghcr.io/acme/tools:1.2}"
+  worker:
+    build:
+      context: worker
+      additional_contexts:
+        - base=docker-image://debian:12-slim
+        - cache=target:app
+`);
+    expect(summary(result)).toEqual(['6 alpine:3.20 @6:30', '8 ghcr.io/acme/tools:1.2 @8:41', '13 debian:12-slim @13:31']);
+    expect(new Set(result.occurrences.map((occurrence) => occurrence.kind))).toEqual(new Set(['compose-additional-context']));
+  });
+
+  test('include: and extends: name the files to scan next, relative to this one; remote ones are not followed', () => {
+    const { follow } = scanCompose(
+      new SourceFile(
+        'deploy/compose.yaml',
+        `include:
+  - ../common/db.yaml
+  - path: [monitoring.yaml, monitoring.override.yaml]
+    project_directory: ..
+  - oci://registry.example.com/stack:1
+services:
+  web:
+    extends:
+      file: base/web.yaml
+      service: web
+  other:
+    extends: web
+  outside:
+    extends: {file: ../../elsewhere.yaml, service: x}
+`
+      )
+    );
+    expect(follow).toEqual(['deploy/base/web.yaml', 'common/db.yaml', 'deploy/monitoring.yaml', 'deploy/monitoring.override.yaml']);
+  });
+});
+
+describe('compose files in their repository', () => {
+  test('.env of the project directory fills variables; the environment wins over it', async () => {
+    const files = { 'deploy/.env': '# versions\nPG_TAG=16.3\nexport REDIS="7.2"\nNGINX=1.25 # pinned later\n' };
+    const content =
+      'services:\n  db:\n    image: postgres:${PG_TAG:-15}\n  cache:\n    image: redis:${REDIS}\n  web:\n    image: nginx:${NGINX}\n';
+    expect(summary(await scanKind(composeKind, 'deploy/compose.yaml', content, files))).toEqual([
+      '3 postgres:16.3',
+      '5 redis:7.2',
+      '7 nginx:1.25'
+    ]);
+    expect(summary(await scanKind(composeKind, 'deploy/compose.yaml', content, files, { PG_TAG: '14' }))).toEqual([
+      '3 postgres:14',
+      '5 redis:7.2',
+      '7 nginx:1.25'
+    ]);
+    // Without .env, the defaults apply.
+    expect(summary(await scanKind(composeKind, 'compose.yaml', content, files))[0]).toBe('3 postgres:15');
   });
 });

@@ -1,4 +1,4 @@
-import { parseDockerfile } from '../../src/discovery/dockerfile.js';
+import { parseDockerfile } from '../../src/discovery/kinds/dockerfile.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string) {
@@ -43,12 +43,18 @@ describe('parseDockerfile', () => {
   test('finds the images of a multi-stage build, not its stages or here-document lines', () => {
     const result = parse(MULTI_STAGE);
     expect(summary(result)).toEqual([
+      '1 docker/dockerfile:1.7 @1:10',
       '6 golang:1.22.5-alpine3.20',
       '12 docker.io/tonistiigi/xx:1.4.0 @12:13',
       '24 gcr.io/distroless/static-debian12:nonroot @4:19'
     ]);
     expect(result.problems).toEqual([]);
-    expect(result.occurrences.every((occurrence) => occurrence.kind === 'dockerfile' && occurrence.file === 'Dockerfile')).toBe(true);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'dockerfile-syntax',
+      'dockerfile-from',
+      'dockerfile-copy-from',
+      'dockerfile-from'
+    ]);
   });
 
   test('reads a literal --platform, or one from an ARG default, but not a build-time one', () => {
@@ -210,5 +216,42 @@ describe('parseDockerfile', () => {
   test('empty and comment-only files have nothing', () => {
     expect(parse('')).toEqual({ occurrences: [], problems: [] });
     expect(parse('# just a comment\n\n   \n')).toEqual({ occurrences: [], problems: [] });
+  });
+
+  test('the # syntax= directive is a reference (in any spelling BuildKit accepts), only at the top', () => {
+    expect(summary(parse('#syntax=docker/dockerfile:1\nFROM alpine:3.20\n'))).toEqual(['1 docker/dockerfile:1 @1:9', '2 alpine:3.20 @2:6']);
+    expect(summary(parse('# syntax = docker.io/docker/dockerfile-upstream:master \n# escape=`\nFROM scratch\n'))).toEqual([
+      '1 docker.io/docker/dockerfile-upstream:master @1:12'
+    ]);
+    expect(parse('FROM alpine:3.20\n# syntax=docker/dockerfile:1\n').occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'dockerfile-from'
+    ]);
+    expect(parse('# syntax=Bad:Frontend\nFROM alpine:3.20\n').problems).toEqual([
+      expect.objectContaining({ line: 1, invalid: true, text: 'Bad:Frontend', kind: 'dockerfile-syntax' })
+    ]);
+  });
+
+  test("BuildKit's platform ARGs are known: a stage chosen by platform is neither a finding nor a warning", () => {
+    const content = `FROM --platform=$BUILDPLATFORM golang:1.22 AS build
+ARG TARGETOS TARGETARCH
+RUN GOOS=$TARGETOS GOARCH=$TARGETARCH go build -o /out/app
+FROM scratch AS binaries-linux
+COPY --from=build /out/app /
+FROM scratch AS binaries-windows
+COPY --from=build /out/app /app.exe
+FROM binaries-$TARGETOS AS binaries
+FROM binaries-\${TARGETOS}-\${TARGETARCH}
+FROM alpine:\${TARGETARCH}
+`;
+    const result = parse(content);
+    expect(summary(result)).toEqual(['1 golang:1.22 @1:32']);
+    expect(result.problems).toEqual([
+      { file: 'Dockerfile', line: 9, message: '"binaries-${TARGETOS}-${TARGETARCH}" depends on the platform being built for' },
+      { file: 'Dockerfile', line: 10, message: '"alpine:${TARGETARCH}" depends on the platform being built for' }
+    ]);
+  });
+
+  test('a platform ARG given a default is an ordinary ARG', () => {
+    expect(summary(parse('ARG TARGETARCH=amd64\nFROM acme/base:$TARGETARCH\n'))).toEqual(['2 acme/base:amd64']);
   });
 });

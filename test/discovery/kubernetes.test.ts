@@ -1,8 +1,9 @@
-import { parseKubernetes } from '../../src/discovery/kubernetes.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { parseKubernetes } from '../../src/discovery/kinds/kubernetes.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string) {
-  const result = parseKubernetes('k8s/app.yaml', content);
+  const result = parseKubernetes(new SourceFile('k8s/app.yaml', content));
   expectSpansHoldText(content, result);
   return result;
 }
@@ -118,5 +119,121 @@ describe('parseKubernetes', () => {
 
   test('CRLF files give the same lines and columns', () => {
     expect(parse(MANIFESTS.replace(/\n/g, '\r\n'))).toEqual(parse(MANIFESTS));
+  });
+
+  test('ReplicationController, PodTemplate, kind: List items and image volumes', () => {
+    const result = parse(`apiVersion: v1
+kind: ReplicationController
+metadata: {name: legacy}
+spec:
+  replicas: 1
+  template:
+    spec:
+      containers:
+        - name: app
+          image: redis:6.2
+---
+apiVersion: v1
+kind: PodTemplate
+template:
+  spec:
+    containers: [{name: t, image: busybox:1.36}]
+---
+apiVersion: v1
+kind: List
+items:
+  - apiVersion: apps/v1
+    kind: Deployment
+    spec:
+      template:
+        spec:
+          containers:
+            - name: web
+              image: nginx:1.27
+          volumes:
+            - name: models
+              image:
+                reference: ghcr.io/acme/models:2024.1
+                pullPolicy: IfNotPresent
+            - name: cache
+              emptyDir: {}
+  - apiVersion: v1
+    kind: Pod
+    spec: {containers: [{name: p, image: alpine:3.20}]}
+`);
+    expect(summary(result)).toEqual([
+      '10 redis:6.2 @10:18',
+      '16 busybox:1.36 @16:35',
+      '28 nginx:1.27 @28:22',
+      '32 ghcr.io/acme/models:2024.1 @32:28',
+      '38 alpine:3.20 @38:42'
+    ]);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'k8s-container',
+      'k8s-container',
+      'k8s-container',
+      'k8s-image-volume',
+      'k8s-container'
+    ]);
+  });
+
+  test('custom resources: every string image field; templated ones are reported; built-in kinds are not walked', () => {
+    const result = parse(`apiVersion: argoproj.io/v1alpha1
+kind: Workflow
+metadata: {generateName: hello-}
+spec:
+  entrypoint: main
+  templates:
+    - name: main
+      steps:
+        - - name: say
+            template: say
+    - name: say
+      container:
+        image: docker/whalesay:latest
+        command: [cowsay]
+    - name: script
+      script:
+        image: "python:3.12-alpine"
+        source: print(1)
+    - name: param
+      container:
+        image: "{{inputs.parameters.image}}"
+---
+apiVersion: tekton.dev/v1
+kind: Task
+spec:
+  params:
+    - name: builder
+      default: gcr.io/kaniko-project/executor:v1.23.0
+  steps:
+    - name: build
+      image: $(params.builder)
+    - name: test
+      image: golang:1.22
+---
+apiVersion: v1
+kind: ConfigMap
+data:
+  image: not-an-image-field:1
+---
+apiVersion: monitoring.coreos.com/v1
+kind: Prometheus
+spec:
+  image: quay.io/prometheus/prometheus:v2.53.0
+  thanos:
+    image: {repository: x}
+`);
+    expect(summary(result)).toEqual([
+      '13 docker/whalesay:latest @13:16',
+      '17 python:3.12-alpine @17:17',
+      '33 golang:1.22 @33:14',
+      '43 quay.io/prometheus/prometheus:v2.53.0 @43:10'
+    ]);
+    expect(new Set(result.occurrences.map((occurrence) => occurrence.kind))).toEqual(new Set(['k8s-custom-resource']));
+    expect(result.problems).toEqual([
+      { file: 'k8s/app.yaml', line: 21, message: 'cannot resolve the template in "{{inputs.parameters.image}}"' },
+      { file: 'k8s/app.yaml', line: 31, message: 'cannot resolve the template in "$(params.builder)"' }
+    ]);
   });
 });

@@ -1,12 +1,20 @@
 import fc from 'fast-check';
-import { parseCompose } from '../../src/discovery/compose.js';
-import { parseDockerfile } from '../../src/discovery/dockerfile.js';
+import { discover } from '../../src/discovery/discover.js';
+import { SourceFile, type FileKind } from '../../src/discovery/file-kind.js';
+import { actionKind } from '../../src/discovery/kinds/action.js';
+import { devcontainerKind } from '../../src/discovery/kinds/devcontainer.js';
+import { gitlabCiKind } from '../../src/discovery/kinds/gitlab-ci.js';
+import { helmValuesKind } from '../../src/discovery/kinds/helm.js';
+import { kustomizeKind } from '../../src/discovery/kinds/kustomize.js';
+import { scanCompose } from '../../src/discovery/kinds/compose.js';
+import { parseDockerfile } from '../../src/discovery/kinds/dockerfile.js';
 import { expand } from '../../src/discovery/expand.js';
-import { parseKubernetes } from '../../src/discovery/kubernetes.js';
+import { parseKubernetes } from '../../src/discovery/kinds/kubernetes.js';
 import type { DiscoveryResult } from '../../src/discovery/types.js';
-import { parseWorkflow } from '../../src/discovery/workflow.js';
+import { parseWorkflow } from '../../src/discovery/kinds/workflow.js';
 import { parseReference } from '../../src/name/reference.js';
 import { textAt } from './spans.js';
+import { tempRepo } from './temp-repo.js';
 
 const DOCKERFILE_PIECES = [
   'FROM ',
@@ -205,9 +213,9 @@ function checkResult(content: string, result: DiscoveryResult): void {
 
 const PARSERS: [string, (content: string) => DiscoveryResult, string[], fc.Arbitrary<string>][] = [
   ['parseDockerfile', (content) => parseDockerfile('Dockerfile', content), DOCKERFILE_PIECES, dockerfile],
-  ['parseCompose', (content) => parseCompose('compose.yaml', content), YAML_PIECES, yamlFile],
-  ['parseWorkflow', (content) => parseWorkflow('.github/workflows/ci.yml', content), YAML_PIECES, yamlFile],
-  ['parseKubernetes', (content) => parseKubernetes('k8s.yaml', content), YAML_PIECES, yamlFile]
+  ['parseCompose', (content) => scanCompose(new SourceFile('compose.yaml', content)), YAML_PIECES, yamlFile],
+  ['parseWorkflow', (content) => parseWorkflow(new SourceFile('.github/workflows/ci.yml', content)), YAML_PIECES, yamlFile],
+  ['parseKubernetes', (content) => parseKubernetes(new SourceFile('k8s.yaml', content)), YAML_PIECES, yamlFile]
 ];
 
 describe.each(PARSERS)('%s on arbitrary input', (_name, parse, pieces, wellFormed) => {
@@ -245,6 +253,83 @@ describe('expand on arbitrary input', () => {
         }
       ),
       { numRuns: 1000 }
+    );
+  });
+});
+
+const MAP_PIECES = [
+  'images:\n',
+  '  - name: nginx\n',
+  '    newName: ghcr.io/acme/app\n',
+  '    newTag: 1.25\n',
+  '    digest: ',
+  'image:\n',
+  '  registry: docker.io\n',
+  '  repository: acme/app\n',
+  '  tag: ""\n',
+  '  digest: ""\n',
+  'runs:\n  using: docker\n  image: docker://alpine:3.20\n',
+  'services:\n  - name: redis:7\n',
+  'variables:\n  V: "1"\n',
+  'default:\n',
+  'include:\n  - local: /x.yml\n',
+  '$V',
+  '{{ .Values.x }}',
+  '{ "image": "alpine:3.20", // c\n}',
+  '/* */',
+  ',}',
+  ...YAML_PIECES
+];
+
+const KINDS: [string, FileKind, string][] = [
+  ['action', actionKind, 'action.yml'],
+  ['helm values', helmValuesKind, 'values.yaml'],
+  ['kustomize', kustomizeKind, 'kustomization.yaml'],
+  ['gitlab-ci', gitlabCiKind, '.gitlab-ci.yml'],
+  ['devcontainer', devcontainerKind, '.devcontainer.json']
+];
+
+describe.each(KINDS)('%s on arbitrary input', (_name, kind, path) => {
+  test('never throws, and what it reports is consistent', async () => {
+    const repository = { env: {}, readText: () => Promise.resolve('appVersion: 1.0\n'), hasFile: () => Promise.resolve(true) };
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(arbitraryText, textOf(MAP_PIECES)), async (content) => {
+        const result = await kind.scan(new SourceFile(path, content), repository);
+        checkResult(content, result);
+        for (const occurrence of result.occurrences) {
+          if (occurrence.digestSlot) expect(textAt(content, occurrence.digestSlot.span)).toBe(occurrence.digestSlot.from);
+        }
+      }),
+      { numRuns: 400 }
+    );
+  });
+});
+
+describe('discover on arbitrary trees', () => {
+  test('never throws, whatever the files hold and are called', async () => {
+    const name = fc.constantFrom(
+      'Dockerfile',
+      'compose.yaml',
+      'values.yaml',
+      'Chart.yaml',
+      'kustomization.yaml',
+      '.gitlab-ci.yml',
+      'action.yml',
+      'x.yaml'
+    );
+    const tree = fc.dictionary(
+      fc.tuple(fc.constantFrom('', 'a/', 'a/templates/', '.devcontainer/', '.github/workflows/'), name).map(([dir, file]) => dir + file),
+      fc.oneof(textOf(MAP_PIECES), textOf(DOCKERFILE_PIECES)),
+      { maxKeys: 6 }
+    );
+    await fc.assert(
+      fc.asyncProperty(tree, async (files) => {
+        const cwd = await tempRepo(files);
+        const result = await discover({ cwd });
+        for (const occurrence of result.occurrences) expect(() => parseReference(occurrence.text)).not.toThrow();
+        await expect(discover({ cwd, files: Object.keys(files) })).resolves.toBeDefined();
+      }),
+      { numRuns: 40 }
     );
   });
 });

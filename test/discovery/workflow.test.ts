@@ -1,8 +1,9 @@
-import { parseWorkflow } from '../../src/discovery/workflow.js';
+import { SourceFile } from '../../src/discovery/file-kind.js';
+import { parseWorkflow } from '../../src/discovery/kinds/workflow.js';
 import { expectSpansHoldText, summary } from './spans.js';
 
 function parse(content: string) {
-  const result = parseWorkflow('.github/workflows/ci.yml', content);
+  const result = parseWorkflow(new SourceFile('.github/workflows/ci.yml', content));
   expectSpansHoldText(content, result);
   return result;
 }
@@ -68,7 +69,13 @@ describe('parseWorkflow', () => {
       '29 ghcr.io/acme/linter:1.2.3 @29:25',
       '35 ghcr.io/acme/builder:2024.06 @35:15'
     ]);
-    expect(result.occurrences.every((occurrence) => occurrence.kind === 'workflow')).toBe(true);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'workflow-container',
+      'workflow-service',
+      'workflow-step',
+      'workflow-step',
+      'workflow-container'
+    ]);
   });
 
   test('a ${{ }} expression is reported as unresolvable, not guessed', () => {
@@ -87,5 +94,13 @@ describe('parseWorkflow', () => {
     expect(parse('jobs: [a, b]\n')).toEqual({ occurrences: [], problems: [] });
     expect(parse('jobs:\n  a:\n    steps: {uses: docker://x}\n    container: {image: 5}\n')).toEqual({ occurrences: [], problems: [] });
     expect(parse('on: push\n')).toEqual({ occurrences: [], problems: [] });
+  });
+
+  test('a service written as a plain string is a reference, as GitHub allows', () => {
+    const result = parse(
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    services:\n      postgres: "postgres:10"\n      redis: redis:7\n'
+    );
+    expect(summary(result)).toEqual(['6 postgres:10 @6:18', '7 redis:7 @7:14']);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual(['workflow-service', 'workflow-service']);
   });
 });

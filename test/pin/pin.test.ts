@@ -23,6 +23,7 @@ const DIGESTS: Record<string, string> = {
   'node:20-bookworm': digestOf('2'),
   'alpine:3.20': digestOf('3'),
   'busybox:1.36': digestOf('4'),
+  'docker/dockerfile:1': digestOf('5'),
   [`nginx:1.27@${A}`]: B
 };
 const byText = (occurrence: ImageOccurrence) => DIGESTS[occurrence.text];
@@ -89,7 +90,7 @@ describe('pinFiles', () => {
 
   test('rewrites references in place, keeping quotes, comments and ARG indirection', async () => {
     const { cwd, result } = await pinRepo();
-    expect(await readFile(join(cwd, 'Dockerfile'), 'utf8')).toBe(`# syntax=docker/dockerfile:1
+    expect(await readFile(join(cwd, 'Dockerfile'), 'utf8')).toBe(`# syntax=docker/dockerfile:1@${digestOf('5')}
 ARG GO_IMAGE=golang:1.22-alpine@${A}
 ARG RUNTIME="gcr.io/distroless/static-debian12:nonroot@${B}"
 ARG VARIANT=slim
@@ -117,6 +118,7 @@ COPY --from=build /app /app
       '.github/workflows/ci.yml:5 node:20-bookworm',
       '.github/workflows/ci.yml:7 alpine:3.20',
       '.github/workflows/ci.yml:8 busybox:1.36',
+      'Dockerfile:1 docker/dockerfile:1',
       'Dockerfile:2 golang:1.22-alpine',
       'Dockerfile:3 gcr.io/distroless/static-debian12:nonroot',
       'Dockerfile:6 docker.io/tonistiigi/xx:1.4.0',
@@ -126,7 +128,7 @@ COPY --from=build /app /app
       'compose.yaml:7 ghcr.io/acme/worker:2.1.0',
       `compose.yaml:9 nginx:1.27@${A}`
     ]);
-    expect(result.rewritten[3]).toEqual({ file: 'Dockerfile', line: 2, from: 'golang:1.22-alpine', to: `golang:1.22-alpine@${A}` });
+    expect(result.rewritten[4]).toEqual({ file: 'Dockerfile', line: 2, from: 'golang:1.22-alpine', to: `golang:1.22-alpine@${A}` });
   });
 
   test('reports what it cannot rewrite safely, with the reason', async () => {
@@ -145,7 +147,7 @@ COPY --from=build /app /app
         reason: 'its digest is not known (the reference was not resolved)'
       }
     ]);
-    const occurrence: ImageOccurrence = { file: 'Dockerfile', line: 8, text: 'python:3.12-slim', kind: 'dockerfile' };
+    const occurrence: ImageOccurrence = { file: 'Dockerfile', line: 8, text: 'python:3.12-slim', kind: 'dockerfile-from' };
     const { skipped } = await pinFiles('/nonexistent', [occurrence], () => A);
     expect(skipped[0].reason).toBe(
       `it is not written out literally in one place (built from variables, escaped or split); pin it by hand as python:3.12-slim@${A}`

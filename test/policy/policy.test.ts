@@ -6,7 +6,7 @@ const DIGEST = `sha256:${'4'.repeat(64)}`;
 const OTHER = `sha256:${'5'.repeat(64)}`;
 
 function at(line: number, text: string): ImageOccurrence {
-  return { file: 'Dockerfile', line, text, kind: 'dockerfile' };
+  return { file: 'Dockerfile', line, text, kind: 'dockerfile-from' };
 }
 
 const WARN: PolicyOptions = { mutable: 'warn', latest: 'warn', allow: [] };
