@@ -1,5 +1,5 @@
 import { isAlias, isMap, isScalar, Scalar, type Document, type YAMLMap } from 'yaml';
-import type { DigestSlot } from './types.js';
+import type { DigestSlot, TextSpan } from './types.js';
 import type { YamlSource } from './yaml-source.js';
 
 /**
@@ -16,10 +16,9 @@ export function existingDigestSlot(yaml: YamlSource, document: Document, node: u
     const quoted = value.type === Scalar.QUOTE_DOUBLE || value.type === Scalar.QUOTE_SINGLE;
     const written = yaml.content.slice(quoted ? start + 1 : start, quoted ? end - 1 : end);
     // `digest:` with nothing after it: the value goes after the colon.
-    if (value.value === null && written === '') return { span: yaml.spanAt(start, 0), from: '', prefix: ' ' };
-    if (written === (value.value ?? '') && !written.includes('\n')) {
-      return { span: yaml.spanAt(quoted ? start + 1 : start, written.length), from: written, prefix: '' };
-    }
+    if (value.value === null && written === '') return slot(yaml.spanAt(start, 0), '', ' ');
+    if (written === (value.value ?? '') && !written.includes('\n'))
+      return slot(yaml.spanAt(quoted ? start + 1 : start, written.length), written, '');
   }
   return undefined;
 }
@@ -31,13 +30,17 @@ export function newDigestSlot(yaml: YamlSource, document: Document, node: unknow
   const last = map?.items.at(-1)?.value;
   if (!map || !isScalar(first) || !first.range || !isScalar(last) || !last.range) return undefined;
   const valueEnd = last.range[1];
-  if (map.flow) return { span: yaml.spanAt(valueEnd, 0), from: '', prefix: ', digest: ' };
+  if (map.flow) return slot(yaml.spanAt(valueEnd, 0), '', ', digest: ');
   const { content } = yaml;
   const newline = content.indexOf('\n', valueEnd);
   const lineEnd = newline === -1 ? content.length : content[newline - 1] === '\r' ? newline - 1 : newline;
   const eol = newline !== -1 && content[newline - 1] === '\r' ? '\r\n' : '\n';
-  const indent = yaml.spanAt(first.range[0], 0).column - 1;
-  return { span: yaml.spanAt(lineEnd, 0), from: '', prefix: `${eol}${' '.repeat(indent)}digest: ` };
+  const keyAt = yaml.spanAt(first.range[0], 0);
+  return keyAt && slot(yaml.spanAt(lineEnd, 0), '', `${eol}${' '.repeat(keyAt.column - 1)}digest: `);
+}
+
+function slot(span: TextSpan | undefined, from: string, prefix: string): DigestSlot | undefined {
+  return span && { span, from, prefix };
 }
 
 function asMap(document: Document, node: unknown): YAMLMap | undefined {

@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document } from 'yaml';
 import type { TextSpan } from './types.js';
+import { relaxFlowIndentation } from './yaml-relax.js';
 
 /**
  * YAML files read for their structure and for where each value is written. Values are
@@ -10,10 +11,27 @@ import type { TextSpan } from './types.js';
 export class YamlSource {
   readonly documents: Document.Parsed[] = [];
   readonly problems: { line: number; message: string }[] = [];
-  private readonly lineCounter = new LineCounter();
+  private lineCounter = new LineCounter();
 
-  constructor(readonly content: string) {
-    const documents = parseAllDocuments(content, { lineCounter: this.lineCounter, uniqueKeys: false });
+  /** The text parsed: the file's, or with continuation lines re-indented (see `relaxFlowIndentation`). */
+  readonly content: string;
+  /** Lines re-indented to parse: their columns are not the file's, so nothing on them is rewritable. */
+  private readonly padded: ReadonlySet<number>;
+
+  constructor(content: string) {
+    let documents = parseAllDocuments(content, { lineCounter: this.lineCounter, uniqueKeys: false });
+    const relaxed = documents.some((document) => document.errors.length > 0) ? relaxFlowIndentation(content) : undefined;
+    const relaxedCounter = new LineCounter();
+    const retried = relaxed && parseAllDocuments(relaxed.text, { lineCounter: relaxedCounter, uniqueKeys: false });
+    if (relaxed && retried && errorCount(retried) < errorCount(documents)) {
+      documents = retried;
+      this.lineCounter = relaxedCounter;
+      this.content = relaxed.text;
+      this.padded = relaxed.padded;
+    } else {
+      this.content = content;
+      this.padded = new Set();
+    }
     for (const document of documents) {
       const [error] = document.errors;
       // A document the parser had to guess about is skipped rather than half read.
@@ -108,21 +126,16 @@ export class YamlSource {
     return { value, line: this.lineCounter.linePos(start).line, verbatimStart: start };
   }
 
-  /** The span of `length` characters at file offset `offset` (on one line). */
-  spanAt(offset: number, length: number): TextSpan {
+  /** The span of `length` characters at offset `offset` (on one line), unless its line was re-indented. */
+  spanAt(offset: number, length: number): TextSpan | undefined {
     const { line, col } = this.lineCounter.linePos(offset);
-    return { line, column: col, length };
-  }
-
-  lineOf(offset: number): number {
-    return this.lineCounter.linePos(offset).line;
+    return this.padded.has(line) ? undefined : { line, column: col, length };
   }
 
   /** The span of `length` characters at `offset` in a verbatim string's value. */
   span(text: YamlString, offset: number, length: number): TextSpan | undefined {
     if (text.verbatimStart === undefined || length === 0) return undefined;
-    const { line, col } = this.lineCounter.linePos(text.verbatimStart + offset);
-    return { line, column: col, length };
+    return this.spanAt(text.verbatimStart + offset, length);
   }
 }
 
@@ -131,6 +144,10 @@ export interface YamlString {
   line: number;
   /** The file offset where the value is written out verbatim; undefined otherwise. */
   verbatimStart: number | undefined;
+}
+
+function errorCount(documents: Document.Parsed[]): number {
+  return documents.reduce((count, document) => count + document.errors.length, 0);
 }
 
 function resolve(document: Document, node: unknown): unknown {

@@ -42,6 +42,21 @@ describe('the action, mode lock', () => {
     expect(run.summary).toBe('');
   });
 
+  test('an invalid reference in a file is an error annotation on its line; the rest is locked; exclude drops paths', async () => {
+    const dir = await workspace({
+      Dockerfile: `FROM ${host}/multi/app:1.0\nFROM Bad:Ref\n`,
+      'test/Dockerfile': 'FROM Also:Bad\n'
+    });
+    const run = await runAction('main', dir, { exclude: 'test/**', summary: 'false' });
+    expect(run.code).toBe(1);
+    expect(run.stdout).toContain(
+      '::error title=image-lock invalid,file=Dockerfile,line=2::invalid image reference "Bad:Ref": repository name must be lowercase'
+    );
+    expect(run.stdout).not.toContain('Also:Bad');
+    const lockfile = JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8'));
+    expect(Object.keys(lockfile.images)).toEqual([`${host}/multi/app:1.0`]);
+  });
+
   test('bad input fails with the message, not a stack trace', async () => {
     const dir = await workspace();
     const run = await runAction('main', dir, { images: 'Bad:Ref', mode: 'lock' });

@@ -236,4 +236,33 @@ spec:
       { file: 'k8s/app.yaml', line: 31, message: 'cannot resolve the template in "$(params.builder)"' }
     ]);
   });
+
+  test('documents kubectl accepts with flow scalars continued at a shallow indent are read, not rejected', () => {
+    const content = `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  annotations:
+    description: "runs the worker,
+    and its sidecar"
+spec:
+  template:
+    spec:
+      containers:
+        - name: worker
+          image: ghcr.io/acme/worker:3.2
+          command: ["sh", "-c",
+          "exec worker --queue=default"]
+          env: [{name: A, value: "1"},
+          {name: B, value: "2"}]
+        - name: sidecar
+          args: [
+          --verbose]
+          image: "busybox:1.36"
+          script: |
+            echo "[unbalanced
+`;
+    const result = parse(content);
+    expect(result.problems).toEqual([]);
+    expect(summary(result)).toEqual(['12 ghcr.io/acme/worker:3.2 @12:18', '20 busybox:1.36 @20:19']);
+  });
 });
