@@ -7,13 +7,14 @@ import { promisify } from 'node:util';
 const run = promisify(execFile);
 
 /**
- * A real small file system (tmpfs, `size` bytes) mounted at `dir` (made when absent):
+ * A real small file system (tmpfs, `size` bytes, more mount `options` such as
+ * `nr_inodes=16`) mounted at `dir` (made when absent):
  * a full disk or a read-only one for real, not a mocked errno. The suite runs as root.
  */
-export async function mountTmpfs(size: number, dir?: string): Promise<{ dir: string; unmount: () => Promise<void> }> {
+export async function mountTmpfs(size: number, dir?: string, options = ''): Promise<{ dir: string; unmount: () => Promise<void> }> {
   const at = dir ?? (await mkdtemp(join(tmpdir(), 'image-lock-tmpfs-')));
   await run('mkdir', ['-p', at]);
-  await run('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', at]);
+  await run('mount', ['-t', 'tmpfs', '-o', `size=${size}${options ? `,${options}` : ''}`, 'tmpfs', at]);
   return {
     dir: at,
     unmount: async () => {
@@ -32,4 +33,15 @@ export async function fillDisk(dir: string, leave = 0): Promise<void> {
 
 export async function remountReadOnly(dir: string): Promise<void> {
   await run('mount', ['-o', 'remount,ro', dir]);
+}
+
+/** Uses up the file system's inodes: no file can be made though blocks are free (ENOSPC too). */
+export async function useUpInodes(dir: string): Promise<void> {
+  for (let i = 0; ; i++) {
+    try {
+      await writeFile(join(dir, `inode-${i}`), '');
+    } catch {
+      return;
+    }
+  }
 }
