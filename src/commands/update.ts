@@ -1,7 +1,7 @@
-import { resolve as resolvePath } from 'node:path';
+import { resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
-import { pathInside } from '../fs/inside.js';
-import { readLockfile, writeLockfile } from '../lockfile/lockfile.js';
+import { checkWritable, writeTarget } from '../fs/confine.js';
+import { openLockfile, saveLockfile } from '../lockfile/lockfile-file.js';
 import { parseReference } from '../name/reference.js';
 import { pinFiles } from '../pin/pin.js';
 import { collectReferences, sourcesOf } from './collect.js';
@@ -44,10 +44,10 @@ export interface UpdateReport extends CommandReport {
 export async function update(options: UpdateOptions, log: Log, client = createRegistryClient(options)): Promise<UpdateReport> {
   const started = Date.now();
   try {
-    const reportPath = options.reportFile ? await pathInside(options.cwd, options.reportFile) : undefined;
+    const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile) : undefined;
+    const file = await openLockfile(options.cwd, options.lockfile, 'write');
+    const lockfile = file.previous;
     const before = await collectReferences(options);
-    const path = resolvePath(options.cwd, options.lockfile);
-    const lockfile = await readLockfile(path);
     const targets = updateTargets([...before.usages.values()], lockfile);
     const checked = await checkTags(client, targets.followed, options, log);
     const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
@@ -62,7 +62,7 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
     if (pinned.rewritten.length > 0)
       log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
     const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
-    const lockChanged = lockfile && taken.length > 0 ? await writeLockfile(path, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+    const lockChanged = lockfile && taken.length > 0 ? await saveLockfile(file, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
 
     const usages = [...after.usages.values()];
     const report: UpdateReport = {
@@ -94,7 +94,7 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
       notes: newer.notes,
       ...(options.reportFile ? { reportFile: options.reportFile } : {})
     };
-    if (reportPath) await writeFileAtomic(reportPath, updateMarkdown(report));
+    if (reportPath) await writeFileAtomic(reportPath, updateMarkdown(report), { root: options.cwd, label: options.reportFile });
     return report;
   } finally {
     await client.close();
@@ -126,4 +126,12 @@ function imagesAfter(moves: readonly Move[], unchanged: readonly Pin[]): ImageRe
 
 function sourcesOfPin(pin: Pin): string[] {
   return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
+}
+
+/** The report's real path, inside the repository and writable: checked before any network work. */
+async function reportTarget(root: string, reportFile: string): Promise<string> {
+  const label = `the report ${reportFile}`;
+  const path = await writeTarget(resolve(root, reportFile), root, label);
+  await checkWritable(path, label);
+  return path;
 }
