@@ -46468,7 +46468,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5492:
+/***/ 2338:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46492,12 +46492,6 @@ class PolicyError extends (/* unused pure expression or super */ null && (ImageL
 class InputError extends ImageLockError {
     exitCode = 2;
 }
-/**
- * A local problem (exit 2, as bad input): a path that cannot be read or written, a full
- * disk, a target outside the repository. The message names the path the user gave.
- */
-class LocalError extends InputError {
-}
 /** A registry, network or authentication failure after retries (exit 3). */
 class RegistryError extends ImageLockError {
     status;
@@ -46507,29 +46501,8 @@ class RegistryError extends ImageLockError {
         this.status = status;
     }
 }
-/** errno codes of the local file system, as opposed to the network's (`ECONNRESET`, ...). */
-const LOCAL_ERRNO = new Set([
-    'ENOSPC',
-    'EDQUOT',
-    'EACCES',
-    'EPERM',
-    'EROFS',
-    'ENOENT',
-    'ENOTDIR',
-    'EISDIR',
-    'EEXIST',
-    'ELOOP',
-    'EMFILE',
-    'EIO'
-]);
-function isLocalFault(error) {
-    return LOCAL_ERRNO.has(error?.code);
-}
-/** The exit code SPEC gives a failure; a stray file-system error is still a local problem (2). */
 function exitCodeOf(error) {
-    if (error instanceof ImageLockError)
-        return error.exitCode;
-    return isLocalFault(error) ? 2 : 3;
+    return error instanceof ImageLockError ? error.exitCode : 3;
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -46539,222 +46512,6 @@ function messageOf(error) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
-;// CONCATENATED MODULE: ./src/fs/local-error.ts
-
-/** errno codes in words a user acts on; the code itself follows, for searching. */
-const REASONS = {
-    ENOSPC: 'no space left on the device',
-    EDQUOT: 'the disk quota is used up',
-    EACCES: 'permission denied',
-    EPERM: 'operation not permitted',
-    EROFS: 'the file system is read-only',
-    ENOENT: 'no such file or folder',
-    ENOTDIR: 'part of the path is not a folder',
-    EISDIR: 'it is a folder',
-    ELOOP: 'too many levels of symbolic links',
-    EMFILE: 'too many open files',
-    EIO: 'an input/output error'
-};
-/**
- * A file-system failure as a `LocalError` (exit 2) that says what could not be done
- * (`cannot write the lockfile image-lock.json`), not which temporary file failed.
- */
-function localError(error, doing) {
-    if (error instanceof ImageLockError)
-        return error;
-    const code = error.code;
-    const reason = typeof code === 'string' && REASONS[code] ? `${REASONS[code]} (${code})` : messageOf(error);
-    return new LocalError(`${doing}: ${reason}`);
-}
-
-;// CONCATENATED MODULE: ./src/fs/confine.ts
-
-
-
-
-
-/**
- * The real file a write to `path` lands in: through symbolic links (a symlinked file is
- * rewritten where it is, and stays a link), and refused when that is outside `root` (the
- * repository or workspace). `label` is how the user named the path, for messages.
- */
-async function writeTarget(path, root, label) {
-    let target;
-    try {
-        target = await (0,promises_.realpath)(path);
-    }
-    catch (error) {
-        if (error.code !== 'ENOENT')
-            throw localError(error, `cannot resolve ${label}`);
-        const link = await (0,promises_.lstat)(path).catch(() => undefined);
-        if (link?.isSymbolicLink())
-            throw new LocalError(`${label} is a symbolic link to ${await (0,promises_.readlink)(path)}, which does not exist`);
-        target = (0,external_node_path_.join)(await realAncestor((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
-    }
-    if (root !== undefined) {
-        const realRoot = await (0,promises_.realpath)(root).catch(() => (0,external_node_path_.resolve)(root));
-        if (!isInside(realRoot, target))
-            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
-    }
-    return target;
-}
-/** A folder's real path, through the part of it that exists: a missing folder is reported by the write. */
-async function realAncestor(folder) {
-    try {
-        return await (0,promises_.realpath)(folder);
-    }
-    catch {
-        const parent = (0,external_node_path_.dirname)(folder);
-        return parent === folder ? folder : (0,external_node_path_.join)(await realAncestor(parent), (0,external_node_path_.basename)(folder));
-    }
-}
-function isInside(root, path) {
-    const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
-}
-/**
- * That a file can be written into `target`'s folder, before any network work: the
- * folder is writable and its device not full (the real write still reports its own failure).
- */
-async function checkWritable(target, label) {
-    const folder = (0,external_node_path_.dirname)(target);
-    try {
-        await (0,promises_.access)(folder, external_node_fs_namespaceObject.constants.W_OK);
-    }
-    catch (error) {
-        throw localError(error, `cannot write ${label} in ${folder}`);
-    }
-    const space = await (0,promises_.statfs)(folder).catch(() => undefined);
-    if (space && space.bavail === 0)
-        throw localError({ code: 'ENOSPC' }, `cannot write ${label}`);
-}
-
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/fs/temp-files.ts
-
-
-
-/** When this process started: a temporary file last written before then is not its own. */
-const PROCESS_STARTED_MS = Math.floor(Date.now() - process.uptime() * 1000);
-/** Past this, a temporary file is stale even if a process with its writer's pid still runs (pids are reused). */
-const ABANDONED_MS = 60 * 60 * 1000;
-const OWNED_SUFFIX = /\.(\d+)\.[0-9a-f]+\.tmp$/;
-/** `<prefix>.<pid>.<random>.tmp`: unique, and telling which process writes it. */
-function tempName(prefix) {
-    return `${prefix}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
-}
-/**
- * Removes the temporary files starting with `prefix` in `dir` that a killed run left:
- * last written before this process started, by a process that no longer runs (or an
- * hour ago or more). A concurrent run's file is newer, or its writer still runs. Only
- * names `tempName` gives, or that `legacy` (an older version's naming) matches, are
- * touched. Returns how many went; a folder that does not exist has none.
- */
-async function removeStaleTemps(dir, prefix, legacy) {
-    let names;
-    try {
-        names = await (0,promises_.readdir)(dir);
-    }
-    catch {
-        return 0;
-    }
-    let removed = 0;
-    for (const name of names) {
-        if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
-            continue;
-        const stats = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
-        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
-            continue;
-        await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { force: true });
-        removed++;
-    }
-    return removed;
-}
-function writerPid(name) {
-    const match = OWNED_SUFFIX.exec(name);
-    return match ? Number(match[1]) : undefined;
-}
-function isStale(mtimeMs, pid) {
-    if (mtimeMs >= PROCESS_STARTED_MS)
-        return false;
-    // No pid (a name from an older version) or ours from before we started (a reused pid).
-    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
-        return true;
-    return !isRunning(pid);
-}
-function isRunning(pid) {
-    try {
-        process.kill(pid, 0);
-        return true;
-    }
-    catch (error) {
-        return error.code === 'EPERM';
-    }
-}
-
-;// CONCATENATED MODULE: ./src/fs/atomic.ts
-
-
-
-
-
-/** How temporary files were named before they carried their writer's pid. */
-const LEGACY_TEMP = /^\.[^/]+\.[0-9a-f]{12}\.tmp$/;
-/**
- * The one way a file is written: readers see the old bytes or the new ones, never half
- * (a temporary file beside the target, synced, then renamed over it). A symbolic link is
- * written through to its target (inside `root`), and an existing file keeps its mode
- * and owner. Temporary files a killed run left beside it are cleared first. Any failure
- * is a `LocalError` naming `label`, and leaves no temporary file.
- */
-async function writeFileAtomic(path, data, options = {}) {
-    const label = options.label ?? path;
-    const target = await writeTarget(path, options.root, label);
-    const prefix = `.${(0,external_node_path_.basename)(target)}`;
-    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), tempName(prefix));
-    let file;
-    try {
-        const existing = await (0,promises_.stat)(target).catch((error) => {
-            if (error.code === 'ENOENT')
-                return undefined;
-            throw error;
-        });
-        await removeAbandonedTemps(target);
-        file = await (0,promises_.open)(temporary, 'wx', existing ? existing.mode & 0o7777 : 0o666);
-        await file.writeFile(data);
-        if (existing)
-            await keepAttributes(file, existing);
-        await file.sync();
-        await file.close();
-        file = undefined;
-        await (0,promises_.rename)(temporary, target);
-    }
-    catch (error) {
-        await file?.close().catch(() => undefined);
-        await (0,promises_.rm)(temporary, { force: true }).catch(() => undefined);
-        throw localError(error, `cannot write ${label}`);
-    }
-}
-/** Clears the temporary files a killed write to `target` left beside it (see `removeStaleTemps`). */
-function removeAbandonedTemps(target) {
-    return removeStaleTemps((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.`, LEGACY_TEMP);
-}
-/** The replaced file's mode (the new one was created under the umask) and, where allowed, its owner. */
-async function keepAttributes(file, existing) {
-    await file.chmod(existing.mode & 0o7777);
-    const own = await file.stat();
-    if (own.uid === existing.uid && own.gid === existing.gid)
-        return;
-    await file.chown(existing.uid, existing.gid).catch((error) => {
-        // Only root may give a file away; anyone else keeps the file their own, as an editor would.
-        if (error.code !== 'EPERM')
-            throw error;
-    });
-}
-
 ;// CONCATENATED MODULE: ./src/name/reference.ts
 
 /**
@@ -46878,6 +46635,28 @@ function parseDigest(digest) {
     return digest;
 }
 
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/fs/atomic.ts
+
+
+
+/**
+ * Writes a file so that readers see the old bytes or the new ones, never half:
+ * a temporary file beside it, then a rename over it.
+ */
+async function writeFileAtomic(path, data) {
+    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
+    try {
+        await (0,promises_.writeFile)(temporary, data);
+        await (0,promises_.rename)(temporary, path);
+    }
+    catch (error) {
+        await (0,promises_.rm)(temporary, { force: true });
+        throw error;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/lockfile/lockfile.ts
 
 
@@ -46901,8 +46680,8 @@ function sortKeys(value) {
     }
     return value;
 }
-/** The lockfile at `path`, or undefined when there is none yet; `label` names it in messages. */
-async function readLockfile(path, label = path) {
+/** The lockfile at `path`, or undefined when there is none yet. */
+async function readLockfile(path) {
     let text;
     try {
         text = await (0,promises_.readFile)(path, 'utf8');
@@ -46910,11 +46689,10 @@ async function readLockfile(path, label = path) {
     catch (error) {
         if (error.code === 'ENOENT')
             return undefined;
-        throw new InputError(`cannot read lockfile ${label}: ${messageOf(error)}`);
+        throw new InputError(`cannot read lockfile ${path}: ${error.message}`);
     }
-    return parseLockfile(text, label);
+    return parseLockfile(text, path);
 }
-/** Checks every field SPEC gives the lockfile, so that what is read is what the types say. */
 function parseLockfile(text, path) {
     const fail = (reason) => {
         throw new InputError(`invalid lockfile ${path}: ${reason}`);
@@ -46924,86 +46702,49 @@ function parseLockfile(text, path) {
         data = JSON.parse(text);
     }
     catch (error) {
-        return fail(`not JSON (${messageOf(error)})`);
+        return fail(`not JSON (${error.message})`);
     }
-    if (!isRecord(data))
+    const lockfile = data;
+    if (!lockfile || typeof lockfile !== 'object')
         return fail('not an object');
-    if (data.lockfileVersion !== 1)
-        fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
-    if (!isRecord(data.images))
-        fail('"images" is missing or not an object of references');
-    for (const [reference, entry] of Object.entries(data.images))
-        checkEntry(reference, entry, fail);
-    return data;
-}
-function checkEntry(reference, entry, fail) {
-    const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
-    try {
-        parseReference(reference);
+    if (lockfile.lockfileVersion !== 1)
+        fail(`unsupported lockfileVersion ${JSON.stringify(lockfile.lockfileVersion)}`);
+    if (!lockfile.images || typeof lockfile.images !== 'object')
+        fail('"images" is missing');
+    for (const [reference, entry] of Object.entries(lockfile.images)) {
+        const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
+        if (!entry || typeof entry !== 'object')
+            where('entry', 'is not an object');
+        if (typeof entry.digest !== 'string')
+            where('digest', 'is missing');
+        tryDigest(entry.digest, (reason) => where('digest', reason));
+        if (typeof entry.mediaType !== 'string')
+            where('mediaType', 'is missing');
+        if (!entry.platforms || typeof entry.platforms !== 'object')
+            where('platforms', 'is missing');
+        for (const digest of Object.values(entry.platforms))
+            tryDigest(digest, (reason) => where('platforms', reason));
+        if (!Array.isArray(entry.sources))
+            where('sources', 'is not a list');
     }
-    catch (error) {
-        where('key', `is not an image reference (${messageOf(error)})`);
-    }
-    if (!isRecord(entry))
-        return where('entry', 'is not an object');
-    if (typeof entry.digest !== 'string')
-        where('digest', 'is missing');
-    tryDigest(entry.digest, (reason) => where('digest', reason));
-    if (typeof entry.mediaType !== 'string')
-        where('mediaType', 'is missing');
-    if (!isRecord(entry.platforms))
-        where('platforms', 'is not an object');
-    for (const digest of Object.values(entry.platforms)) {
-        if (typeof digest !== 'string')
-            where('platforms', 'holds a value that is not a digest');
-        tryDigest(digest, (reason) => where('platforms', reason));
-    }
-    if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
-        where('sources', 'is not a list of paths');
-}
-function isRecord(value) {
-    return typeof value === 'object' && value !== null && !Array.isArray(value);
+    return lockfile;
 }
 function tryDigest(digest, fail) {
     try {
         parseDigest(digest);
     }
     catch (error) {
-        fail(messageOf(error));
+        fail(error.message);
     }
 }
-/** Writes the lockfile the one safe way (`writeFileAtomic`); returns whether its bytes changed. */
-async function writeLockfile(path, lockfile, options = {}) {
+/** Writes the lockfile atomically; returns whether its bytes changed. */
+async function writeLockfile(path, lockfile) {
     const text = serializeLockfile(lockfile);
     const before = await (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
     if (before === text)
         return false;
-    await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
+    await writeFileAtomic(path, text);
     return true;
-}
-
-;// CONCATENATED MODULE: ./src/lockfile/lockfile-file.ts
-
-
-
-
-/**
- * Finds, confines and reads the lockfile before any network work: a path (or link)
- * leading outside `root` is refused before it is read, and for a command that writes
- * it, its folder must be writable and the temporary files a killed run left there go.
- */
-async function openLockfile(root, lockfile, purpose) {
-    const label = `the lockfile ${lockfile}`;
-    const path = await writeTarget((0,external_node_path_.resolve)(root, lockfile), root, label);
-    if (purpose === 'write') {
-        await checkWritable(path, label);
-        await removeAbandonedTemps(path);
-    }
-    return { label: lockfile, path, root, previous: await readLockfile(path, lockfile) };
-}
-/** Writes `lockfile` over the one opened; returns whether its bytes changed. */
-function saveLockfile(file, lockfile) {
-    return writeLockfile(file.path, lockfile, { root: file.root, label: file.label });
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -47963,7 +47704,7 @@ function relaxFlowIndentation(content) {
             else if ((ch === ']' || ch === '}') && depth > 0)
                 depth--;
         }
-        if (depth === 0 && !quote && /(^|[:\-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(line.trimEnd()))
+        if (depth === 0 && !quote && /(^|[:-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(line.trimEnd()))
             blockParent = indent;
     }
     return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
@@ -49448,11 +49189,6 @@ class RepositoryFiles {
     async hasFile(path) {
         return (await this.realPath(path)) !== undefined;
     }
-    /** Whether the path reaches its file through no symbolic link. */
-    async isLinkFree(path) {
-        const real = await this.realPath(path);
-        return real !== undefined && real === (0,external_node_path_.join)(await (this.root ??= (0,promises_.realpath)(this.cwd)), path);
-    }
     /** The file's real path (through symbolic links) if it is a file inside the repository; answered once per path. */
     realPath(path) {
         let answer = this.realPaths.get(path);
@@ -49501,9 +49237,9 @@ async function discover(options) {
     const plain = patterns.filter((pattern) => !isDynamicPattern(pattern));
     const found = [...(await find(options.cwd, dynamic, [...NEVER_SCANNED, ...exclude])), ...(await find(options.cwd, plain, exclude))];
     if (named)
-        await checkPathsExist(options.cwd, plain, dynamic, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
+        checkPathsExist(plain, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
     const result = { occurrences: [], problems: [] };
-    const queue = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map((path) => ({ path }));
+    const queue = [...new Set(found)].sort(compareText).map((path) => ({ path }));
     const queued = new Set(found);
     // A file reached by several paths (symbolic links) is scanned once, under the first in order.
     const scannedFiles = new Set();
@@ -49582,27 +49318,12 @@ function unrecognised(file) {
 function toPattern(cwd, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? (0,external_node_path_.relative)(cwd, pattern).split(external_node_path_.sep).join('/') : pattern;
 }
-/**
- * A plain path naming no file is bad input (one only excluded is not), and so is a glob
- * that matches nothing: else the lockfile would silently lose its entries.
- */
-async function checkPathsExist(cwd, plain, dynamic, found, existing) {
+/** A plain path naming no file is bad input; one only excluded is not. */
+function checkPathsExist(plain, found, existing) {
     const present = new Set([...found, ...existing]);
     const missing = plain.filter((pattern) => !present.has(external_node_path_.posix.normalize(pattern)));
     if (missing.length > 0)
         throw new InputError(`no such file: ${missing.join(', ')}`);
-    const matches = await Promise.all(dynamic.map((pattern) => find(cwd, [pattern], NEVER_SCANNED)));
-    const empty = dynamic.filter((_, index) => matches[index].length === 0);
-    if (empty.length > 0)
-        throw new InputError(`no file matches ${empty.join(', ')}`);
-}
-/** Paths without a symbolic link in them first: of several paths to one file, the one scanned is its own name. */
-async function linkFreeFirst(repository, paths) {
-    const linkFree = new Set();
-    for (const path of paths)
-        if (await repository.isLinkFree(path))
-            linkFree.add(path);
-    return [...paths.filter((path) => linkFree.has(path)), ...paths.filter((path) => !linkFree.has(path))];
 }
 /** Code-point order, not locale order, so every machine sorts the same way. */
 function compareText(a, b) {
@@ -49799,17 +49520,17 @@ function invalidFindings(problems) {
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
 
 
-/** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
-async function writeLock(file, usages, resolutionOf) {
+/** Writes the lockfile holding every usage with its resolution (`resolutionOf`). */
+async function writeLock(path, previous, usages, resolutionOf) {
     const lockfile = { lockfileVersion: 1, images: {} };
     const images = usages.map((usage, index) => {
         const entry = toEntry(resolutionOf(usage, index), usage);
         const key = usage.reference.toString();
         lockfile.images[key] = entry;
-        return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
+        return { reference: key, ...entry, previousDigest: previousDigestOf(previous, key) };
     });
-    const changed = await saveLockfile(file, lockfile);
-    const removed = Object.keys(file.previous?.images ?? {}).filter((key) => !(key in lockfile.images));
+    const changed = await writeLockfile(path, lockfile);
+    const removed = Object.keys(previous?.images ?? {}).filter((key) => !(key in lockfile.images));
     return { lockfile, images, changed, removed };
 }
 /**
@@ -50247,44 +49968,7 @@ function backoffDelay(policy, attempt, retryAfterMs) {
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-;// CONCATENATED MODULE: ./src/transport/stall.ts
-
-/** A stalled response is tried this many more times: twice the timeout in all stays under SPEC's bound. */
-const STALL_RETRIES = 1;
-/** The default of `--timeout`: no byte for this long and a response has stalled. */
-const DEFAULT_STALL_TIMEOUT_MS = 20_000;
-/** A registry that sent no byte (headers, or the body's next chunk) for the whole timeout. */
-class StallError extends RegistryError {
-}
-/** undici's timeouts for headers or body bytes that did not come, or ours made of them. */
-function isStall(error) {
-    const code = error?.code;
-    return error instanceof StallError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-}
-function stallError(host, timeoutMs, tries) {
-    const times = tries === 1 ? 'once' : `${tries} times`;
-    return new StallError(`${host} stalled: no byte for ${timeoutMs / 1000} s, ${times} (--timeout changes the wait)`);
-}
-/**
- * Runs a request and the reading of its body, trying it once more if it stalls, so that
- * a registry that stops answering fails the reference in about twice the timeout.
- */
-async function retryStalls(host, timeoutMs, attempt) {
-    for (let tries = 1;; tries++) {
-        try {
-            return await attempt();
-        }
-        catch (error) {
-            if (!isStall(error))
-                throw error;
-            if (tries > STALL_RETRIES)
-                throw stallError(host, timeoutMs, tries);
-        }
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/transport/http.ts
-
 
 
 
@@ -50300,16 +49984,13 @@ class HttpClient {
     options;
     agent;
     retry;
-    timeoutMs;
     constructor(options = {}) {
         this.options = options;
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
-        this.timeoutMs = options.timeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
         this.agent = new undici/* Agent */.g6({
             keepAliveTimeout: 30_000,
-            // undici's body timeout is the longest wait for the next chunk: a stall, not a slow blob.
-            headersTimeout: this.timeoutMs,
-            bodyTimeout: this.timeoutMs,
+            headersTimeout: 60_000,
+            bodyTimeout: 60_000,
             connect: options.ca ? { ca: options.ca } : undefined
         });
     }
@@ -50321,9 +50002,6 @@ class HttpClient {
                 response = await this.followRedirects(url, init);
             }
             catch (error) {
-                // A stall already cost a whole timeout: `retryStalls` decides whether to wait another.
-                if (isStall(error))
-                    throw stallError(url.host, this.timeoutMs, 1);
                 if (last || !isRetryableError(error))
                     throw networkError(url, error);
                 await sleep(backoffDelay(this.retry, attempt));
@@ -50363,10 +50041,6 @@ class HttpClient {
                 headers = withoutAuthorization(headers);
             current = next;
         }
-    }
-    /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
-    retryStalls(host, attempt) {
-        return retryStalls(host, this.timeoutMs, attempt);
     }
     close() {
         return this.agent.close();
@@ -50752,8 +50426,6 @@ async function settleLimit(items, limit, fn) {
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Configs are small; a large one is more likely an attack or a mistake. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
-/** Registries page tag lists (Docker Hub by 100 at most); one page beyond this is not a tag list. */
-const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 /**
  * The OCI distribution API for reading: manifests by tag or digest, blobs. Every
  * manifest's bytes are checked against the digest asked for and the one the registry
@@ -50771,12 +50443,10 @@ class RegistryClient {
         this.http = new HttpClient(options.http);
     }
     async getManifest(repo, reference) {
+        this.counts.manifestGet++;
+        const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
         const limit = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-        const { response, bytes } = await this.http.retryStalls(repo.registry, async () => {
-            this.counts.manifestGet++;
-            const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
-            return { response, bytes: await readCapped(response, limit, `manifest ${repo.name}:${reference}`) };
-        });
+        const bytes = await readCapped(response, limit, `manifest ${repo.name}:${reference}`);
         return parseManifest(bytes, {
             what: `${repo.name}@${reference}`,
             requestedDigest: reference.includes(':') ? reference : undefined,
@@ -50786,43 +50456,19 @@ class RegistryClient {
     }
     /** The digest a tag points to, from a HEAD; undefined when the registry does not state it. */
     async headManifest(repo, reference) {
-        const response = await this.http.retryStalls(repo.registry, async () => {
-            this.counts.manifestHead++;
-            const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
-            await discardBody(response.body);
-            return response;
-        });
+        this.counts.manifestHead++;
+        const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
+        await discardBody(response.body);
         const digest = firstHeader(response.headers, 'docker-content-digest');
         const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
         if (!digest || !mediaType)
             return undefined;
         return { digest, mediaType, size: Number(firstHeader(response.headers, 'content-length') ?? 0) };
     }
-    /**
-     * One page of the repository's tag list (`GET /v2/<name>/tags/list`), `query` as the
-     * previous page's `Link` gave it; `next` is the following page's query, when there is one.
-     */
-    async getTagsPage(repo, query) {
-        const response = await this.call(repo, `tags/list${query}`, 'GET', { accept: 'application/json' });
-        const bytes = await readCapped(response, MAX_TAG_PAGE_BYTES, `tag list of ${repo.name}`);
-        let tags;
-        try {
-            tags = JSON.parse(bytes.toString('utf8')).tags ?? [];
-        }
-        catch {
-            throw new RegistryError(`tag list of ${repo.name} is not valid JSON`);
-        }
-        if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
-            throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
-        }
-        return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link')) };
-    }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
-        const bytes = await this.http.retryStalls(repo.registry, async () => {
-            const { body } = await this.openBlob(repo, digest);
-            return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
-        });
+        const { body } = await this.openBlob(repo, digest);
+        const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
         const actual = sha256Digest(bytes);
         if (digest.startsWith('sha256:') && actual !== digest) {
             throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
@@ -50911,14 +50557,6 @@ class RegistryClient {
         return auth;
     }
 }
-/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
-function nextPageQuery(link) {
-    const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
-    if (target === undefined)
-        return undefined;
-    const search = new URL(target, 'http://link.invalid').search;
-    return search || undefined;
-}
 function scopeOf(repo) {
     return `repository:${repo.repository}:pull`;
 }
@@ -50938,8 +50576,7 @@ function createRegistryClient(options, extra = {}) {
         mirrors: options.mirrors,
         insecureRegistries: options.insecureRegistries,
         credentials: (host) => keychain.resolve(host),
-        ...extra,
-        http: { timeoutMs: options.timeout * 1000, ...extra.http }
+        ...extra
     });
 }
 
@@ -51063,15 +50700,9 @@ const REFERENCE_TYPE = 'vnd.docker.reference.type';
  */
 async function resolveImage(client, reference, filter = []) {
     const manifest = await client.getManifest(reference, reference.manifestReference);
-    const { platforms } = await platformsOf(client, reference, manifest, filter);
-    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
-}
-/** The platforms of a fetched manifest that `filter` keeps; none kept is bad input. */
-async function platformsOf(client, reference, manifest, filter = []) {
-    let config;
-    if (!isIndex(manifest.mediaType))
-        config = await client.getBlobJson(reference, manifest.json.config.digest);
-    const entries = config ? [[configPlatform(config), manifest.digest]] : indexPlatforms(manifest.json);
+    const entries = isIndex(manifest.mediaType)
+        ? indexPlatforms(manifest.json)
+        : [[await configPlatform(client, reference, manifest.json), manifest.digest]];
     const kept = entries.filter(([platform]) => filter.length === 0 || filter.some((wanted) => platformMatches(wanted, platform)));
     if (kept.length === 0) {
         const offered = entries.map(([platform]) => formatPlatform(platform)).join(', ') || 'none';
@@ -51081,7 +50712,7 @@ async function platformsOf(client, reference, manifest, filter = []) {
     const platforms = {};
     for (const [platform, digest] of kept)
         platforms[formatPlatform(platform)] ??= digest;
-    return { platforms, config };
+    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
 }
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
 function indexPlatforms(index) {
@@ -51100,7 +50731,8 @@ function isPlatformManifest(descriptor) {
 function toPlatform(platform) {
     return { os: platform.os, architecture: platform.architecture, variant: platform.variant, osVersion: platform['os.version'] };
 }
-function configPlatform(config) {
+async function configPlatform(client, reference, manifest) {
+    const config = await client.getBlobJson(reference, manifest.config.digest);
     return toPlatform({
         os: config.os ?? 'unknown',
         architecture: config.architecture ?? 'unknown',
@@ -51141,6 +50773,7 @@ async function allOrFail(items, concurrency, fn) {
 
 
 
+
 /**
  * `lock`: resolve every reference to its digest and per-platform manifests and write
  * the lockfile. Nothing is written unless every reference resolved.
@@ -51148,11 +50781,12 @@ async function allOrFail(items, concurrency, fn) {
 async function lock(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const collected = await collectReferences(options);
+        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+        const previous = await readLockfile(path);
         const usages = [...collected.usages.values()];
         const resolved = await resolveAll(client, usages, options, log);
-        const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
+        const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]);
         return commandReport('lock', {
             options,
             client,
@@ -51173,27 +50807,18 @@ async function lock(options, log, client = createRegistryClient(options)) {
 
 
 
-
-/** A character that would make a reference longer: the span no longer holds all of it. */
-const REFERENCE_CHARACTER = /[\w.:/@-]/;
 /**
- * Replaces spans of one file inside `root`, all or none: only if every span still holds
- * exactly the reference it is expected to (not a longer one edited since), as one atomic
- * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
+ * Replaces spans of one file, all or none: only if every span still holds the text it is
+ * expected to, as one atomic write. Returns why it could not, or undefined when done.
  */
-async function replaceSpans(path, replacements, root) {
+async function replaceSpans(path, replacements) {
     if (replacements.length === 0)
         return undefined;
     let target;
     let content;
     try {
-        // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
-        target = await writeTarget(path, root, 'the file');
-    }
-    catch (error) {
-        return messageOf(error);
-    }
-    try {
+        // Through a symbolic link, the file it points to is what gets rewritten.
+        target = await (0,promises_.realpath)(path);
         content = await (0,promises_.readFile)(target, 'utf8');
     }
     catch (error) {
@@ -51208,8 +50833,7 @@ async function replaceSpans(path, replacements, root) {
         const lineStart = lineStarts[line - 1];
         const lineEnd = line < lineStarts.length ? lineStarts[line] - 1 : content.length;
         const offset = lineStart === undefined || column < 1 ? -1 : lineStart + column - 1;
-        const end = offset + length;
-        if (offset < 0 || end > lineEnd || content.slice(offset, end) !== replacement.from || REFERENCE_CHARACTER.test(content.charAt(end))) {
+        if (offset < 0 || offset + length > lineEnd || content.slice(offset, offset + length) !== replacement.from) {
             return 'the file changed since it was scanned';
         }
         located.push({ replacement, offset });
@@ -51223,10 +50847,13 @@ async function replaceSpans(path, replacements, root) {
         updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
     }
     try {
-        await writeFileAtomic(target, updated, { root, label: 'the file' });
+        const { mode } = await (0,promises_.stat)(target);
+        await writeFileAtomic(target, updated);
+        // The temporary file was created with the default mode; keep the file's own.
+        await (0,promises_.chmod)(target, mode & 0o7777);
     }
     catch (error) {
-        return messageOf(error);
+        return `cannot write the file: ${messageOf(error)}`;
     }
     return undefined;
 }
@@ -51255,7 +50882,7 @@ async function pinFiles(cwd, occurrences, digestFor) {
             else if (change.to !== change.from)
                 applicable.push(change);
         }
-        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable, cwd);
+        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable);
         for (const change of applicable) {
             if (failure)
                 for (const occurrence of change.occurrences)
@@ -51340,6 +50967,7 @@ function isDigest(digest) {
 
 
 
+
 /**
  * `pin`: resolve every reference like `lock`, rewrite each occurrence in the scanned files
  * to `name:tag@digest`, then write the lockfile for the references as they now stand, so
@@ -51348,8 +50976,6 @@ function isDigest(digest) {
 async function pin(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
-        // A lockfile that cannot be read or written stops the run before any file is touched.
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const before = [...(await collectReferences(options)).usages.values()];
         const resolved = await resolveAll(client, before, options, log);
         const resolutions = resolutionsByKey(before, resolved);
@@ -51360,7 +50986,8 @@ async function pin(options, log, client = createRegistryClient(options)) {
         // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
         const after = await collectReferences(options);
         const usages = [...after.usages.values()];
-        const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
+        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+        const written = await writeLock(path, await readLockfile(path), usages, (usage) => resolutionOf(resolutions, usage));
         return commandReport('pin', {
             options,
             client,
@@ -51400,697 +51027,11 @@ function resolutionOf(resolutions, usage) {
     return image;
 }
 
-;// CONCATENATED MODULE: ./src/remote/image-details.ts
-
-
-
-
-// Per image; the images themselves are fetched `concurrency` at a time by the caller.
-const PLATFORMS_IN_FLIGHT = 4;
-/**
- * Reads an image by digest whole: its manifest, each kept platform's manifest and
- * config (for `created`). One GET per manifest and per config, no layer.
- */
-async function readImageDetails(client, repo, digest, filter) {
-    const manifest = await client.getManifest(repo, digest);
-    const { platforms, config } = await platformsOf(client, repo, manifest, filter);
-    const entries = Object.entries(platforms);
-    const images = config
-        ? [platformImage(manifest, config)]
-        : await mapLimit(entries, PLATFORMS_IN_FLIGHT, ([, platformDigest]) => readPlatformImage(client, repo, platformDigest, true));
-    return {
-        digest: manifest.digest,
-        mediaType: manifest.mediaType,
-        platforms,
-        images: Object.fromEntries(entries.map(([key], index) => [key, images[index]]))
-    };
-}
-/** One platform's image manifest by digest, and its config's `created` when `withConfig`. */
-async function readPlatformImage(client, repo, digest, withConfig) {
-    const manifest = await client.getManifest(repo, digest);
-    if (!isImageManifest(manifest.mediaType))
-        throw new RegistryError(`${repo.name}@${digest} is not an image manifest`);
-    const config = withConfig ? await client.getBlobJson(repo, manifest.json.config.digest) : undefined;
-    return platformImage(manifest, config);
-}
-function platformImage(manifest, config) {
-    const layers = manifest.json.layers ?? [];
-    return {
-        digest: manifest.digest,
-        size: layers.reduce((total, layer) => total + (layer.size ?? 0), 0),
-        layers: layers.map((layer) => layer.digest),
-        ...(typeof config?.created === 'string' ? { created: config.created } : {})
-    };
-}
-
 ;// CONCATENATED MODULE: ./src/commands/notices.ts
 /** One notice per place a reference is used: each line it is found on, and once if it was given as input. */
 function noticesAt(usage, message) {
     const given = usage.inputs.length > 0 ? [{ message }] : [];
     return [...usage.occurrences.map((occurrence) => ({ message, file: occurrence.file, line: occurrence.line })), ...given];
-}
-
-;// CONCATENATED MODULE: ./src/commands/drift.ts
-
-
-
-/**
- * Compares each locked reference with what it points to now, at the `drift` level. A
- * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
- * a GET only when the registry states no digest; a pinned `tag@digest` one HEAD for its
- * tag, to tell whether the tag moved since it was pinned; a digest alone no request, its
- * digest being what counts. At level `ignore`, no request at all.
- */
-async function checkDrift(client, locked, options, log) {
-    const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
-    if (tags.length > 0)
-        log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
-    await client.authorize(tags, options.concurrency);
-    const now = await allOrFail(tags, options.concurrency, (tag) => currentOf(client, tag));
-    const currentByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
-    const check = { images: [], failures: [], warnings: [] };
-    const drifted = (notices) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
-    for (const { usage, entry } of locked) {
-        const key = usage.reference.toString();
-        const pinned = usage.reference.digest;
-        const tagNow = currentByTag.get(tagOf(usage.reference)?.toString() ?? '');
-        const current = pinned
-            ? { digest: pinned, mediaType: entry.mediaType }
-            : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
-        const moved = current.digest !== entry.digest;
-        // What the new digest holds per platform is not known without a GET.
-        const platforms = moved ? {} : entry.platforms;
-        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
-        if (pinned && tagNow && tagNow.digest !== pinned) {
-            drifted(noticesAt(usage, `${key}: tag moved since this pin: run image-lock update (${tagOf(usage.reference)} now points to ${tagNow.digest})`));
-        }
-        if (!moved)
-            continue;
-        if (pinned) {
-            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
-        }
-        else {
-            drifted(noticesAt(usage, `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`));
-        }
-    }
-    return check;
-}
-/** The tag a reference follows, without its digest; none for a digest alone. */
-function tagOf(reference) {
-    if (!reference.tag)
-        return undefined;
-    return new Reference(reference.registry, reference.repository, reference.tag, undefined);
-}
-/** Each tag once, however many references (tag alone, or pinned to one digest or another) follow it. */
-function uniqueTags(locked) {
-    const tags = new Map();
-    for (const { usage } of locked) {
-        const tag = tagOf(usage.reference);
-        if (tag)
-            tags.set(tag.toString(), tag);
-    }
-    return [...tags.values()];
-}
-/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
-async function currentOf(client, reference) {
-    const head = await client.headManifest(reference, reference.manifestReference);
-    if (head)
-        return { digest: head.digest, mediaType: head.mediaType };
-    const manifest = await client.getManifest(reference, reference.manifestReference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType };
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-change.ts
-/** Platform by platform, sorted: changed or not, added or removed, sizes and new layers. */
-function platformChanges(pinned, next) {
-    const keys = [...new Set([...Object.keys(pinned?.platforms ?? {}), ...Object.keys(next.platforms)])].sort();
-    return keys.map((platform) => {
-        const from = pinned?.platforms[platform];
-        const to = next.platforms[platform];
-        const image = next.images[platform];
-        const previous = pinned?.images[platform];
-        if (to === undefined)
-            return { platform, status: 'removed', from, previousSize: previous?.size };
-        const size = image?.size;
-        if (from === undefined)
-            return { platform, status: 'added', to, size, newLayers: image?.layers.length };
-        if (from === to)
-            return { platform, status: 'unchanged', from, to, size, previousSize: size, newLayers: 0 };
-        const known = new Set(previous?.layers ?? []);
-        const newLayers = previous && image ? image.layers.filter((layer) => !known.has(layer)).length : undefined;
-        return { platform, status: 'changed', from, to, size, previousSize: previous?.size, newLayers };
-    });
-}
-const ZERO_TIMES = new Set([Date.parse('0001-01-01T00:00:00Z'), 0]);
-/**
- * When the image was built: the newest `created` of its platforms' configs. Undefined
- * when none states a usable one (absent, unparseable, or the zero time reproducible
- * builds write), so that its age cannot be told.
- */
-function newestCreated(images) {
-    const times = images
-        .map((image) => (image.created === undefined ? NaN : Date.parse(image.created)))
-        .filter((time) => Number.isFinite(time) && !ZERO_TIMES.has(time));
-    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-cooldown.ts
-const DAY_MS = 24 * 60 * 60 * 1000;
-/** Whether an image built at `created` is old enough at `now`; when not, the day it will be. */
-function cooldownVerdict(created, now, cooldown) {
-    if (!created)
-        return cooldown.unknown === 'take' ? { take: true } : { take: false, reason: 'unknown-age' };
-    const eligible = new Date(created.getTime() + cooldown.days * DAY_MS);
-    if (now >= eligible)
-        return { take: true };
-    return { take: false, reason: 'cooldown', eligibleOn: eligible.toISOString().slice(0, 10) };
-}
-/** Age in whole days (never negative: a clock ahead of the registry's counts as 0). */
-function ageInDays(created, now) {
-    return Math.max(0, Math.floor((now.getTime() - created.getTime()) / DAY_MS));
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-check.ts
-
-
-
-
-
-
-
-// Per pin, for the pinned image's changed platforms; the tags themselves run `concurrency` at a time.
-const update_check_PLATFORMS_IN_FLIGHT = 4;
-/**
- * Asks where each tag points now with one manifest HEAD (HEADs do not count against
- * Docker Hub's pull limit), and GETs only the images of tags that moved: the new one
- * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
- * platforms that changed (for their sizes and layers), when the registry still has them.
- */
-async function checkTags(client, followed, options, log) {
-    if (followed.length > 0)
-        log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
-    await client.authorize(followed.map(({ tag }) => tag), options.concurrency);
-    const now = options.now?.() ?? new Date();
-    const checks = await allOrFail(followed, options.concurrency, async ({ tag, pins }) => {
-        const current = await currentOf(client, tag);
-        const moved = pins.filter((pin) => pin.digest !== current.digest);
-        if (moved.length === 0)
-            return { moves: [], unchanged: pins };
-        const image = await readImageDetails(client, tag, current.digest, options.platforms);
-        const created = newestCreated(Object.values(image.images));
-        const verdict = cooldownVerdict(created, now, options.cooldown);
-        const status = verdict.take ? 'updated' : verdict.reason;
-        const moves = await mapLimit(moved, update_check_PLATFORMS_IN_FLIGHT, async (pin) => {
-            const pinned = await pinnedSide(client, tag, pin, image);
-            const update = {
-                reference: tag.toString(),
-                from: pin.digest,
-                to: image.digest,
-                status,
-                ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
-                ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
-                platforms: platformChanges(pinned, image)
-            };
-            return { pin, update, image };
-        });
-        return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
-    });
-    return { moves: checks.flatMap((check) => check.moves), unchanged: checks.flatMap((check) => check.unchanged) };
-}
-/**
- * The pinned image as far as a change report needs it: its platforms (from the lockfile
- * when it holds them, else its manifest) and the images of those that changed. A pinned
- * image the registry no longer has only leaves its sizes unknown.
- */
-async function pinnedSide(client, tag, pin, next) {
-    const platforms = pin.entry?.platforms ?? (await readPlatforms(client, tag, pin.digest));
-    if (!platforms)
-        return undefined;
-    const changed = Object.entries(platforms).filter(([key, digest]) => next.platforms[key] !== undefined && next.platforms[key] !== digest);
-    const images = {};
-    await mapLimit(changed, update_check_PLATFORMS_IN_FLIGHT, async ([key, digest]) => {
-        const image = await readPlatformImage(client, tag, digest, false).catch(() => undefined);
-        if (image)
-            images[key] = image;
-    });
-    return { platforms, images };
-}
-async function readPlatforms(client, tag, digest) {
-    try {
-        return (await platformsOf(client, tag, await client.getManifest(tag, digest))).platforms;
-    }
-    catch {
-        return undefined;
-    }
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-lockfile.ts
-
-/**
- * The lockfile with each taken move applied: the entry under `name:tag@old` goes to
- * `name:tag@new` with the new image's digest, media type and platforms, its sources
- * where the new form is used now (those of the old entry when only the lockfile holds
- * it). Where an occurrence in a file could not be rewritten, the old entry stays for it. Every
- * other entry is left as it was.
- */
-function lockfileAfterMoves(lockfile, moves, usages) {
-    const byKey = new Map(moves.map((move) => [move.pin.key, move]));
-    const images = {};
-    const put = (key, entry) => {
-        const prior = images[key];
-        images[key] = prior ? { ...entry, sources: [...new Set([...prior.sources, ...entry.sources])].sort() } : entry;
-    };
-    for (const [key, entry] of Object.entries(lockfile.images)) {
-        const move = byKey.get(key);
-        if (!move) {
-            put(key, entry);
-            continue;
-        }
-        const left = usages.get(key);
-        if (left && left.occurrences.length > 0)
-            put(key, { ...entry, sources: sourcesOf(left) });
-        const newKey = `${move.update.reference}@${move.image.digest}`;
-        const used = usages.get(newKey);
-        const { digest, mediaType, platforms } = move.image;
-        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
-    }
-    return { ...lockfile, images };
-}
-
-;// CONCATENATED MODULE: ./src/commands/pull-format.ts
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
-function formatDuration(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-/** One progress line of a long download: bytes so far, of how many, and the rate. */
-function formatProgress(progress) {
-    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
-}
-/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
-function formatPullReport(report) {
-    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
-    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
-    const width = Math.max(...report.images.map((image) => image.reference.length));
-    for (const image of report.images) {
-        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
-        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
-    }
-    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
-        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
-    const links = describeDigestLinks(report);
-    if (links)
-        lines.push(links);
-    for (const digest of report.repaired)
-        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
-    return `${lines.join('\n')}\n`;
-}
-/**
- * What the classic store's digest links did: `docker load` records tags only, so each
- * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
- * when there was nothing to link.
- */
-function describeDigestLinks(report) {
-    const links = report.digestLinks;
-    if (!links || links.pulls === 0)
-        return undefined;
-    const lines = [
-        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
-            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
-    ];
-    if (links.unlinked.length > 0)
-        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
-    return lines.join('\n');
-}
-/** The warning for pinned references the classic store could not link: they need the registry when used. */
-function unlinkedWarning(report) {
-    const unlinked = report.digestLinks?.unlinked ?? [];
-    if (unlinked.length === 0)
-        return undefined;
-    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
-        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
-        '(`containerd-snapshotter`) makes pinned references work offline too.');
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-words.ts
-
-/** The phrases the text, the Markdown report and the job summary share. */
-function ageText(update) {
-    if (update.created === undefined)
-        return 'age unknown (its configs state no creation time)';
-    const days = update.ageDays ?? 0;
-    return `built ${update.created.slice(0, 10)}, ${days} day${days === 1 ? '' : 's'} ago`;
-}
-/** Why a moved tag was not taken, and when it will be. */
-function skipText(update) {
-    if (update.status === 'cooldown')
-        return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
-    return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
-}
-function sizeText(change) {
-    return change.size === undefined ? 'unknown' : formatBytes(change.size);
-}
-function sizeChangeText(change) {
-    if (change.status === 'removed')
-        return change.previousSize === undefined ? '' : `-${formatBytes(change.previousSize)}`;
-    if (change.size === undefined || change.previousSize === undefined)
-        return change.status === 'added' ? 'new' : 'unknown';
-    const difference = change.size - change.previousSize;
-    return difference === 0 ? '±0' : `${difference > 0 ? '+' : '-'}${formatBytes(Math.abs(difference))}`;
-}
-function newLayersText(change) {
-    return change.newLayers === undefined ? (change.status === 'removed' ? '' : 'unknown') : String(change.newLayers);
-}
-/** `2 of 3 platforms changed, 1 added`: the headline of one image's change. */
-function platformsHeadline(platforms) {
-    const count = (status) => platforms.filter((change) => change.status === status).length;
-    const kept = platforms.length - count('added') - count('removed');
-    const parts = [`${count('changed')} of ${kept} platform${kept === 1 ? '' : 's'} changed`];
-    if (count('added') > 0)
-        parts.push(`${count('added')} added`);
-    if (count('removed') > 0)
-        parts.push(`${count('removed')} removed`);
-    return parts.join(', ');
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-markdown.ts
-
-const code = (text) => `\`${text}\``;
-/** The run as a Markdown account fit for a pull request's body: what moved, per platform, and what was left. */
-function updateMarkdown(report) {
-    const lines = ['## image-lock update', '', headline(report), ''];
-    for (const update of report.updated)
-        lines.push(...imageSection(update, report), '');
-    if (report.skipped.length > 0) {
-        lines.push('### Not taken yet', '');
-        for (const update of report.skipped)
-            lines.push(`- ${code(update.reference)} → ${code(update.to)}: ${skipText(update)}`);
-        lines.push('');
-    }
-    if (report.newer.length > 0) {
-        lines.push('### Newer versions (not applied)', '');
-        for (const found of report.newer)
-            lines.push(`- ${code(found.reference)}: ${found.newer.map(code).join(', ')}`);
-        lines.push('');
-    }
-    if (report.untracked.length > 0) {
-        lines.push('### No tag to follow', '');
-        for (const reference of report.untracked)
-            lines.push(`- ${code(reference)}`);
-        lines.push('');
-    }
-    if (report.notes.length > 0 || report.warnings.length > 0) {
-        lines.push('### Notes', '');
-        for (const note of report.notes)
-            lines.push(`- ${note}`);
-        for (const warning of report.warnings)
-            lines.push(`- ${warning.file ? `${warning.file}:${warning.line} ` : ''}${warning.message}`);
-        lines.push('');
-    }
-    return `${lines.join('\n').trimEnd()}\n`;
-}
-function headline(report) {
-    const images = (count) => `${count} image${count === 1 ? '' : 's'}`;
-    const parts = [report.updated.length > 0 ? `Updated ${images(report.updated.length)}` : 'No image updated'];
-    if (report.skipped.length > 0)
-        parts.push(`${images(report.skipped.length)} left for now`);
-    parts.push(`${report.unchanged.length} unchanged`);
-    return `${parts.join('; ')}.`;
-}
-function imageSection(update, report) {
-    const files = report.rewritten.filter((rewrite) => rewrite.to.endsWith(`@${update.to}`) && rewrite.from.endsWith(`@${update.from}`));
-    return [
-        `### ${code(update.reference)}`,
-        '',
-        `${code(update.from)} → ${code(update.to)}`,
-        '',
-        `${platformsHeadline(update.platforms)}; ${ageText(update)}.`,
-        '',
-        '| Platform | Change | Size | Size change | New layers |',
-        '| --- | --- | ---: | ---: | ---: |',
-        ...update.platforms.map((change) => `| ${change.platform} | ${change.status} | ${sizeText(change)} | ${sizeChangeText(change)} | ${newLayersText(change)} |`),
-        ...(files.length > 0 ? ['', `In ${files.map((rewrite) => `${rewrite.file}:${rewrite.line}`).join(', ')}.`] : [])
-    ];
-}
-
-;// CONCATENATED MODULE: ./src/name/version-tag.ts
-const VERSION_TAG = /^(v?)(\d+(?:\.\d+){0,3})(-[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
-/** The tag's version shape; undefined for a tag that is not one (`latest`, `bookworm`, `sha-1a2b3c`). */
-function parseVersionTag(tag) {
-    const match = VERSION_TAG.exec(tag);
-    if (!match)
-        return undefined;
-    const numbers = match[2].split('.').map(Number);
-    if (numbers.some((number) => !Number.isSafeInteger(number)))
-        return undefined;
-    return { tag, prefix: match[1], numbers, suffix: match[3] ?? '' };
-}
-function sameShape(a, b) {
-    return a.prefix === b.prefix && a.suffix === b.suffix && a.numbers.length === b.numbers.length;
-}
-/** Negative when `a` is the older version, positive when newer, 0 when equal (`1.02` equals `1.2`). */
-function compareVersions(a, b) {
-    for (let i = 0; i < Math.max(a.numbers.length, b.numbers.length); i++) {
-        const difference = (a.numbers[i] ?? 0) - (b.numbers[i] ?? 0);
-        if (difference !== 0)
-            return difference;
-    }
-    return 0;
-}
-/** The tags newer than `current` with its shape, oldest first; none when `current` is no version. */
-function newerTags(current, tags) {
-    const base = parseVersionTag(current);
-    if (!base)
-        return [];
-    return tags
-        .map(parseVersionTag)
-        .filter((tag) => tag !== undefined && sameShape(tag, base) && compareVersions(tag, base) > 0)
-        .sort((a, b) => compareVersions(a, b) || (a.tag < b.tag ? -1 : 1))
-        .map((tag) => tag.tag);
-}
-
-;// CONCATENATED MODULE: ./src/remote/tags.ts
-
-/** Enough pages for any real repository (Docker Hub's largest have some tens of thousands of tags). */
-const MAX_PAGES = 1000;
-/**
- * Every tag of a repository, following the registry's `Link` pagination. Without
- * `pageSize` the registry's own page size applies; with it, `?n=` asks for pages of that size.
- */
-async function listTags(client, repo, pageSize) {
-    const tags = [];
-    let query = pageSize ? `?n=${pageSize}` : '';
-    const seen = new Set();
-    for (let page = 0; query !== undefined; page++) {
-        // A registry whose Link leads back to a page already read would keep this loop going for ever.
-        if (page >= MAX_PAGES || seen.has(query))
-            throw new RegistryError(`tag list of ${repo.name} does not end`);
-        seen.add(query);
-        const { tags: pageTags, next } = await client.getTagsPage(repo, query);
-        tags.push(...pageTags);
-        query = next;
-    }
-    return tags;
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-newer.ts
-
-
-
-
-/** One tag listing per repository, for the followed tags shaped like versions. */
-async function findNewerVersions(client, followed, concurrency) {
-    const versioned = followed.filter(({ tag }) => parseVersionTag(tag.tag) !== undefined);
-    const repositories = [...new Map(versioned.map(({ tag }) => [tag.name, tag])).values()];
-    const notes = [];
-    const listed = new Map();
-    await mapLimit(repositories, concurrency, async (repo) => {
-        try {
-            listed.set(repo.name, await listTags(client, repo));
-        }
-        catch (error) {
-            notes.push(`the tags of ${repo.name} could not be listed, so newer versions are not known: ${messageOf(error)}`);
-        }
-    });
-    const newer = versioned
-        .map(({ tag }) => ({ reference: tag.toString(), newer: newerTags(tag.tag, listed.get(tag.name) ?? []) }))
-        .filter((found) => found.newer.length > 0);
-    return { newer, notes: notes.sort() };
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-targets.ts
-
-
-/** The `tag@digest` references of the files and the lockfile, grouped by tag; digest-only ones set apart. */
-function updateTargets(usages, lockfile) {
-    const pins = new Map();
-    const untracked = new Set();
-    const add = (reference, usage, entry) => {
-        const key = reference.toString();
-        if (!reference.digest)
-            return;
-        if (!reference.writtenTag)
-            return void untracked.add(key);
-        const found = pins.get(key) ?? { reference, pin: { key, digest: reference.digest } };
-        found.pin.usage ??= usage;
-        found.pin.entry ??= entry;
-        pins.set(key, found);
-    };
-    for (const usage of usages)
-        add(usage.reference, usage, lockfile?.images[usage.reference.toString()]);
-    for (const [key, entry] of Object.entries(lockfile?.images ?? {}))
-        add(parseReference(key), undefined, entry);
-    const byTag = new Map();
-    for (const { reference, pin } of pins.values()) {
-        const tag = tagOf(reference);
-        const followed = byTag.get(tag.toString()) ?? { tag, pins: [] };
-        followed.pins.push(pin);
-        byTag.set(tag.toString(), followed);
-    }
-    const sorted = [...byTag.values()].sort((a, b) => compare(a.tag.toString(), b.tag.toString()));
-    for (const followed of sorted)
-        followed.pins.sort((a, b) => compare(a.key, b.key));
-    return { followed: sorted, untracked: [...untracked].sort(compare) };
-}
-function compare(a, b) {
-    return a < b ? -1 : a > b ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/commands/update.ts
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-
-/**
- * `update`: follows the tag of every `name:tag@digest` reference in the files and the
- * lockfile. Where the tag moved to an image old enough for the cooldown, the digest is
- * rewritten in every file using it (pin's rules: only the span, atomically) and the
- * lockfile entry moves with it. Nothing is written unless every tag could be checked.
- */
-async function update(options, log, client = createRegistryClient(options)) {
-    const started = Date.now();
-    try {
-        const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile) : undefined;
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
-        const lockfile = file.previous;
-        const before = await collectReferences(options);
-        const targets = updateTargets([...before.usages.values()], lockfile);
-        const checked = await checkTags(client, targets.followed, options, log);
-        const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
-        const taken = checked.moves.filter((move) => move.update.status === 'updated');
-        const digestByKey = new Map(taken.map((move) => [move.pin.key, move.image.digest]));
-        const pinned = await pinFiles(options.cwd, taken.flatMap((move) => move.pin.usage?.occurrences ?? []), (occurrence) => digestByKey.get(parseReference(occurrence.text).toString()));
-        if (pinned.rewritten.length > 0)
-            log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
-        const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
-        const lockChanged = lockfile && taken.length > 0 ? await saveLockfile(file, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
-        const usages = [...after.usages.values()];
-        const report = {
-            ...commandReport('update', {
-                options,
-                client,
-                started,
-                changed: lockChanged || pinned.rewritten.length > 0,
-                images: imagesAfter(checked.moves, checked.unchanged),
-                removed: [],
-                problems: after.problems,
-                findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
-                warnings: [
-                    ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
-                    ...taken.flatMap(({ pin, update }) => (pin.usage?.inputs ?? []).map((input) => ({
-                        message: `${input} was given as an input and cannot be rewritten: use ${update.reference}@${update.to} from now on`
-                    })))
-                ],
-                rewritten: pinned.rewritten
-            }),
-            command: 'update',
-            updated: taken.map((move) => move.update),
-            skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
-            unchanged: checked.unchanged.map((pin) => pin.key),
-            untracked: targets.untracked,
-            newer: newer.newer,
-            notes: newer.notes,
-            ...(options.reportFile ? { reportFile: options.reportFile } : {})
-        };
-        if (reportPath)
-            await writeFileAtomic(reportPath, updateMarkdown(report), { root: options.cwd, label: options.reportFile });
-        return report;
-    }
-    finally {
-        await client.close();
-    }
-}
-/** Each followed pin as it stands after the run: moved ones under their new form, with the digest they had. */
-function imagesAfter(moves, unchanged) {
-    const images = [
-        ...moves.map(({ pin, update, image }) => {
-            const taken = update.status === 'updated';
-            const platforms = taken ? image.platforms : (pin.entry?.platforms ?? {});
-            const digest = taken ? image.digest : pin.digest;
-            const reference = taken ? `${update.reference}@${image.digest}` : pin.key;
-            const mediaType = taken ? image.mediaType : (pin.entry?.mediaType ?? image.mediaType);
-            return { reference, digest, mediaType, platforms, sources: sourcesOfPin(pin), previousDigest: pin.digest };
-        }),
-        ...unchanged.map((pin) => ({
-            reference: pin.key,
-            digest: pin.digest,
-            mediaType: pin.entry?.mediaType ?? '',
-            platforms: pin.entry?.platforms ?? {},
-            sources: sourcesOfPin(pin),
-            previousDigest: pin.digest
-        }))
-    ];
-    return images.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
-}
-function sourcesOfPin(pin) {
-    return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
-}
-/** The report's real path, inside the repository and writable: checked before any network work. */
-async function reportTarget(root, reportFile) {
-    const label = `the report ${reportFile}`;
-    const path = await writeTarget((0,external_node_path_.resolve)(root, reportFile), root, label);
-    await checkWritable(path, label);
-    return path;
-}
-
-;// CONCATENATED MODULE: ./src/commands/update-options.ts
-
-/** One parser for the CLI's flags and the action's inputs: empty means the default in each. */
-function parseUpdateOptions(common, raw) {
-    const days = parseDays(raw.cooldown);
-    const unknown = raw.cooldownUnknown?.trim() || (days > 0 ? 'skip' : 'take');
-    if (unknown !== 'take' && unknown !== 'skip') {
-        throw new InputError(`invalid cooldown-unknown "${raw.cooldownUnknown}": expected take or skip`);
-    }
-    return { ...common, cooldown: { days, unknown }, newer: raw.newer ?? false, reportFile: raw.reportFile?.trim() || undefined };
-}
-function parseDays(value) {
-    if (!value?.trim())
-        return 0;
-    const days = Number(value);
-    if (!Number.isFinite(days) || days < 0)
-        throw new InputError(`invalid cooldown "${value}": expected a number of days, 0 or more`);
-    return days;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/coverage.ts
@@ -52132,6 +51073,53 @@ function lineOfKey(text, key) {
     const start = `${JSON.stringify(key)}:`;
     const index = text.split('\n').findIndex((line) => line.trimStart().startsWith(start));
     return index === -1 ? undefined : index + 1;
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+/**
+ * Compares each locked reference with what it points to now, at the `drift` level. A
+ * digest-pinned reference needs no request: its digest is what counts, and the lockfile
+ * must hold that one. A tag costs one manifest HEAD (HEADs do not count against Docker
+ * Hub's pull limit), and a GET only when the registry states no digest; at level
+ * `ignore`, no request at all.
+ */
+async function checkDrift(client, locked, options, log) {
+    const tagged = options.drift === 'ignore' ? [] : locked.filter(({ usage }) => !usage.reference.digest);
+    if (tagged.length > 0)
+        log.info(`checking ${tagged.length} tag${tagged.length === 1 ? '' : 's'} for drift`);
+    await client.authorize(tagged.map(({ usage }) => usage.reference), options.concurrency);
+    const now = await allOrFail(tagged, options.concurrency, ({ usage }) => currentOf(client, usage.reference));
+    const currentByUsage = new Map(tagged.map(({ usage }, index) => [usage, now[index]]));
+    const check = { images: [], failures: [], warnings: [] };
+    for (const { usage, entry } of locked) {
+        const key = usage.reference.toString();
+        const pinned = usage.reference.digest;
+        const current = currentByUsage.get(usage) ?? { digest: pinned ?? entry.digest, mediaType: entry.mediaType };
+        const moved = current.digest !== entry.digest;
+        // What the new digest holds per platform is not known without a GET.
+        const platforms = moved ? {} : entry.platforms;
+        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
+        if (!moved)
+            continue;
+        if (pinned) {
+            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
+        }
+        else {
+            const message = `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`;
+            (options.drift === 'error' ? check.failures : check.warnings).push(...noticesAt(usage, message));
+        }
+    }
+    return check;
+}
+/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
+async function currentOf(client, reference) {
+    const head = await client.headManifest(reference, reference.manifestReference);
+    if (head)
+        return { digest: head.digest, mediaType: head.mediaType };
+    const manifest = await client.getManifest(reference, reference.manifestReference);
+    return { digest: manifest.digest, mediaType: manifest.mediaType };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/verify.ts
@@ -52183,10 +51171,11 @@ function noLockfile(usages, name) {
     return [{ message: `there is no lockfile ${name}, so ${count} not locked; run \`image-lock lock\` to write it` }];
 }
 async function readStoredLockfile(options) {
-    const { path, previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
+    const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
+    const lockfile = await readLockfile(path);
     if (!lockfile)
         return undefined;
-    const file = (0,external_node_path_.relative)(options.cwd, (0,external_node_path_.resolve)(options.cwd, options.lockfile)).split(external_node_path_.sep).join('/');
+    const file = (0,external_node_path_.relative)(options.cwd, path).split(external_node_path_.sep).join('/');
     return { lockfile, name: options.lockfile, file, text: await (0,promises_.readFile)(path, 'utf8') };
 }
 
@@ -52195,17 +51184,13 @@ async function readStoredLockfile(options) {
 
 
 
-
-
-/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
-const DEFAULT_TIMEOUT_SECONDS = 20;
 // Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
 const DEFAULT_CONCURRENCY = 16;
 /** One parser for both entries, so an empty value means the default in each. */
 function parseCommandOptions(raw) {
     return {
         cwd: raw.cwd,
-        files: insideRepository(raw.cwd, nonEmpty(raw.files)),
+        files: nonEmpty(raw.files),
         exclude: nonEmpty(raw.exclude),
         images: nonEmpty(raw.images),
         lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
@@ -52217,7 +51202,6 @@ function parseCommandOptions(raw) {
         mirrors: parseMirrors(nonEmpty(raw.mirrors)),
         insecureRegistries: nonEmpty(raw.insecureRegistries),
         concurrency: parseConcurrency(raw.concurrency),
-        timeout: parseTimeout(raw.timeout),
         githubToken: raw.githubToken || undefined
     };
 }
@@ -52242,22 +51226,6 @@ function parseConcurrency(value) {
         throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
     }
     return number;
-}
-function parseTimeout(value) {
-    if (!value?.trim())
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-        throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
-    }
-    return seconds;
-}
-/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
-function insideRepository(cwd, patterns) {
-    const outside = patterns.filter((pattern) => !isInside((0,external_node_path_.resolve)(cwd), (0,external_node_path_.resolve)(cwd, pattern)));
-    if (outside.length > 0)
-        throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
-    return patterns;
 }
 /** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
 function parseMirrors(values) {
@@ -52284,7 +51252,6 @@ const USAGE = `Usage:
   image-lock lock   [--file GLOB]... [--exclude GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
-  image-lock update [same options] [--cooldown DAYS] [--cooldown-unknown take|skip] [--newer] [--report FILE]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
@@ -52296,17 +51263,10 @@ Common options:
   --mirror REGISTRY=URL         try a mirror before the registry
   --insecure-registry HOST      reach HOST over plain http
   --concurrency N               requests in flight (default 16)
-  --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
-Update options:
-  --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
-  --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
-  --newer                       also list newer version-shaped tags (never rewritten)
-  --report FILE                 write a Markdown account of what changed (a pull request body)
-
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
-const COMMANDS = ['list', 'lock', 'verify', 'pin', 'update', 'pull'];
+const COMMANDS = ['list', 'lock', 'verify', 'pin', 'pull'];
 const OPTIONS = {
     file: { type: 'string', multiple: true },
     exclude: { type: 'string', multiple: true },
@@ -52320,14 +51280,9 @@ const OPTIONS = {
     mirror: { type: 'string', multiple: true },
     'insecure-registry': { type: 'string', multiple: true },
     concurrency: { type: 'string' },
-    timeout: { type: 'string' },
     json: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     'no-load': { type: 'boolean' },
-    cooldown: { type: 'string' },
-    'cooldown-unknown': { type: 'string' },
-    newer: { type: 'boolean' },
-    report: { type: 'string' },
     help: { type: 'boolean', short: 'h' }
 };
 /** Flags that only some commands take; anything else given to them is bad input. */
@@ -52335,13 +51290,9 @@ const ONLY_FOR = {
     drift: ['verify'],
     'cache-dir': ['pull'],
     'no-load': ['pull'],
-    file: ['list', 'lock', 'verify', 'pin', 'update'],
-    exclude: ['list', 'lock', 'verify', 'pin', 'update'],
-    image: ['lock', 'verify', 'pin', 'update'],
-    cooldown: ['update'],
-    'cooldown-unknown': ['update'],
-    newer: ['update'],
-    report: ['update']
+    file: ['list', 'lock', 'verify', 'pin'],
+    exclude: ['list', 'lock', 'verify', 'pin'],
+    image: ['lock', 'verify', 'pin']
 };
 function parseCliArgs(argv) {
     let parsed;
@@ -52482,6 +51433,8 @@ async function runDockerOk(args, options = {}, stdin) {
     return output.stdout;
 }
 
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/daemon/docker-socket.ts
 
 
@@ -52592,18 +51545,13 @@ class DockerDaemon {
      */
     async images() {
         // --all: an untagged image another one was built on is still the image asked for.
-        const format = '{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}';
-        const output = await runDockerOk(['images', '--all', '--digests', '--no-trunc', '--format', format], this.cli);
-        const images = { byName: new Map(), byDigest: new Map(), ids: new Set() };
+        const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
+        const images = { byName: new Map(), ids: new Set() };
         for (const line of output.split('\n').filter(Boolean)) {
-            const [repository, tag, digest, id] = line.split(' ');
+            const [name, id] = line.split(' ');
             images.ids.add(id);
-            if (repository === '<none>')
-                continue;
-            if (tag !== '<none>')
-                images.byName.set(`${repository}:${tag}`, id);
-            if (digest !== '<none>')
-                images.byDigest.set(`${repository}@${digest}`, id);
+            if (!name.includes('<none>'))
+                images.byName.set(name, id);
         }
         return images;
     }
@@ -52614,14 +51562,6 @@ class DockerDaemon {
             await loadThroughSocket(socket, archive);
         else
             await runDockerOk(['load', '--quiet'], this.cli, archive);
-    }
-    /**
-     * `docker pull` by digest: on the classic store the one way to record a digest
-     * reference. With the image's config already present the daemon fetches its
-     * manifests and no layer. Fails with the daemon's own message (registry not reachable).
-     */
-    async pull(reference, platform) {
-        await runDockerOk(['pull', '--quiet', '--platform', platform, reference], this.cli);
     }
     async tag(source, target) {
         await runDockerOk(['tag', source, target], this.cli);
@@ -52643,8 +51583,6 @@ class DockerDaemon {
 
 
 
-
-
 /**
  * Bytes handed to the file before waiting for the disk: enough that the network is
  * read while earlier chunks are written, small enough to keep memory flat.
@@ -52657,29 +51595,23 @@ const INGEST_PREFIX = '.ingest-';
  * and through a running sha256, so the blob is never held in memory and is only renamed
  * into place once its digest and size are right. The file and the hash stay open
  * between appends, so an interrupted download goes on from `written` (a Range request)
- * instead of starting over. A write that fails (a full disk) is a `LocalError` naming the
- * store, met at the next append or at commit: never an unhandled 'error' event.
+ * instead of starting over.
  */
 class BlobIngest {
     digest;
     expectedSize;
-    storeLabel;
     hash = (0,external_node_crypto_.createHash)('sha256');
     out;
-    failure;
     bytes = 0;
     closed = false;
     tempPath;
     constructor(dir, digest, 
     /** The size the descriptor states: more bytes than this is an error, not a longer blob. */
-    expectedSize, 
-    /** The store as the user named it, for messages. */
-    storeLabel = dir) {
+    expectedSize) {
         this.digest = digest;
         this.expectedSize = expectedSize;
-        this.storeLabel = storeLabel;
-        this.tempPath = (0,external_node_path_.join)(dir, tempName(`${INGEST_PREFIX}${digest.slice('sha256:'.length)}`));
-        this.out = this.openFile();
+        this.tempPath = (0,external_node_path_.join)(dir, `${INGEST_PREFIX}${digest.slice('sha256:'.length)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
+        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
     }
     /** Bytes received so far: where a resumed download starts. */
     get written() {
@@ -52695,16 +51627,14 @@ class BlobIngest {
             this.hash.update(buffer);
             this.bytes += buffer.length;
             onBytes?.(buffer.length);
-            this.throwIfFailed();
             if (!this.out.write(buffer))
-                await this.drained();
+                await (0,external_node_events_.once)(this.out, 'drain');
         }
-        this.throwIfFailed();
     }
     /** Drops what was written, for a server that answered a Range request with the whole blob. */
     async restart() {
         await this.closeFile();
-        this.out = this.openFile();
+        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
         this.closed = false;
         this.hash = (0,external_node_crypto_.createHash)('sha256');
         this.bytes = 0;
@@ -52719,9 +51649,7 @@ class BlobIngest {
             }
             if (actual !== this.digest)
                 throw new RegistryError(`blob ${this.digest} does not match its digest (got ${actual})`);
-            await (0,promises_.rename)(this.tempPath, finalPath).catch((error) => {
-                throw localError(error, `cannot write to the blob store ${this.storeLabel}`);
-            });
+            await (0,promises_.rename)(this.tempPath, finalPath);
         }
         finally {
             await (0,promises_.rm)(this.tempPath, { force: true });
@@ -52731,36 +51659,12 @@ class BlobIngest {
         await this.closeFile().catch(() => undefined);
         await (0,promises_.rm)(this.tempPath, { force: true });
     }
-    openFile() {
-        const out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
-        // Kept, not thrown: the stream fails between appends too, when no one awaits it.
-        out.on('error', (error) => (this.failure ??= error));
-        return out;
-    }
-    throwIfFailed() {
-        if (this.failure)
-            throw localError(this.failure, `cannot write to the blob store ${this.storeLabel}`);
-    }
-    async drained() {
-        try {
-            await (0,external_node_events_.once)(this.out, 'drain');
-        }
-        catch {
-            this.throwIfFailed();
-        }
-    }
     async closeFile() {
         if (this.closed)
             return;
         this.closed = true;
         this.out.end();
-        try {
-            await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
-        }
-        catch (error) {
-            this.failure ??= error;
-            this.throwIfFailed();
-        }
+        await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
     }
 }
 
@@ -52771,11 +51675,6 @@ class BlobIngest {
 
 
 
-
-
-
-/** How partial blobs were named before they carried their writer's pid. */
-const LEGACY_INGEST = /^\.ingest-[a-f0-9]{64}-[a-f0-9]{8}$/;
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
 const VERIFY_BUFFER = 1 << 20;
 /**
@@ -52792,26 +51691,14 @@ class BlobStore {
         this.root = root;
         this.blobDir = (0,external_node_path_.join)(root, 'blobs', 'sha256');
     }
-    /**
-     * Opens the layout at `root`, creating it when missing, before any network work: a
-     * store that cannot be written is a `LocalError` naming it. Partial blobs a killed run
-     * left (`.ingest-*`) are removed; those of a run going on beside this one stay.
-     */
+    /** Opens the layout at `root`, creating it when missing. */
     static async open(root) {
         const store = new BlobStore(root);
-        const label = `the blob store ${root}`;
-        try {
-            await (0,promises_.mkdir)(store.blobDir, { recursive: true });
-            await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
-                if (error.code !== 'EEXIST')
-                    throw error;
-            });
-        }
-        catch (error) {
-            throw localError(error, `cannot create ${label}`);
-        }
-        await checkWritable((0,external_node_path_.join)(store.blobDir, INGEST_PREFIX), label);
-        await removeStaleTemps(store.blobDir, INGEST_PREFIX, LEGACY_INGEST);
+        await (0,promises_.mkdir)(store.blobDir, { recursive: true });
+        await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
+            if (error.code !== 'EEXIST')
+                throw error;
+        });
         return store;
     }
     path(digest) {
@@ -52868,7 +51755,7 @@ class BlobStore {
     /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
     ingest(digest, expectedSize) {
         digestHex(digest);
-        return new BlobIngest(this.blobDir, digest, expectedSize, this.root);
+        return new BlobIngest(this.blobDir, digest, expectedSize);
     }
     commit(ingest) {
         return ingest.commit(this.path(ingest.digest));
@@ -52957,8 +51844,7 @@ class BlobFetcher {
         }
         catch (error) {
             await ingest.discard();
-            // A full or unwritable store is a local problem (exit 2), whatever the registry did.
-            if (this.signal.aborted || error instanceof LocalError)
+            if (this.signal.aborted)
                 throw error;
             const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
             const status = error instanceof RegistryError ? error.status : undefined;
@@ -52980,12 +51866,12 @@ function blobPath(digest) {
 }
 /**
  * Every blob the images need, each once, in a stable order (shared base layers are
- * common); without the index and image manifests for the classic store, which does not read them.
+ * common); without the image manifests for the classic store, which does not read them.
  */
 function archiveBlobs(images, withManifests = true) {
     const blobs = new Map();
     for (const image of images) {
-        for (const descriptor of [...(withManifests ? [image.target, image.manifest] : []), image.config, ...image.layers]) {
+        for (const descriptor of [...(withManifests ? [image.manifest] : []), image.config, ...image.layers]) {
             if (!blobs.has(descriptor.digest))
                 blobs.set(descriptor.digest, descriptor);
         }
@@ -52996,20 +51882,14 @@ function archiveBlobs(images, withManifests = true) {
 ;// CONCATENATED MODULE: ./src/tarball/repo-tag.ts
 
 /**
- * A repository the way `docker save` writes it in RepoTags and `docker images` prints
- * it: Docker Hub names in their familiar form (`nginx`, `user/app`), every other
- * registry kept whole (`localhost:5000/app`).
+ * A tagged reference the way `docker save` writes it in RepoTags: Docker Hub names in
+ * their familiar form (`nginx:1.25`, `user/app:1`), every other registry kept whole
+ * (`localhost:5000/app:1`). `docker load` and containerd's import read both forms;
+ * this one is what users see in `docker images`.
  */
-function familiarName(reference) {
-    return reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
-}
-/** A tagged reference as in RepoTags (`nginx:1.25`); `docker load` and containerd's import read both forms. */
 function repoTag(reference) {
-    return `${familiarName(reference)}:${reference.tag}`;
-}
-/** A digest reference as in RepoDigests (`nginx@sha256:...`): what a pull by digest records. */
-function repoDigest(reference) {
-    return `${familiarName(reference)}@${reference.digest}`;
+    const name = reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
+    return `${name}:${reference.tag}`;
 }
 
 ;// CONCATENATED MODULE: ./src/tarball/load-manifests.ts
@@ -53028,20 +51908,21 @@ function dockerLoadManifest(images, layerPath = (layer) => blobPath(layer.digest
     }));
 }
 /**
- * The OCI `index.json` the containerd image store reads: one entry per name, each with
- * the locked target (the index, or the image manifest), named as containerd names what
- * it pulls: `name:tag` for a tag, the reference as written for one with a digest
- * (`name:tag@digest`, `name@digest`: BuildKit finds a pinned `FROM` by that name alone).
- * Tags also carry the OCI ref name, as `docker save` writes them.
+ * The OCI `index.json` the containerd image store (and `ctr images import`) reads:
+ * one entry per name, annotated as `docker save` does it (the full name for
+ * containerd, the tag for OCI), so the image is stored under each name with its
+ * image manifest as target.
  */
 function ociLoadIndex(images) {
     const manifests = images.flatMap((image) => {
-        const { mediaType, digest, size, platform } = image.target;
+        const { mediaType, digest, size, platform } = image.manifest;
         const descriptor = { mediaType, digest, size, ...(platform ? { platform } : {}) };
-        const tagged = image.tags.map((tag) => ({ [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }));
-        const pinned = image.pinned.map((reference) => ({ [CONTAINERD_IMAGE_NAME]: `${reference}` }));
-        const names = [...tagged, ...pinned];
-        return names.length === 0 ? [descriptor] : names.map((annotations) => ({ ...descriptor, annotations }));
+        if (image.tags.length === 0)
+            return [descriptor];
+        return image.tags.map((tag) => ({
+            ...descriptor,
+            annotations: { [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }
+        }));
     });
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
 }
@@ -53213,54 +52094,6 @@ async function copy(source, entry) {
     entry.end(undefined);
 }
 
-;// CONCATENATED MODULE: ./src/pull/digest-links.ts
-
-
-
-/** Daemon pulls at once: each is a few small requests, mostly waiting on the registry. */
-const LINK_CONCURRENCY = 4;
-/**
- * `docker load` records tags only, and the classic store keeps a digest reference only
- * from a pull: so each pinned reference the daemon does not resolve yet is linked with
- * `docker pull name@digest`, which with the image's config already present fetches the
- * manifests and no layer. A failed pull (registry not reachable) leaves its references
- * unlinked; it fails nothing, as tags still work.
- */
-async function linkDigests(daemon, images, present) {
-    const started = Date.now();
-    const pulls = new Map();
-    for (const image of images) {
-        for (const reference of image.pinned) {
-            if (present.byDigest.get(repoDigest(reference)) === image.config.digest)
-                continue;
-            const name = `${reference.name}@${reference.digest}`;
-            const pull = pulls.get(name) ?? { platform: dockerPlatform(image), references: [] };
-            pull.references.push(`${reference}`);
-            pulls.set(name, pull);
-        }
-    }
-    const links = { linked: [], unlinked: [], pulls: pulls.size, ms: 0 };
-    await mapLimit([...pulls], LINK_CONCURRENCY, async ([name, { platform, references }]) => {
-        try {
-            await daemon.pull(name, platform);
-            links.linked.push(...references);
-        }
-        catch (error) {
-            const reason = messageOf(error).split('\n')[0];
-            links.unlinked.push(...references.map((reference) => ({ reference, reason })));
-        }
-    });
-    links.linked.sort();
-    links.unlinked.sort((a, b) => a.reference.localeCompare(b.reference));
-    links.ms = Date.now() - started;
-    return links;
-}
-/** `os/arch[/variant]`, as `docker pull --platform` takes it: the manifest already loaded. */
-function dockerPlatform(image) {
-    const { os, architecture, variant } = image.manifest.platform;
-    return [os, architecture, variant].filter(Boolean).join('/');
-}
-
 ;// CONCATENATED MODULE: ./src/pull/load-groups.ts
 /**
  * Splits images into at most `count` archives of about equal work, the largest image
@@ -53343,7 +52176,7 @@ function standIn(image, depth, blobs) {
         rootfs: { type: 'layers', diff_ids: diffIds }
     });
     const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-    return { target: manifest, manifest, config, layers, tags: [], pinned: [], diffIds };
+    return { manifest, config, layers, tags: [], diffIds };
 }
 function blob(blobs, mediaType, json) {
     const bytes = Buffer.from(JSON.stringify(json));
@@ -53368,7 +52201,6 @@ function addTo(map, key, value) {
 
 
 
-
 /**
  * `docker load`s at once into the classic store, which loads one archive's layers one
  * after the other on one core: images go in several archives side by side; more than
@@ -53376,55 +52208,41 @@ function addTo(map, key, value) {
  */
 const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)());
 /**
- * Makes every image present in the daemon under each of its names: images already there
- * are skipped, those there under another name only tagged, and the rest loaded from
- * archives streamed into `docker load`. The image ID is the locked config digest on the
- * classic store, the locked target (index or manifest) on the containerd store, where
- * the load also names each pinned reference; on the classic store those are linked
- * afterwards by daemon pulls (`linkDigests`).
+ * Makes every image present in the daemon under each of its names, with the locked
+ * config digest as its image ID: images already there are skipped, those there under
+ * another name only tagged, and the rest loaded from archives streamed into
+ * `docker load`. Returns the outcome per image manifest digest.
  */
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
-    const expected = classicStore ? classicNames : containerdNames;
     const before = await daemon.images();
     const toLoad = [];
     for (const image of images) {
-        const { id, missingTags, missingPinned } = expected(before, image);
-        if (!before.ids.has(id) || missingPinned.length > 0)
+        const id = presentId(before, image);
+        const missing = missingTags(before, image);
+        if (!id)
             toLoad.push(image);
-        else if (missingTags.length === 0)
-            outcomes.set(image.target.digest, 'present');
+        else if (missing.length === 0)
+            outcomes.set(image.manifest.digest, 'present');
         else {
-            for (const tag of missingTags)
+            for (const tag of missing)
                 await daemon.tag(id, tag);
-            outcomes.set(image.target.digest, 'tagged');
+            outcomes.set(image.manifest.digest, 'tagged');
         }
     }
-    if (toLoad.length > 0) {
-        await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
-    }
-    const after = toLoad.length > 0 ? await daemon.images() : before;
+    if (toLoad.length === 0)
+        return outcomes;
+    // containerd's store takes one archive for either store, as tested against its own import.
+    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+    const after = await daemon.images();
     for (const image of toLoad) {
-        const { id, missingTags, missingPinned } = expected(after, image);
-        const missing = [...missingTags, ...missingPinned];
-        if (missing.length > 0 || !after.ids.has(id)) {
-            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${id}`);
+        const missing = missingTags(after, image);
+        if (missing.length > 0 || !presentId(after, image)) {
+            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${image.config.digest}`);
         }
-        outcomes.set(image.target.digest, 'loaded');
+        outcomes.set(image.manifest.digest, 'loaded');
     }
-    return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
-}
-function classicNames(daemon, image) {
-    const id = image.config.digest;
-    return { id, missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id), missingPinned: [] };
-}
-function containerdNames(daemon, image) {
-    const id = image.target.digest;
-    return {
-        id,
-        missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id),
-        missingPinned: image.pinned.map(repoDigest).filter((name) => daemon.byDigest.get(name) !== id)
-    };
+    return outcomes;
 }
 /**
  * The classic store: the layers archives share go in stand-in images, the archives side
@@ -53463,6 +52281,18 @@ async function settleAll(loads) {
     const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
     if (failed)
         throw failed.reason;
+}
+/**
+ * The image's ID when the daemon has it: the classic image store's ID is the config
+ * digest, the containerd store's the manifest's, so either counts.
+ */
+function presentId(daemon, image) {
+    return [image.config.digest, image.manifest.digest].find((id) => daemon.ids.has(id));
+}
+/** The image's names that do not point at it yet (by either ID, as in `presentId`). */
+function missingTags(daemon, image) {
+    const expected = [image.config.digest, image.manifest.digest];
+    return image.tags.map(repoTag).filter((name) => !expected.includes(daemon.byName.get(name) ?? ''));
 }
 
 ;// CONCATENATED MODULE: ./src/pull/blob-download.ts
@@ -53514,31 +52344,22 @@ function isInterruption(error) {
 
 
 
-/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
+/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
 async function fetchImage(context, target) {
     const started = Date.now();
     const { store, client, fetcher, signal, onBytes } = context;
     const repo = target.reference;
     const origins = [];
-    const fetchManifest = async (digest, what) => {
-        const origin = await fetcher.ensure({
-            digest,
-            what: `${what} of ${target.key}`,
-            download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
-        });
-        const bytes = await store.read(digest);
-        origins.push([bytes.length, origin]);
-        return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
-    };
-    const [manifest, index] = await Promise.all([
-        fetchManifest(target.manifestDigest, 'manifest'),
-        target.locked.digest === target.manifestDigest ? undefined : fetchManifest(target.locked.digest, 'index')
-    ]);
+    const manifestOrigin = await fetcher.ensure({
+        digest: target.manifestDigest,
+        what: `manifest of ${target.key}`,
+        download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
+    });
+    const manifestBytes = await store.read(target.manifestDigest);
+    origins.push([manifestBytes.length, manifestOrigin]);
+    const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
     if (!isImageManifest(manifest.mediaType)) {
         throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
-    }
-    if (index && !(isIndex(index.mediaType) && index.json.manifests?.some((m) => m.digest === manifest.digest))) {
-        throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
     }
     const { config, layers } = manifest.json;
     const blob = (descriptor, what) => fetcher
@@ -53553,21 +52374,18 @@ async function fetchImage(context, target) {
     const diffIds = diffIdsOf(await store.read(config.digest));
     const bytesFrom = (origin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
     const { platform } = target;
-    const manifestDescriptor = {
-        mediaType: manifest.mediaType,
-        digest: manifest.digest,
-        size: manifest.size,
-        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
-    };
     return {
         target,
         archive: {
-            target: index ? { mediaType: index.mediaType, digest: index.digest, size: index.size } : manifestDescriptor,
-            manifest: manifestDescriptor,
+            manifest: {
+                mediaType: manifest.mediaType,
+                digest: manifest.digest,
+                size: manifest.size,
+                platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+            },
             config,
             layers,
             tags: target.tag ? [target.tag] : [],
-            pinned: target.reference.digest ? [target.reference] : [],
             // Only a config that names each layer's diff ID lets the layers go in inflated.
             diffIds: diffIds?.length === layers.length ? diffIds : undefined
         },
@@ -53670,9 +52488,7 @@ function pull_target_pullTargets(images, platform) {
             throw new InputError(`${key} is not locked for ${formatPlatform(platform)} (locked: ${locked}); lock it with that platform first`);
         }
         const tag = reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-        const { digest, mediaType } = images[key];
-        const manifestDigest = platforms[platformKey];
-        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest, locked: { digest, mediaType } };
+        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
     });
 }
 
@@ -53687,9 +52503,8 @@ const pull_DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through streamed `docker load`s,
- * so that each locked reference resolves in the form written (see `syncDaemon`).
- * Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry), then into the daemon through one streamed
+ * `docker load`. Nothing is loaded unless every image was fetched whole.
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
@@ -53699,10 +52514,10 @@ async function pullImages(options) {
     const blobs = await fetcher.settled();
     const fetchMs = Date.now() - fetchStarted;
     const loadStarted = Date.now();
-    const sync = options.daemon && status?.ready
+    const outcomes = options.daemon && status?.ready
         ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-        : { outcomes: new Map() };
-    const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
+        : new Map();
+    const loadMs = Date.now() - loadStarted;
     const sum = (origin) => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
     const bytesFromCache = sum('cache');
     const bytesFromRegistry = sum('registry');
@@ -53716,7 +52531,7 @@ async function pullImages(options) {
             bytesFromCache: image.bytesFromCache,
             bytesFromRegistry: image.bytesFromRegistry,
             fetchMs: image.fetchMs,
-            daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
+            daemon: outcomes.get(image.target.manifestDigest) ?? 'skipped'
         })),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
@@ -53725,8 +52540,6 @@ async function pullImages(options) {
         blobs: blobs.map((blob) => blob.digest).sort(),
         fetchMs,
         loadMs,
-        ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
-        ...(sync.links ? { digestLinks: sync.links } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
 }
@@ -53755,29 +52568,57 @@ async function fetchAll(options, targets) {
         throw failure.reason;
     return { images: settled.map((result) => result.value), fetcher };
 }
-/**
- * One archive image per locked target (index or manifest), named by every reference
- * locked to it: two references pinning the same digest are one image with two names.
- */
+/** One archive image per image manifest, named by every reference locked to it. */
 function distinctImages(images) {
-    const byTarget = new Map();
-    const union = (seen, more) => [
-        ...seen,
-        ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))
-    ];
+    const byManifest = new Map();
     for (const { archive } of images) {
-        const seen = byTarget.get(archive.target.digest);
+        const seen = byManifest.get(archive.manifest.digest);
         if (seen)
-            Object.assign(seen, { tags: union(seen.tags, archive.tags), pinned: union(seen.pinned, archive.pinned) });
+            seen.tags = [...seen.tags, ...archive.tags.filter((tag) => !seen.tags.some((other) => `${other}` === `${tag}`))];
         else
-            byTarget.set(archive.target.digest, { ...archive });
+            byManifest.set(archive.manifest.digest, { ...archive });
     }
-    return [...byTarget.values()];
+    return [...byManifest.values()];
 }
 function cacheOutcome(fromCache, fromRegistry) {
     if (fromRegistry === 0)
         return 'hit';
     return fromCache > 0 ? 'partial' : 'miss';
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull-format.ts
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+function formatDuration(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+/** One progress line of a long download: bytes so far, of how many, and the rate. */
+function formatProgress(progress) {
+    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
+}
+/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
+function formatPullReport(report) {
+    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
+    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
+    const width = Math.max(...report.images.map((image) => image.reference.length));
+    for (const image of report.images) {
+        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
+        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
+    }
+    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
+        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    for (const digest of report.repaired)
+        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
+    return `${lines.join('\n')}\n`;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
@@ -53790,9 +52631,10 @@ function cacheOutcome(fromCache, fromRegistry) {
 
 
 
+
 /** The locked images to pull; a missing or empty lockfile is bad input (lock first). */
 async function readLockedImages(options) {
-    const { previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
+    const lockfile = await readLockfile((0,external_node_path_.resolve)(options.cwd, options.lockfile));
     if (!lockfile)
         throw new InputError(`no lockfile at ${options.lockfile}: run image-lock lock first`);
     if (Object.keys(lockfile.images).length === 0)
@@ -53823,17 +52665,13 @@ async function pull(options, log, images) {
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs
         });
-        const report = {
+        return {
             ...result,
             lockfile: options.lockfile,
             platform: formatPlatform(options.platform),
             cacheDir: options.cacheDir,
             durationMs: Date.now() - started
         };
-        const warning = unlinkedWarning(report);
-        if (warning)
-            log.warn(warning);
-        return report;
     }
     finally {
         await client.close();
@@ -53857,8 +52695,7 @@ async function runPull({ values }, io) {
         latest: values.latest,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency,
-        timeout: values.timeout
+        concurrency: values.concurrency
     });
     const platform = values.platform?.[0];
     const report = await pull({
@@ -53880,45 +52717,11 @@ function defaultCacheDir(env = process.env) {
     return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'image-lock');
 }
 
-;// CONCATENATED MODULE: ./src/cli/print-update.ts
-
-/** `update`'s result on stdout: each moved image, platform by platform, then what was left and why. */
-function formatUpdateReport(report) {
-    const lines = [];
-    const count = (n) => `${n} image${n === 1 ? '' : 's'}`;
-    const lockfile = report.changed ? `; ${report.lockfile} and the files rewritten` : '';
-    lines.push(`Updated ${count(report.updated.length)}, ${report.skipped.length} left for now, ${report.unchanged.length} unchanged${lockfile}`);
-    for (const update of report.updated) {
-        lines.push(`  ${update.reference}`, `    ${update.from} -> ${update.to}`, `    ${platformsHeadline(update.platforms)}; ${ageText(update)}`);
-        for (const change of update.platforms) {
-            const layers = change.status === 'removed' ? '' : `, ${newLayersText(change)} new layer${change.newLayers === 1 ? '' : 's'}`;
-            lines.push(`    ${change.platform.padEnd(24)} ${change.status.padEnd(9)} ${sizeText(change)} (${sizeChangeText(change)})${layers}`);
-        }
-    }
-    for (const rewrite of report.rewritten)
-        lines.push(`  updated ${rewrite.file}:${rewrite.line} ${rewrite.from} -> ${rewrite.to}`);
-    for (const update of report.skipped)
-        lines.push(`  left ${update.reference} at ${update.from}, not taking ${update.to}: ${skipText(update)}`);
-    for (const found of report.newer)
-        lines.push(`  newer than ${found.reference}: ${found.newer.join(', ')} (not applied)`);
-    for (const reference of report.untracked)
-        lines.push(`  no tag to follow: ${reference}`);
-    for (const note of report.notes)
-        lines.push(`  note: ${note}`);
-    if (report.reportFile)
-        lines.push(`Report written to ${report.reportFile}`);
-    return `${lines.join('\n')}\n`;
-}
-
 ;// CONCATENATED MODULE: ./src/cli/print.ts
-
-const VERBS = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' };
 /** The human-readable result on stdout. */
 function formatReport(report) {
-    if (report.command === 'update')
-        return formatUpdateReport(report);
     const lines = [];
-    const verb = VERBS[report.command];
+    const verb = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' }[report.command];
     const change = report.command === 'verify' ? '' : report.changed ? ' (updated)' : ' (unchanged)';
     lines.push(`${verb} ${report.images.length} image${report.images.length === 1 ? '' : 's'} in ${report.lockfile}${change}`);
     for (const image of report.images) {
@@ -53961,8 +52764,6 @@ function where(finding) {
 
 
 
-
-
 const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -53984,15 +52785,7 @@ async function run(argv, io = processIo) {
         if (args.command === 'list')
             return await runList(args, io);
         const log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-        const options = toOptions(args, io.cwd);
-        const report = args.command === 'update'
-            ? await update(parseUpdateOptions(options, {
-                cooldown: args.values.cooldown,
-                cooldownUnknown: args.values['cooldown-unknown'],
-                newer: args.values.newer,
-                reportFile: args.values.report
-            }), log)
-            : await run_COMMANDS[args.command](options, log);
+        const report = await run_COMMANDS[args.command](toOptions(args, io.cwd), log);
         io.stderr(formatDiagnostics(report));
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return reportExitCode(report);
@@ -54018,8 +52811,7 @@ function toOptions({ values }, cwd) {
         drift: values.drift,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency,
-        timeout: values.timeout
+        concurrency: values.concurrency
     });
 }
 
@@ -54030,7 +52822,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5492);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2338);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

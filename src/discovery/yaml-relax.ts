@@ -51,7 +51,7 @@ export function relaxFlowIndentation(content: string): { text: string; padded: S
       else if ((ch === '[' || ch === '{') && (depth > 0 || tokenStart)) depth++;
       else if ((ch === ']' || ch === '}') && depth > 0) depth--;
     }
-    if (depth === 0 && !quote && /(^|[:\-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(line.trimEnd())) blockParent = indent;
+    if (depth === 0 && !quote && /(^|[:-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(line.trimEnd())) blockParent = indent;
   }
   return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
 }
