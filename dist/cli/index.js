@@ -49901,7 +49901,10 @@ async function fetchAll(options, targets) {
  */
 function distinctImages(images) {
     const byTarget = new Map();
-    const union = (seen, more) => [...seen, ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))];
+    const union = (seen, more) => [
+        ...seen,
+        ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))
+    ];
     for (const { archive } of images) {
         const seen = byTarget.get(archive.target.digest);
         if (seen)
