@@ -311,1898 +311,6 @@ module.exports = class FastFIFO {
 
 /***/ }),
 
-/***/ 4807:
-/***/ ((module, exports, __nccwpck_require__) => {
-
-(function (factory) {
-    if ( true && typeof module.exports === "object") {
-        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
-        if (v !== undefined) module.exports = v;
-    }
-    else if (typeof define === "function" && define.amd) {
-        define(["require", "exports", "./format", "./parser"], factory);
-    }
-})(function () {
-    /*---------------------------------------------------------------------------------------------
-     *  Copyright (c) Microsoft Corporation. All rights reserved.
-     *  Licensed under the MIT License. See License.txt in the project root for license information.
-     *--------------------------------------------------------------------------------------------*/
-    'use strict';
-    Object.defineProperty(exports, "__esModule", ({ value: true }));
-    exports.isWS = exports.applyEdit = exports.setProperty = exports.removeProperty = void 0;
-    const format_1 = __nccwpck_require__(6612);
-    const parser_1 = __nccwpck_require__(5152);
-    function removeProperty(text, path, options) {
-        return setProperty(text, path, void 0, options);
-    }
-    exports.removeProperty = removeProperty;
-    function setProperty(text, originalPath, value, options) {
-        const path = originalPath.slice();
-        const errors = [];
-        const root = (0, parser_1.parseTree)(text, errors);
-        let parent = void 0;
-        let lastSegment = void 0;
-        while (path.length > 0) {
-            lastSegment = path.pop();
-            parent = (0, parser_1.findNodeAtLocation)(root, path);
-            if (parent === void 0 && value !== void 0) {
-                if (typeof lastSegment === 'string') {
-                    value = { [lastSegment]: value };
-                }
-                else {
-                    value = [value];
-                }
-            }
-            else {
-                break;
-            }
-        }
-        if (!parent) {
-            // empty document
-            if (value === void 0) { // delete
-                throw new Error('Can not delete in empty document');
-            }
-            return withFormatting(text, { offset: root ? root.offset : 0, length: root ? root.length : 0, content: JSON.stringify(value) }, options);
-        }
-        else if (parent.type === 'object' && typeof lastSegment === 'string' && Array.isArray(parent.children)) {
-            const existing = (0, parser_1.findNodeAtLocation)(parent, [lastSegment]);
-            if (existing !== void 0) {
-                if (value === void 0) { // delete
-                    if (!existing.parent) {
-                        throw new Error('Malformed AST');
-                    }
-                    const propertyIndex = parent.children.indexOf(existing.parent);
-                    let removeBegin;
-                    let removeEnd = existing.parent.offset + existing.parent.length;
-                    if (propertyIndex > 0) {
-                        // remove the comma of the previous node
-                        let previous = parent.children[propertyIndex - 1];
-                        removeBegin = previous.offset + previous.length;
-                    }
-                    else {
-                        removeBegin = parent.offset + 1;
-                        if (parent.children.length > 1) {
-                            // remove the comma of the next node
-                            let next = parent.children[1];
-                            removeEnd = next.offset;
-                        }
-                    }
-                    return withFormatting(text, { offset: removeBegin, length: removeEnd - removeBegin, content: '' }, options);
-                }
-                else {
-                    // set value of existing property
-                    return withFormatting(text, { offset: existing.offset, length: existing.length, content: JSON.stringify(value) }, options);
-                }
-            }
-            else {
-                if (value === void 0) { // delete
-                    return []; // property does not exist, nothing to do
-                }
-                const newProperty = `${JSON.stringify(lastSegment)}: ${JSON.stringify(value)}`;
-                const index = options.getInsertionIndex ? options.getInsertionIndex(parent.children.map(p => p.children[0].value)) : parent.children.length;
-                let edit;
-                if (index > 0) {
-                    let previous = parent.children[index - 1];
-                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
-                }
-                else if (parent.children.length === 0) {
-                    edit = { offset: parent.offset + 1, length: 0, content: newProperty };
-                }
-                else {
-                    edit = { offset: parent.offset + 1, length: 0, content: newProperty + ',' };
-                }
-                return withFormatting(text, edit, options);
-            }
-        }
-        else if (parent.type === 'array' && typeof lastSegment === 'number' && Array.isArray(parent.children)) {
-            const insertIndex = lastSegment;
-            if (insertIndex === -1) {
-                // Insert
-                const newProperty = `${JSON.stringify(value)}`;
-                let edit;
-                if (parent.children.length === 0) {
-                    edit = { offset: parent.offset + 1, length: 0, content: newProperty };
-                }
-                else {
-                    const previous = parent.children[parent.children.length - 1];
-                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
-                }
-                return withFormatting(text, edit, options);
-            }
-            else if (value === void 0 && parent.children.length >= 0) {
-                // Removal
-                const removalIndex = lastSegment;
-                const toRemove = parent.children[removalIndex];
-                let edit;
-                if (parent.children.length === 1) {
-                    // only item
-                    edit = { offset: parent.offset + 1, length: parent.length - 2, content: '' };
-                }
-                else if (parent.children.length - 1 === removalIndex) {
-                    // last item
-                    let previous = parent.children[removalIndex - 1];
-                    let offset = previous.offset + previous.length;
-                    let parentEndOffset = parent.offset + parent.length;
-                    edit = { offset, length: parentEndOffset - 2 - offset, content: '' };
-                }
-                else {
-                    edit = { offset: toRemove.offset, length: parent.children[removalIndex + 1].offset - toRemove.offset, content: '' };
-                }
-                return withFormatting(text, edit, options);
-            }
-            else if (value !== void 0) {
-                let edit;
-                const newProperty = `${JSON.stringify(value)}`;
-                if (!options.isArrayInsertion && parent.children.length > lastSegment) {
-                    const toModify = parent.children[lastSegment];
-                    edit = { offset: toModify.offset, length: toModify.length, content: newProperty };
-                }
-                else if (parent.children.length === 0 || lastSegment === 0) {
-                    edit = { offset: parent.offset + 1, length: 0, content: parent.children.length === 0 ? newProperty : newProperty + ',' };
-                }
-                else {
-                    const index = lastSegment > parent.children.length ? parent.children.length : lastSegment;
-                    const previous = parent.children[index - 1];
-                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
-                }
-                return withFormatting(text, edit, options);
-            }
-            else {
-                throw new Error(`Can not ${value === void 0 ? 'remove' : (options.isArrayInsertion ? 'insert' : 'modify')} Array index ${insertIndex} as length is not sufficient`);
-            }
-        }
-        else {
-            throw new Error(`Can not add ${typeof lastSegment !== 'number' ? 'index' : 'property'} to parent of type ${parent.type}`);
-        }
-    }
-    exports.setProperty = setProperty;
-    function withFormatting(text, edit, options) {
-        if (!options.formattingOptions) {
-            return [edit];
-        }
-        // apply the edit
-        let newText = applyEdit(text, edit);
-        // format the new text
-        let begin = edit.offset;
-        let end = edit.offset + edit.content.length;
-        if (edit.length === 0 || edit.content.length === 0) { // insert or remove
-            while (begin > 0 && !(0, format_1.isEOL)(newText, begin - 1)) {
-                begin--;
-            }
-            while (end < newText.length && !(0, format_1.isEOL)(newText, end)) {
-                end++;
-            }
-        }
-        const edits = (0, format_1.format)(newText, { offset: begin, length: end - begin }, { ...options.formattingOptions, keepLines: false });
-        // apply the formatting edits and track the begin and end offsets of the changes
-        for (let i = edits.length - 1; i >= 0; i--) {
-            const edit = edits[i];
-            newText = applyEdit(newText, edit);
-            begin = Math.min(begin, edit.offset);
-            end = Math.max(end, edit.offset + edit.length);
-            end += edit.content.length - edit.length;
-        }
-        // create a single edit with all changes
-        const editLength = text.length - (newText.length - end) - begin;
-        return [{ offset: begin, length: editLength, content: newText.substring(begin, end) }];
-    }
-    function applyEdit(text, edit) {
-        return text.substring(0, edit.offset) + edit.content + text.substring(edit.offset + edit.length);
-    }
-    exports.applyEdit = applyEdit;
-    function isWS(text, offset) {
-        return '\r\n \t'.indexOf(text.charAt(offset)) !== -1;
-    }
-    exports.isWS = isWS;
-});
-
-
-/***/ }),
-
-/***/ 6612:
-/***/ ((module, exports, __nccwpck_require__) => {
-
-(function (factory) {
-    if ( true && typeof module.exports === "object") {
-        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
-        if (v !== undefined) module.exports = v;
-    }
-    else if (typeof define === "function" && define.amd) {
-        define(["require", "exports", "./scanner", "./string-intern"], factory);
-    }
-})(function () {
-    /*---------------------------------------------------------------------------------------------
-     *  Copyright (c) Microsoft Corporation. All rights reserved.
-     *  Licensed under the MIT License. See License.txt in the project root for license information.
-     *--------------------------------------------------------------------------------------------*/
-    'use strict';
-    Object.defineProperty(exports, "__esModule", ({ value: true }));
-    exports.isEOL = exports.format = void 0;
-    const scanner_1 = __nccwpck_require__(8525);
-    const string_intern_1 = __nccwpck_require__(4579);
-    function format(documentText, range, options) {
-        let initialIndentLevel;
-        let formatText;
-        let formatTextStart;
-        let rangeStart;
-        let rangeEnd;
-        if (range) {
-            rangeStart = range.offset;
-            rangeEnd = rangeStart + range.length;
-            formatTextStart = rangeStart;
-            while (formatTextStart > 0 && !isEOL(documentText, formatTextStart - 1)) {
-                formatTextStart--;
-            }
-            let endOffset = rangeEnd;
-            while (endOffset < documentText.length && !isEOL(documentText, endOffset)) {
-                endOffset++;
-            }
-            formatText = documentText.substring(formatTextStart, endOffset);
-            initialIndentLevel = computeIndentLevel(formatText, options);
-        }
-        else {
-            formatText = documentText;
-            initialIndentLevel = 0;
-            formatTextStart = 0;
-            rangeStart = 0;
-            rangeEnd = documentText.length;
-        }
-        const eol = getEOL(options, documentText);
-        const eolFastPathSupported = string_intern_1.supportedEols.includes(eol);
-        let numberLineBreaks = 0;
-        let indentLevel = 0;
-        let indentValue;
-        if (options.insertSpaces) {
-            indentValue = string_intern_1.cachedSpaces[options.tabSize || 4] ?? repeat(string_intern_1.cachedSpaces[1], options.tabSize || 4);
-        }
-        else {
-            indentValue = '\t';
-        }
-        const indentType = indentValue === '\t' ? '\t' : ' ';
-        let scanner = (0, scanner_1.createScanner)(formatText, false);
-        let hasError = false;
-        function newLinesAndIndent() {
-            if (numberLineBreaks > 1) {
-                return repeat(eol, numberLineBreaks) + repeat(indentValue, initialIndentLevel + indentLevel);
-            }
-            const amountOfSpaces = indentValue.length * (initialIndentLevel + indentLevel);
-            if (!eolFastPathSupported || amountOfSpaces > string_intern_1.cachedBreakLinesWithSpaces[indentType][eol].length) {
-                return eol + repeat(indentValue, initialIndentLevel + indentLevel);
-            }
-            if (amountOfSpaces <= 0) {
-                return eol;
-            }
-            return string_intern_1.cachedBreakLinesWithSpaces[indentType][eol][amountOfSpaces];
-        }
-        function scanNext() {
-            let token = scanner.scan();
-            numberLineBreaks = 0;
-            while (token === 15 /* SyntaxKind.Trivia */ || token === 14 /* SyntaxKind.LineBreakTrivia */) {
-                if (token === 14 /* SyntaxKind.LineBreakTrivia */ && options.keepLines) {
-                    numberLineBreaks += 1;
-                }
-                else if (token === 14 /* SyntaxKind.LineBreakTrivia */) {
-                    numberLineBreaks = 1;
-                }
-                token = scanner.scan();
-            }
-            hasError = token === 16 /* SyntaxKind.Unknown */ || scanner.getTokenError() !== 0 /* ScanError.None */;
-            return token;
-        }
-        const editOperations = [];
-        function addEdit(text, startOffset, endOffset) {
-            if (!hasError && (!range || (startOffset < rangeEnd && endOffset > rangeStart)) && documentText.substring(startOffset, endOffset) !== text) {
-                editOperations.push({ offset: startOffset, length: endOffset - startOffset, content: text });
-            }
-        }
-        let firstToken = scanNext();
-        if (options.keepLines && numberLineBreaks > 0) {
-            addEdit(repeat(eol, numberLineBreaks), 0, 0);
-        }
-        if (firstToken !== 17 /* SyntaxKind.EOF */) {
-            let firstTokenStart = scanner.getTokenOffset() + formatTextStart;
-            let initialIndent = (indentValue.length * initialIndentLevel < 20) && options.insertSpaces
-                ? string_intern_1.cachedSpaces[indentValue.length * initialIndentLevel]
-                : repeat(indentValue, initialIndentLevel);
-            addEdit(initialIndent, formatTextStart, firstTokenStart);
-        }
-        while (firstToken !== 17 /* SyntaxKind.EOF */) {
-            let firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
-            let secondToken = scanNext();
-            let replaceContent = '';
-            let needsLineBreak = false;
-            while (numberLineBreaks === 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
-                let commentTokenStart = scanner.getTokenOffset() + formatTextStart;
-                addEdit(string_intern_1.cachedSpaces[1], firstTokenEnd, commentTokenStart);
-                firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
-                needsLineBreak = secondToken === 12 /* SyntaxKind.LineCommentTrivia */;
-                replaceContent = needsLineBreak ? newLinesAndIndent() : '';
-                secondToken = scanNext();
-            }
-            if (secondToken === 2 /* SyntaxKind.CloseBraceToken */) {
-                if (firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
-                    indentLevel--;
-                }
-                ;
-                if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
-                    replaceContent = newLinesAndIndent();
-                }
-                else if (options.keepLines) {
-                    replaceContent = string_intern_1.cachedSpaces[1];
-                }
-            }
-            else if (secondToken === 4 /* SyntaxKind.CloseBracketToken */) {
-                if (firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
-                    indentLevel--;
-                }
-                ;
-                if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
-                    replaceContent = newLinesAndIndent();
-                }
-                else if (options.keepLines) {
-                    replaceContent = string_intern_1.cachedSpaces[1];
-                }
-            }
-            else {
-                switch (firstToken) {
-                    case 3 /* SyntaxKind.OpenBracketToken */:
-                    case 1 /* SyntaxKind.OpenBraceToken */:
-                        indentLevel++;
-                        if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
-                            replaceContent = newLinesAndIndent();
-                        }
-                        else {
-                            replaceContent = string_intern_1.cachedSpaces[1];
-                        }
-                        break;
-                    case 5 /* SyntaxKind.CommaToken */:
-                        if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
-                            replaceContent = newLinesAndIndent();
-                        }
-                        else {
-                            replaceContent = string_intern_1.cachedSpaces[1];
-                        }
-                        break;
-                    case 12 /* SyntaxKind.LineCommentTrivia */:
-                        replaceContent = newLinesAndIndent();
-                        break;
-                    case 13 /* SyntaxKind.BlockCommentTrivia */:
-                        if (numberLineBreaks > 0) {
-                            replaceContent = newLinesAndIndent();
-                        }
-                        else if (!needsLineBreak) {
-                            replaceContent = string_intern_1.cachedSpaces[1];
-                        }
-                        break;
-                    case 6 /* SyntaxKind.ColonToken */:
-                        if (options.keepLines && numberLineBreaks > 0) {
-                            replaceContent = newLinesAndIndent();
-                        }
-                        else if (!needsLineBreak) {
-                            replaceContent = string_intern_1.cachedSpaces[1];
-                        }
-                        break;
-                    case 10 /* SyntaxKind.StringLiteral */:
-                        if (options.keepLines && numberLineBreaks > 0) {
-                            replaceContent = newLinesAndIndent();
-                        }
-                        else if (secondToken === 6 /* SyntaxKind.ColonToken */ && !needsLineBreak) {
-                            replaceContent = '';
-                        }
-                        break;
-                    case 7 /* SyntaxKind.NullKeyword */:
-                    case 8 /* SyntaxKind.TrueKeyword */:
-                    case 9 /* SyntaxKind.FalseKeyword */:
-                    case 11 /* SyntaxKind.NumericLiteral */:
-                    case 2 /* SyntaxKind.CloseBraceToken */:
-                    case 4 /* SyntaxKind.CloseBracketToken */:
-                        if (options.keepLines && numberLineBreaks > 0) {
-                            replaceContent = newLinesAndIndent();
-                        }
-                        else {
-                            if ((secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */) && !needsLineBreak) {
-                                replaceContent = string_intern_1.cachedSpaces[1];
-                            }
-                            else if (secondToken !== 5 /* SyntaxKind.CommaToken */ && secondToken !== 17 /* SyntaxKind.EOF */) {
-                                hasError = true;
-                            }
-                        }
-                        break;
-                    case 16 /* SyntaxKind.Unknown */:
-                        hasError = true;
-                        break;
-                }
-                if (numberLineBreaks > 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
-                    replaceContent = newLinesAndIndent();
-                }
-            }
-            if (secondToken === 17 /* SyntaxKind.EOF */) {
-                if (options.keepLines && numberLineBreaks > 0) {
-                    replaceContent = newLinesAndIndent();
-                }
-                else {
-                    replaceContent = options.insertFinalNewline ? eol : '';
-                }
-            }
-            const secondTokenStart = scanner.getTokenOffset() + formatTextStart;
-            addEdit(replaceContent, firstTokenEnd, secondTokenStart);
-            firstToken = secondToken;
-        }
-        return editOperations;
-    }
-    exports.format = format;
-    function repeat(s, count) {
-        let result = '';
-        for (let i = 0; i < count; i++) {
-            result += s;
-        }
-        return result;
-    }
-    function computeIndentLevel(content, options) {
-        let i = 0;
-        let nChars = 0;
-        const tabSize = options.tabSize || 4;
-        while (i < content.length) {
-            let ch = content.charAt(i);
-            if (ch === string_intern_1.cachedSpaces[1]) {
-                nChars++;
-            }
-            else if (ch === '\t') {
-                nChars += tabSize;
-            }
-            else {
-                break;
-            }
-            i++;
-        }
-        return Math.floor(nChars / tabSize);
-    }
-    function getEOL(options, text) {
-        for (let i = 0; i < text.length; i++) {
-            const ch = text.charAt(i);
-            if (ch === '\r') {
-                if (i + 1 < text.length && text.charAt(i + 1) === '\n') {
-                    return '\r\n';
-                }
-                return '\r';
-            }
-            else if (ch === '\n') {
-                return '\n';
-            }
-        }
-        return (options && options.eol) || '\n';
-    }
-    function isEOL(text, offset) {
-        return '\r\n'.indexOf(text.charAt(offset)) !== -1;
-    }
-    exports.isEOL = isEOL;
-});
-
-
-/***/ }),
-
-/***/ 5152:
-/***/ ((module, exports, __nccwpck_require__) => {
-
-(function (factory) {
-    if ( true && typeof module.exports === "object") {
-        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
-        if (v !== undefined) module.exports = v;
-    }
-    else if (typeof define === "function" && define.amd) {
-        define(["require", "exports", "./scanner"], factory);
-    }
-})(function () {
-    /*---------------------------------------------------------------------------------------------
-     *  Copyright (c) Microsoft Corporation. All rights reserved.
-     *  Licensed under the MIT License. See License.txt in the project root for license information.
-     *--------------------------------------------------------------------------------------------*/
-    'use strict';
-    Object.defineProperty(exports, "__esModule", ({ value: true }));
-    exports.getNodeType = exports.stripComments = exports.visit = exports.findNodeAtOffset = exports.contains = exports.getNodeValue = exports.getNodePath = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = void 0;
-    const scanner_1 = __nccwpck_require__(8525);
-    var ParseOptions;
-    (function (ParseOptions) {
-        ParseOptions.DEFAULT = {
-            allowTrailingComma: false
-        };
-    })(ParseOptions || (ParseOptions = {}));
-    /**
-     * For a given offset, evaluate the location in the JSON document. Each segment in the location path is either a property name or an array index.
-     */
-    function getLocation(text, position) {
-        const segments = []; // strings or numbers
-        const earlyReturnException = new Object();
-        let previousNode = undefined;
-        const previousNodeInst = {
-            value: {},
-            offset: 0,
-            length: 0,
-            type: 'object',
-            parent: undefined
-        };
-        let isAtPropertyKey = false;
-        function setPreviousNode(value, offset, length, type) {
-            previousNodeInst.value = value;
-            previousNodeInst.offset = offset;
-            previousNodeInst.length = length;
-            previousNodeInst.type = type;
-            previousNodeInst.colonOffset = undefined;
-            previousNode = previousNodeInst;
-        }
-        try {
-            visit(text, {
-                onObjectBegin: (offset, length) => {
-                    if (position <= offset) {
-                        throw earlyReturnException;
-                    }
-                    previousNode = undefined;
-                    isAtPropertyKey = position > offset;
-                    segments.push(''); // push a placeholder (will be replaced)
-                },
-                onObjectProperty: (name, offset, length) => {
-                    if (position < offset) {
-                        throw earlyReturnException;
-                    }
-                    setPreviousNode(name, offset, length, 'property');
-                    segments[segments.length - 1] = name;
-                    if (position <= offset + length) {
-                        throw earlyReturnException;
-                    }
-                },
-                onObjectEnd: (offset, length) => {
-                    if (position <= offset) {
-                        throw earlyReturnException;
-                    }
-                    previousNode = undefined;
-                    segments.pop();
-                },
-                onArrayBegin: (offset, length) => {
-                    if (position <= offset) {
-                        throw earlyReturnException;
-                    }
-                    previousNode = undefined;
-                    segments.push(0);
-                },
-                onArrayEnd: (offset, length) => {
-                    if (position <= offset) {
-                        throw earlyReturnException;
-                    }
-                    previousNode = undefined;
-                    segments.pop();
-                },
-                onLiteralValue: (value, offset, length) => {
-                    if (position < offset) {
-                        throw earlyReturnException;
-                    }
-                    setPreviousNode(value, offset, length, getNodeType(value));
-                    if (position <= offset + length) {
-                        throw earlyReturnException;
-                    }
-                },
-                onSeparator: (sep, offset, length) => {
-                    if (position <= offset) {
-                        throw earlyReturnException;
-                    }
-                    if (sep === ':' && previousNode && previousNode.type === 'property') {
-                        previousNode.colonOffset = offset;
-                        isAtPropertyKey = false;
-                        previousNode = undefined;
-                    }
-                    else if (sep === ',') {
-                        const last = segments[segments.length - 1];
-                        if (typeof last === 'number') {
-                            segments[segments.length - 1] = last + 1;
-                        }
-                        else {
-                            isAtPropertyKey = true;
-                            segments[segments.length - 1] = '';
-                        }
-                        previousNode = undefined;
-                    }
-                }
-            });
-        }
-        catch (e) {
-            if (e !== earlyReturnException) {
-                throw e;
-            }
-        }
-        return {
-            path: segments,
-            previousNode,
-            isAtPropertyKey,
-            matches: (pattern) => {
-                let k = 0;
-                for (let i = 0; k < pattern.length && i < segments.length; i++) {
-                    if (pattern[k] === segments[i] || pattern[k] === '*') {
-                        k++;
-                    }
-                    else if (pattern[k] !== '**') {
-                        return false;
-                    }
-                }
-                return k === pattern.length;
-            }
-        };
-    }
-    exports.getLocation = getLocation;
-    /**
-     * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
-     * Therefore always check the errors list to find out if the input was valid.
-     */
-    function parse(text, errors = [], options = ParseOptions.DEFAULT) {
-        let currentProperty = null;
-        let currentParent = [];
-        const previousParents = [];
-        function onValue(value) {
-            if (Array.isArray(currentParent)) {
-                currentParent.push(value);
-            }
-            else if (currentProperty !== null) {
-                currentParent[currentProperty] = value;
-            }
-        }
-        const visitor = {
-            onObjectBegin: () => {
-                const object = {};
-                onValue(object);
-                previousParents.push(currentParent);
-                currentParent = object;
-                currentProperty = null;
-            },
-            onObjectProperty: (name) => {
-                currentProperty = name;
-            },
-            onObjectEnd: () => {
-                currentParent = previousParents.pop();
-            },
-            onArrayBegin: () => {
-                const array = [];
-                onValue(array);
-                previousParents.push(currentParent);
-                currentParent = array;
-                currentProperty = null;
-            },
-            onArrayEnd: () => {
-                currentParent = previousParents.pop();
-            },
-            onLiteralValue: onValue,
-            onError: (error, offset, length) => {
-                errors.push({ error, offset, length });
-            }
-        };
-        visit(text, visitor, options);
-        return currentParent[0];
-    }
-    exports.parse = parse;
-    /**
-     * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
-     */
-    function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
-        let currentParent = { type: 'array', offset: -1, length: -1, children: [], parent: undefined }; // artificial root
-        function ensurePropertyComplete(endOffset) {
-            if (currentParent.type === 'property') {
-                currentParent.length = endOffset - currentParent.offset;
-                currentParent = currentParent.parent;
-            }
-        }
-        function onValue(valueNode) {
-            currentParent.children.push(valueNode);
-            return valueNode;
-        }
-        const visitor = {
-            onObjectBegin: (offset) => {
-                currentParent = onValue({ type: 'object', offset, length: -1, parent: currentParent, children: [] });
-            },
-            onObjectProperty: (name, offset, length) => {
-                currentParent = onValue({ type: 'property', offset, length: -1, parent: currentParent, children: [] });
-                currentParent.children.push({ type: 'string', value: name, offset, length, parent: currentParent });
-            },
-            onObjectEnd: (offset, length) => {
-                ensurePropertyComplete(offset + length); // in case of a missing value for a property: make sure property is complete
-                currentParent.length = offset + length - currentParent.offset;
-                currentParent = currentParent.parent;
-                ensurePropertyComplete(offset + length);
-            },
-            onArrayBegin: (offset, length) => {
-                currentParent = onValue({ type: 'array', offset, length: -1, parent: currentParent, children: [] });
-            },
-            onArrayEnd: (offset, length) => {
-                currentParent.length = offset + length - currentParent.offset;
-                currentParent = currentParent.parent;
-                ensurePropertyComplete(offset + length);
-            },
-            onLiteralValue: (value, offset, length) => {
-                onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
-                ensurePropertyComplete(offset + length);
-            },
-            onSeparator: (sep, offset, length) => {
-                if (currentParent.type === 'property') {
-                    if (sep === ':') {
-                        currentParent.colonOffset = offset;
-                    }
-                    else if (sep === ',') {
-                        ensurePropertyComplete(offset);
-                    }
-                }
-            },
-            onError: (error, offset, length) => {
-                errors.push({ error, offset, length });
-            }
-        };
-        visit(text, visitor, options);
-        const result = currentParent.children[0];
-        if (result) {
-            delete result.parent;
-        }
-        return result;
-    }
-    exports.parseTree = parseTree;
-    /**
-     * Finds the node at the given path in a JSON DOM.
-     */
-    function findNodeAtLocation(root, path) {
-        if (!root) {
-            return undefined;
-        }
-        let node = root;
-        for (let segment of path) {
-            if (typeof segment === 'string') {
-                if (node.type !== 'object' || !Array.isArray(node.children)) {
-                    return undefined;
-                }
-                let found = false;
-                for (const propertyNode of node.children) {
-                    if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
-                        node = propertyNode.children[1];
-                        found = true;
-                        break;
-                    }
-                }
-                if (!found) {
-                    return undefined;
-                }
-            }
-            else {
-                const index = segment;
-                if (node.type !== 'array' || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
-                    return undefined;
-                }
-                node = node.children[index];
-            }
-        }
-        return node;
-    }
-    exports.findNodeAtLocation = findNodeAtLocation;
-    /**
-     * Gets the JSON path of the given JSON DOM node
-     */
-    function getNodePath(node) {
-        if (!node.parent || !node.parent.children) {
-            return [];
-        }
-        const path = getNodePath(node.parent);
-        if (node.parent.type === 'property') {
-            const key = node.parent.children[0].value;
-            path.push(key);
-        }
-        else if (node.parent.type === 'array') {
-            const index = node.parent.children.indexOf(node);
-            if (index !== -1) {
-                path.push(index);
-            }
-        }
-        return path;
-    }
-    exports.getNodePath = getNodePath;
-    /**
-     * Evaluates the JavaScript object of the given JSON DOM node
-     */
-    function getNodeValue(node) {
-        switch (node.type) {
-            case 'array':
-                return node.children.map(getNodeValue);
-            case 'object':
-                const obj = Object.create(null);
-                for (let prop of node.children) {
-                    const valueNode = prop.children[1];
-                    if (valueNode) {
-                        obj[prop.children[0].value] = getNodeValue(valueNode);
-                    }
-                }
-                return obj;
-            case 'null':
-            case 'string':
-            case 'number':
-            case 'boolean':
-                return node.value;
-            default:
-                return undefined;
-        }
-    }
-    exports.getNodeValue = getNodeValue;
-    function contains(node, offset, includeRightBound = false) {
-        return (offset >= node.offset && offset < (node.offset + node.length)) || includeRightBound && (offset === (node.offset + node.length));
-    }
-    exports.contains = contains;
-    /**
-     * Finds the most inner node at the given offset. If includeRightBound is set, also finds nodes that end at the given offset.
-     */
-    function findNodeAtOffset(node, offset, includeRightBound = false) {
-        if (contains(node, offset, includeRightBound)) {
-            const children = node.children;
-            if (Array.isArray(children)) {
-                for (let i = 0; i < children.length && children[i].offset <= offset; i++) {
-                    const item = findNodeAtOffset(children[i], offset, includeRightBound);
-                    if (item) {
-                        return item;
-                    }
-                }
-            }
-            return node;
-        }
-        return undefined;
-    }
-    exports.findNodeAtOffset = findNodeAtOffset;
-    /**
-     * Parses the given text and invokes the visitor functions for each object, array and literal reached.
-     */
-    function visit(text, visitor, options = ParseOptions.DEFAULT) {
-        const _scanner = (0, scanner_1.createScanner)(text, false);
-        // Important: Only pass copies of this to visitor functions to prevent accidental modification, and
-        // to not affect visitor functions which stored a reference to a previous JSONPath
-        const _jsonPath = [];
-        // Depth of onXXXBegin() callbacks suppressed. onXXXEnd() decrements this if it isn't 0 already.
-        // Callbacks are only called when this value is 0.
-        let suppressedCallbacks = 0;
-        function toNoArgVisit(visitFunction) {
-            return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-        }
-        function toOneArgVisit(visitFunction) {
-            return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
-        }
-        function toOneArgVisitWithPath(visitFunction) {
-            return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
-        }
-        function toBeginVisit(visitFunction) {
-            return visitFunction ?
-                () => {
-                    if (suppressedCallbacks > 0) {
-                        suppressedCallbacks++;
-                    }
-                    else {
-                        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
-                        if (cbReturn === false) {
-                            suppressedCallbacks = 1;
-                        }
-                    }
-                }
-                : () => true;
-        }
-        function toEndVisit(visitFunction) {
-            return visitFunction ?
-                () => {
-                    if (suppressedCallbacks > 0) {
-                        suppressedCallbacks--;
-                    }
-                    if (suppressedCallbacks === 0) {
-                        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
-                    }
-                }
-                : () => true;
-        }
-        const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
-        const disallowComments = options && options.disallowComments;
-        const allowTrailingComma = options && options.allowTrailingComma;
-        function scanNext() {
-            while (true) {
-                const token = _scanner.scan();
-                switch (_scanner.getTokenError()) {
-                    case 4 /* ScanError.InvalidUnicode */:
-                        handleError(14 /* ParseErrorCode.InvalidUnicode */);
-                        break;
-                    case 5 /* ScanError.InvalidEscapeCharacter */:
-                        handleError(15 /* ParseErrorCode.InvalidEscapeCharacter */);
-                        break;
-                    case 3 /* ScanError.UnexpectedEndOfNumber */:
-                        handleError(13 /* ParseErrorCode.UnexpectedEndOfNumber */);
-                        break;
-                    case 1 /* ScanError.UnexpectedEndOfComment */:
-                        if (!disallowComments) {
-                            handleError(11 /* ParseErrorCode.UnexpectedEndOfComment */);
-                        }
-                        break;
-                    case 2 /* ScanError.UnexpectedEndOfString */:
-                        handleError(12 /* ParseErrorCode.UnexpectedEndOfString */);
-                        break;
-                    case 6 /* ScanError.InvalidCharacter */:
-                        handleError(16 /* ParseErrorCode.InvalidCharacter */);
-                        break;
-                }
-                switch (token) {
-                    case 12 /* SyntaxKind.LineCommentTrivia */:
-                    case 13 /* SyntaxKind.BlockCommentTrivia */:
-                        if (disallowComments) {
-                            handleError(10 /* ParseErrorCode.InvalidCommentToken */);
-                        }
-                        else {
-                            onComment();
-                        }
-                        break;
-                    case 16 /* SyntaxKind.Unknown */:
-                        handleError(1 /* ParseErrorCode.InvalidSymbol */);
-                        break;
-                    case 15 /* SyntaxKind.Trivia */:
-                    case 14 /* SyntaxKind.LineBreakTrivia */:
-                        break;
-                    default:
-                        return token;
-                }
-            }
-        }
-        function handleError(error, skipUntilAfter = [], skipUntil = []) {
-            onError(error);
-            if (skipUntilAfter.length + skipUntil.length > 0) {
-                let token = _scanner.getToken();
-                while (token !== 17 /* SyntaxKind.EOF */) {
-                    if (skipUntilAfter.indexOf(token) !== -1) {
-                        scanNext();
-                        break;
-                    }
-                    else if (skipUntil.indexOf(token) !== -1) {
-                        break;
-                    }
-                    token = scanNext();
-                }
-            }
-        }
-        function parseString(isValue) {
-            const value = _scanner.getTokenValue();
-            if (isValue) {
-                onLiteralValue(value);
-            }
-            else {
-                onObjectProperty(value);
-                // add property name afterwards
-                _jsonPath.push(value);
-            }
-            scanNext();
-            return true;
-        }
-        function parseLiteral() {
-            switch (_scanner.getToken()) {
-                case 11 /* SyntaxKind.NumericLiteral */:
-                    const tokenValue = _scanner.getTokenValue();
-                    let value = Number(tokenValue);
-                    if (isNaN(value)) {
-                        handleError(2 /* ParseErrorCode.InvalidNumberFormat */);
-                        value = 0;
-                    }
-                    onLiteralValue(value);
-                    break;
-                case 7 /* SyntaxKind.NullKeyword */:
-                    onLiteralValue(null);
-                    break;
-                case 8 /* SyntaxKind.TrueKeyword */:
-                    onLiteralValue(true);
-                    break;
-                case 9 /* SyntaxKind.FalseKeyword */:
-                    onLiteralValue(false);
-                    break;
-                default:
-                    return false;
-            }
-            scanNext();
-            return true;
-        }
-        function parseProperty() {
-            if (_scanner.getToken() !== 10 /* SyntaxKind.StringLiteral */) {
-                handleError(3 /* ParseErrorCode.PropertyNameExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
-                return false;
-            }
-            parseString(false);
-            if (_scanner.getToken() === 6 /* SyntaxKind.ColonToken */) {
-                onSeparator(':');
-                scanNext(); // consume colon
-                if (!parseValue()) {
-                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
-                }
-            }
-            else {
-                handleError(5 /* ParseErrorCode.ColonExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
-            }
-            _jsonPath.pop(); // remove processed property name
-            return true;
-        }
-        function parseObject() {
-            onObjectBegin();
-            scanNext(); // consume open brace
-            let needsComma = false;
-            while (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
-                if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
-                    if (!needsComma) {
-                        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
-                    }
-                    onSeparator(',');
-                    scanNext(); // consume comma
-                    if (_scanner.getToken() === 2 /* SyntaxKind.CloseBraceToken */ && allowTrailingComma) {
-                        break;
-                    }
-                }
-                else if (needsComma) {
-                    handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
-                }
-                if (!parseProperty()) {
-                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
-                }
-                needsComma = true;
-            }
-            onObjectEnd();
-            if (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */) {
-                handleError(7 /* ParseErrorCode.CloseBraceExpected */, [2 /* SyntaxKind.CloseBraceToken */], []);
-            }
-            else {
-                scanNext(); // consume close brace
-            }
-            return true;
-        }
-        function parseArray() {
-            onArrayBegin();
-            scanNext(); // consume open bracket
-            let isFirstElement = true;
-            let needsComma = false;
-            while (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
-                if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
-                    if (!needsComma) {
-                        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
-                    }
-                    onSeparator(',');
-                    scanNext(); // consume comma
-                    if (_scanner.getToken() === 4 /* SyntaxKind.CloseBracketToken */ && allowTrailingComma) {
-                        break;
-                    }
-                }
-                else if (needsComma) {
-                    handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
-                }
-                if (isFirstElement) {
-                    _jsonPath.push(0);
-                    isFirstElement = false;
-                }
-                else {
-                    _jsonPath[_jsonPath.length - 1]++;
-                }
-                if (!parseValue()) {
-                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [4 /* SyntaxKind.CloseBracketToken */, 5 /* SyntaxKind.CommaToken */]);
-                }
-                needsComma = true;
-            }
-            onArrayEnd();
-            if (!isFirstElement) {
-                _jsonPath.pop(); // remove array index
-            }
-            if (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */) {
-                handleError(8 /* ParseErrorCode.CloseBracketExpected */, [4 /* SyntaxKind.CloseBracketToken */], []);
-            }
-            else {
-                scanNext(); // consume close bracket
-            }
-            return true;
-        }
-        function parseValue() {
-            switch (_scanner.getToken()) {
-                case 3 /* SyntaxKind.OpenBracketToken */:
-                    return parseArray();
-                case 1 /* SyntaxKind.OpenBraceToken */:
-                    return parseObject();
-                case 10 /* SyntaxKind.StringLiteral */:
-                    return parseString(true);
-                default:
-                    return parseLiteral();
-            }
-        }
-        scanNext();
-        if (_scanner.getToken() === 17 /* SyntaxKind.EOF */) {
-            if (options.allowEmptyContent) {
-                return true;
-            }
-            handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
-            return false;
-        }
-        if (!parseValue()) {
-            handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
-            return false;
-        }
-        if (_scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
-            handleError(9 /* ParseErrorCode.EndOfFileExpected */, [], []);
-        }
-        return true;
-    }
-    exports.visit = visit;
-    /**
-     * Takes JSON with JavaScript-style comments and remove
-     * them. Optionally replaces every none-newline character
-     * of comments with a replaceCharacter
-     */
-    function stripComments(text, replaceCh) {
-        let _scanner = (0, scanner_1.createScanner)(text), parts = [], kind, offset = 0, pos;
-        do {
-            pos = _scanner.getPosition();
-            kind = _scanner.scan();
-            switch (kind) {
-                case 12 /* SyntaxKind.LineCommentTrivia */:
-                case 13 /* SyntaxKind.BlockCommentTrivia */:
-                case 17 /* SyntaxKind.EOF */:
-                    if (offset !== pos) {
-                        parts.push(text.substring(offset, pos));
-                    }
-                    if (replaceCh !== undefined) {
-                        parts.push(_scanner.getTokenValue().replace(/[^\r\n]/g, replaceCh));
-                    }
-                    offset = _scanner.getPosition();
-                    break;
-            }
-        } while (kind !== 17 /* SyntaxKind.EOF */);
-        return parts.join('');
-    }
-    exports.stripComments = stripComments;
-    function getNodeType(value) {
-        switch (typeof value) {
-            case 'boolean': return 'boolean';
-            case 'number': return 'number';
-            case 'string': return 'string';
-            case 'object': {
-                if (!value) {
-                    return 'null';
-                }
-                else if (Array.isArray(value)) {
-                    return 'array';
-                }
-                return 'object';
-            }
-            default: return 'null';
-        }
-    }
-    exports.getNodeType = getNodeType;
-});
-
-
-/***/ }),
-
-/***/ 8525:
-/***/ ((module, exports) => {
-
-(function (factory) {
-    if ( true && typeof module.exports === "object") {
-        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
-        if (v !== undefined) module.exports = v;
-    }
-    else if (typeof define === "function" && define.amd) {
-        define(["require", "exports"], factory);
-    }
-})(function () {
-    /*---------------------------------------------------------------------------------------------
-     *  Copyright (c) Microsoft Corporation. All rights reserved.
-     *  Licensed under the MIT License. See License.txt in the project root for license information.
-     *--------------------------------------------------------------------------------------------*/
-    'use strict';
-    Object.defineProperty(exports, "__esModule", ({ value: true }));
-    exports.createScanner = void 0;
-    /**
-     * Creates a JSON scanner on the given text.
-     * If ignoreTrivia is set, whitespaces or comments are ignored.
-     */
-    function createScanner(text, ignoreTrivia = false) {
-        const len = text.length;
-        let pos = 0, value = '', tokenOffset = 0, token = 16 /* SyntaxKind.Unknown */, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0 /* ScanError.None */;
-        function scanHexDigits(count, exact) {
-            let digits = 0;
-            let value = 0;
-            while (digits < count || !exact) {
-                let ch = text.charCodeAt(pos);
-                if (ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */) {
-                    value = value * 16 + ch - 48 /* CharacterCodes._0 */;
-                }
-                else if (ch >= 65 /* CharacterCodes.A */ && ch <= 70 /* CharacterCodes.F */) {
-                    value = value * 16 + ch - 65 /* CharacterCodes.A */ + 10;
-                }
-                else if (ch >= 97 /* CharacterCodes.a */ && ch <= 102 /* CharacterCodes.f */) {
-                    value = value * 16 + ch - 97 /* CharacterCodes.a */ + 10;
-                }
-                else {
-                    break;
-                }
-                pos++;
-                digits++;
-            }
-            if (digits < count) {
-                value = -1;
-            }
-            return value;
-        }
-        function setPosition(newPosition) {
-            pos = newPosition;
-            value = '';
-            tokenOffset = 0;
-            token = 16 /* SyntaxKind.Unknown */;
-            scanError = 0 /* ScanError.None */;
-        }
-        function scanNumber() {
-            let start = pos;
-            if (text.charCodeAt(pos) === 48 /* CharacterCodes._0 */) {
-                pos++;
-            }
-            else {
-                pos++;
-                while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-                    pos++;
-                }
-            }
-            if (pos < text.length && text.charCodeAt(pos) === 46 /* CharacterCodes.dot */) {
-                pos++;
-                if (pos < text.length && isDigit(text.charCodeAt(pos))) {
-                    pos++;
-                    while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-                        pos++;
-                    }
-                }
-                else {
-                    scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
-                    return text.substring(start, pos);
-                }
-            }
-            let end = pos;
-            if (pos < text.length && (text.charCodeAt(pos) === 69 /* CharacterCodes.E */ || text.charCodeAt(pos) === 101 /* CharacterCodes.e */)) {
-                pos++;
-                if (pos < text.length && text.charCodeAt(pos) === 43 /* CharacterCodes.plus */ || text.charCodeAt(pos) === 45 /* CharacterCodes.minus */) {
-                    pos++;
-                }
-                if (pos < text.length && isDigit(text.charCodeAt(pos))) {
-                    pos++;
-                    while (pos < text.length && isDigit(text.charCodeAt(pos))) {
-                        pos++;
-                    }
-                    end = pos;
-                }
-                else {
-                    scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
-                }
-            }
-            return text.substring(start, end);
-        }
-        function scanString() {
-            let result = '', start = pos;
-            while (true) {
-                if (pos >= len) {
-                    result += text.substring(start, pos);
-                    scanError = 2 /* ScanError.UnexpectedEndOfString */;
-                    break;
-                }
-                const ch = text.charCodeAt(pos);
-                if (ch === 34 /* CharacterCodes.doubleQuote */) {
-                    result += text.substring(start, pos);
-                    pos++;
-                    break;
-                }
-                if (ch === 92 /* CharacterCodes.backslash */) {
-                    result += text.substring(start, pos);
-                    pos++;
-                    if (pos >= len) {
-                        scanError = 2 /* ScanError.UnexpectedEndOfString */;
-                        break;
-                    }
-                    const ch2 = text.charCodeAt(pos++);
-                    switch (ch2) {
-                        case 34 /* CharacterCodes.doubleQuote */:
-                            result += '\"';
-                            break;
-                        case 92 /* CharacterCodes.backslash */:
-                            result += '\\';
-                            break;
-                        case 47 /* CharacterCodes.slash */:
-                            result += '/';
-                            break;
-                        case 98 /* CharacterCodes.b */:
-                            result += '\b';
-                            break;
-                        case 102 /* CharacterCodes.f */:
-                            result += '\f';
-                            break;
-                        case 110 /* CharacterCodes.n */:
-                            result += '\n';
-                            break;
-                        case 114 /* CharacterCodes.r */:
-                            result += '\r';
-                            break;
-                        case 116 /* CharacterCodes.t */:
-                            result += '\t';
-                            break;
-                        case 117 /* CharacterCodes.u */:
-                            const ch3 = scanHexDigits(4, true);
-                            if (ch3 >= 0) {
-                                result += String.fromCharCode(ch3);
-                            }
-                            else {
-                                scanError = 4 /* ScanError.InvalidUnicode */;
-                            }
-                            break;
-                        default:
-                            scanError = 5 /* ScanError.InvalidEscapeCharacter */;
-                    }
-                    start = pos;
-                    continue;
-                }
-                if (ch >= 0 && ch <= 0x1f) {
-                    if (isLineBreak(ch)) {
-                        result += text.substring(start, pos);
-                        scanError = 2 /* ScanError.UnexpectedEndOfString */;
-                        break;
-                    }
-                    else {
-                        scanError = 6 /* ScanError.InvalidCharacter */;
-                        // mark as error but continue with string
-                    }
-                }
-                pos++;
-            }
-            return result;
-        }
-        function scanNext() {
-            value = '';
-            scanError = 0 /* ScanError.None */;
-            tokenOffset = pos;
-            lineStartOffset = lineNumber;
-            prevTokenLineStartOffset = tokenLineStartOffset;
-            if (pos >= len) {
-                // at the end
-                tokenOffset = len;
-                return token = 17 /* SyntaxKind.EOF */;
-            }
-            let code = text.charCodeAt(pos);
-            // trivia: whitespace
-            if (isWhiteSpace(code)) {
-                do {
-                    pos++;
-                    value += String.fromCharCode(code);
-                    code = text.charCodeAt(pos);
-                } while (isWhiteSpace(code));
-                return token = 15 /* SyntaxKind.Trivia */;
-            }
-            // trivia: newlines
-            if (isLineBreak(code)) {
-                pos++;
-                value += String.fromCharCode(code);
-                if (code === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
-                    pos++;
-                    value += '\n';
-                }
-                lineNumber++;
-                tokenLineStartOffset = pos;
-                return token = 14 /* SyntaxKind.LineBreakTrivia */;
-            }
-            switch (code) {
-                // tokens: []{}:,
-                case 123 /* CharacterCodes.openBrace */:
-                    pos++;
-                    return token = 1 /* SyntaxKind.OpenBraceToken */;
-                case 125 /* CharacterCodes.closeBrace */:
-                    pos++;
-                    return token = 2 /* SyntaxKind.CloseBraceToken */;
-                case 91 /* CharacterCodes.openBracket */:
-                    pos++;
-                    return token = 3 /* SyntaxKind.OpenBracketToken */;
-                case 93 /* CharacterCodes.closeBracket */:
-                    pos++;
-                    return token = 4 /* SyntaxKind.CloseBracketToken */;
-                case 58 /* CharacterCodes.colon */:
-                    pos++;
-                    return token = 6 /* SyntaxKind.ColonToken */;
-                case 44 /* CharacterCodes.comma */:
-                    pos++;
-                    return token = 5 /* SyntaxKind.CommaToken */;
-                // strings
-                case 34 /* CharacterCodes.doubleQuote */:
-                    pos++;
-                    value = scanString();
-                    return token = 10 /* SyntaxKind.StringLiteral */;
-                // comments
-                case 47 /* CharacterCodes.slash */:
-                    const start = pos - 1;
-                    // Single-line comment
-                    if (text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
-                        pos += 2;
-                        while (pos < len) {
-                            if (isLineBreak(text.charCodeAt(pos))) {
-                                break;
-                            }
-                            pos++;
-                        }
-                        value = text.substring(start, pos);
-                        return token = 12 /* SyntaxKind.LineCommentTrivia */;
-                    }
-                    // Multi-line comment
-                    if (text.charCodeAt(pos + 1) === 42 /* CharacterCodes.asterisk */) {
-                        pos += 2;
-                        const safeLength = len - 1; // For lookahead.
-                        let commentClosed = false;
-                        while (pos < safeLength) {
-                            const ch = text.charCodeAt(pos);
-                            if (ch === 42 /* CharacterCodes.asterisk */ && text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
-                                pos += 2;
-                                commentClosed = true;
-                                break;
-                            }
-                            pos++;
-                            if (isLineBreak(ch)) {
-                                if (ch === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
-                                    pos++;
-                                }
-                                lineNumber++;
-                                tokenLineStartOffset = pos;
-                            }
-                        }
-                        if (!commentClosed) {
-                            pos++;
-                            scanError = 1 /* ScanError.UnexpectedEndOfComment */;
-                        }
-                        value = text.substring(start, pos);
-                        return token = 13 /* SyntaxKind.BlockCommentTrivia */;
-                    }
-                    // just a single slash
-                    value += String.fromCharCode(code);
-                    pos++;
-                    return token = 16 /* SyntaxKind.Unknown */;
-                // numbers
-                case 45 /* CharacterCodes.minus */:
-                    value += String.fromCharCode(code);
-                    pos++;
-                    if (pos === len || !isDigit(text.charCodeAt(pos))) {
-                        return token = 16 /* SyntaxKind.Unknown */;
-                    }
-                // found a minus, followed by a number so
-                // we fall through to proceed with scanning
-                // numbers
-                case 48 /* CharacterCodes._0 */:
-                case 49 /* CharacterCodes._1 */:
-                case 50 /* CharacterCodes._2 */:
-                case 51 /* CharacterCodes._3 */:
-                case 52 /* CharacterCodes._4 */:
-                case 53 /* CharacterCodes._5 */:
-                case 54 /* CharacterCodes._6 */:
-                case 55 /* CharacterCodes._7 */:
-                case 56 /* CharacterCodes._8 */:
-                case 57 /* CharacterCodes._9 */:
-                    value += scanNumber();
-                    return token = 11 /* SyntaxKind.NumericLiteral */;
-                // literals and unknown symbols
-                default:
-                    // is a literal? Read the full word.
-                    while (pos < len && isUnknownContentCharacter(code)) {
-                        pos++;
-                        code = text.charCodeAt(pos);
-                    }
-                    if (tokenOffset !== pos) {
-                        value = text.substring(tokenOffset, pos);
-                        // keywords: true, false, null
-                        switch (value) {
-                            case 'true': return token = 8 /* SyntaxKind.TrueKeyword */;
-                            case 'false': return token = 9 /* SyntaxKind.FalseKeyword */;
-                            case 'null': return token = 7 /* SyntaxKind.NullKeyword */;
-                        }
-                        return token = 16 /* SyntaxKind.Unknown */;
-                    }
-                    // some
-                    value += String.fromCharCode(code);
-                    pos++;
-                    return token = 16 /* SyntaxKind.Unknown */;
-            }
-        }
-        function isUnknownContentCharacter(code) {
-            if (isWhiteSpace(code) || isLineBreak(code)) {
-                return false;
-            }
-            switch (code) {
-                case 125 /* CharacterCodes.closeBrace */:
-                case 93 /* CharacterCodes.closeBracket */:
-                case 123 /* CharacterCodes.openBrace */:
-                case 91 /* CharacterCodes.openBracket */:
-                case 34 /* CharacterCodes.doubleQuote */:
-                case 58 /* CharacterCodes.colon */:
-                case 44 /* CharacterCodes.comma */:
-                case 47 /* CharacterCodes.slash */:
-                    return false;
-            }
-            return true;
-        }
-        function scanNextNonTrivia() {
-            let result;
-            do {
-                result = scanNext();
-            } while (result >= 12 /* SyntaxKind.LineCommentTrivia */ && result <= 15 /* SyntaxKind.Trivia */);
-            return result;
-        }
-        return {
-            setPosition: setPosition,
-            getPosition: () => pos,
-            scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
-            getToken: () => token,
-            getTokenValue: () => value,
-            getTokenOffset: () => tokenOffset,
-            getTokenLength: () => pos - tokenOffset,
-            getTokenStartLine: () => lineStartOffset,
-            getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
-            getTokenError: () => scanError,
-        };
-    }
-    exports.createScanner = createScanner;
-    function isWhiteSpace(ch) {
-        return ch === 32 /* CharacterCodes.space */ || ch === 9 /* CharacterCodes.tab */;
-    }
-    function isLineBreak(ch) {
-        return ch === 10 /* CharacterCodes.lineFeed */ || ch === 13 /* CharacterCodes.carriageReturn */;
-    }
-    function isDigit(ch) {
-        return ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */;
-    }
-    var CharacterCodes;
-    (function (CharacterCodes) {
-        CharacterCodes[CharacterCodes["lineFeed"] = 10] = "lineFeed";
-        CharacterCodes[CharacterCodes["carriageReturn"] = 13] = "carriageReturn";
-        CharacterCodes[CharacterCodes["space"] = 32] = "space";
-        CharacterCodes[CharacterCodes["_0"] = 48] = "_0";
-        CharacterCodes[CharacterCodes["_1"] = 49] = "_1";
-        CharacterCodes[CharacterCodes["_2"] = 50] = "_2";
-        CharacterCodes[CharacterCodes["_3"] = 51] = "_3";
-        CharacterCodes[CharacterCodes["_4"] = 52] = "_4";
-        CharacterCodes[CharacterCodes["_5"] = 53] = "_5";
-        CharacterCodes[CharacterCodes["_6"] = 54] = "_6";
-        CharacterCodes[CharacterCodes["_7"] = 55] = "_7";
-        CharacterCodes[CharacterCodes["_8"] = 56] = "_8";
-        CharacterCodes[CharacterCodes["_9"] = 57] = "_9";
-        CharacterCodes[CharacterCodes["a"] = 97] = "a";
-        CharacterCodes[CharacterCodes["b"] = 98] = "b";
-        CharacterCodes[CharacterCodes["c"] = 99] = "c";
-        CharacterCodes[CharacterCodes["d"] = 100] = "d";
-        CharacterCodes[CharacterCodes["e"] = 101] = "e";
-        CharacterCodes[CharacterCodes["f"] = 102] = "f";
-        CharacterCodes[CharacterCodes["g"] = 103] = "g";
-        CharacterCodes[CharacterCodes["h"] = 104] = "h";
-        CharacterCodes[CharacterCodes["i"] = 105] = "i";
-        CharacterCodes[CharacterCodes["j"] = 106] = "j";
-        CharacterCodes[CharacterCodes["k"] = 107] = "k";
-        CharacterCodes[CharacterCodes["l"] = 108] = "l";
-        CharacterCodes[CharacterCodes["m"] = 109] = "m";
-        CharacterCodes[CharacterCodes["n"] = 110] = "n";
-        CharacterCodes[CharacterCodes["o"] = 111] = "o";
-        CharacterCodes[CharacterCodes["p"] = 112] = "p";
-        CharacterCodes[CharacterCodes["q"] = 113] = "q";
-        CharacterCodes[CharacterCodes["r"] = 114] = "r";
-        CharacterCodes[CharacterCodes["s"] = 115] = "s";
-        CharacterCodes[CharacterCodes["t"] = 116] = "t";
-        CharacterCodes[CharacterCodes["u"] = 117] = "u";
-        CharacterCodes[CharacterCodes["v"] = 118] = "v";
-        CharacterCodes[CharacterCodes["w"] = 119] = "w";
-        CharacterCodes[CharacterCodes["x"] = 120] = "x";
-        CharacterCodes[CharacterCodes["y"] = 121] = "y";
-        CharacterCodes[CharacterCodes["z"] = 122] = "z";
-        CharacterCodes[CharacterCodes["A"] = 65] = "A";
-        CharacterCodes[CharacterCodes["B"] = 66] = "B";
-        CharacterCodes[CharacterCodes["C"] = 67] = "C";
-        CharacterCodes[CharacterCodes["D"] = 68] = "D";
-        CharacterCodes[CharacterCodes["E"] = 69] = "E";
-        CharacterCodes[CharacterCodes["F"] = 70] = "F";
-        CharacterCodes[CharacterCodes["G"] = 71] = "G";
-        CharacterCodes[CharacterCodes["H"] = 72] = "H";
-        CharacterCodes[CharacterCodes["I"] = 73] = "I";
-        CharacterCodes[CharacterCodes["J"] = 74] = "J";
-        CharacterCodes[CharacterCodes["K"] = 75] = "K";
-        CharacterCodes[CharacterCodes["L"] = 76] = "L";
-        CharacterCodes[CharacterCodes["M"] = 77] = "M";
-        CharacterCodes[CharacterCodes["N"] = 78] = "N";
-        CharacterCodes[CharacterCodes["O"] = 79] = "O";
-        CharacterCodes[CharacterCodes["P"] = 80] = "P";
-        CharacterCodes[CharacterCodes["Q"] = 81] = "Q";
-        CharacterCodes[CharacterCodes["R"] = 82] = "R";
-        CharacterCodes[CharacterCodes["S"] = 83] = "S";
-        CharacterCodes[CharacterCodes["T"] = 84] = "T";
-        CharacterCodes[CharacterCodes["U"] = 85] = "U";
-        CharacterCodes[CharacterCodes["V"] = 86] = "V";
-        CharacterCodes[CharacterCodes["W"] = 87] = "W";
-        CharacterCodes[CharacterCodes["X"] = 88] = "X";
-        CharacterCodes[CharacterCodes["Y"] = 89] = "Y";
-        CharacterCodes[CharacterCodes["Z"] = 90] = "Z";
-        CharacterCodes[CharacterCodes["asterisk"] = 42] = "asterisk";
-        CharacterCodes[CharacterCodes["backslash"] = 92] = "backslash";
-        CharacterCodes[CharacterCodes["closeBrace"] = 125] = "closeBrace";
-        CharacterCodes[CharacterCodes["closeBracket"] = 93] = "closeBracket";
-        CharacterCodes[CharacterCodes["colon"] = 58] = "colon";
-        CharacterCodes[CharacterCodes["comma"] = 44] = "comma";
-        CharacterCodes[CharacterCodes["dot"] = 46] = "dot";
-        CharacterCodes[CharacterCodes["doubleQuote"] = 34] = "doubleQuote";
-        CharacterCodes[CharacterCodes["minus"] = 45] = "minus";
-        CharacterCodes[CharacterCodes["openBrace"] = 123] = "openBrace";
-        CharacterCodes[CharacterCodes["openBracket"] = 91] = "openBracket";
-        CharacterCodes[CharacterCodes["plus"] = 43] = "plus";
-        CharacterCodes[CharacterCodes["slash"] = 47] = "slash";
-        CharacterCodes[CharacterCodes["formFeed"] = 12] = "formFeed";
-        CharacterCodes[CharacterCodes["tab"] = 9] = "tab";
-    })(CharacterCodes || (CharacterCodes = {}));
-});
-
-
-/***/ }),
-
-/***/ 4579:
-/***/ ((module, exports) => {
-
-(function (factory) {
-    if ( true && typeof module.exports === "object") {
-        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
-        if (v !== undefined) module.exports = v;
-    }
-    else if (typeof define === "function" && define.amd) {
-        define(["require", "exports"], factory);
-    }
-})(function () {
-    "use strict";
-    Object.defineProperty(exports, "__esModule", ({ value: true }));
-    exports.supportedEols = exports.cachedBreakLinesWithSpaces = exports.cachedSpaces = void 0;
-    exports.cachedSpaces = new Array(20).fill(0).map((_, index) => {
-        return ' '.repeat(index);
-    });
-    const maxCachedValues = 200;
-    exports.cachedBreakLinesWithSpaces = {
-        ' ': {
-            '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
-                return '\n' + ' '.repeat(index);
-            }),
-            '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
-                return '\r' + ' '.repeat(index);
-            }),
-            '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
-                return '\r\n' + ' '.repeat(index);
-            }),
-        },
-        '\t': {
-            '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
-                return '\n' + '\t'.repeat(index);
-            }),
-            '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
-                return '\r' + '\t'.repeat(index);
-            }),
-            '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
-                return '\r\n' + '\t'.repeat(index);
-            }),
-        }
-    };
-    exports.supportedEols = ['\n', '\r', '\r\n'];
-});
-
-
-/***/ }),
-
-/***/ 9547:
-/***/ ((module, exports, __nccwpck_require__) => {
-
-(function (factory) {
-    if ( true && typeof module.exports === "object") {
-        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
-        if (v !== undefined) module.exports = v;
-    }
-    else if (typeof define === "function" && define.amd) {
-        define(["require", "exports", "./impl/format", "./impl/edit", "./impl/scanner", "./impl/parser"], factory);
-    }
-})(function () {
-    /*---------------------------------------------------------------------------------------------
-     *  Copyright (c) Microsoft Corporation. All rights reserved.
-     *  Licensed under the MIT License. See License.txt in the project root for license information.
-     *--------------------------------------------------------------------------------------------*/
-    'use strict';
-    Object.defineProperty(exports, "__esModule", ({ value: true }));
-    exports.applyEdits = exports.modify = exports.format = exports.printParseErrorCode = exports.ParseErrorCode = exports.stripComments = exports.visit = exports.getNodeValue = exports.getNodePath = exports.findNodeAtOffset = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = exports.SyntaxKind = exports.ScanError = exports.createScanner = void 0;
-    const formatter = __nccwpck_require__(6612);
-    const edit = __nccwpck_require__(4807);
-    const scanner = __nccwpck_require__(8525);
-    const parser = __nccwpck_require__(5152);
-    /**
-     * Creates a JSON scanner on the given text.
-     * If ignoreTrivia is set, whitespaces or comments are ignored.
-     */
-    exports.createScanner = scanner.createScanner;
-    var ScanError;
-    (function (ScanError) {
-        ScanError[ScanError["None"] = 0] = "None";
-        ScanError[ScanError["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
-        ScanError[ScanError["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
-        ScanError[ScanError["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
-        ScanError[ScanError["InvalidUnicode"] = 4] = "InvalidUnicode";
-        ScanError[ScanError["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
-        ScanError[ScanError["InvalidCharacter"] = 6] = "InvalidCharacter";
-    })(ScanError || (exports.ScanError = ScanError = {}));
-    var SyntaxKind;
-    (function (SyntaxKind) {
-        SyntaxKind[SyntaxKind["OpenBraceToken"] = 1] = "OpenBraceToken";
-        SyntaxKind[SyntaxKind["CloseBraceToken"] = 2] = "CloseBraceToken";
-        SyntaxKind[SyntaxKind["OpenBracketToken"] = 3] = "OpenBracketToken";
-        SyntaxKind[SyntaxKind["CloseBracketToken"] = 4] = "CloseBracketToken";
-        SyntaxKind[SyntaxKind["CommaToken"] = 5] = "CommaToken";
-        SyntaxKind[SyntaxKind["ColonToken"] = 6] = "ColonToken";
-        SyntaxKind[SyntaxKind["NullKeyword"] = 7] = "NullKeyword";
-        SyntaxKind[SyntaxKind["TrueKeyword"] = 8] = "TrueKeyword";
-        SyntaxKind[SyntaxKind["FalseKeyword"] = 9] = "FalseKeyword";
-        SyntaxKind[SyntaxKind["StringLiteral"] = 10] = "StringLiteral";
-        SyntaxKind[SyntaxKind["NumericLiteral"] = 11] = "NumericLiteral";
-        SyntaxKind[SyntaxKind["LineCommentTrivia"] = 12] = "LineCommentTrivia";
-        SyntaxKind[SyntaxKind["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
-        SyntaxKind[SyntaxKind["LineBreakTrivia"] = 14] = "LineBreakTrivia";
-        SyntaxKind[SyntaxKind["Trivia"] = 15] = "Trivia";
-        SyntaxKind[SyntaxKind["Unknown"] = 16] = "Unknown";
-        SyntaxKind[SyntaxKind["EOF"] = 17] = "EOF";
-    })(SyntaxKind || (exports.SyntaxKind = SyntaxKind = {}));
-    /**
-     * For a given offset, evaluate the location in the JSON document. Each segment in the location path is either a property name or an array index.
-     */
-    exports.getLocation = parser.getLocation;
-    /**
-     * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
-     * Therefore, always check the errors list to find out if the input was valid.
-     */
-    exports.parse = parser.parse;
-    /**
-     * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
-     */
-    exports.parseTree = parser.parseTree;
-    /**
-     * Finds the node at the given path in a JSON DOM.
-     */
-    exports.findNodeAtLocation = parser.findNodeAtLocation;
-    /**
-     * Finds the innermost node at the given offset. If includeRightBound is set, also finds nodes that end at the given offset.
-     */
-    exports.findNodeAtOffset = parser.findNodeAtOffset;
-    /**
-     * Gets the JSON path of the given JSON DOM node
-     */
-    exports.getNodePath = parser.getNodePath;
-    /**
-     * Evaluates the JavaScript object of the given JSON DOM node
-     */
-    exports.getNodeValue = parser.getNodeValue;
-    /**
-     * Parses the given text and invokes the visitor functions for each object, array and literal reached.
-     */
-    exports.visit = parser.visit;
-    /**
-     * Takes JSON with JavaScript-style comments and remove
-     * them. Optionally replaces every none-newline character
-     * of comments with a replaceCharacter
-     */
-    exports.stripComments = parser.stripComments;
-    var ParseErrorCode;
-    (function (ParseErrorCode) {
-        ParseErrorCode[ParseErrorCode["InvalidSymbol"] = 1] = "InvalidSymbol";
-        ParseErrorCode[ParseErrorCode["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
-        ParseErrorCode[ParseErrorCode["PropertyNameExpected"] = 3] = "PropertyNameExpected";
-        ParseErrorCode[ParseErrorCode["ValueExpected"] = 4] = "ValueExpected";
-        ParseErrorCode[ParseErrorCode["ColonExpected"] = 5] = "ColonExpected";
-        ParseErrorCode[ParseErrorCode["CommaExpected"] = 6] = "CommaExpected";
-        ParseErrorCode[ParseErrorCode["CloseBraceExpected"] = 7] = "CloseBraceExpected";
-        ParseErrorCode[ParseErrorCode["CloseBracketExpected"] = 8] = "CloseBracketExpected";
-        ParseErrorCode[ParseErrorCode["EndOfFileExpected"] = 9] = "EndOfFileExpected";
-        ParseErrorCode[ParseErrorCode["InvalidCommentToken"] = 10] = "InvalidCommentToken";
-        ParseErrorCode[ParseErrorCode["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
-        ParseErrorCode[ParseErrorCode["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
-        ParseErrorCode[ParseErrorCode["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
-        ParseErrorCode[ParseErrorCode["InvalidUnicode"] = 14] = "InvalidUnicode";
-        ParseErrorCode[ParseErrorCode["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
-        ParseErrorCode[ParseErrorCode["InvalidCharacter"] = 16] = "InvalidCharacter";
-    })(ParseErrorCode || (exports.ParseErrorCode = ParseErrorCode = {}));
-    function printParseErrorCode(code) {
-        switch (code) {
-            case 1 /* ParseErrorCode.InvalidSymbol */: return 'InvalidSymbol';
-            case 2 /* ParseErrorCode.InvalidNumberFormat */: return 'InvalidNumberFormat';
-            case 3 /* ParseErrorCode.PropertyNameExpected */: return 'PropertyNameExpected';
-            case 4 /* ParseErrorCode.ValueExpected */: return 'ValueExpected';
-            case 5 /* ParseErrorCode.ColonExpected */: return 'ColonExpected';
-            case 6 /* ParseErrorCode.CommaExpected */: return 'CommaExpected';
-            case 7 /* ParseErrorCode.CloseBraceExpected */: return 'CloseBraceExpected';
-            case 8 /* ParseErrorCode.CloseBracketExpected */: return 'CloseBracketExpected';
-            case 9 /* ParseErrorCode.EndOfFileExpected */: return 'EndOfFileExpected';
-            case 10 /* ParseErrorCode.InvalidCommentToken */: return 'InvalidCommentToken';
-            case 11 /* ParseErrorCode.UnexpectedEndOfComment */: return 'UnexpectedEndOfComment';
-            case 12 /* ParseErrorCode.UnexpectedEndOfString */: return 'UnexpectedEndOfString';
-            case 13 /* ParseErrorCode.UnexpectedEndOfNumber */: return 'UnexpectedEndOfNumber';
-            case 14 /* ParseErrorCode.InvalidUnicode */: return 'InvalidUnicode';
-            case 15 /* ParseErrorCode.InvalidEscapeCharacter */: return 'InvalidEscapeCharacter';
-            case 16 /* ParseErrorCode.InvalidCharacter */: return 'InvalidCharacter';
-        }
-        return '<unknown ParseErrorCode>';
-    }
-    exports.printParseErrorCode = printParseErrorCode;
-    /**
-     * Computes the edit operations needed to format a JSON document.
-     *
-     * @param documentText The input text
-     * @param range The range to format or `undefined` to format the full content
-     * @param options The formatting options
-     * @returns The edit operations describing the formatting changes to the original document following the format described in {@linkcode EditResult}.
-     * To apply the edit operations to the input, use {@linkcode applyEdits}.
-     */
-    function format(documentText, range, options) {
-        return formatter.format(documentText, range, options);
-    }
-    exports.format = format;
-    /**
-     * Computes the edit operations needed to modify a value in the JSON document.
-     *
-     * @param documentText The input text
-     * @param path The path of the value to change. The path represents either to the document root, a property or an array item.
-     * If the path points to an non-existing property or item, it will be created.
-     * @param value The new value for the specified property or item. If the value is undefined,
-     * the property or item will be removed.
-     * @param options Options
-     * @returns The edit operations describing the changes to the original document, following the format described in {@linkcode EditResult}.
-     * To apply the edit operations to the input, use {@linkcode applyEdits}.
-     */
-    function modify(text, path, value, options) {
-        return edit.setProperty(text, path, value, options);
-    }
-    exports.modify = modify;
-    /**
-     * Applies edits to an input string.
-     * @param text The input text
-     * @param edits Edit operations following the format described in {@linkcode EditResult}.
-     * @returns The text with the applied edits.
-     * @throws An error if the edit operations are not well-formed as described in {@linkcode EditResult}.
-     */
-    function applyEdits(text, edits) {
-        let sortedEdits = edits.slice(0).sort((a, b) => {
-            const diff = a.offset - b.offset;
-            if (diff === 0) {
-                return a.length - b.length;
-            }
-            return diff;
-        });
-        let lastModifiedOffset = text.length;
-        for (let i = sortedEdits.length - 1; i >= 0; i--) {
-            let e = sortedEdits[i];
-            if (e.offset + e.length <= lastModifiedOffset) {
-                text = edit.applyEdit(text, e);
-            }
-            else {
-                throw new Error('Overlapping edit');
-            }
-            lastModifiedOffset = e.offset;
-        }
-        return text;
-    }
-    exports.applyEdits = applyEdits;
-});
-
-
-/***/ }),
-
 /***/ 4006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -46468,7 +44576,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 2338:
+/***/ 3880:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -47638,274 +45746,22 @@ function globSync(globInput, options) {
 //#endregion
 
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/discovery/yaml-relax.ts
-/**
- * Text `kubectl` reads but a strict YAML 1.2 parser refuses: flow collections and quoted
- * scalars continued on lines indented no deeper than the line they opened on, such as
- *
- *     command: ["sh", "-c",
- *     "exec app"]
- *
- * (libyaml ignores indentation inside flow context). Such continuation lines are indented
- * two spaces past the opening line, which changes no value: flow context ignores the
- * spaces, and quoted scalars fold them away. Lines are kept, so line numbers stay right;
- * the lines padded are returned, since their columns no longer match the file.
- */
-function relaxFlowIndentation(content) {
-    const lines = content.split('\n');
-    const padded = new Set();
-    let depth = 0;
-    let quote;
-    let openIndent = 0;
-    let blockParent;
-    for (let index = 0; index < lines.length; index++) {
-        let line = lines[index];
-        const indent = /^ */.exec(line)[0].length;
-        const blank = line.trim() === '';
-        if (blockParent !== undefined) {
-            if (blank || indent > blockParent)
-                continue;
-            blockParent = undefined;
-        }
-        if ((depth > 0 || quote) && !blank && indent <= openIndent) {
-            line = ' '.repeat(openIndent + 2 - indent) + line;
-            lines[index] = line;
-            padded.add(index + 1);
-        }
-        // A flow or quote still open at the end of this line opened on it.
-        if (depth === 0 && !quote)
-            openIndent = indent;
-        for (let i = 0; i < line.length; i++) {
-            const ch = line[i];
-            if (quote === "'") {
-                if (ch === "'" && line[i + 1] === "'")
-                    i++;
-                else if (ch === "'")
-                    quote = undefined;
-                continue;
-            }
-            if (quote === '"') {
-                if (ch === '\\')
-                    i++;
-                else if (ch === '"')
-                    quote = undefined;
-                continue;
-            }
-            const before = line.slice(0, i).trimEnd();
-            const tokenStart = before === '' || /[:\-[{,?]$/.test(before);
-            if (ch === '#' && (i === 0 || /\s/.test(line[i - 1])))
-                break;
-            if ((ch === '"' || ch === "'") && tokenStart)
-                quote = ch;
-            else if ((ch === '[' || ch === '{') && (depth > 0 || tokenStart))
-                depth++;
-            else if ((ch === ']' || ch === '}') && depth > 0)
-                depth--;
-        }
-        if (depth === 0 && !quote && /(^|[:-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(line.trimEnd()))
-            blockParent = indent;
-    }
-    return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/discovery/yaml-source.ts
-
-
-/**
- * YAML files read for their structure and for where each value is written. Values are
- * reached through aliases and `<<` merge keys, as compose files often use them, and a
- * string value knows its verbatim position when its source text is exactly its value
- * (plain or quoted without escapes, on one line), which is what makes it safe to rewrite.
- */
-class YamlSource {
-    documents = [];
-    problems = [];
-    lineCounter = new dist/* LineCounter */.HN();
-    /** The text parsed: the file's, or with continuation lines re-indented (see `relaxFlowIndentation`). */
-    content;
-    /** Lines re-indented to parse: their columns are not the file's, so nothing on them is rewritable. */
-    padded;
-    constructor(content) {
-        let documents = (0,dist/* parseAllDocuments */.hR)(content, { lineCounter: this.lineCounter, uniqueKeys: false });
-        const relaxed = documents.some((document) => document.errors.length > 0) ? relaxFlowIndentation(content) : undefined;
-        const relaxedCounter = new dist/* LineCounter */.HN();
-        const retried = relaxed && (0,dist/* parseAllDocuments */.hR)(relaxed.text, { lineCounter: relaxedCounter, uniqueKeys: false });
-        if (relaxed && retried && errorCount(retried) < errorCount(documents)) {
-            documents = retried;
-            this.lineCounter = relaxedCounter;
-            this.content = relaxed.text;
-            this.padded = relaxed.padded;
-        }
-        else {
-            this.content = content;
-            this.padded = new Set();
-        }
-        for (const document of documents) {
-            const [error] = document.errors;
-            // A document the parser had to guess about is skipped rather than half read.
-            if (error) {
-                // The problem carries the line; the parser's message repeats it with a code frame.
-                const message = `invalid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
-                this.problems.push({ line: error.linePos?.[0].line ?? 1, message });
-            }
-            else {
-                this.documents.push(document);
-            }
-        }
-    }
-    /** The entries of a mapping, merged ones included (own keys win, then earlier merges). */
-    entries(document, node, seen = new Set()) {
-        const map = resolve(document, node);
-        if (!(0,dist/* isMap */.jh)(map) || seen.has(map))
-            return [];
-        seen.add(map);
-        const own = [];
-        const merged = [];
-        for (const pair of map.items) {
-            if (!(0,dist/* isScalar */.jn)(pair.key))
-                continue;
-            if (pair.key.type === dist/* Scalar */.X5.PLAIN && pair.key.source === '<<') {
-                const value = resolve(document, pair.value);
-                merged.push(...((0,dist/* isSeq */.oP)(value) ? value.items : [value]));
-            }
-            else {
-                own.push([String(pair.key.value), pair.value]);
-            }
-        }
-        const result = new Map(own);
-        for (const source of merged) {
-            for (const [key, value] of this.entries(document, source, seen))
-                if (!result.has(key))
-                    result.set(key, value);
-        }
-        return [...result];
-    }
-    /** The value at `path` of mappings, or undefined. */
-    get(document, node, ...path) {
-        let current = node;
-        for (const key of path) {
-            current = this.entries(document, current).find(([name]) => name === key)?.[1];
-            if (current === undefined)
-                return undefined;
-        }
-        return resolve(document, current);
-    }
-    items(document, node) {
-        const seq = resolve(document, node);
-        return (0,dist/* isSeq */.oP)(seq) ? seq.items.map((item) => resolve(document, item)) : [];
-    }
-    /**
-     * A string scalar: its value, its line, and where it is written verbatim if it is. A value
-     * reached through an alias is where its anchor is, since that is the text to change.
-     */
-    string(document, node) {
-        const scalar = resolve(document, node);
-        if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'string' || !scalar.range)
-            return undefined;
-        const [start, end] = scalar.range;
-        const line = this.lineCounter.linePos(start).line;
-        const quoted = scalar.type === dist/* Scalar */.X5.QUOTE_DOUBLE || scalar.type === dist/* Scalar */.X5.QUOTE_SINGLE;
-        const verbatimStart = quoted ? start + 1 : start;
-        const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
-        const verbatim = (quoted || scalar.type === dist/* Scalar */.X5.PLAIN) && source === scalar.value && !source.includes('\n');
-        return { value: scalar.value, line, verbatimStart: verbatim ? verbatimStart : undefined };
-    }
-    /** Calls `visit` with every key and value of the mappings under `node`, through sequences, each node once. */
-    walk(document, node, visit, seen = new Set()) {
-        const current = resolve(document, node);
-        if (seen.has(current))
-            return;
-        seen.add(current);
-        if ((0,dist/* isSeq */.oP)(current))
-            for (const item of current.items)
-                this.walk(document, item, visit, seen);
-        if (!(0,dist/* isMap */.jh)(current))
-            return;
-        for (const [key, value] of this.entries(document, current)) {
-            visit(key, resolve(document, value));
-            this.walk(document, value, visit, seen);
-        }
-    }
-    /**
-     * A scalar's text as written when it is a plain number or string (`tag: 1.20` is the
-     * tag `1.20`, not the number 1.2); undefined otherwise.
-     */
-    scalarText(document, node) {
-        const text = this.string(document, node);
-        if (text)
-            return text;
-        const scalar = resolve(document, node);
-        if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'number' || scalar.type !== dist/* Scalar */.X5.PLAIN || !scalar.range)
-            return undefined;
-        const [start, end] = scalar.range;
-        const value = this.content.slice(start, end);
-        return { value, line: this.lineCounter.linePos(start).line, verbatimStart: start };
-    }
-    /** The span of `length` characters at offset `offset` (on one line), unless its line was re-indented. */
-    spanAt(offset, length) {
-        const { line, col } = this.lineCounter.linePos(offset);
-        return this.padded.has(line) ? undefined : { line, column: col, length };
-    }
-    /** The span of `length` characters at `offset` in a verbatim string's value. */
-    span(text, offset, length) {
-        if (text.verbatimStart === undefined || length === 0)
-            return undefined;
-        return this.spanAt(text.verbatimStart + offset, length);
-    }
-}
-function errorCount(documents) {
-    return documents.reduce((count, document) => count + document.errors.length, 0);
-}
-function resolve(document, node) {
-    return (0,dist/* isAlias */.Vj)(node) ? node.resolve(document) : node;
-}
-
-;// CONCATENATED MODULE: ./src/discovery/file-kind.ts
-
-/** A file being scanned: its text, and its YAML parsed once however many kinds look at it. */
-class SourceFile {
-    path;
-    content;
-    parsed;
-    constructor(
-    /** Repository-relative path with '/' separators. */
-    path, content) {
-        this.path = path;
-        this.content = content;
-    }
-    get yaml() {
-        return (this.parsed ??= new YamlSource(this.content));
-    }
-    get isYaml() {
-        return /\.ya?ml$/i.test(this.path);
-    }
-}
-/** The last path segment. */
-function baseName(path) {
-    return path.slice(path.lastIndexOf('/') + 1);
-}
-/** The folder part of a repository-relative path, '' at the root. */
-function dirName(path) {
-    const slash = path.lastIndexOf('/');
-    return slash === -1 ? '' : path.slice(0, slash);
-}
-
 ;// CONCATENATED MODULE: ./src/discovery/collector.ts
 
 
 /**
  * Gathers what one file yields. Every candidate goes through `parseReference` here, so
- * an invalid reference becomes an `invalid` problem on its line instead of reaching resolution.
+ * an invalid reference becomes a problem on its line instead of reaching resolution.
  */
 class Collector {
     file;
+    kind;
     result = { occurrences: [], problems: [] };
-    constructor(file) {
+    constructor(file, kind) {
         this.file = file;
+        this.kind = kind;
     }
-    image(kind, text, line, details = {}) {
+    image(text, line, details = {}) {
         // SPEC: `scratch` is not an image (an empty base in Dockerfiles).
         if (text === 'scratch')
             return;
@@ -47915,133 +45771,22 @@ class Collector {
         catch (error) {
             if (!(error instanceof InputError))
                 throw error;
-            this.result.problems.push({ file: this.file, line, message: error.message, invalid: true, text, kind });
+            this.result.problems.push({ file: this.file, line, message: error.message, invalid: true });
             return;
         }
-        const occurrence = { file: this.file, line, text, kind };
-        for (const key of ['platform', 'edit', 'digestSlot', 'unpinnable']) {
-            if (details[key] !== undefined)
-                Object.assign(occurrence, { [key]: details[key] });
-        }
+        const occurrence = { file: this.file, line, text, kind: this.kind };
+        if (details.platform !== undefined)
+            occurrence.platform = details.platform;
+        if (details.edit !== undefined)
+            occurrence.edit = details.edit;
         this.result.occurrences.push(occurrence);
     }
     problem(line, message) {
         this.result.problems.push({ file: this.file, line, message });
     }
-    /** The problems of a YAML file's documents that did not parse. */
-    yamlProblems(problems) {
-        for (const problem of problems)
-            this.problem(problem.line, problem.message);
-    }
     done() {
         return this.result;
     }
-}
-
-;// CONCATENATED MODULE: ./src/discovery/kinds/workflow.ts
-
-const DOCKER_SCHEME = 'docker://';
-/** GitHub Actions workflows: `.github/workflows/*.yml` (not in subfolders, which GitHub ignores). */
-const workflowKind = {
-    name: 'workflow',
-    patterns: ['.github/workflows/*.y*ml'],
-    matchesPath: (path) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path),
-    matchesContent: (file) => {
-        const { yaml } = file;
-        const has = (document, key) => yaml.get(document, document.contents, key) !== undefined;
-        return file.isYaml && yaml.documents.some((document) => has(document, 'jobs') && has(document, 'on'));
-    },
-    scan: (file) => parseWorkflow(file)
-};
-/**
- * Images in a workflow: `jobs.*.container` (a string or its `image`),
- * `jobs.*.services.*` (a string or its `image`) and `jobs.*.steps[*].uses: docker://...`.
- */
-function parseWorkflow(file) {
-    const collector = new Collector(file.path);
-    const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
-    const add = addActionImage(collector, file);
-    for (const document of yaml.documents) {
-        const stringOrImage = (node) => yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'image'));
-        for (const [, job] of yaml.entries(document, yaml.get(document, document.contents, 'jobs'))) {
-            add('workflow-container', stringOrImage(yaml.get(document, job, 'container')));
-            for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services')))
-                add('workflow-service', stringOrImage(service));
-            for (const step of yaml.items(document, yaml.get(document, job, 'steps'))) {
-                const uses = yaml.string(document, yaml.get(document, step, 'uses'));
-                if (uses?.value.startsWith(DOCKER_SCHEME))
-                    add('workflow-step', uses, DOCKER_SCHEME.length);
-            }
-        }
-    }
-    return collector.done();
-}
-/**
- * Adds a reference written in a workflow or action: a value holding a `${{ }}` expression
- * is only known when the workflow runs, so it is reported instead.
- */
-function addActionImage(collector, file) {
-    return (kind, text, prefixLength = 0) => {
-        if (!text)
-            return;
-        const reference = text.value.slice(prefixLength);
-        if (reference.includes('${{'))
-            collector.problem(text.line, `cannot resolve expression in "${text.value}"`);
-        else if (reference !== '')
-            collector.image(kind, reference, text.line, { edit: file.yaml.span(text, prefixLength, reference.length) });
-    };
-}
-
-;// CONCATENATED MODULE: ./src/discovery/kinds/action.ts
-
-
-
-/**
- * Docker container actions: `runs.image: docker://<ref>` in `action.yml`. An image
- * naming a Dockerfile is built, not pulled, so it is not a reference.
- */
-const actionKind = {
-    name: 'container action',
-    patterns: ['**/action.y*ml'],
-    matchesPath: (path) => /^action\.ya?ml$/i.test(baseName(path)),
-    scan: (file) => {
-        const collector = new Collector(file.path);
-        const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
-        const add = addActionImage(collector, file);
-        for (const document of yaml.documents) {
-            const image = yaml.string(document, yaml.get(document, document.contents, 'runs', 'image'));
-            if (image?.value.startsWith(DOCKER_SCHEME))
-                add('action-image', image, DOCKER_SCHEME.length);
-        }
-        return collector.done();
-    }
-};
-
-;// CONCATENATED MODULE: ./src/discovery/dotenv.ts
-/**
- * The variables of a `.env` file as Compose reads it: `NAME=value` lines, an optional
- * `export ` before the name, `#` comments, values in single quotes (verbatim) or double
- * quotes (with `\n`-style escapes), and unquoted values ending at ` #`.
- */
-function parseDotEnv(text) {
-    const variables = new Map();
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim().replace(/^export\s+/, '');
-        const match = /^([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-        if (match)
-            variables.set(match[1], dotenv_valueOf(match[2]));
-    }
-    return variables;
-}
-function dotenv_valueOf(written) {
-    const quote = written[0];
-    if ((quote === '"' || quote === "'") && written.indexOf(quote, 1) > 0) {
-        const inner = written.slice(1, written.indexOf(quote, 1));
-        return quote === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, ch) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
-    }
-    return written.replace(/\s+#.*$/, '').trim();
 }
 
 ;// CONCATENATED MODULE: ./src/discovery/expanded-word.ts
@@ -48258,154 +46003,145 @@ class WordParser {
     }
 }
 
-;// CONCATENATED MODULE: ./src/discovery/kinds/compose.ts
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/discovery/yaml-source.ts
 
-
-
-
-
-const IMAGE_CONTEXT = 'docker-image://';
-/** Compose files, and (through `follow`) the files they `include:` or `extends:`. */
-const composeKind = {
-    name: 'compose file',
-    patterns: ['**/compose.y*ml', '**/compose.*.y*ml', '**/docker-compose*.y*ml'],
-    matchesPath: (path) => /^(compose(\..+)?|docker-compose.*)\.ya?ml$/i.test(baseName(path)),
-    matchesContent: (file) => file.isYaml && file.yaml.documents.some((document) => file.yaml.get(document, document.contents, 'services')),
-    scan: async (file, repository) => scanCompose(file, await projectEnv(file.path, repository))
-};
 /**
- * The variables interpolation sees, in Compose's precedence: the environment, then the
- * `.env` file of the project directory (the compose file's folder); unset ones take their defaults.
+ * YAML files read for their structure and for where each value is written. Values are
+ * reached through aliases and `<<` merge keys, as compose files often use them, and a
+ * string value knows its verbatim position when its source text is exactly its value
+ * (plain or quoted without escapes, on one line), which is what makes it safe to rewrite.
  */
-async function projectEnv(path, repository) {
-    const dir = dirName(path);
-    const dotEnv = parseDotEnv((await repository.readText(dir ? `${dir}/.env` : '.env')) ?? '');
-    const { env } = repository;
-    return (name) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? dotEnv.get(name);
-}
-/**
- * `services.*.image` (a service with `build` is skipped: its `image` names what the build
- * produces) and `build.additional_contexts` of the form `docker-image://<ref>`,
- * interpolated the way Compose does it: `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
- * `$$` for a literal `$`.
- */
-function scanCompose(file, lookup = () => undefined) {
-    const collector = new Collector(file.path);
-    const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
-    const follow = [];
-    const add = (kind, text, prefix = '') => {
-        if (!text?.value.startsWith(prefix))
-            return;
-        const written = text.value.slice(prefix.length);
-        const expansion = expand(written, lookup, { kind: 'compose' });
-        if (!expansion.ok) {
-            collector.problem(text.line, `cannot expand "${written}": ${expansion.error}`);
-            return;
+class YamlSource {
+    content;
+    documents = [];
+    problems = [];
+    lineCounter = new dist/* LineCounter */.HN();
+    constructor(content) {
+        this.content = content;
+        const documents = (0,dist/* parseAllDocuments */.hR)(content, { lineCounter: this.lineCounter, uniqueKeys: false });
+        for (const document of documents) {
+            const [error] = document.errors;
+            // A document the parser had to guess about is skipped rather than half read.
+            if (error) {
+                // The problem carries the line; the parser's message repeats it with a code frame.
+                const message = `invalid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+                this.problems.push({ line: error.linePos?.[0].line ?? 1, message });
+            }
+            else {
+                this.documents.push(document);
+            }
         }
-        // Only text written in the file can be rewritten, not a value from the environment.
-        const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
-        const edit = source && yaml.span(text, prefix.length + source.start, source.end - source.start);
-        collector.image(kind, expansion.value, text.line, { edit });
-    };
+    }
+    /** The entries of a mapping, merged ones included (own keys win, then earlier merges). */
+    entries(document, node, seen = new Set()) {
+        const map = resolve(document, node);
+        if (!(0,dist/* isMap */.jh)(map) || seen.has(map))
+            return [];
+        seen.add(map);
+        const own = [];
+        const merged = [];
+        for (const pair of map.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (pair.key.type === dist/* Scalar */.X5.PLAIN && pair.key.source === '<<') {
+                const value = resolve(document, pair.value);
+                merged.push(...((0,dist/* isSeq */.oP)(value) ? value.items : [value]));
+            }
+            else {
+                own.push([String(pair.key.value), pair.value]);
+            }
+        }
+        const result = new Map(own);
+        for (const source of merged) {
+            for (const [key, value] of this.entries(document, source, seen))
+                if (!result.has(key))
+                    result.set(key, value);
+        }
+        return [...result];
+    }
+    /** The value at `path` of mappings, or undefined. */
+    get(document, node, ...path) {
+        let current = node;
+        for (const key of path) {
+            current = this.entries(document, current).find(([name]) => name === key)?.[1];
+            if (current === undefined)
+                return undefined;
+        }
+        return resolve(document, current);
+    }
+    items(document, node) {
+        const seq = resolve(document, node);
+        return (0,dist/* isSeq */.oP)(seq) ? seq.items.map((item) => resolve(document, item)) : [];
+    }
+    /**
+     * A string scalar: its value, its line, and where it is written verbatim if it is. A value
+     * reached through an alias is where its anchor is, since that is the text to change.
+     */
+    string(document, node) {
+        const scalar = resolve(document, node);
+        if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'string' || !scalar.range)
+            return undefined;
+        const [start, end] = scalar.range;
+        const line = this.lineCounter.linePos(start).line;
+        const quoted = scalar.type === dist/* Scalar */.X5.QUOTE_DOUBLE || scalar.type === dist/* Scalar */.X5.QUOTE_SINGLE;
+        const verbatimStart = quoted ? start + 1 : start;
+        const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
+        const verbatim = (quoted || scalar.type === dist/* Scalar */.X5.PLAIN) && source === scalar.value && !source.includes('\n');
+        return { value: scalar.value, line, verbatimStart: verbatim ? verbatimStart : undefined };
+    }
+    /** The span of `length` characters at `offset` in a verbatim string's value. */
+    span(text, offset, length) {
+        if (text.verbatimStart === undefined || length === 0)
+            return undefined;
+        const { line, col } = this.lineCounter.linePos(text.verbatimStart + offset);
+        return { line, column: col, length };
+    }
+}
+function resolve(document, node) {
+    return (0,dist/* isAlias */.Vj)(node) ? node.resolve(document) : node;
+}
+
+;// CONCATENATED MODULE: ./src/discovery/compose.ts
+
+
+
+/**
+ * `services.*.image` in compose files, interpolated the way Compose does it:
+ * `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$$` for a literal `$`, from `env`
+ * (nothing by default, so defaults apply). A service with `build` is skipped: its
+ * `image` names what the build produces, not something to pull.
+ */
+function parseCompose(file, content, env = {}) {
+    const collector = new Collector(file, 'compose');
+    const yaml = new YamlSource(content);
+    for (const problem of yaml.problems)
+        collector.problem(problem.line, problem.message);
+    const lookup = (name) => (Object.hasOwn(env, name) ? env[name] : undefined);
     for (const document of yaml.documents) {
-        const get = (node, ...path) => yaml.get(document, node, ...path);
-        for (const [, service] of yaml.entries(document, get(document.contents, 'services'))) {
-            const build = get(service, 'build');
-            if (build === undefined)
-                add('compose-image', yaml.string(document, get(service, 'image')));
-            const contexts = get(build, 'additional_contexts');
-            for (const [, context] of yaml.entries(document, contexts))
-                add('compose-additional-context', yaml.string(document, context), IMAGE_CONTEXT);
-            // The list form: `- name=docker-image://ref`.
-            for (const item of yaml.items(document, contexts)) {
-                const text = yaml.string(document, item);
-                const equals = text ? text.value.indexOf('=') + 1 : 0;
-                if (text && equals > 0)
-                    add('compose-additional-context', { ...text, ...shifted(text, equals) }, IMAGE_CONTEXT);
+        for (const [, service] of yaml.entries(document, yaml.get(document, document.contents, 'services'))) {
+            if (yaml.get(document, service, 'build') !== undefined)
+                continue;
+            const image = yaml.string(document, yaml.get(document, service, 'image'));
+            if (!image)
+                continue;
+            const expansion = expand(image.value, lookup, { kind: 'compose' });
+            if (!expansion.ok) {
+                collector.problem(image.line, `cannot expand "${image.value}": ${expansion.error}`);
+                continue;
             }
-            const extended = yaml.string(document, get(service, 'extends', 'file'));
-            if (extended)
-                follow.push(extended.value);
-        }
-        for (const item of yaml.items(document, get(document.contents, 'include'))) {
-            const path = get(item, 'path') ?? item;
-            for (const entry of [path, ...yaml.items(document, path)]) {
-                const included = yaml.string(document, entry);
-                if (included)
-                    follow.push(included.value);
-            }
+            // Only text written in the file can be rewritten, not a value from the environment.
+            const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
+            const edit = source && yaml.span(image, source.start, source.end - source.start);
+            collector.image(expansion.value, image.line, { edit });
         }
     }
-    return { ...collector.done(), follow: follow.flatMap((path) => followedPath(file.path, path) ?? []) };
+    return collector.done();
 }
-/** A YAML string with its first `count` characters dropped. */
-function shifted(text, count) {
-    return { value: text.value.slice(count), verbatimStart: text.verbatimStart === undefined ? undefined : text.verbatimStart + count };
-}
-/** A path relative to the compose file, as a repository-relative one; undefined for remote or outside ones. */
-function followedPath(from, path) {
-    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || external_node_path_.posix.isAbsolute(path) || path.includes('$'))
-        return undefined;
-    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(dirName(from), path));
-    return joined.startsWith('../') || joined === '..' ? undefined : joined;
-}
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./src/discovery/kinds/templated.ts
-/**
- * Whether a value is filled in by a tool before it is used: Helm or Argo `{{ }}`, Tekton
- * `$(params.x)`, envsubst `${X}`/`$X`. Such a value is reported as not resolvable rather than
- * as an invalid reference, since it is not meant to be read as written.
- */
-function isTemplated(value) {
-    return /\{\{|\$\(|\$\{|\$[A-Za-z_]/.test(value);
-}
-
-;// CONCATENATED MODULE: ./src/discovery/kinds/devcontainer.ts
-
-
-
-/** Dev containers: `image` in `devcontainer.json`, which is JSON with comments and trailing commas. */
-const devcontainerKind = {
-    name: 'dev container configuration',
-    patterns: ['**/.devcontainer/devcontainer.json', '**/.devcontainer/*/devcontainer.json', '**/.devcontainer.json'],
-    matchesPath: (path) => /(^|\/)(\.devcontainer\/([^/]+\/)?devcontainer|\.devcontainer)\.json$/.test(path),
-    scan: (file) => {
-        const collector = new Collector(file.path);
-        const { content } = file;
-        const lineStarts = [0];
-        for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1))
-            lineStarts.push(i + 1);
-        const position = (offset) => {
-            let line = lineStarts.length;
-            while (lineStarts[line - 1] > offset)
-                line--;
-            return { line, column: offset - lineStarts[line - 1] + 1 };
-        };
-        const errors = [];
-        const tree = (0,main.parseTree)(content, errors, { allowTrailingComma: true, disallowComments: false });
-        if (errors.length > 0) {
-            collector.problem(position(errors[0].offset).line, 'invalid JSON: cannot read the dev container configuration');
-        }
-        const image = tree && (0,main.findNodeAtLocation)(tree, ['image']);
-        if (image?.type === 'string' && typeof image.value === 'string') {
-            const at = position(image.offset);
-            // The span is the text between the quotes, when it holds the value verbatim (no escapes).
-            const verbatim = content.slice(image.offset + 1, image.offset + image.length - 1) === image.value;
-            const edit = verbatim && image.value !== '' ? { line: at.line, column: at.column + 1, length: image.value.length } : undefined;
-            if (isTemplated(image.value))
-                collector.problem(at.line, `cannot resolve the variable in "${image.value}"`);
-            else
-                collector.image('devcontainer-image', image.value, at.line, { edit });
-        }
-        return collector.done();
-    }
-};
 
 ;// CONCATENATED MODULE: ./src/discovery/dockerfile-syntax.ts
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/d;
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC = /^\d*<<(-?)([^<]*)$/;
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
@@ -48427,10 +46163,6 @@ function readDockerfile(content) {
                 seenDirectives.add(key);
                 if (key === 'escape')
                     setEscape(syntax, directive[2], lineNumber);
-                if (key === 'syntax') {
-                    const column = line.length - text.length + directive.indices[2][0] + 1;
-                    syntax.syntax = { value: directive[2], span: { line: lineNumber, column, length: directive[2].length } };
-                }
                 continue;
             }
             readingDirectives = false;
@@ -48601,69 +46333,22 @@ class Scope {
     }
 }
 
-;// CONCATENATED MODULE: ./src/discovery/kinds/dockerfile.ts
+;// CONCATENATED MODULE: ./src/discovery/dockerfile.ts
 
 
 
 
-
-/** Dockerfiles and Containerfiles, by name (`Dockerfile.*`, `*.dockerfile`) or, when named, by content. */
-const dockerfileKind = {
-    name: 'Dockerfile',
-    patterns: ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*.dockerfile', '**/Containerfile', '**/Containerfile.*'],
-    matchesPath: (path) => {
-        const name = baseName(path);
-        // `Dockerfile.dockerignore` is the ignore file of a Dockerfile, not a Dockerfile.
-        if (name.endsWith('.dockerignore'))
-            return false;
-        return /^(Docker|Container)file(\..+)?$/i.test(name) || /\.(docker|container)file$/i.test(name);
-    },
-    matchesContent: (file) => !file.isYaml && looksLikeDockerfile(file.content),
-    scan: (file) => parseDockerfile(file.path, file.content)
-};
-const INSTRUCTIONS = new Set('ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR'.split(' '));
-/** Only Dockerfile instructions, a FROM before anything but ARGs, and FROMs BuildKit would accept. */
-function looksLikeDockerfile(content) {
-    const { escape, instructions } = readDockerfile(content);
-    const first = instructions.find((instruction) => instruction.keyword !== 'ARG');
-    const validFrom = (instruction) => {
-        const words = splitWords(instruction.args, escape).filter((word) => !word.text.startsWith('--'));
-        return words.length === 1 || (words.length === 3 && words[1].text.toLowerCase() === 'as');
-    };
-    return (first?.keyword === 'FROM' &&
-        instructions.every((instruction) => INSTRUCTIONS.has(instruction.keyword) && (instruction.keyword !== 'FROM' || validFrom(instruction))));
-}
 /**
- * BuildKit's predefined platform ARGs: set by every build, so known to exist, but their
- * values depend on the platform built for. `FROM binaries-$TARGETOS` names a stage.
- */
-const PLATFORM_ARGS = new Set([
-    'TARGETPLATFORM',
-    'TARGETOS',
-    'TARGETARCH',
-    'TARGETVARIANT',
-    'BUILDPLATFORM',
-    'BUILDOS',
-    'BUILDARCH',
-    'BUILDVARIANT'
-]);
-/** Stands for a platform ARG's value in an expansion, so what depends on it can be told apart. */
-const PLATFORM_VALUE = '\u0000';
-/**
- * Image references in a Dockerfile: the `# syntax=` frontend, `FROM` (with `--platform`),
- * `COPY --from=<image>` and `RUN --mount=...,from=<image>`, with ARG (and, inside a stage,
- * ENV) values expanded the way BuildKit expands them, using defaults since build
- * arguments are not known here. Stage names and indexes are not images.
+ * Image references in a Dockerfile: `FROM` (with `--platform`), `COPY --from=<image>` and
+ * `RUN --mount=...,from=<image>`, with ARG (and, inside a stage, ENV) values expanded the
+ * way BuildKit expands them, using defaults since build arguments are not known here.
+ * Stage names and indexes are not images.
  */
 function parseDockerfile(file, content) {
     const syntax = readDockerfile(content);
     const scan = new DockerfileScan(file, syntax.escape, syntax.instructions);
     for (const problem of syntax.problems)
         scan.collector.problem(problem.line, problem.message);
-    if (syntax.syntax) {
-        const { value, span } = syntax.syntax;
-        scan.collector.image('dockerfile-syntax', value, span.line, { edit: span });
-    }
     for (const instruction of syntax.instructions)
         scan.visit(instruction);
     return scan.collector.done();
@@ -48681,7 +46366,7 @@ class DockerfileScan {
     allStages;
     constructor(file, escape, instructions) {
         this.escape = escape;
-        this.collector = new Collector(file);
+        this.collector = new Collector(file, 'dockerfile');
         this.dialect = { kind: 'dockerfile', escape };
         this.allStages = new Set(instructions.flatMap((instruction) => this.stageNameOf(instruction) ?? []));
     }
@@ -48704,14 +46389,14 @@ class DockerfileScan {
             case 'COPY': {
                 const from = flagValue(flags, 'from');
                 if (from)
-                    this.reference('dockerfile-copy-from', instruction, from.start, from.value);
+                    this.reference(instruction, from.start, from.value);
                 break;
             }
             case 'RUN':
                 for (const flag of flags) {
                     const from = /^--mount=/i.test(flag.text) ? mountSource(flag) : undefined;
                     if (from)
-                        this.reference('dockerfile-mount-from', instruction, from.start, from.value);
+                        this.reference(instruction, from.start, from.value);
                 }
                 break;
         }
@@ -48720,8 +46405,8 @@ class DockerfileScan {
         if (base) {
             const platform = flagValue(flags, 'platform');
             const expanded = platform && expand(platform.value, this.globals.lookup, this.dialect);
-            const platformValue = expanded?.ok ? expanded.value : undefined;
-            this.image('dockerfile-from', instruction, base.start, base.text, this.globals, this.earlierStages, platformValue);
+            const isStage = (name) => this.earlierStages.has(name);
+            this.image(instruction, base.start, base.text, this.globals, isStage, expanded?.ok ? expanded.value : undefined);
         }
         else {
             this.collector.problem(instruction.line, 'FROM without an image');
@@ -48732,29 +46417,23 @@ class DockerfileScan {
         this.stage = new Scope();
     }
     /** `COPY --from` and `RUN --mount=...,from=`: an image unless it names a stage or a stage index. */
-    reference(kind, instruction, start, written) {
+    reference(instruction, start, written) {
+        const isStage = (name) => /^\d+$/.test(name) || this.allStages.has(name);
         if (this.stage)
-            this.image(kind, instruction, start, written, this.stage, this.allStages);
+            this.image(instruction, start, written, this.stage, isStage);
     }
     /** The reference `written` at offset `start` of the instruction's arguments. */
-    image(kind, instruction, start, written, scope, stages, platform) {
+    image(instruction, start, written, scope, isStage, platform) {
         const at = instruction.at(start);
-        const expansion = expand(written, withPlatformArgs(scope.lookup), this.dialect);
+        const expansion = expand(written, scope.lookup, this.dialect);
         if (!expansion.ok) {
             this.collector.problem(at.line, `cannot expand "${written}": ${expansion.error}`);
             return;
         }
-        const name = expansion.value.toLowerCase();
-        // `--from=<index>` names a stage by its index; `FROM` cannot.
-        if (name === '' || stages.has(name) || (kind !== 'dockerfile-from' && /^\d+$/.test(name)))
+        if (expansion.value === '' || isStage(expansion.value.toLowerCase()))
             return;
-        if (name.includes(PLATFORM_VALUE)) {
-            if (!namesAStage(name, stages))
-                this.collector.problem(at.line, `"${written}" depends on the platform being built for`);
-            return;
-        }
         const edit = editOf(expansion.source, instruction, start, scope);
-        this.collector.image(kind, expansion.value, at.line, { edit, platform: platform || undefined });
+        this.collector.image(expansion.value, at.line, { edit, platform: platform || undefined });
     }
     /** The stage name of `FROM image AS name`, lower-cased as BuildKit compares them. */
     stageNameOf(instruction) {
@@ -48763,18 +46442,6 @@ class DockerfileScan {
         const words = splitWords(instruction.args, this.escape).filter((word) => !word.text.startsWith('--'));
         return words.length >= 3 && words[1].text.toLowerCase() === 'as' ? words[2].text.toLowerCase() : undefined;
     }
-}
-/** A lookup where BuildKit's platform ARGs, unless given a value, stand for any platform's. */
-function withPlatformArgs(lookup) {
-    return (name) => lookup(name) ?? (PLATFORM_ARGS.has(name) ? PLATFORM_VALUE : undefined);
-}
-/** Whether some platform's values make `name` (holding platform placeholders) one of the stages. */
-function namesAStage(name, stages) {
-    const pattern = new RegExp(`^${name.split(PLATFORM_VALUE).map(escapeRegExp).join('[a-z0-9_.-]*')}$`);
-    return [...stages].some((stage) => pattern.test(stage));
-}
-function escapeRegExp(text) {
-    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** Where the expanded reference can be rewritten: its literal text, or the ARG default it came from. */
 function editOf(source, instruction, wordStart, scope) {
@@ -48801,416 +46468,131 @@ function mountSource(flag) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/discovery/kinds/gitlab-ci.ts
-
-
-
-/** Top-level keys of `.gitlab-ci.yml` that are not jobs. */
-const GLOBAL_KEYWORDS = new Set([
-    'default',
-    'include',
-    'stages',
-    'variables',
-    'workflow',
-    'image',
-    'services',
-    'cache',
-    'before_script',
-    'after_script',
-    'spec'
-]);
-/**
- * GitLab CI: `image` and `services` (each a string or a map with `name`) at the top level,
- * under `default:` and in every job, `$VAR` expanded from the `variables:` of the file and
- * the job. What needs GitLab's predefined variables is reported, not guessed. Local
- * `include:` files are read as GitLab CI configuration too.
- */
-const gitlabCiKind = {
-    name: 'GitLab CI configuration',
-    patterns: ['.gitlab-ci.yml'],
-    matchesPath: (path) => path === '.gitlab-ci.yml',
-    scan: (file) => {
-        const collector = new Collector(file.path);
-        const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
-        for (const document of yaml.documents) {
-            const root = document.contents;
-            const globals = variablesOf(yaml, document, root, () => undefined);
-            const add = (kind, node, lookup) => {
-                const text = yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'name'));
-                if (!text || text.value === '')
-                    return;
-                const expansion = expand(text.value, lookup, { kind: 'compose' });
-                if (!expansion.ok) {
-                    collector.problem(text.line, `cannot expand "${text.value}": ${expansion.error}`);
-                    return;
-                }
-                const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
-                const edit = source && yaml.span(text, source.start, source.end - source.start);
-                collector.image(kind, expansion.value, text.line, { edit });
-            };
-            const scanJob = (job, lookup) => {
-                add('gitlab-image', yaml.get(document, job, 'image'), lookup);
-                for (const service of yaml.items(document, yaml.get(document, job, 'services')))
-                    add('gitlab-service', service, lookup);
-            };
-            scanJob(root, globals);
-            scanJob(yaml.get(document, root, 'default'), globals);
-            for (const [name, job] of yaml.entries(document, root)) {
-                if (GLOBAL_KEYWORDS.has(name))
-                    continue;
-                scanJob(job, variablesOf(yaml, document, job, globals));
-            }
-        }
-        return { ...collector.done(), follow: yaml.documents.flatMap((document) => localIncludes(yaml, document)) };
-    }
-};
-/**
- * The files `include:` names in this repository (a string, or `local:`), from the
- * repository root as GitLab reads them; remote, project, template and wildcard ones are not followed.
- */
-function localIncludes(yaml, document) {
-    const include = yaml.get(document, document.contents, 'include');
-    const entries = yaml.items(document, include);
-    return (entries.length > 0 ? entries : [include]).flatMap((entry) => {
-        const path = yaml.string(document, entry)?.value ?? yaml.string(document, yaml.get(document, entry, 'local'))?.value;
-        if (!path || /^[a-z]+:\/\//i.test(path) || path.includes('*') || path.includes('$'))
-            return [];
-        const normalised = external_node_path_.posix.normalize(path.replace(/^\/+/, ''));
-        return normalised.startsWith('..') ? [] : [normalised];
-    });
-}
-/** A `variables:` map as a lookup (a variable's `value:` form included), falling back to `outer`. */
-function variablesOf(yaml, document, node, outer) {
-    const own = new Map();
-    for (const [name, value] of yaml.entries(document, yaml.get(document, node, 'variables'))) {
-        const text = yaml.scalarText(document, value) ?? yaml.scalarText(document, yaml.get(document, value, 'value'));
-        if (text)
-            own.set(name, text.value);
-    }
-    return (name) => own.get(name) ?? outer(name);
-}
-
-;// CONCATENATED MODULE: ./src/discovery/digest-slot.ts
-
-/**
- * Where pinning writes the digest of an image written as a YAML map (kustomize `images:`,
- * Helm `image:`): in place of the value of its `digest` key, when it has one.
- */
-function existingDigestSlot(yaml, document, node) {
-    const map = asMap(document, node);
-    const pair = map?.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === 'digest');
-    if (!pair || !(0,dist/* isScalar */.jn)(pair.key) || !pair.key.range)
-        return undefined;
-    const value = pair.value;
-    if ((0,dist/* isScalar */.jn)(value) && value.range && (value.value === null || typeof value.value === 'string')) {
-        const [start, end] = value.range;
-        const quoted = value.type === dist/* Scalar */.X5.QUOTE_DOUBLE || value.type === dist/* Scalar */.X5.QUOTE_SINGLE;
-        const written = yaml.content.slice(quoted ? start + 1 : start, quoted ? end - 1 : end);
-        // `digest:` with nothing after it: the value goes after the colon.
-        if (value.value === null && written === '')
-            return slot(yaml.spanAt(start, 0), '', ' ');
-        if (written === (value.value ?? '') && !written.includes('\n'))
-            return slot(yaml.spanAt(quoted ? start + 1 : start, written.length), written, '');
-    }
-    return undefined;
-}
-/** Where a `digest:` key is added to a map that has none: after its last entry, in its own style. */
-function newDigestSlot(yaml, document, node) {
-    const map = asMap(document, node);
-    const first = map?.items[0]?.key;
-    const last = map?.items.at(-1)?.value;
-    if (!map || !(0,dist/* isScalar */.jn)(first) || !first.range || !(0,dist/* isScalar */.jn)(last) || !last.range)
-        return undefined;
-    const valueEnd = last.range[1];
-    if (map.flow)
-        return slot(yaml.spanAt(valueEnd, 0), '', ', digest: ');
-    const { content } = yaml;
-    const newline = content.indexOf('\n', valueEnd);
-    const lineEnd = newline === -1 ? content.length : content[newline - 1] === '\r' ? newline - 1 : newline;
-    const eol = newline !== -1 && content[newline - 1] === '\r' ? '\r\n' : '\n';
-    const keyAt = yaml.spanAt(first.range[0], 0);
-    return keyAt && slot(yaml.spanAt(lineEnd, 0), '', `${eol}${' '.repeat(keyAt.column - 1)}digest: `);
-}
-function slot(span, from, prefix) {
-    return span && { span, from, prefix };
-}
-function asMap(document, node) {
-    const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(document) : node;
-    return (0,dist/* isMap */.jh)(resolved) ? resolved : undefined;
-}
-
-;// CONCATENATED MODULE: ./src/discovery/kinds/helm.ts
-
-
-
-
-/**
- * Helm values files (`values*.yaml` beside a `Chart.yaml`): every `image` (or `*Image`)
- * value, either a whole reference or a map in the layouts charts use (`registry`,
- * `repository`, `tag`, `digest`; under another key when it has `registry`), an empty tag meaning the chart's `appVersion` as
- * `helm create` writes it. A map is pinned through its `digest` key; one without it is
- * reported, since where its template puts a digest cannot be known from the values.
- */
-const helmValuesKind = {
-    name: 'Helm values file',
-    patterns: ['**/values*.y*ml'],
-    matchesPath: (path, repository) => /^values.*\.ya?ml$/i.test(baseName(path)) && repository.hasFile(chartOf(path)),
-    scan: async (file, repository) => {
-        const collector = new Collector(file.path);
-        const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
-        const appVersion = await chartAppVersion(chartOf(file.path), repository);
-        for (const document of yaml.documents) {
-            yaml.walk(document, document.contents, (key, value) => {
-                const whole = /image$/i.test(key) ? yaml.string(document, value) : undefined;
-                if (whole) {
-                    if (whole.value === '')
-                        return;
-                    if (isTemplated(whole.value))
-                        collector.problem(whole.line, `cannot resolve the template in "${whole.value}"`);
-                    else
-                        collector.image('helm-values', whole.value, whole.line, { edit: yaml.span(whole, 0, whole.value.length) });
-                }
-                else if (/image$/i.test(key) || yaml.get(document, value, 'registry') !== undefined) {
-                    imageMap(collector, file, document, value, appVersion);
-                }
-            });
-        }
-        return collector.done();
-    }
-};
-function imageMap(collector, file, document, map, appVersion) {
-    const { yaml } = file;
-    const field = (key) => yaml.scalarText(document, yaml.get(document, map, key))?.value;
-    const repository = yaml.string(document, yaml.get(document, map, 'repository'));
-    // A chart or git repository URL is not an image's repository.
-    if (!repository || repository.value === '' || repository.value.includes('://'))
-        return;
-    const registry = field('registry');
-    const digest = field('digest');
-    const tag = field('tag') || (digest ? undefined : appVersion);
-    const text = `${registry ? `${registry}/` : ''}${repository.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
-    if (isTemplated(text)) {
-        collector.problem(repository.line, `cannot resolve the template in "${text}"`);
-        return;
-    }
-    const digestSlot = existingDigestSlot(yaml, document, map);
-    collector.image('helm-values', text, repository.line, { digestSlot, unpinnable: digestSlot ? undefined : UNPINNABLE });
-}
-const UNPINNABLE = 'its image map has no digest key (add `digest: ""` if the chart uses one, and pin again)';
-function chartOf(path) {
-    const dir = dirName(path);
-    return dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
-}
-async function chartAppVersion(chart, repository) {
-    const content = await repository.readText(chart);
-    if (content === undefined)
-        return undefined;
-    const { yaml } = new SourceFile(chart, content);
-    const [document] = yaml.documents;
-    return document && yaml.scalarText(document, yaml.get(document, document.contents, 'appVersion'))?.value;
-}
-
-;// CONCATENATED MODULE: ./src/discovery/kinds/kubernetes.ts
+;// CONCATENATED MODULE: ./src/discovery/kubernetes.ts
 
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS = {
     Pod: ['spec'],
-    PodTemplate: ['template', 'spec'],
     Deployment: ['spec', 'template', 'spec'],
     StatefulSet: ['spec', 'template', 'spec'],
     DaemonSet: ['spec', 'template', 'spec'],
     ReplicaSet: ['spec', 'template', 'spec'],
-    ReplicationController: ['spec', 'template', 'spec'],
     Job: ['spec', 'template', 'spec'],
     CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec']
 };
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
-/** Kubernetes manifests: scanned when named, recognised by a document with `apiVersion` and `kind`. */
-const kubernetesKind = {
-    name: 'Kubernetes manifest',
-    patterns: [],
-    matchesPath: () => false,
-    matchesContent: (file) => file.isYaml && file.yaml.documents.some((document) => manifestKind(file.yaml, document, document.contents)),
-    scan: (file) => parseKubernetes(file)
-};
-/**
- * Images of a (multi-document) manifest: containers and image volumes of workloads, the
- * items of a `kind: List`, and in custom resources (an API group of their own) every
- * string `image` field, where operators such as Argo Workflows and Tekton keep them.
- */
-function parseKubernetes(file) {
-    const collector = new Collector(file.path);
-    const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
-    const add = (kind, text) => {
-        if (!text || text.value === '')
-            return;
-        if (isTemplated(text.value))
-            collector.problem(text.line, `cannot resolve the template in "${text.value}"`);
-        else
-            collector.image(kind, text.value, text.line, { edit: yaml.span(text, 0, text.value.length) });
-    };
-    const visit = (document, object) => {
-        const kind = manifestKind(yaml, document, object);
-        if (kind === 'List')
-            for (const item of yaml.items(document, yaml.get(document, object, 'items')))
-                visit(document, item);
-        const path = POD_SPEC_PATHS[kind ?? ''];
-        if (path) {
-            const podSpec = yaml.get(document, object, ...path);
-            for (const list of CONTAINER_LISTS) {
-                for (const container of yaml.items(document, yaml.get(document, podSpec, list))) {
-                    add('k8s-container', yaml.string(document, yaml.get(document, container, 'image')));
-                }
-            }
-            for (const volume of yaml.items(document, yaml.get(document, podSpec, 'volumes'))) {
-                add('k8s-image-volume', yaml.string(document, yaml.get(document, volume, 'image', 'reference')));
+/** Container images of the workloads in a (multi-document) Kubernetes manifest. */
+function parseKubernetes(file, content) {
+    const collector = new Collector(file, 'kubernetes');
+    const yaml = new YamlSource(content);
+    for (const problem of yaml.problems)
+        collector.problem(problem.line, problem.message);
+    for (const document of yaml.documents) {
+        const path = POD_SPEC_PATHS[manifestKind(yaml, document) ?? ''];
+        if (!path)
+            continue;
+        const podSpec = yaml.get(document, document.contents, ...path);
+        for (const list of CONTAINER_LISTS) {
+            for (const container of yaml.items(document, yaml.get(document, podSpec, list))) {
+                const image = yaml.string(document, yaml.get(document, container, 'image'));
+                if (image)
+                    collector.image(image.value, image.line, { edit: yaml.span(image, 0, image.value.length) });
             }
         }
-        else if (kind && isCustomResource(yaml.string(document, yaml.get(document, object, 'apiVersion')).value)) {
-            yaml.walk(document, object, (key, value) => {
-                if (key === 'image')
-                    add('k8s-custom-resource', yaml.string(document, value));
-            });
-        }
-    };
-    for (const document of yaml.documents)
-        visit(document, document.contents);
+    }
     return collector.done();
 }
-/** The `kind` of an object that has both `apiVersion` and `kind`. */
-function manifestKind(yaml, document, object) {
-    const apiVersion = yaml.string(document, yaml.get(document, object, 'apiVersion'));
-    const kind = yaml.string(document, yaml.get(document, object, 'kind'));
+/** The `kind` of a document that has both `apiVersion` and `kind`. */
+function manifestKind(yaml, document) {
+    const apiVersion = yaml.string(document, yaml.get(document, document.contents, 'apiVersion'));
+    const kind = yaml.string(document, yaml.get(document, document.contents, 'kind'));
     return apiVersion && kind?.value;
 }
-/** An API group with a domain of its own (`argoproj.io`, `tekton.dev`), not Kubernetes' own (`v1`, `apps`, `*.k8s.io`). */
-function isCustomResource(apiVersion) {
-    const slash = apiVersion.indexOf('/');
-    const group = slash === -1 ? '' : apiVersion.slice(0, slash);
-    return group.includes('.') && !group.endsWith('.k8s.io');
+
+;// CONCATENATED MODULE: ./src/discovery/file-kind.ts
+
+
+/** SPEC's default globs: Dockerfiles, compose files and workflows (Kubernetes only when named). */
+const DEFAULT_PATTERNS = [
+    '**/Dockerfile',
+    '**/Dockerfile.*',
+    '**/*.Dockerfile',
+    '**/*.dockerfile',
+    '**/compose.y*ml',
+    '**/compose.*.y*ml',
+    '**/docker-compose*.y*ml',
+    '.github/workflows/*.y*ml'
+];
+/** The kind a file's path says it is; undefined when only its content can tell. */
+function kindFromPath(path) {
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    // `Dockerfile.dockerignore` is the ignore file of a Dockerfile, not a Dockerfile.
+    if (name.endsWith('.dockerignore'))
+        return undefined;
+    if (/^(Docker|Container)file(\..+)?$/i.test(name) || /\.(docker|container)file$/i.test(name))
+        return 'dockerfile';
+    if (/^(compose(\..+)?|docker-compose.*)\.ya?ml$/i.test(name))
+        return 'compose';
+    if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path))
+        return 'workflow';
+    return undefined;
+}
+/**
+ * The kind of a YAML file named explicitly under another name: Kubernetes when a
+ * document has `apiVersion` and `kind`, compose when it has `services`, a workflow
+ * when it has `jobs` and `on`.
+ */
+function kindFromContent(content) {
+    const yaml = new YamlSource(content);
+    const has = (document, key) => yaml.get(document, document.contents, key) !== undefined;
+    if (yaml.documents.some((document) => manifestKind(yaml, document) !== undefined))
+        return 'kubernetes';
+    if (yaml.documents.some((document) => has(document, 'services')))
+        return 'compose';
+    if (yaml.documents.some((document) => has(document, 'jobs') && has(document, 'on')))
+        return 'workflow';
+    return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/discovery/kinds/kustomize.ts
+;// CONCATENATED MODULE: ./src/discovery/workflow.ts
 
 
-
+const DOCKER_ACTION = 'docker://';
 /**
- * kustomize's `images:` overrides: `newName` (else `name`) with `newTag` and `digest`. An
- * entry with neither keeps the manifests' tags, so it names no reference by itself.
- * Pinning sets `digest`, which kustomize then uses.
+ * Images in GitHub Actions workflows: `jobs.*.container` (a string or its `image`),
+ * `jobs.*.services.*.image` and `jobs.*.steps[*].uses: docker://...`. A value holding a
+ * `${{ }}` expression is only known when the workflow runs, so it is reported instead.
  */
-const kustomizeKind = {
-    name: 'kustomization',
-    patterns: ['**/kustomization.y*ml'],
-    matchesPath: (path) => /^kustomization\.ya?ml$/i.test(baseName(path)),
-    scan: (file) => {
-        const collector = new Collector(file.path);
-        const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
-        for (const document of yaml.documents) {
-            for (const entry of yaml.items(document, yaml.get(document, document.contents, 'images'))) {
-                const field = (key) => yaml.scalarText(document, yaml.get(document, entry, key));
-                const name = field('newName') ?? field('name');
-                const tag = field('newTag')?.value;
-                const digest = field('digest')?.value;
-                if (!name || (!tag && !digest))
-                    continue;
-                const text = `${name.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
-                const digestSlot = existingDigestSlot(yaml, document, entry) ?? newDigestSlot(yaml, document, entry);
-                collector.image('kustomize-image', text, name.line, { digestSlot, unpinnable: digestSlot ? undefined : kustomize_UNPINNABLE });
+function parseWorkflow(file, content) {
+    const collector = new Collector(file, 'workflow');
+    const yaml = new YamlSource(content);
+    for (const problem of yaml.problems)
+        collector.problem(problem.line, problem.message);
+    const add = (text, prefixLength = 0) => {
+        if (!text)
+            return;
+        const reference = text.value.slice(prefixLength);
+        if (reference.includes('${{'))
+            collector.problem(text.line, `cannot resolve expression in "${text.value}"`);
+        else if (reference !== '')
+            collector.image(reference, text.line, { edit: yaml.span(text, prefixLength, reference.length) });
+    };
+    for (const document of yaml.documents) {
+        for (const [, job] of yaml.entries(document, yaml.get(document, document.contents, 'jobs'))) {
+            const container = yaml.get(document, job, 'container');
+            add(yaml.string(document, container) ?? yaml.string(document, yaml.get(document, container, 'image')));
+            for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services'))) {
+                add(yaml.string(document, yaml.get(document, service, 'image')));
+            }
+            for (const step of yaml.items(document, yaml.get(document, job, 'steps'))) {
+                const uses = yaml.string(document, yaml.get(document, step, 'uses'));
+                if (uses?.value.startsWith(DOCKER_ACTION))
+                    add(uses, DOCKER_ACTION.length);
             }
         }
-        return collector.done();
     }
-};
-const kustomize_UNPINNABLE = 'its images entry is not a plain map a digest key can be added to';
-
-;// CONCATENATED MODULE: ./src/discovery/kinds/index.ts
-
-
-
-
-
-
-
-
-
-/**
- * Every kind of file references are found in, in the order they are tried: by path
- * first, then (for a named file no path placed) by content. A new kind is one module
- * and one line here.
- */
-const FILE_KINDS = [
-    dockerfileKind,
-    composeKind,
-    workflowKind,
-    actionKind,
-    devcontainerKind,
-    helmValuesKind,
-    kustomizeKind,
-    gitlabCiKind,
-    kubernetesKind
-];
-/** SPEC's default globs: every kind's own. */
-const DEFAULT_PATTERNS = FILE_KINDS.flatMap((kind) => kind.patterns);
-/** SPEC's never-scanned paths: dependencies, git's own files, templates and documentation. */
-const NEVER_SCANNED = [
-    '**/node_modules/**',
-    '**/vendor/**',
-    '**/.git/**',
-    '**/*.{j2,jinja,tmpl,tpl,gotmpl,erb,mustache,hbs,md,txt,rst,adoc,html}'
-];
-
-;// CONCATENATED MODULE: ./src/discovery/repository.ts
-
-
-/**
- * The repository as discovery reads it: files by repository-relative path, each only if
- * its real path (through symbolic links) stays inside the repository and is a file.
- */
-class RepositoryFiles {
-    cwd;
-    env;
-    realPaths = new Map();
-    root;
-    constructor(cwd, env) {
-        this.cwd = cwd;
-        this.env = env;
-    }
-    /** The file's text; undefined when it is missing or not a file inside the repository. */
-    async readText(path) {
-        return (await this.hasFile(path)) ? (0,promises_.readFile)((0,external_node_path_.join)(this.cwd, path), 'utf8').catch(() => undefined) : undefined;
-    }
-    /** Whether `path` is a file inside the repository by its real path. */
-    async hasFile(path) {
-        return (await this.realPath(path)) !== undefined;
-    }
-    /** The file's real path (through symbolic links) if it is a file inside the repository; answered once per path. */
-    realPath(path) {
-        let answer = this.realPaths.get(path);
-        if (!answer) {
-            answer = this.insideFile(path);
-            this.realPaths.set(path, answer);
-        }
-        return answer;
-    }
-    async insideFile(path) {
-        try {
-            const root = await (this.root ??= (0,promises_.realpath)(this.cwd));
-            const real = await (0,promises_.realpath)((0,external_node_path_.join)(this.cwd, path));
-            const inside = (0,external_node_path_.relative)(root, real);
-            if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside))
-                return undefined;
-            return (await (0,promises_.stat)(real)).isFile() ? real : undefined;
-        }
-        catch {
-            return undefined;
-        }
-    }
+    return collector.done();
 }
 
 ;// CONCATENATED MODULE: ./src/discovery/discover.ts
@@ -49221,107 +46603,68 @@ class RepositoryFiles {
 
 
 
+
+
+
+const IGNORED = ['**/node_modules/**', '**/.git/**'];
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
- * (a file under another name is recognised by its content); a plain path that matches
- * no file is bad input. Files a file includes (compose `include:` and `extends:`, GitLab CI
- * `include:`) are scanned too, as the same kind.
- * Results are sorted, so the same tree gives the same answer.
+ * (a YAML file under another name is recognised by its content); a plain path that
+ * matches no file is bad input. Results are sorted, so the same tree gives the same
+ * answer.
  */
 async function discover(options) {
-    const repository = new RepositoryFiles(options.cwd, options.env ?? {});
     const named = options.files !== undefined && options.files.length > 0;
-    const exclude = options.exclude ?? [];
     const patterns = named ? options.files.map((pattern) => toPattern(options.cwd, pattern)) : DEFAULT_PATTERNS;
-    const dynamic = patterns.filter((pattern) => isDynamicPattern(pattern));
-    const plain = patterns.filter((pattern) => !isDynamicPattern(pattern));
-    const found = [...(await find(options.cwd, dynamic, [...NEVER_SCANNED, ...exclude])), ...(await find(options.cwd, plain, exclude))];
+    const files = await glob([...patterns], { cwd: options.cwd, dot: true, ignore: IGNORED, expandDirectories: false });
     if (named)
-        checkPathsExist(plain, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
+        checkPathsExist(patterns, files);
     const result = { occurrences: [], problems: [] };
-    const queue = [...new Set(found)].sort(compareText).map((path) => ({ path }));
-    const queued = new Set(found);
-    // A file reached by several paths (symbolic links) is scanned once, under the first in order.
-    const scannedFiles = new Set();
-    for (let next = queue.shift(); next; next = queue.shift()) {
-        const real = await repository.realPath(next.path);
-        if (real === undefined || scannedFiles.has(real) || (await inHelmTemplates(next.path, repository)))
-            continue;
-        scannedFiles.add(real);
-        const scanned = await scanFile(options.cwd, next.path, next.kind, named, repository);
-        result.occurrences.push(...scanned.occurrences);
-        result.problems.push(...scanned.problems);
-        for (const path of scanned.follow ?? []) {
-            if (queued.has(path))
-                continue;
-            queued.add(path);
-            const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
-            if (allowed)
-                queue.push({ path, kind: scanned.kind });
-        }
+    for (const file of [...new Set(files.map((path) => path.split(external_node_path_.sep).join('/')))].sort(compareText)) {
+        const found = await scanFile(options, file, named);
+        result.occurrences.push(...found.occurrences);
+        result.problems.push(...found.problems);
     }
     result.occurrences.sort(compareOccurrences);
     result.problems.sort(compareProblems);
     return result;
 }
-/**
- * Repository-relative paths matching `patterns`, through symbolic links (loops are walked
- * once); what lies outside the repository by its real path is left out when scanned.
- */
-async function find(cwd, patterns, ignore) {
-    if (patterns.length === 0)
-        return [];
-    const files = await glob([...patterns], { cwd, dot: true, ignore: [...ignore], expandDirectories: false });
-    return files.map((path) => path.split(external_node_path_.sep).join('/'));
-}
-async function scanFile(cwd, path, given, named, repository) {
-    let kind = given;
-    for (const candidate of kind ? [] : FILE_KINDS) {
-        if (await candidate.matchesPath(path, repository)) {
-            kind = candidate;
-            break;
-        }
-    }
-    // A file the default globs found but no kind claims (values.yaml outside a chart) is not read.
-    if (!kind && !named)
-        return { occurrences: [], problems: [] };
+async function scanFile(options, file, named) {
     let content;
     try {
-        content = await (0,promises_.readFile)((0,external_node_path_.join)(cwd, path), 'utf8');
+        content = await (0,promises_.readFile)((0,external_node_path_.join)(options.cwd, file), 'utf8');
     }
     catch (error) {
-        return { occurrences: [], problems: [{ file: path, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
+        return { occurrences: [], problems: [{ file, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
     }
-    const file = new SourceFile(path, content);
-    kind ??= FILE_KINDS.find((candidate) => candidate.matchesContent?.(file));
-    if (kind)
-        return { ...(await kind.scan(file, repository)), kind };
-    return { occurrences: [], problems: unrecognised(file) };
-}
-/** A chart's `templates/` hold Go templates, not YAML: never scanned. */
-async function inHelmTemplates(path, repository) {
-    const parts = path.split('/');
-    for (let i = parts.indexOf('templates'); i !== -1; i = parts.indexOf('templates', i + 1)) {
-        if (await repository.hasFile([...parts.slice(0, i), 'Chart.yaml'].join('/')))
-            return true;
+    const kind = kindFromPath(file) ?? (named && /\.ya?ml$/i.test(file) ? kindFromContent(content) : undefined);
+    switch (kind) {
+        case 'dockerfile':
+            return parseDockerfile(file, content);
+        case 'compose':
+            return parseCompose(file, content, options.env);
+        case 'workflow':
+            return parseWorkflow(file, content);
+        case 'kubernetes':
+            return parseKubernetes(file, content);
+        case undefined:
+            return { occurrences: [], problems: named ? unrecognised(file, content) : [] };
     }
-    return false;
 }
 /** Why a named file was not scanned: its YAML errors if it has some, else that its kind is unknown. */
-function unrecognised(file) {
-    const yamlProblems = file.isYaml ? file.yaml.problems : [];
+function unrecognised(file, content) {
+    const yamlProblems = /\.ya?ml$/i.test(file) ? new YamlSource(content).problems : [];
     if (yamlProblems.length > 0)
-        return yamlProblems.map((problem) => ({ file: file.path, ...problem }));
-    return [{ file: file.path, line: 1, message: `not a file image-lock reads (${FILE_KINDS.map((kind) => kind.name).join(', ')})` }];
+        return yamlProblems.map((problem) => ({ file, ...problem }));
+    return [{ file, line: 1, message: 'not a Dockerfile, compose file, workflow or Kubernetes manifest' }];
 }
 /** Patterns are relative to cwd; an absolute path is made relative so results are too. */
 function toPattern(cwd, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? (0,external_node_path_.relative)(cwd, pattern).split(external_node_path_.sep).join('/') : pattern;
 }
-/** A plain path naming no file is bad input; one only excluded is not. */
-function checkPathsExist(plain, found, existing) {
-    const present = new Set([...found, ...existing]);
-    const missing = plain.filter((pattern) => !present.has(external_node_path_.posix.normalize(pattern)));
+function checkPathsExist(patterns, files) {
+    const found = new Set(files.map((file) => file.split(external_node_path_.sep).join('/')));
+    const missing = patterns.filter((pattern) => !isDynamicPattern(pattern) && !found.has(external_node_path_.posix.normalize(pattern)));
     if (missing.length > 0)
         throw new InputError(`no such file: ${missing.join(', ')}`);
 }
@@ -49343,12 +46686,12 @@ function compareProblems(a, b) {
 
 /**
  * Gathers the references a command works on: the scanned files (SPEC's default globs
- * unless files or images were named) and the given images. A reference found in a file
- * that does not parse is a problem on its line; only a given image that does not parse
- * is bad input: all of those are reported together, then the run stops (exit 2).
+ * unless files or images were named) and the given images. An unparseable reference
+ * is bad input: all of them are reported together, then the run stops (exit 2).
  */
 async function collectReferences(options) {
-    const found = await scanFiles(options);
+    const scan = options.files.length > 0 || options.images.length === 0;
+    const found = scan ? await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }) : undefined;
     const usages = new Map();
     const usageOf = (reference) => {
         const key = reference.toString();
@@ -49357,7 +46700,7 @@ async function collectReferences(options) {
         return usage;
     };
     // Discovery has parsed every occurrence already; invalid ones come back as problems.
-    const invalid = [];
+    const invalid = (found?.problems ?? []).filter((p) => p.invalid).map((p) => `${p.file}:${p.line}: ${p.message}`);
     for (const occurrence of found?.occurrences ?? [])
         usageOf(parseReference(occurrence.text)).occurrences.push(occurrence);
     for (const image of options.images) {
@@ -49371,19 +46714,7 @@ async function collectReferences(options) {
     if (invalid.length > 0)
         throw new InputError(invalid.join('\n'));
     const sorted = new Map([...usages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { usages: sorted, problems: found?.problems ?? [] };
-}
-/** The scan a command makes: the named files, else SPEC's default globs unless only images were given. */
-function scanFiles(options) {
-    if (options.files.length === 0 && options.images.length > 0)
-        return undefined;
-    return discover({
-        cwd: options.cwd,
-        files: options.files.length ? options.files : undefined,
-        exclude: options.exclude,
-        // Compose interpolation reads the environment first, as `docker compose` does.
-        env: process.env
-    });
+    return { usages: sorted, problems: (found?.problems ?? []).filter((p) => !p.invalid) };
 }
 /** Repository-relative paths a reference was found in, sorted and unique. */
 function sourcesOf(usage) {
@@ -49497,24 +46828,9 @@ function latestMessage(text, reference, pinTo) {
  */
 function findingsFor(usages, options, digestOf) {
     const subjects = usages.flatMap((usage) => [...usage.occurrences, ...usage.inputs.map((text) => ({ text }))]);
-    return sortFindings(evaluate(subjects, options, (text) => digestOf(parseReference(text).toString())));
-}
-/** In reading order: by file, then line; findings about given images come last. */
-function sortFindings(findings) {
+    const findings = evaluate(subjects, options, (text) => digestOf(parseReference(text).toString()));
+    // In reading order: by file, then line; findings about given images come last.
     return findings.sort((a, b) => (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') || (a.line ?? 0) - (b.line ?? 0));
-}
-/** Each reference found in a file that does not parse, as an `invalid` finding at level error on its line. */
-function invalidFindings(problems) {
-    return problems
-        .filter((problem) => problem.invalid)
-        .map((problem) => ({
-        rule: 'invalid',
-        level: 'error',
-        file: problem.file,
-        line: problem.line,
-        reference: problem.text ?? '',
-        message: problem.message
-    }));
 }
 
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
@@ -50581,7 +47897,6 @@ function createRegistryClient(options, extra = {}) {
 }
 
 ;// CONCATENATED MODULE: ./src/commands/report.ts
-
 function commandReport(command, parts) {
     return {
         command,
@@ -50589,9 +47904,8 @@ function commandReport(command, parts) {
         changed: parts.changed,
         images: parts.images,
         removed: parts.removed,
-        // A reference in a file that does not parse fails the run, as a finding on its line.
-        findings: sortFindings([...parts.findings, ...invalidFindings(parts.problems)]),
-        problems: parts.problems.filter((problem) => !problem.invalid),
+        findings: parts.findings,
+        problems: parts.problems,
         failures: parts.failures ?? [],
         warnings: parts.warnings ?? [],
         rewritten: parts.rewritten ?? [],
@@ -50888,7 +48202,7 @@ async function pinFiles(cwd, occurrences, digestFor) {
                 for (const occurrence of change.occurrences)
                     skip(occurrence, failure);
             else
-                result.rewritten.push({ file, line: change.span.line, ...change.shown });
+                result.rewritten.push({ file, line: change.span.line, from: change.from, to: change.to });
         }
     }
     // Stable sorts: within a line, the order the occurrences came in stays.
@@ -50915,17 +48229,15 @@ function planChanges(occurrences, digestFor, skip) {
             skip(occurrence, `invalid digest "${digest}"`);
             continue;
         }
-        const pinned = pinnedForm(occurrence.text, digest);
-        const replacement = replacementFor(occurrence, pinned, digest);
-        if (!replacement) {
-            if (pinned !== occurrence.text)
-                skip(occurrence, `${occurrence.unpinnable ?? NOT_LITERAL}; pin it by hand as ${pinned}`);
+        const to = pinnedForm(occurrence.text, digest);
+        const span = occurrence.edit;
+        if (!span) {
+            if (to !== occurrence.text)
+                skip(occurrence, `${NOT_LITERAL}; pin it by hand as ${to}`);
             continue;
         }
-        const { span, to } = replacement;
         const key = JSON.stringify([occurrence.file, span.line, span.column, span.length]);
-        const shown = { from: occurrence.text, to: pinned };
-        const change = changesBySpan.get(key) ?? { file: occurrence.file, ...replacement, shown, occurrences: [] };
+        const change = changesBySpan.get(key) ?? { file: occurrence.file, span, from: occurrence.text, to, occurrences: [] };
         changesBySpan.set(key, change);
         change.occurrences.push(occurrence);
         if (change.to !== to)
@@ -50935,13 +48247,6 @@ function planChanges(occurrences, digestFor, skip) {
     for (const change of changesBySpan.values())
         byFile.set(change.file, [...(byFile.get(change.file) ?? []), change]);
     return new Map([...byFile].sort(([a], [b]) => byPlace({ file: a, line: 0 }, { file: b, line: 0 })));
-}
-/** The reference's own text replaced by its pinned form, or (a map's) digest written into its slot. */
-function replacementFor(occurrence, pinned, digest) {
-    if (occurrence.edit)
-        return { span: occurrence.edit, from: occurrence.text, to: pinned };
-    const slot = occurrence.digestSlot;
-    return slot && { span: slot.span, from: slot.from, to: slot.from === digest ? digest : `${slot.prefix}${digest}` };
 }
 function byPlace(a, b) {
     return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
@@ -51191,7 +48496,6 @@ function parseCommandOptions(raw) {
     return {
         cwd: raw.cwd,
         files: nonEmpty(raw.files),
-        exclude: nonEmpty(raw.exclude),
         images: nonEmpty(raw.images),
         lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
         platforms: nonEmpty(raw.platforms).map(parsePlatform),
@@ -51248,15 +48552,12 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 const USAGE = `Usage:
-  image-lock list   [--file GLOB]... [--exclude GLOB]... [--json]
-  image-lock lock   [--file GLOB]... [--exclude GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
+  image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
-  --file GLOB                   scan these files instead of the default globs
-  --exclude GLOB                never scan matching paths
   --mutable error|warn|ignore   references not pinned by digest (default warn)
   --latest error|warn|ignore    explicit or implicit latest tags (default warn)
   --allow PATTERN               exempt matching references from the rules
@@ -51266,10 +48567,9 @@ Common options:
   --json                        print one JSON document on stdout
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
-const COMMANDS = ['list', 'lock', 'verify', 'pin', 'pull'];
+const COMMANDS = ['lock', 'verify', 'pin', 'pull'];
 const OPTIONS = {
     file: { type: 'string', multiple: true },
-    exclude: { type: 'string', multiple: true },
     image: { type: 'string', multiple: true },
     lockfile: { type: 'string' },
     platform: { type: 'string', multiple: true },
@@ -51290,8 +48590,7 @@ const ONLY_FOR = {
     drift: ['verify'],
     'cache-dir': ['pull'],
     'no-load': ['pull'],
-    file: ['list', 'lock', 'verify', 'pin'],
-    exclude: ['list', 'lock', 'verify', 'pin'],
+    file: ['lock', 'verify', 'pin'],
     image: ['lock', 'verify', 'pin']
 };
 function parseCliArgs(argv) {
@@ -51320,64 +48619,6 @@ function parseCliArgs(argv) {
     if (command === 'pull' && (values.platform?.length ?? 0) > 1)
         throw new InputError('pull takes one --platform');
     return { command: command, values };
-}
-
-;// CONCATENATED MODULE: ./src/commands/list.ts
-
-
-/**
- * `list`: every reference the scan finds, normalised, with where and as what it was
- * found, and the problems; no network. Invalid references are listed (without a
- * normalised form) and are problems too.
- */
-async function list(options) {
-    const found = (await scanFiles({ ...options, images: [] }));
-    const references = found.occurrences.map(({ file, line, text, kind }) => ({
-        file,
-        line,
-        text,
-        reference: parseReference(text).toString(),
-        kind
-    }));
-    for (const problem of found.problems) {
-        if (problem.invalid && problem.text !== undefined && problem.kind) {
-            references.push({ file: problem.file, line: problem.line, text: problem.text, kind: problem.kind });
-        }
-    }
-    // Stable: on one line, the order the file gave them in stays.
-    references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
-    return { references, problems: found.problems.map(({ file, line, message }) => ({ file, line, message })) };
-}
-/** Exit 1 when a reference in a file does not parse, as for every command; else 0. */
-function listExitCode(report) {
-    return report.references.some((reference) => reference.reference === undefined) ? 1 : 0;
-}
-
-;// CONCATENATED MODULE: ./src/cli/list.ts
-
-
-/** `image-lock list`: what would be locked, on stdout; the problems on stderr. */
-async function runList({ values }, io) {
-    const { cwd, files, exclude } = parseCommandOptions({ cwd: io.cwd, files: values.file, exclude: values.exclude });
-    const report = await list({ cwd, files, exclude });
-    const invalid = new Set(report.references.filter((entry) => !entry.reference).map((entry) => `${entry.file}:${entry.line}`));
-    const diagnostics = report.problems.map((problem) => `${problem.file}:${problem.line}: ${invalid.has(`${problem.file}:${problem.line}`) ? 'error' : 'warning'}: ${problem.message}\n`);
-    io.stderr(diagnostics.join(''));
-    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatList(report));
-    return listExitCode(report);
-}
-/** `file:line  kind  text` per reference, the normalised form after it when it differs. */
-function formatList(report) {
-    const rows = report.references.map((entry) => {
-        const normalised = entry.reference === undefined ? ' (invalid)' : entry.reference !== entry.text ? `  ->  ${entry.reference}` : '';
-        return [`${entry.file}:${entry.line}`, entry.kind, `${entry.text}${normalised}`];
-    });
-    const widths = [0, 1].map((column) => Math.max(0, ...rows.map((row) => row[column].length)));
-    const lines = rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`);
-    const files = new Set(report.references.map((entry) => entry.file)).size;
-    const count = report.references.length;
-    lines.push(`${count} image reference${count === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
-    return `${lines.join('\n')}\n`;
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -51545,13 +48786,18 @@ class DockerDaemon {
      */
     async images() {
         // --all: an untagged image another one was built on is still the image asked for.
-        const output = await runDockerOk(['images', '--all', '--no-trunc', '--format', '{{.Repository}}:{{.Tag}} {{.ID}}'], this.cli);
-        const images = { byName: new Map(), ids: new Set() };
+        const format = '{{.Repository}} {{.Tag}} {{.Digest}} {{.ID}}';
+        const output = await runDockerOk(['images', '--all', '--digests', '--no-trunc', '--format', format], this.cli);
+        const images = { byName: new Map(), byDigest: new Map(), ids: new Set() };
         for (const line of output.split('\n').filter(Boolean)) {
-            const [name, id] = line.split(' ');
+            const [repository, tag, digest, id] = line.split(' ');
             images.ids.add(id);
-            if (!name.includes('<none>'))
-                images.byName.set(name, id);
+            if (repository === '<none>')
+                continue;
+            if (tag !== '<none>')
+                images.byName.set(`${repository}:${tag}`, id);
+            if (digest !== '<none>')
+                images.byDigest.set(`${repository}@${digest}`, id);
         }
         return images;
     }
@@ -51562,6 +48808,14 @@ class DockerDaemon {
             await loadThroughSocket(socket, archive);
         else
             await runDockerOk(['load', '--quiet'], this.cli, archive);
+    }
+    /**
+     * `docker pull` by digest: on the classic store the one way to record a digest
+     * reference. With the image's config already present the daemon fetches its
+     * manifests and no layer. Fails with the daemon's own message (registry not reachable).
+     */
+    async pull(reference, platform) {
+        await runDockerOk(['pull', '--quiet', '--platform', platform, reference], this.cli);
     }
     async tag(source, target) {
         await runDockerOk(['tag', source, target], this.cli);
@@ -51866,12 +49120,12 @@ function blobPath(digest) {
 }
 /**
  * Every blob the images need, each once, in a stable order (shared base layers are
- * common); without the image manifests for the classic store, which does not read them.
+ * common); without the index and image manifests for the classic store, which does not read them.
  */
 function archiveBlobs(images, withManifests = true) {
     const blobs = new Map();
     for (const image of images) {
-        for (const descriptor of [...(withManifests ? [image.manifest] : []), image.config, ...image.layers]) {
+        for (const descriptor of [...(withManifests ? [image.target, image.manifest] : []), image.config, ...image.layers]) {
             if (!blobs.has(descriptor.digest))
                 blobs.set(descriptor.digest, descriptor);
         }
@@ -51882,14 +49136,20 @@ function archiveBlobs(images, withManifests = true) {
 ;// CONCATENATED MODULE: ./src/tarball/repo-tag.ts
 
 /**
- * A tagged reference the way `docker save` writes it in RepoTags: Docker Hub names in
- * their familiar form (`nginx:1.25`, `user/app:1`), every other registry kept whole
- * (`localhost:5000/app:1`). `docker load` and containerd's import read both forms;
- * this one is what users see in `docker images`.
+ * A repository the way `docker save` writes it in RepoTags and `docker images` prints
+ * it: Docker Hub names in their familiar form (`nginx`, `user/app`), every other
+ * registry kept whole (`localhost:5000/app`).
  */
+function familiarName(reference) {
+    return reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
+}
+/** A tagged reference as in RepoTags (`nginx:1.25`); `docker load` and containerd's import read both forms. */
 function repoTag(reference) {
-    const name = reference.registry === DOCKER_HUB ? reference.repository.replace(/^library\/(?=[^/]+$)/, '') : reference.name;
-    return `${name}:${reference.tag}`;
+    return `${familiarName(reference)}:${reference.tag}`;
+}
+/** A digest reference as in RepoDigests (`nginx@sha256:...`): what a pull by digest records. */
+function repoDigest(reference) {
+    return `${familiarName(reference)}@${reference.digest}`;
 }
 
 ;// CONCATENATED MODULE: ./src/tarball/load-manifests.ts
@@ -51908,21 +49168,20 @@ function dockerLoadManifest(images, layerPath = (layer) => blobPath(layer.digest
     }));
 }
 /**
- * The OCI `index.json` the containerd image store (and `ctr images import`) reads:
- * one entry per name, annotated as `docker save` does it (the full name for
- * containerd, the tag for OCI), so the image is stored under each name with its
- * image manifest as target.
+ * The OCI `index.json` the containerd image store reads: one entry per name, each with
+ * the locked target (the index, or the image manifest), named as containerd names what
+ * it pulls: `name:tag` for a tag, the reference as written for one with a digest
+ * (`name:tag@digest`, `name@digest`: BuildKit finds a pinned `FROM` by that name alone).
+ * Tags also carry the OCI ref name, as `docker save` writes them.
  */
 function ociLoadIndex(images) {
     const manifests = images.flatMap((image) => {
-        const { mediaType, digest, size, platform } = image.manifest;
+        const { mediaType, digest, size, platform } = image.target;
         const descriptor = { mediaType, digest, size, ...(platform ? { platform } : {}) };
-        if (image.tags.length === 0)
-            return [descriptor];
-        return image.tags.map((tag) => ({
-            ...descriptor,
-            annotations: { [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }
-        }));
+        const tagged = image.tags.map((tag) => ({ [CONTAINERD_IMAGE_NAME]: `${tag.name}:${tag.tag}`, [OCI_REF_NAME]: tag.tag }));
+        const pinned = image.pinned.map((reference) => ({ [CONTAINERD_IMAGE_NAME]: `${reference}` }));
+        const names = [...tagged, ...pinned];
+        return names.length === 0 ? [descriptor] : names.map((annotations) => ({ ...descriptor, annotations }));
     });
     return { schemaVersion: 2, mediaType: OCI_INDEX, manifests };
 }
@@ -52094,6 +49353,54 @@ async function copy(source, entry) {
     entry.end(undefined);
 }
 
+;// CONCATENATED MODULE: ./src/pull/digest-links.ts
+
+
+
+/** Daemon pulls at once: each is a few small requests, mostly waiting on the registry. */
+const LINK_CONCURRENCY = 4;
+/**
+ * `docker load` records tags only, and the classic store keeps a digest reference only
+ * from a pull: so each pinned reference the daemon does not resolve yet is linked with
+ * `docker pull name@digest`, which with the image's config already present fetches the
+ * manifests and no layer. A failed pull (registry not reachable) leaves its references
+ * unlinked; it fails nothing, as tags still work.
+ */
+async function linkDigests(daemon, images, present) {
+    const started = Date.now();
+    const pulls = new Map();
+    for (const image of images) {
+        for (const reference of image.pinned) {
+            if (present.byDigest.get(repoDigest(reference)) === image.config.digest)
+                continue;
+            const name = `${reference.name}@${reference.digest}`;
+            const pull = pulls.get(name) ?? { platform: dockerPlatform(image), references: [] };
+            pull.references.push(`${reference}`);
+            pulls.set(name, pull);
+        }
+    }
+    const links = { linked: [], unlinked: [], pulls: pulls.size, ms: 0 };
+    await mapLimit([...pulls], LINK_CONCURRENCY, async ([name, { platform, references }]) => {
+        try {
+            await daemon.pull(name, platform);
+            links.linked.push(...references);
+        }
+        catch (error) {
+            const reason = messageOf(error).split('\n')[0];
+            links.unlinked.push(...references.map((reference) => ({ reference, reason })));
+        }
+    });
+    links.linked.sort();
+    links.unlinked.sort((a, b) => a.reference.localeCompare(b.reference));
+    links.ms = Date.now() - started;
+    return links;
+}
+/** `os/arch[/variant]`, as `docker pull --platform` takes it: the manifest already loaded. */
+function dockerPlatform(image) {
+    const { os, architecture, variant } = image.manifest.platform;
+    return [os, architecture, variant].filter(Boolean).join('/');
+}
+
 ;// CONCATENATED MODULE: ./src/pull/load-groups.ts
 /**
  * Splits images into at most `count` archives of about equal work, the largest image
@@ -52176,7 +49483,7 @@ function standIn(image, depth, blobs) {
         rootfs: { type: 'layers', diff_ids: diffIds }
     });
     const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
-    return { manifest, config, layers, tags: [], diffIds };
+    return { target: manifest, manifest, config, layers, tags: [], pinned: [], diffIds };
 }
 function blob(blobs, mediaType, json) {
     const bytes = Buffer.from(JSON.stringify(json));
@@ -52201,6 +49508,7 @@ function addTo(map, key, value) {
 
 
 
+
 /**
  * `docker load`s at once into the classic store, which loads one archive's layers one
  * after the other on one core: images go in several archives side by side; more than
@@ -52208,41 +49516,55 @@ function addTo(map, key, value) {
  */
 const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)());
 /**
- * Makes every image present in the daemon under each of its names, with the locked
- * config digest as its image ID: images already there are skipped, those there under
- * another name only tagged, and the rest loaded from archives streamed into
- * `docker load`. Returns the outcome per image manifest digest.
+ * Makes every image present in the daemon under each of its names: images already there
+ * are skipped, those there under another name only tagged, and the rest loaded from
+ * archives streamed into `docker load`. The image ID is the locked config digest on the
+ * classic store, the locked target (index or manifest) on the containerd store, where
+ * the load also names each pinned reference; on the classic store those are linked
+ * afterwards by daemon pulls (`linkDigests`).
  */
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
+    const expected = classicStore ? classicNames : containerdNames;
     const before = await daemon.images();
     const toLoad = [];
     for (const image of images) {
-        const id = presentId(before, image);
-        const missing = missingTags(before, image);
-        if (!id)
+        const { id, missingTags, missingPinned } = expected(before, image);
+        if (!before.ids.has(id) || missingPinned.length > 0)
             toLoad.push(image);
-        else if (missing.length === 0)
-            outcomes.set(image.manifest.digest, 'present');
+        else if (missingTags.length === 0)
+            outcomes.set(image.target.digest, 'present');
         else {
-            for (const tag of missing)
+            for (const tag of missingTags)
                 await daemon.tag(id, tag);
-            outcomes.set(image.manifest.digest, 'tagged');
+            outcomes.set(image.target.digest, 'tagged');
         }
     }
-    if (toLoad.length === 0)
-        return outcomes;
-    // containerd's store takes one archive for either store, as tested against its own import.
-    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
-    const after = await daemon.images();
+    if (toLoad.length > 0) {
+        await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+    }
+    const after = toLoad.length > 0 ? await daemon.images() : before;
     for (const image of toLoad) {
-        const missing = missingTags(after, image);
-        if (missing.length > 0 || !presentId(after, image)) {
-            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${image.config.digest}`);
+        const { id, missingTags, missingPinned } = expected(after, image);
+        const missing = [...missingTags, ...missingPinned];
+        if (missing.length > 0 || !after.ids.has(id)) {
+            throw new DaemonError(`after docker load, ${missing.join(', ') || 'the image'} does not have the image ID ${id}`);
         }
-        outcomes.set(image.manifest.digest, 'loaded');
+        outcomes.set(image.target.digest, 'loaded');
     }
-    return outcomes;
+    return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
+}
+function classicNames(daemon, image) {
+    const id = image.config.digest;
+    return { id, missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id), missingPinned: [] };
+}
+function containerdNames(daemon, image) {
+    const id = image.target.digest;
+    return {
+        id,
+        missingTags: image.tags.map(repoTag).filter((name) => daemon.byName.get(name) !== id),
+        missingPinned: image.pinned.map(repoDigest).filter((name) => daemon.byDigest.get(name) !== id)
+    };
 }
 /**
  * The classic store: the layers archives share go in stand-in images, the archives side
@@ -52281,18 +49603,6 @@ async function settleAll(loads) {
     const failed = (await Promise.allSettled(loads)).find((outcome) => outcome.status === 'rejected');
     if (failed)
         throw failed.reason;
-}
-/**
- * The image's ID when the daemon has it: the classic image store's ID is the config
- * digest, the containerd store's the manifest's, so either counts.
- */
-function presentId(daemon, image) {
-    return [image.config.digest, image.manifest.digest].find((id) => daemon.ids.has(id));
-}
-/** The image's names that do not point at it yet (by either ID, as in `presentId`). */
-function missingTags(daemon, image) {
-    const expected = [image.config.digest, image.manifest.digest];
-    return image.tags.map(repoTag).filter((name) => !expected.includes(daemon.byName.get(name) ?? ''));
 }
 
 ;// CONCATENATED MODULE: ./src/pull/blob-download.ts
@@ -52344,22 +49654,31 @@ function isInterruption(error) {
 
 
 
-/** Brings an image's manifest, config and layers into the store, from it when they are sound. */
+/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
 async function fetchImage(context, target) {
     const started = Date.now();
     const { store, client, fetcher, signal, onBytes } = context;
     const repo = target.reference;
     const origins = [];
-    const manifestOrigin = await fetcher.ensure({
-        digest: target.manifestDigest,
-        what: `manifest of ${target.key}`,
-        download: async (ingest) => ingest.append([(await client.getManifest(repo, target.manifestDigest)).bytes])
-    });
-    const manifestBytes = await store.read(target.manifestDigest);
-    origins.push([manifestBytes.length, manifestOrigin]);
-    const manifest = parseManifest(manifestBytes, { what: `${target.key} (${target.platformKey})`, requestedDigest: target.manifestDigest });
+    const fetchManifest = async (digest, what) => {
+        const origin = await fetcher.ensure({
+            digest,
+            what: `${what} of ${target.key}`,
+            download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
+        });
+        const bytes = await store.read(digest);
+        origins.push([bytes.length, origin]);
+        return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
+    };
+    const [manifest, index] = await Promise.all([
+        fetchManifest(target.manifestDigest, 'manifest'),
+        target.locked.digest === target.manifestDigest ? undefined : fetchManifest(target.locked.digest, 'index')
+    ]);
     if (!isImageManifest(manifest.mediaType)) {
         throw new RegistryError(`${target.key}: ${target.manifestDigest} locked for ${target.platformKey} is a ${manifest.mediaType}, not an image manifest`);
+    }
+    if (index && !(isIndex(index.mediaType) && index.json.manifests?.some((m) => m.digest === manifest.digest))) {
+        throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
     }
     const { config, layers } = manifest.json;
     const blob = (descriptor, what) => fetcher
@@ -52374,18 +49693,21 @@ async function fetchImage(context, target) {
     const diffIds = diffIdsOf(await store.read(config.digest));
     const bytesFrom = (origin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
     const { platform } = target;
+    const manifestDescriptor = {
+        mediaType: manifest.mediaType,
+        digest: manifest.digest,
+        size: manifest.size,
+        platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
+    };
     return {
         target,
         archive: {
-            manifest: {
-                mediaType: manifest.mediaType,
-                digest: manifest.digest,
-                size: manifest.size,
-                platform: { os: platform.os, architecture: platform.architecture, variant: platform.variant, 'os.version': platform.osVersion }
-            },
+            target: index ? { mediaType: index.mediaType, digest: index.digest, size: index.size } : manifestDescriptor,
+            manifest: manifestDescriptor,
             config,
             layers,
             tags: target.tag ? [target.tag] : [],
+            pinned: target.reference.digest ? [target.reference] : [],
             // Only a config that names each layer's diff ID lets the layers go in inflated.
             diffIds: diffIds?.length === layers.length ? diffIds : undefined
         },
@@ -52488,7 +49810,9 @@ function pull_target_pullTargets(images, platform) {
             throw new InputError(`${key} is not locked for ${formatPlatform(platform)} (locked: ${locked}); lock it with that platform first`);
         }
         const tag = reference.tag === undefined ? undefined : new Reference(reference.registry, reference.repository, reference.tag, undefined);
-        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest: platforms[platformKey] };
+        const { digest, mediaType } = images[key];
+        const manifestDigest = platforms[platformKey];
+        return { key, reference, tag, platformKey, platform: parsePlatform(platformKey), manifestDigest, locked: { digest, mediaType } };
     });
 }
 
@@ -52503,8 +49827,9 @@ const pull_DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through one streamed
- * `docker load`. Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry), then into the daemon through streamed `docker load`s,
+ * so that each locked reference resolves in the form written (see `syncDaemon`).
+ * Nothing is loaded unless every image was fetched whole.
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
@@ -52514,10 +49839,10 @@ async function pullImages(options) {
     const blobs = await fetcher.settled();
     const fetchMs = Date.now() - fetchStarted;
     const loadStarted = Date.now();
-    const outcomes = options.daemon && status?.ready
+    const sync = options.daemon && status?.ready
         ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-        : new Map();
-    const loadMs = Date.now() - loadStarted;
+        : { outcomes: new Map() };
+    const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
     const sum = (origin) => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
     const bytesFromCache = sum('cache');
     const bytesFromRegistry = sum('registry');
@@ -52531,7 +49856,7 @@ async function pullImages(options) {
             bytesFromCache: image.bytesFromCache,
             bytesFromRegistry: image.bytesFromRegistry,
             fetchMs: image.fetchMs,
-            daemon: outcomes.get(image.target.manifestDigest) ?? 'skipped'
+            daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
         })),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
@@ -52540,6 +49865,8 @@ async function pullImages(options) {
         blobs: blobs.map((blob) => blob.digest).sort(),
         fetchMs,
         loadMs,
+        ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
+        ...(sync.links ? { digestLinks: sync.links } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
 }
@@ -52568,17 +49895,24 @@ async function fetchAll(options, targets) {
         throw failure.reason;
     return { images: settled.map((result) => result.value), fetcher };
 }
-/** One archive image per image manifest, named by every reference locked to it. */
+/**
+ * One archive image per locked target (index or manifest), named by every reference
+ * locked to it: two references pinning the same digest are one image with two names.
+ */
 function distinctImages(images) {
-    const byManifest = new Map();
+    const byTarget = new Map();
+    const union = (seen, more) => [
+        ...seen,
+        ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))
+    ];
     for (const { archive } of images) {
-        const seen = byManifest.get(archive.manifest.digest);
+        const seen = byTarget.get(archive.target.digest);
         if (seen)
-            seen.tags = [...seen.tags, ...archive.tags.filter((tag) => !seen.tags.some((other) => `${other}` === `${tag}`))];
+            Object.assign(seen, { tags: union(seen.tags, archive.tags), pinned: union(seen.pinned, archive.pinned) });
         else
-            byManifest.set(archive.manifest.digest, { ...archive });
+            byTarget.set(archive.target.digest, { ...archive });
     }
-    return [...byManifest.values()];
+    return [...byTarget.values()];
 }
 function cacheOutcome(fromCache, fromRegistry) {
     if (fromRegistry === 0)
@@ -52616,9 +49950,38 @@ function formatPullReport(report) {
     }
     lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
         `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    const links = describeDigestLinks(report);
+    if (links)
+        lines.push(links);
     for (const digest of report.repaired)
         lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
     return `${lines.join('\n')}\n`;
+}
+/**
+ * What the classic store's digest links did: `docker load` records tags only, so each
+ * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
+ * when there was nothing to link.
+ */
+function describeDigestLinks(report) {
+    const links = report.digestLinks;
+    if (!links || links.pulls === 0)
+        return undefined;
+    const lines = [
+        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
+            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
+    ];
+    if (links.unlinked.length > 0)
+        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+    return lines.join('\n');
+}
+/** The warning for pinned references the classic store could not link: they need the registry when used. */
+function unlinkedWarning(report) {
+    const unlinked = report.digestLinks?.unlinked ?? [];
+    if (unlinked.length === 0)
+        return undefined;
+    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
+        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
+        '(`containerd-snapshotter`) makes pinned references work offline too.');
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
@@ -52665,13 +50028,17 @@ async function pull(options, log, images) {
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs
         });
-        return {
+        const report = {
             ...result,
             lockfile: options.lockfile,
             platform: formatPlatform(options.platform),
             cacheDir: options.cacheDir,
             durationMs: Date.now() - started
         };
+        const warning = unlinkedWarning(report);
+        if (warning)
+            log.warn(warning);
+        return report;
     }
     finally {
         await client.close();
@@ -52763,7 +50130,6 @@ function where(finding) {
 
 
 
-
 const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -52782,8 +50148,6 @@ async function run(argv, io = processIo) {
         }
         if (args.command === 'pull')
             return await runPull(args, io);
-        if (args.command === 'list')
-            return await runList(args, io);
         const log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
         const report = await run_COMMANDS[args.command](toOptions(args, io.cwd), log);
         io.stderr(formatDiagnostics(report));
@@ -52801,7 +50165,6 @@ function toOptions({ values }, cwd) {
     return parseCommandOptions({
         cwd,
         files: values.file,
-        exclude: values.exclude,
         images: values.image,
         lockfile: values.lockfile,
         platforms: values.platform,
@@ -52822,7 +50185,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2338);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3880);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
