@@ -311,6 +311,1898 @@ module.exports = class FastFIFO {
 
 /***/ }),
 
+/***/ 4807:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./format", "./parser"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.isWS = exports.applyEdit = exports.setProperty = exports.removeProperty = void 0;
+    const format_1 = __nccwpck_require__(6612);
+    const parser_1 = __nccwpck_require__(5152);
+    function removeProperty(text, path, options) {
+        return setProperty(text, path, void 0, options);
+    }
+    exports.removeProperty = removeProperty;
+    function setProperty(text, originalPath, value, options) {
+        const path = originalPath.slice();
+        const errors = [];
+        const root = (0, parser_1.parseTree)(text, errors);
+        let parent = void 0;
+        let lastSegment = void 0;
+        while (path.length > 0) {
+            lastSegment = path.pop();
+            parent = (0, parser_1.findNodeAtLocation)(root, path);
+            if (parent === void 0 && value !== void 0) {
+                if (typeof lastSegment === 'string') {
+                    value = { [lastSegment]: value };
+                }
+                else {
+                    value = [value];
+                }
+            }
+            else {
+                break;
+            }
+        }
+        if (!parent) {
+            // empty document
+            if (value === void 0) { // delete
+                throw new Error('Can not delete in empty document');
+            }
+            return withFormatting(text, { offset: root ? root.offset : 0, length: root ? root.length : 0, content: JSON.stringify(value) }, options);
+        }
+        else if (parent.type === 'object' && typeof lastSegment === 'string' && Array.isArray(parent.children)) {
+            const existing = (0, parser_1.findNodeAtLocation)(parent, [lastSegment]);
+            if (existing !== void 0) {
+                if (value === void 0) { // delete
+                    if (!existing.parent) {
+                        throw new Error('Malformed AST');
+                    }
+                    const propertyIndex = parent.children.indexOf(existing.parent);
+                    let removeBegin;
+                    let removeEnd = existing.parent.offset + existing.parent.length;
+                    if (propertyIndex > 0) {
+                        // remove the comma of the previous node
+                        let previous = parent.children[propertyIndex - 1];
+                        removeBegin = previous.offset + previous.length;
+                    }
+                    else {
+                        removeBegin = parent.offset + 1;
+                        if (parent.children.length > 1) {
+                            // remove the comma of the next node
+                            let next = parent.children[1];
+                            removeEnd = next.offset;
+                        }
+                    }
+                    return withFormatting(text, { offset: removeBegin, length: removeEnd - removeBegin, content: '' }, options);
+                }
+                else {
+                    // set value of existing property
+                    return withFormatting(text, { offset: existing.offset, length: existing.length, content: JSON.stringify(value) }, options);
+                }
+            }
+            else {
+                if (value === void 0) { // delete
+                    return []; // property does not exist, nothing to do
+                }
+                const newProperty = `${JSON.stringify(lastSegment)}: ${JSON.stringify(value)}`;
+                const index = options.getInsertionIndex ? options.getInsertionIndex(parent.children.map(p => p.children[0].value)) : parent.children.length;
+                let edit;
+                if (index > 0) {
+                    let previous = parent.children[index - 1];
+                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+                }
+                else if (parent.children.length === 0) {
+                    edit = { offset: parent.offset + 1, length: 0, content: newProperty };
+                }
+                else {
+                    edit = { offset: parent.offset + 1, length: 0, content: newProperty + ',' };
+                }
+                return withFormatting(text, edit, options);
+            }
+        }
+        else if (parent.type === 'array' && typeof lastSegment === 'number' && Array.isArray(parent.children)) {
+            const insertIndex = lastSegment;
+            if (insertIndex === -1) {
+                // Insert
+                const newProperty = `${JSON.stringify(value)}`;
+                let edit;
+                if (parent.children.length === 0) {
+                    edit = { offset: parent.offset + 1, length: 0, content: newProperty };
+                }
+                else {
+                    const previous = parent.children[parent.children.length - 1];
+                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+                }
+                return withFormatting(text, edit, options);
+            }
+            else if (value === void 0 && parent.children.length >= 0) {
+                // Removal
+                const removalIndex = lastSegment;
+                const toRemove = parent.children[removalIndex];
+                let edit;
+                if (parent.children.length === 1) {
+                    // only item
+                    edit = { offset: parent.offset + 1, length: parent.length - 2, content: '' };
+                }
+                else if (parent.children.length - 1 === removalIndex) {
+                    // last item
+                    let previous = parent.children[removalIndex - 1];
+                    let offset = previous.offset + previous.length;
+                    let parentEndOffset = parent.offset + parent.length;
+                    edit = { offset, length: parentEndOffset - 2 - offset, content: '' };
+                }
+                else {
+                    edit = { offset: toRemove.offset, length: parent.children[removalIndex + 1].offset - toRemove.offset, content: '' };
+                }
+                return withFormatting(text, edit, options);
+            }
+            else if (value !== void 0) {
+                let edit;
+                const newProperty = `${JSON.stringify(value)}`;
+                if (!options.isArrayInsertion && parent.children.length > lastSegment) {
+                    const toModify = parent.children[lastSegment];
+                    edit = { offset: toModify.offset, length: toModify.length, content: newProperty };
+                }
+                else if (parent.children.length === 0 || lastSegment === 0) {
+                    edit = { offset: parent.offset + 1, length: 0, content: parent.children.length === 0 ? newProperty : newProperty + ',' };
+                }
+                else {
+                    const index = lastSegment > parent.children.length ? parent.children.length : lastSegment;
+                    const previous = parent.children[index - 1];
+                    edit = { offset: previous.offset + previous.length, length: 0, content: ',' + newProperty };
+                }
+                return withFormatting(text, edit, options);
+            }
+            else {
+                throw new Error(`Can not ${value === void 0 ? 'remove' : (options.isArrayInsertion ? 'insert' : 'modify')} Array index ${insertIndex} as length is not sufficient`);
+            }
+        }
+        else {
+            throw new Error(`Can not add ${typeof lastSegment !== 'number' ? 'index' : 'property'} to parent of type ${parent.type}`);
+        }
+    }
+    exports.setProperty = setProperty;
+    function withFormatting(text, edit, options) {
+        if (!options.formattingOptions) {
+            return [edit];
+        }
+        // apply the edit
+        let newText = applyEdit(text, edit);
+        // format the new text
+        let begin = edit.offset;
+        let end = edit.offset + edit.content.length;
+        if (edit.length === 0 || edit.content.length === 0) { // insert or remove
+            while (begin > 0 && !(0, format_1.isEOL)(newText, begin - 1)) {
+                begin--;
+            }
+            while (end < newText.length && !(0, format_1.isEOL)(newText, end)) {
+                end++;
+            }
+        }
+        const edits = (0, format_1.format)(newText, { offset: begin, length: end - begin }, { ...options.formattingOptions, keepLines: false });
+        // apply the formatting edits and track the begin and end offsets of the changes
+        for (let i = edits.length - 1; i >= 0; i--) {
+            const edit = edits[i];
+            newText = applyEdit(newText, edit);
+            begin = Math.min(begin, edit.offset);
+            end = Math.max(end, edit.offset + edit.length);
+            end += edit.content.length - edit.length;
+        }
+        // create a single edit with all changes
+        const editLength = text.length - (newText.length - end) - begin;
+        return [{ offset: begin, length: editLength, content: newText.substring(begin, end) }];
+    }
+    function applyEdit(text, edit) {
+        return text.substring(0, edit.offset) + edit.content + text.substring(edit.offset + edit.length);
+    }
+    exports.applyEdit = applyEdit;
+    function isWS(text, offset) {
+        return '\r\n \t'.indexOf(text.charAt(offset)) !== -1;
+    }
+    exports.isWS = isWS;
+});
+
+
+/***/ }),
+
+/***/ 6612:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./scanner", "./string-intern"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.isEOL = exports.format = void 0;
+    const scanner_1 = __nccwpck_require__(8525);
+    const string_intern_1 = __nccwpck_require__(4579);
+    function format(documentText, range, options) {
+        let initialIndentLevel;
+        let formatText;
+        let formatTextStart;
+        let rangeStart;
+        let rangeEnd;
+        if (range) {
+            rangeStart = range.offset;
+            rangeEnd = rangeStart + range.length;
+            formatTextStart = rangeStart;
+            while (formatTextStart > 0 && !isEOL(documentText, formatTextStart - 1)) {
+                formatTextStart--;
+            }
+            let endOffset = rangeEnd;
+            while (endOffset < documentText.length && !isEOL(documentText, endOffset)) {
+                endOffset++;
+            }
+            formatText = documentText.substring(formatTextStart, endOffset);
+            initialIndentLevel = computeIndentLevel(formatText, options);
+        }
+        else {
+            formatText = documentText;
+            initialIndentLevel = 0;
+            formatTextStart = 0;
+            rangeStart = 0;
+            rangeEnd = documentText.length;
+        }
+        const eol = getEOL(options, documentText);
+        const eolFastPathSupported = string_intern_1.supportedEols.includes(eol);
+        let numberLineBreaks = 0;
+        let indentLevel = 0;
+        let indentValue;
+        if (options.insertSpaces) {
+            indentValue = string_intern_1.cachedSpaces[options.tabSize || 4] ?? repeat(string_intern_1.cachedSpaces[1], options.tabSize || 4);
+        }
+        else {
+            indentValue = '\t';
+        }
+        const indentType = indentValue === '\t' ? '\t' : ' ';
+        let scanner = (0, scanner_1.createScanner)(formatText, false);
+        let hasError = false;
+        function newLinesAndIndent() {
+            if (numberLineBreaks > 1) {
+                return repeat(eol, numberLineBreaks) + repeat(indentValue, initialIndentLevel + indentLevel);
+            }
+            const amountOfSpaces = indentValue.length * (initialIndentLevel + indentLevel);
+            if (!eolFastPathSupported || amountOfSpaces > string_intern_1.cachedBreakLinesWithSpaces[indentType][eol].length) {
+                return eol + repeat(indentValue, initialIndentLevel + indentLevel);
+            }
+            if (amountOfSpaces <= 0) {
+                return eol;
+            }
+            return string_intern_1.cachedBreakLinesWithSpaces[indentType][eol][amountOfSpaces];
+        }
+        function scanNext() {
+            let token = scanner.scan();
+            numberLineBreaks = 0;
+            while (token === 15 /* SyntaxKind.Trivia */ || token === 14 /* SyntaxKind.LineBreakTrivia */) {
+                if (token === 14 /* SyntaxKind.LineBreakTrivia */ && options.keepLines) {
+                    numberLineBreaks += 1;
+                }
+                else if (token === 14 /* SyntaxKind.LineBreakTrivia */) {
+                    numberLineBreaks = 1;
+                }
+                token = scanner.scan();
+            }
+            hasError = token === 16 /* SyntaxKind.Unknown */ || scanner.getTokenError() !== 0 /* ScanError.None */;
+            return token;
+        }
+        const editOperations = [];
+        function addEdit(text, startOffset, endOffset) {
+            if (!hasError && (!range || (startOffset < rangeEnd && endOffset > rangeStart)) && documentText.substring(startOffset, endOffset) !== text) {
+                editOperations.push({ offset: startOffset, length: endOffset - startOffset, content: text });
+            }
+        }
+        let firstToken = scanNext();
+        if (options.keepLines && numberLineBreaks > 0) {
+            addEdit(repeat(eol, numberLineBreaks), 0, 0);
+        }
+        if (firstToken !== 17 /* SyntaxKind.EOF */) {
+            let firstTokenStart = scanner.getTokenOffset() + formatTextStart;
+            let initialIndent = (indentValue.length * initialIndentLevel < 20) && options.insertSpaces
+                ? string_intern_1.cachedSpaces[indentValue.length * initialIndentLevel]
+                : repeat(indentValue, initialIndentLevel);
+            addEdit(initialIndent, formatTextStart, firstTokenStart);
+        }
+        while (firstToken !== 17 /* SyntaxKind.EOF */) {
+            let firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
+            let secondToken = scanNext();
+            let replaceContent = '';
+            let needsLineBreak = false;
+            while (numberLineBreaks === 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
+                let commentTokenStart = scanner.getTokenOffset() + formatTextStart;
+                addEdit(string_intern_1.cachedSpaces[1], firstTokenEnd, commentTokenStart);
+                firstTokenEnd = scanner.getTokenOffset() + scanner.getTokenLength() + formatTextStart;
+                needsLineBreak = secondToken === 12 /* SyntaxKind.LineCommentTrivia */;
+                replaceContent = needsLineBreak ? newLinesAndIndent() : '';
+                secondToken = scanNext();
+            }
+            if (secondToken === 2 /* SyntaxKind.CloseBraceToken */) {
+                if (firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
+                    indentLevel--;
+                }
+                ;
+                if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 1 /* SyntaxKind.OpenBraceToken */) {
+                    replaceContent = newLinesAndIndent();
+                }
+                else if (options.keepLines) {
+                    replaceContent = string_intern_1.cachedSpaces[1];
+                }
+            }
+            else if (secondToken === 4 /* SyntaxKind.CloseBracketToken */) {
+                if (firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
+                    indentLevel--;
+                }
+                ;
+                if (options.keepLines && numberLineBreaks > 0 || !options.keepLines && firstToken !== 3 /* SyntaxKind.OpenBracketToken */) {
+                    replaceContent = newLinesAndIndent();
+                }
+                else if (options.keepLines) {
+                    replaceContent = string_intern_1.cachedSpaces[1];
+                }
+            }
+            else {
+                switch (firstToken) {
+                    case 3 /* SyntaxKind.OpenBracketToken */:
+                    case 1 /* SyntaxKind.OpenBraceToken */:
+                        indentLevel++;
+                        if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 5 /* SyntaxKind.CommaToken */:
+                        if (options.keepLines && numberLineBreaks > 0 || !options.keepLines) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 12 /* SyntaxKind.LineCommentTrivia */:
+                        replaceContent = newLinesAndIndent();
+                        break;
+                    case 13 /* SyntaxKind.BlockCommentTrivia */:
+                        if (numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else if (!needsLineBreak) {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 6 /* SyntaxKind.ColonToken */:
+                        if (options.keepLines && numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else if (!needsLineBreak) {
+                            replaceContent = string_intern_1.cachedSpaces[1];
+                        }
+                        break;
+                    case 10 /* SyntaxKind.StringLiteral */:
+                        if (options.keepLines && numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else if (secondToken === 6 /* SyntaxKind.ColonToken */ && !needsLineBreak) {
+                            replaceContent = '';
+                        }
+                        break;
+                    case 7 /* SyntaxKind.NullKeyword */:
+                    case 8 /* SyntaxKind.TrueKeyword */:
+                    case 9 /* SyntaxKind.FalseKeyword */:
+                    case 11 /* SyntaxKind.NumericLiteral */:
+                    case 2 /* SyntaxKind.CloseBraceToken */:
+                    case 4 /* SyntaxKind.CloseBracketToken */:
+                        if (options.keepLines && numberLineBreaks > 0) {
+                            replaceContent = newLinesAndIndent();
+                        }
+                        else {
+                            if ((secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */) && !needsLineBreak) {
+                                replaceContent = string_intern_1.cachedSpaces[1];
+                            }
+                            else if (secondToken !== 5 /* SyntaxKind.CommaToken */ && secondToken !== 17 /* SyntaxKind.EOF */) {
+                                hasError = true;
+                            }
+                        }
+                        break;
+                    case 16 /* SyntaxKind.Unknown */:
+                        hasError = true;
+                        break;
+                }
+                if (numberLineBreaks > 0 && (secondToken === 12 /* SyntaxKind.LineCommentTrivia */ || secondToken === 13 /* SyntaxKind.BlockCommentTrivia */)) {
+                    replaceContent = newLinesAndIndent();
+                }
+            }
+            if (secondToken === 17 /* SyntaxKind.EOF */) {
+                if (options.keepLines && numberLineBreaks > 0) {
+                    replaceContent = newLinesAndIndent();
+                }
+                else {
+                    replaceContent = options.insertFinalNewline ? eol : '';
+                }
+            }
+            const secondTokenStart = scanner.getTokenOffset() + formatTextStart;
+            addEdit(replaceContent, firstTokenEnd, secondTokenStart);
+            firstToken = secondToken;
+        }
+        return editOperations;
+    }
+    exports.format = format;
+    function repeat(s, count) {
+        let result = '';
+        for (let i = 0; i < count; i++) {
+            result += s;
+        }
+        return result;
+    }
+    function computeIndentLevel(content, options) {
+        let i = 0;
+        let nChars = 0;
+        const tabSize = options.tabSize || 4;
+        while (i < content.length) {
+            let ch = content.charAt(i);
+            if (ch === string_intern_1.cachedSpaces[1]) {
+                nChars++;
+            }
+            else if (ch === '\t') {
+                nChars += tabSize;
+            }
+            else {
+                break;
+            }
+            i++;
+        }
+        return Math.floor(nChars / tabSize);
+    }
+    function getEOL(options, text) {
+        for (let i = 0; i < text.length; i++) {
+            const ch = text.charAt(i);
+            if (ch === '\r') {
+                if (i + 1 < text.length && text.charAt(i + 1) === '\n') {
+                    return '\r\n';
+                }
+                return '\r';
+            }
+            else if (ch === '\n') {
+                return '\n';
+            }
+        }
+        return (options && options.eol) || '\n';
+    }
+    function isEOL(text, offset) {
+        return '\r\n'.indexOf(text.charAt(offset)) !== -1;
+    }
+    exports.isEOL = isEOL;
+});
+
+
+/***/ }),
+
+/***/ 5152:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./scanner"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.getNodeType = exports.stripComments = exports.visit = exports.findNodeAtOffset = exports.contains = exports.getNodeValue = exports.getNodePath = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = void 0;
+    const scanner_1 = __nccwpck_require__(8525);
+    var ParseOptions;
+    (function (ParseOptions) {
+        ParseOptions.DEFAULT = {
+            allowTrailingComma: false
+        };
+    })(ParseOptions || (ParseOptions = {}));
+    /**
+     * For a given offset, evaluate the location in the JSON document. Each segment in the location path is either a property name or an array index.
+     */
+    function getLocation(text, position) {
+        const segments = []; // strings or numbers
+        const earlyReturnException = new Object();
+        let previousNode = undefined;
+        const previousNodeInst = {
+            value: {},
+            offset: 0,
+            length: 0,
+            type: 'object',
+            parent: undefined
+        };
+        let isAtPropertyKey = false;
+        function setPreviousNode(value, offset, length, type) {
+            previousNodeInst.value = value;
+            previousNodeInst.offset = offset;
+            previousNodeInst.length = length;
+            previousNodeInst.type = type;
+            previousNodeInst.colonOffset = undefined;
+            previousNode = previousNodeInst;
+        }
+        try {
+            visit(text, {
+                onObjectBegin: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    isAtPropertyKey = position > offset;
+                    segments.push(''); // push a placeholder (will be replaced)
+                },
+                onObjectProperty: (name, offset, length) => {
+                    if (position < offset) {
+                        throw earlyReturnException;
+                    }
+                    setPreviousNode(name, offset, length, 'property');
+                    segments[segments.length - 1] = name;
+                    if (position <= offset + length) {
+                        throw earlyReturnException;
+                    }
+                },
+                onObjectEnd: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    segments.pop();
+                },
+                onArrayBegin: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    segments.push(0);
+                },
+                onArrayEnd: (offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    previousNode = undefined;
+                    segments.pop();
+                },
+                onLiteralValue: (value, offset, length) => {
+                    if (position < offset) {
+                        throw earlyReturnException;
+                    }
+                    setPreviousNode(value, offset, length, getNodeType(value));
+                    if (position <= offset + length) {
+                        throw earlyReturnException;
+                    }
+                },
+                onSeparator: (sep, offset, length) => {
+                    if (position <= offset) {
+                        throw earlyReturnException;
+                    }
+                    if (sep === ':' && previousNode && previousNode.type === 'property') {
+                        previousNode.colonOffset = offset;
+                        isAtPropertyKey = false;
+                        previousNode = undefined;
+                    }
+                    else if (sep === ',') {
+                        const last = segments[segments.length - 1];
+                        if (typeof last === 'number') {
+                            segments[segments.length - 1] = last + 1;
+                        }
+                        else {
+                            isAtPropertyKey = true;
+                            segments[segments.length - 1] = '';
+                        }
+                        previousNode = undefined;
+                    }
+                }
+            });
+        }
+        catch (e) {
+            if (e !== earlyReturnException) {
+                throw e;
+            }
+        }
+        return {
+            path: segments,
+            previousNode,
+            isAtPropertyKey,
+            matches: (pattern) => {
+                let k = 0;
+                for (let i = 0; k < pattern.length && i < segments.length; i++) {
+                    if (pattern[k] === segments[i] || pattern[k] === '*') {
+                        k++;
+                    }
+                    else if (pattern[k] !== '**') {
+                        return false;
+                    }
+                }
+                return k === pattern.length;
+            }
+        };
+    }
+    exports.getLocation = getLocation;
+    /**
+     * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     * Therefore always check the errors list to find out if the input was valid.
+     */
+    function parse(text, errors = [], options = ParseOptions.DEFAULT) {
+        let currentProperty = null;
+        let currentParent = [];
+        const previousParents = [];
+        function onValue(value) {
+            if (Array.isArray(currentParent)) {
+                currentParent.push(value);
+            }
+            else if (currentProperty !== null) {
+                currentParent[currentProperty] = value;
+            }
+        }
+        const visitor = {
+            onObjectBegin: () => {
+                const object = {};
+                onValue(object);
+                previousParents.push(currentParent);
+                currentParent = object;
+                currentProperty = null;
+            },
+            onObjectProperty: (name) => {
+                currentProperty = name;
+            },
+            onObjectEnd: () => {
+                currentParent = previousParents.pop();
+            },
+            onArrayBegin: () => {
+                const array = [];
+                onValue(array);
+                previousParents.push(currentParent);
+                currentParent = array;
+                currentProperty = null;
+            },
+            onArrayEnd: () => {
+                currentParent = previousParents.pop();
+            },
+            onLiteralValue: onValue,
+            onError: (error, offset, length) => {
+                errors.push({ error, offset, length });
+            }
+        };
+        visit(text, visitor, options);
+        return currentParent[0];
+    }
+    exports.parse = parse;
+    /**
+     * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     */
+    function parseTree(text, errors = [], options = ParseOptions.DEFAULT) {
+        let currentParent = { type: 'array', offset: -1, length: -1, children: [], parent: undefined }; // artificial root
+        function ensurePropertyComplete(endOffset) {
+            if (currentParent.type === 'property') {
+                currentParent.length = endOffset - currentParent.offset;
+                currentParent = currentParent.parent;
+            }
+        }
+        function onValue(valueNode) {
+            currentParent.children.push(valueNode);
+            return valueNode;
+        }
+        const visitor = {
+            onObjectBegin: (offset) => {
+                currentParent = onValue({ type: 'object', offset, length: -1, parent: currentParent, children: [] });
+            },
+            onObjectProperty: (name, offset, length) => {
+                currentParent = onValue({ type: 'property', offset, length: -1, parent: currentParent, children: [] });
+                currentParent.children.push({ type: 'string', value: name, offset, length, parent: currentParent });
+            },
+            onObjectEnd: (offset, length) => {
+                ensurePropertyComplete(offset + length); // in case of a missing value for a property: make sure property is complete
+                currentParent.length = offset + length - currentParent.offset;
+                currentParent = currentParent.parent;
+                ensurePropertyComplete(offset + length);
+            },
+            onArrayBegin: (offset, length) => {
+                currentParent = onValue({ type: 'array', offset, length: -1, parent: currentParent, children: [] });
+            },
+            onArrayEnd: (offset, length) => {
+                currentParent.length = offset + length - currentParent.offset;
+                currentParent = currentParent.parent;
+                ensurePropertyComplete(offset + length);
+            },
+            onLiteralValue: (value, offset, length) => {
+                onValue({ type: getNodeType(value), offset, length, parent: currentParent, value });
+                ensurePropertyComplete(offset + length);
+            },
+            onSeparator: (sep, offset, length) => {
+                if (currentParent.type === 'property') {
+                    if (sep === ':') {
+                        currentParent.colonOffset = offset;
+                    }
+                    else if (sep === ',') {
+                        ensurePropertyComplete(offset);
+                    }
+                }
+            },
+            onError: (error, offset, length) => {
+                errors.push({ error, offset, length });
+            }
+        };
+        visit(text, visitor, options);
+        const result = currentParent.children[0];
+        if (result) {
+            delete result.parent;
+        }
+        return result;
+    }
+    exports.parseTree = parseTree;
+    /**
+     * Finds the node at the given path in a JSON DOM.
+     */
+    function findNodeAtLocation(root, path) {
+        if (!root) {
+            return undefined;
+        }
+        let node = root;
+        for (let segment of path) {
+            if (typeof segment === 'string') {
+                if (node.type !== 'object' || !Array.isArray(node.children)) {
+                    return undefined;
+                }
+                let found = false;
+                for (const propertyNode of node.children) {
+                    if (Array.isArray(propertyNode.children) && propertyNode.children[0].value === segment && propertyNode.children.length === 2) {
+                        node = propertyNode.children[1];
+                        found = true;
+                        break;
+                    }
+                }
+                if (!found) {
+                    return undefined;
+                }
+            }
+            else {
+                const index = segment;
+                if (node.type !== 'array' || index < 0 || !Array.isArray(node.children) || index >= node.children.length) {
+                    return undefined;
+                }
+                node = node.children[index];
+            }
+        }
+        return node;
+    }
+    exports.findNodeAtLocation = findNodeAtLocation;
+    /**
+     * Gets the JSON path of the given JSON DOM node
+     */
+    function getNodePath(node) {
+        if (!node.parent || !node.parent.children) {
+            return [];
+        }
+        const path = getNodePath(node.parent);
+        if (node.parent.type === 'property') {
+            const key = node.parent.children[0].value;
+            path.push(key);
+        }
+        else if (node.parent.type === 'array') {
+            const index = node.parent.children.indexOf(node);
+            if (index !== -1) {
+                path.push(index);
+            }
+        }
+        return path;
+    }
+    exports.getNodePath = getNodePath;
+    /**
+     * Evaluates the JavaScript object of the given JSON DOM node
+     */
+    function getNodeValue(node) {
+        switch (node.type) {
+            case 'array':
+                return node.children.map(getNodeValue);
+            case 'object':
+                const obj = Object.create(null);
+                for (let prop of node.children) {
+                    const valueNode = prop.children[1];
+                    if (valueNode) {
+                        obj[prop.children[0].value] = getNodeValue(valueNode);
+                    }
+                }
+                return obj;
+            case 'null':
+            case 'string':
+            case 'number':
+            case 'boolean':
+                return node.value;
+            default:
+                return undefined;
+        }
+    }
+    exports.getNodeValue = getNodeValue;
+    function contains(node, offset, includeRightBound = false) {
+        return (offset >= node.offset && offset < (node.offset + node.length)) || includeRightBound && (offset === (node.offset + node.length));
+    }
+    exports.contains = contains;
+    /**
+     * Finds the most inner node at the given offset. If includeRightBound is set, also finds nodes that end at the given offset.
+     */
+    function findNodeAtOffset(node, offset, includeRightBound = false) {
+        if (contains(node, offset, includeRightBound)) {
+            const children = node.children;
+            if (Array.isArray(children)) {
+                for (let i = 0; i < children.length && children[i].offset <= offset; i++) {
+                    const item = findNodeAtOffset(children[i], offset, includeRightBound);
+                    if (item) {
+                        return item;
+                    }
+                }
+            }
+            return node;
+        }
+        return undefined;
+    }
+    exports.findNodeAtOffset = findNodeAtOffset;
+    /**
+     * Parses the given text and invokes the visitor functions for each object, array and literal reached.
+     */
+    function visit(text, visitor, options = ParseOptions.DEFAULT) {
+        const _scanner = (0, scanner_1.createScanner)(text, false);
+        // Important: Only pass copies of this to visitor functions to prevent accidental modification, and
+        // to not affect visitor functions which stored a reference to a previous JSONPath
+        const _jsonPath = [];
+        // Depth of onXXXBegin() callbacks suppressed. onXXXEnd() decrements this if it isn't 0 already.
+        // Callbacks are only called when this value is 0.
+        let suppressedCallbacks = 0;
+        function toNoArgVisit(visitFunction) {
+            return visitFunction ? () => suppressedCallbacks === 0 && visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+        }
+        function toOneArgVisit(visitFunction) {
+            return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter()) : () => true;
+        }
+        function toOneArgVisitWithPath(visitFunction) {
+            return visitFunction ? (arg) => suppressedCallbacks === 0 && visitFunction(arg, _scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice()) : () => true;
+        }
+        function toBeginVisit(visitFunction) {
+            return visitFunction ?
+                () => {
+                    if (suppressedCallbacks > 0) {
+                        suppressedCallbacks++;
+                    }
+                    else {
+                        let cbReturn = visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter(), () => _jsonPath.slice());
+                        if (cbReturn === false) {
+                            suppressedCallbacks = 1;
+                        }
+                    }
+                }
+                : () => true;
+        }
+        function toEndVisit(visitFunction) {
+            return visitFunction ?
+                () => {
+                    if (suppressedCallbacks > 0) {
+                        suppressedCallbacks--;
+                    }
+                    if (suppressedCallbacks === 0) {
+                        visitFunction(_scanner.getTokenOffset(), _scanner.getTokenLength(), _scanner.getTokenStartLine(), _scanner.getTokenStartCharacter());
+                    }
+                }
+                : () => true;
+        }
+        const onObjectBegin = toBeginVisit(visitor.onObjectBegin), onObjectProperty = toOneArgVisitWithPath(visitor.onObjectProperty), onObjectEnd = toEndVisit(visitor.onObjectEnd), onArrayBegin = toBeginVisit(visitor.onArrayBegin), onArrayEnd = toEndVisit(visitor.onArrayEnd), onLiteralValue = toOneArgVisitWithPath(visitor.onLiteralValue), onSeparator = toOneArgVisit(visitor.onSeparator), onComment = toNoArgVisit(visitor.onComment), onError = toOneArgVisit(visitor.onError);
+        const disallowComments = options && options.disallowComments;
+        const allowTrailingComma = options && options.allowTrailingComma;
+        function scanNext() {
+            while (true) {
+                const token = _scanner.scan();
+                switch (_scanner.getTokenError()) {
+                    case 4 /* ScanError.InvalidUnicode */:
+                        handleError(14 /* ParseErrorCode.InvalidUnicode */);
+                        break;
+                    case 5 /* ScanError.InvalidEscapeCharacter */:
+                        handleError(15 /* ParseErrorCode.InvalidEscapeCharacter */);
+                        break;
+                    case 3 /* ScanError.UnexpectedEndOfNumber */:
+                        handleError(13 /* ParseErrorCode.UnexpectedEndOfNumber */);
+                        break;
+                    case 1 /* ScanError.UnexpectedEndOfComment */:
+                        if (!disallowComments) {
+                            handleError(11 /* ParseErrorCode.UnexpectedEndOfComment */);
+                        }
+                        break;
+                    case 2 /* ScanError.UnexpectedEndOfString */:
+                        handleError(12 /* ParseErrorCode.UnexpectedEndOfString */);
+                        break;
+                    case 6 /* ScanError.InvalidCharacter */:
+                        handleError(16 /* ParseErrorCode.InvalidCharacter */);
+                        break;
+                }
+                switch (token) {
+                    case 12 /* SyntaxKind.LineCommentTrivia */:
+                    case 13 /* SyntaxKind.BlockCommentTrivia */:
+                        if (disallowComments) {
+                            handleError(10 /* ParseErrorCode.InvalidCommentToken */);
+                        }
+                        else {
+                            onComment();
+                        }
+                        break;
+                    case 16 /* SyntaxKind.Unknown */:
+                        handleError(1 /* ParseErrorCode.InvalidSymbol */);
+                        break;
+                    case 15 /* SyntaxKind.Trivia */:
+                    case 14 /* SyntaxKind.LineBreakTrivia */:
+                        break;
+                    default:
+                        return token;
+                }
+            }
+        }
+        function handleError(error, skipUntilAfter = [], skipUntil = []) {
+            onError(error);
+            if (skipUntilAfter.length + skipUntil.length > 0) {
+                let token = _scanner.getToken();
+                while (token !== 17 /* SyntaxKind.EOF */) {
+                    if (skipUntilAfter.indexOf(token) !== -1) {
+                        scanNext();
+                        break;
+                    }
+                    else if (skipUntil.indexOf(token) !== -1) {
+                        break;
+                    }
+                    token = scanNext();
+                }
+            }
+        }
+        function parseString(isValue) {
+            const value = _scanner.getTokenValue();
+            if (isValue) {
+                onLiteralValue(value);
+            }
+            else {
+                onObjectProperty(value);
+                // add property name afterwards
+                _jsonPath.push(value);
+            }
+            scanNext();
+            return true;
+        }
+        function parseLiteral() {
+            switch (_scanner.getToken()) {
+                case 11 /* SyntaxKind.NumericLiteral */:
+                    const tokenValue = _scanner.getTokenValue();
+                    let value = Number(tokenValue);
+                    if (isNaN(value)) {
+                        handleError(2 /* ParseErrorCode.InvalidNumberFormat */);
+                        value = 0;
+                    }
+                    onLiteralValue(value);
+                    break;
+                case 7 /* SyntaxKind.NullKeyword */:
+                    onLiteralValue(null);
+                    break;
+                case 8 /* SyntaxKind.TrueKeyword */:
+                    onLiteralValue(true);
+                    break;
+                case 9 /* SyntaxKind.FalseKeyword */:
+                    onLiteralValue(false);
+                    break;
+                default:
+                    return false;
+            }
+            scanNext();
+            return true;
+        }
+        function parseProperty() {
+            if (_scanner.getToken() !== 10 /* SyntaxKind.StringLiteral */) {
+                handleError(3 /* ParseErrorCode.PropertyNameExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+                return false;
+            }
+            parseString(false);
+            if (_scanner.getToken() === 6 /* SyntaxKind.ColonToken */) {
+                onSeparator(':');
+                scanNext(); // consume colon
+                if (!parseValue()) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+                }
+            }
+            else {
+                handleError(5 /* ParseErrorCode.ColonExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+            }
+            _jsonPath.pop(); // remove processed property name
+            return true;
+        }
+        function parseObject() {
+            onObjectBegin();
+            scanNext(); // consume open brace
+            let needsComma = false;
+            while (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+                if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
+                    if (!needsComma) {
+                        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+                    }
+                    onSeparator(',');
+                    scanNext(); // consume comma
+                    if (_scanner.getToken() === 2 /* SyntaxKind.CloseBraceToken */ && allowTrailingComma) {
+                        break;
+                    }
+                }
+                else if (needsComma) {
+                    handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
+                }
+                if (!parseProperty()) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [2 /* SyntaxKind.CloseBraceToken */, 5 /* SyntaxKind.CommaToken */]);
+                }
+                needsComma = true;
+            }
+            onObjectEnd();
+            if (_scanner.getToken() !== 2 /* SyntaxKind.CloseBraceToken */) {
+                handleError(7 /* ParseErrorCode.CloseBraceExpected */, [2 /* SyntaxKind.CloseBraceToken */], []);
+            }
+            else {
+                scanNext(); // consume close brace
+            }
+            return true;
+        }
+        function parseArray() {
+            onArrayBegin();
+            scanNext(); // consume open bracket
+            let isFirstElement = true;
+            let needsComma = false;
+            while (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */ && _scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+                if (_scanner.getToken() === 5 /* SyntaxKind.CommaToken */) {
+                    if (!needsComma) {
+                        handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+                    }
+                    onSeparator(',');
+                    scanNext(); // consume comma
+                    if (_scanner.getToken() === 4 /* SyntaxKind.CloseBracketToken */ && allowTrailingComma) {
+                        break;
+                    }
+                }
+                else if (needsComma) {
+                    handleError(6 /* ParseErrorCode.CommaExpected */, [], []);
+                }
+                if (isFirstElement) {
+                    _jsonPath.push(0);
+                    isFirstElement = false;
+                }
+                else {
+                    _jsonPath[_jsonPath.length - 1]++;
+                }
+                if (!parseValue()) {
+                    handleError(4 /* ParseErrorCode.ValueExpected */, [], [4 /* SyntaxKind.CloseBracketToken */, 5 /* SyntaxKind.CommaToken */]);
+                }
+                needsComma = true;
+            }
+            onArrayEnd();
+            if (!isFirstElement) {
+                _jsonPath.pop(); // remove array index
+            }
+            if (_scanner.getToken() !== 4 /* SyntaxKind.CloseBracketToken */) {
+                handleError(8 /* ParseErrorCode.CloseBracketExpected */, [4 /* SyntaxKind.CloseBracketToken */], []);
+            }
+            else {
+                scanNext(); // consume close bracket
+            }
+            return true;
+        }
+        function parseValue() {
+            switch (_scanner.getToken()) {
+                case 3 /* SyntaxKind.OpenBracketToken */:
+                    return parseArray();
+                case 1 /* SyntaxKind.OpenBraceToken */:
+                    return parseObject();
+                case 10 /* SyntaxKind.StringLiteral */:
+                    return parseString(true);
+                default:
+                    return parseLiteral();
+            }
+        }
+        scanNext();
+        if (_scanner.getToken() === 17 /* SyntaxKind.EOF */) {
+            if (options.allowEmptyContent) {
+                return true;
+            }
+            handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+            return false;
+        }
+        if (!parseValue()) {
+            handleError(4 /* ParseErrorCode.ValueExpected */, [], []);
+            return false;
+        }
+        if (_scanner.getToken() !== 17 /* SyntaxKind.EOF */) {
+            handleError(9 /* ParseErrorCode.EndOfFileExpected */, [], []);
+        }
+        return true;
+    }
+    exports.visit = visit;
+    /**
+     * Takes JSON with JavaScript-style comments and remove
+     * them. Optionally replaces every none-newline character
+     * of comments with a replaceCharacter
+     */
+    function stripComments(text, replaceCh) {
+        let _scanner = (0, scanner_1.createScanner)(text), parts = [], kind, offset = 0, pos;
+        do {
+            pos = _scanner.getPosition();
+            kind = _scanner.scan();
+            switch (kind) {
+                case 12 /* SyntaxKind.LineCommentTrivia */:
+                case 13 /* SyntaxKind.BlockCommentTrivia */:
+                case 17 /* SyntaxKind.EOF */:
+                    if (offset !== pos) {
+                        parts.push(text.substring(offset, pos));
+                    }
+                    if (replaceCh !== undefined) {
+                        parts.push(_scanner.getTokenValue().replace(/[^\r\n]/g, replaceCh));
+                    }
+                    offset = _scanner.getPosition();
+                    break;
+            }
+        } while (kind !== 17 /* SyntaxKind.EOF */);
+        return parts.join('');
+    }
+    exports.stripComments = stripComments;
+    function getNodeType(value) {
+        switch (typeof value) {
+            case 'boolean': return 'boolean';
+            case 'number': return 'number';
+            case 'string': return 'string';
+            case 'object': {
+                if (!value) {
+                    return 'null';
+                }
+                else if (Array.isArray(value)) {
+                    return 'array';
+                }
+                return 'object';
+            }
+            default: return 'null';
+        }
+    }
+    exports.getNodeType = getNodeType;
+});
+
+
+/***/ }),
+
+/***/ 8525:
+/***/ ((module, exports) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.createScanner = void 0;
+    /**
+     * Creates a JSON scanner on the given text.
+     * If ignoreTrivia is set, whitespaces or comments are ignored.
+     */
+    function createScanner(text, ignoreTrivia = false) {
+        const len = text.length;
+        let pos = 0, value = '', tokenOffset = 0, token = 16 /* SyntaxKind.Unknown */, lineNumber = 0, lineStartOffset = 0, tokenLineStartOffset = 0, prevTokenLineStartOffset = 0, scanError = 0 /* ScanError.None */;
+        function scanHexDigits(count, exact) {
+            let digits = 0;
+            let value = 0;
+            while (digits < count || !exact) {
+                let ch = text.charCodeAt(pos);
+                if (ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */) {
+                    value = value * 16 + ch - 48 /* CharacterCodes._0 */;
+                }
+                else if (ch >= 65 /* CharacterCodes.A */ && ch <= 70 /* CharacterCodes.F */) {
+                    value = value * 16 + ch - 65 /* CharacterCodes.A */ + 10;
+                }
+                else if (ch >= 97 /* CharacterCodes.a */ && ch <= 102 /* CharacterCodes.f */) {
+                    value = value * 16 + ch - 97 /* CharacterCodes.a */ + 10;
+                }
+                else {
+                    break;
+                }
+                pos++;
+                digits++;
+            }
+            if (digits < count) {
+                value = -1;
+            }
+            return value;
+        }
+        function setPosition(newPosition) {
+            pos = newPosition;
+            value = '';
+            tokenOffset = 0;
+            token = 16 /* SyntaxKind.Unknown */;
+            scanError = 0 /* ScanError.None */;
+        }
+        function scanNumber() {
+            let start = pos;
+            if (text.charCodeAt(pos) === 48 /* CharacterCodes._0 */) {
+                pos++;
+            }
+            else {
+                pos++;
+                while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                    pos++;
+                }
+            }
+            if (pos < text.length && text.charCodeAt(pos) === 46 /* CharacterCodes.dot */) {
+                pos++;
+                if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                    pos++;
+                    while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                        pos++;
+                    }
+                }
+                else {
+                    scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
+                    return text.substring(start, pos);
+                }
+            }
+            let end = pos;
+            if (pos < text.length && (text.charCodeAt(pos) === 69 /* CharacterCodes.E */ || text.charCodeAt(pos) === 101 /* CharacterCodes.e */)) {
+                pos++;
+                if (pos < text.length && text.charCodeAt(pos) === 43 /* CharacterCodes.plus */ || text.charCodeAt(pos) === 45 /* CharacterCodes.minus */) {
+                    pos++;
+                }
+                if (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                    pos++;
+                    while (pos < text.length && isDigit(text.charCodeAt(pos))) {
+                        pos++;
+                    }
+                    end = pos;
+                }
+                else {
+                    scanError = 3 /* ScanError.UnexpectedEndOfNumber */;
+                }
+            }
+            return text.substring(start, end);
+        }
+        function scanString() {
+            let result = '', start = pos;
+            while (true) {
+                if (pos >= len) {
+                    result += text.substring(start, pos);
+                    scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                    break;
+                }
+                const ch = text.charCodeAt(pos);
+                if (ch === 34 /* CharacterCodes.doubleQuote */) {
+                    result += text.substring(start, pos);
+                    pos++;
+                    break;
+                }
+                if (ch === 92 /* CharacterCodes.backslash */) {
+                    result += text.substring(start, pos);
+                    pos++;
+                    if (pos >= len) {
+                        scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                        break;
+                    }
+                    const ch2 = text.charCodeAt(pos++);
+                    switch (ch2) {
+                        case 34 /* CharacterCodes.doubleQuote */:
+                            result += '\"';
+                            break;
+                        case 92 /* CharacterCodes.backslash */:
+                            result += '\\';
+                            break;
+                        case 47 /* CharacterCodes.slash */:
+                            result += '/';
+                            break;
+                        case 98 /* CharacterCodes.b */:
+                            result += '\b';
+                            break;
+                        case 102 /* CharacterCodes.f */:
+                            result += '\f';
+                            break;
+                        case 110 /* CharacterCodes.n */:
+                            result += '\n';
+                            break;
+                        case 114 /* CharacterCodes.r */:
+                            result += '\r';
+                            break;
+                        case 116 /* CharacterCodes.t */:
+                            result += '\t';
+                            break;
+                        case 117 /* CharacterCodes.u */:
+                            const ch3 = scanHexDigits(4, true);
+                            if (ch3 >= 0) {
+                                result += String.fromCharCode(ch3);
+                            }
+                            else {
+                                scanError = 4 /* ScanError.InvalidUnicode */;
+                            }
+                            break;
+                        default:
+                            scanError = 5 /* ScanError.InvalidEscapeCharacter */;
+                    }
+                    start = pos;
+                    continue;
+                }
+                if (ch >= 0 && ch <= 0x1f) {
+                    if (isLineBreak(ch)) {
+                        result += text.substring(start, pos);
+                        scanError = 2 /* ScanError.UnexpectedEndOfString */;
+                        break;
+                    }
+                    else {
+                        scanError = 6 /* ScanError.InvalidCharacter */;
+                        // mark as error but continue with string
+                    }
+                }
+                pos++;
+            }
+            return result;
+        }
+        function scanNext() {
+            value = '';
+            scanError = 0 /* ScanError.None */;
+            tokenOffset = pos;
+            lineStartOffset = lineNumber;
+            prevTokenLineStartOffset = tokenLineStartOffset;
+            if (pos >= len) {
+                // at the end
+                tokenOffset = len;
+                return token = 17 /* SyntaxKind.EOF */;
+            }
+            let code = text.charCodeAt(pos);
+            // trivia: whitespace
+            if (isWhiteSpace(code)) {
+                do {
+                    pos++;
+                    value += String.fromCharCode(code);
+                    code = text.charCodeAt(pos);
+                } while (isWhiteSpace(code));
+                return token = 15 /* SyntaxKind.Trivia */;
+            }
+            // trivia: newlines
+            if (isLineBreak(code)) {
+                pos++;
+                value += String.fromCharCode(code);
+                if (code === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
+                    pos++;
+                    value += '\n';
+                }
+                lineNumber++;
+                tokenLineStartOffset = pos;
+                return token = 14 /* SyntaxKind.LineBreakTrivia */;
+            }
+            switch (code) {
+                // tokens: []{}:,
+                case 123 /* CharacterCodes.openBrace */:
+                    pos++;
+                    return token = 1 /* SyntaxKind.OpenBraceToken */;
+                case 125 /* CharacterCodes.closeBrace */:
+                    pos++;
+                    return token = 2 /* SyntaxKind.CloseBraceToken */;
+                case 91 /* CharacterCodes.openBracket */:
+                    pos++;
+                    return token = 3 /* SyntaxKind.OpenBracketToken */;
+                case 93 /* CharacterCodes.closeBracket */:
+                    pos++;
+                    return token = 4 /* SyntaxKind.CloseBracketToken */;
+                case 58 /* CharacterCodes.colon */:
+                    pos++;
+                    return token = 6 /* SyntaxKind.ColonToken */;
+                case 44 /* CharacterCodes.comma */:
+                    pos++;
+                    return token = 5 /* SyntaxKind.CommaToken */;
+                // strings
+                case 34 /* CharacterCodes.doubleQuote */:
+                    pos++;
+                    value = scanString();
+                    return token = 10 /* SyntaxKind.StringLiteral */;
+                // comments
+                case 47 /* CharacterCodes.slash */:
+                    const start = pos - 1;
+                    // Single-line comment
+                    if (text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
+                        pos += 2;
+                        while (pos < len) {
+                            if (isLineBreak(text.charCodeAt(pos))) {
+                                break;
+                            }
+                            pos++;
+                        }
+                        value = text.substring(start, pos);
+                        return token = 12 /* SyntaxKind.LineCommentTrivia */;
+                    }
+                    // Multi-line comment
+                    if (text.charCodeAt(pos + 1) === 42 /* CharacterCodes.asterisk */) {
+                        pos += 2;
+                        const safeLength = len - 1; // For lookahead.
+                        let commentClosed = false;
+                        while (pos < safeLength) {
+                            const ch = text.charCodeAt(pos);
+                            if (ch === 42 /* CharacterCodes.asterisk */ && text.charCodeAt(pos + 1) === 47 /* CharacterCodes.slash */) {
+                                pos += 2;
+                                commentClosed = true;
+                                break;
+                            }
+                            pos++;
+                            if (isLineBreak(ch)) {
+                                if (ch === 13 /* CharacterCodes.carriageReturn */ && text.charCodeAt(pos) === 10 /* CharacterCodes.lineFeed */) {
+                                    pos++;
+                                }
+                                lineNumber++;
+                                tokenLineStartOffset = pos;
+                            }
+                        }
+                        if (!commentClosed) {
+                            pos++;
+                            scanError = 1 /* ScanError.UnexpectedEndOfComment */;
+                        }
+                        value = text.substring(start, pos);
+                        return token = 13 /* SyntaxKind.BlockCommentTrivia */;
+                    }
+                    // just a single slash
+                    value += String.fromCharCode(code);
+                    pos++;
+                    return token = 16 /* SyntaxKind.Unknown */;
+                // numbers
+                case 45 /* CharacterCodes.minus */:
+                    value += String.fromCharCode(code);
+                    pos++;
+                    if (pos === len || !isDigit(text.charCodeAt(pos))) {
+                        return token = 16 /* SyntaxKind.Unknown */;
+                    }
+                // found a minus, followed by a number so
+                // we fall through to proceed with scanning
+                // numbers
+                case 48 /* CharacterCodes._0 */:
+                case 49 /* CharacterCodes._1 */:
+                case 50 /* CharacterCodes._2 */:
+                case 51 /* CharacterCodes._3 */:
+                case 52 /* CharacterCodes._4 */:
+                case 53 /* CharacterCodes._5 */:
+                case 54 /* CharacterCodes._6 */:
+                case 55 /* CharacterCodes._7 */:
+                case 56 /* CharacterCodes._8 */:
+                case 57 /* CharacterCodes._9 */:
+                    value += scanNumber();
+                    return token = 11 /* SyntaxKind.NumericLiteral */;
+                // literals and unknown symbols
+                default:
+                    // is a literal? Read the full word.
+                    while (pos < len && isUnknownContentCharacter(code)) {
+                        pos++;
+                        code = text.charCodeAt(pos);
+                    }
+                    if (tokenOffset !== pos) {
+                        value = text.substring(tokenOffset, pos);
+                        // keywords: true, false, null
+                        switch (value) {
+                            case 'true': return token = 8 /* SyntaxKind.TrueKeyword */;
+                            case 'false': return token = 9 /* SyntaxKind.FalseKeyword */;
+                            case 'null': return token = 7 /* SyntaxKind.NullKeyword */;
+                        }
+                        return token = 16 /* SyntaxKind.Unknown */;
+                    }
+                    // some
+                    value += String.fromCharCode(code);
+                    pos++;
+                    return token = 16 /* SyntaxKind.Unknown */;
+            }
+        }
+        function isUnknownContentCharacter(code) {
+            if (isWhiteSpace(code) || isLineBreak(code)) {
+                return false;
+            }
+            switch (code) {
+                case 125 /* CharacterCodes.closeBrace */:
+                case 93 /* CharacterCodes.closeBracket */:
+                case 123 /* CharacterCodes.openBrace */:
+                case 91 /* CharacterCodes.openBracket */:
+                case 34 /* CharacterCodes.doubleQuote */:
+                case 58 /* CharacterCodes.colon */:
+                case 44 /* CharacterCodes.comma */:
+                case 47 /* CharacterCodes.slash */:
+                    return false;
+            }
+            return true;
+        }
+        function scanNextNonTrivia() {
+            let result;
+            do {
+                result = scanNext();
+            } while (result >= 12 /* SyntaxKind.LineCommentTrivia */ && result <= 15 /* SyntaxKind.Trivia */);
+            return result;
+        }
+        return {
+            setPosition: setPosition,
+            getPosition: () => pos,
+            scan: ignoreTrivia ? scanNextNonTrivia : scanNext,
+            getToken: () => token,
+            getTokenValue: () => value,
+            getTokenOffset: () => tokenOffset,
+            getTokenLength: () => pos - tokenOffset,
+            getTokenStartLine: () => lineStartOffset,
+            getTokenStartCharacter: () => tokenOffset - prevTokenLineStartOffset,
+            getTokenError: () => scanError,
+        };
+    }
+    exports.createScanner = createScanner;
+    function isWhiteSpace(ch) {
+        return ch === 32 /* CharacterCodes.space */ || ch === 9 /* CharacterCodes.tab */;
+    }
+    function isLineBreak(ch) {
+        return ch === 10 /* CharacterCodes.lineFeed */ || ch === 13 /* CharacterCodes.carriageReturn */;
+    }
+    function isDigit(ch) {
+        return ch >= 48 /* CharacterCodes._0 */ && ch <= 57 /* CharacterCodes._9 */;
+    }
+    var CharacterCodes;
+    (function (CharacterCodes) {
+        CharacterCodes[CharacterCodes["lineFeed"] = 10] = "lineFeed";
+        CharacterCodes[CharacterCodes["carriageReturn"] = 13] = "carriageReturn";
+        CharacterCodes[CharacterCodes["space"] = 32] = "space";
+        CharacterCodes[CharacterCodes["_0"] = 48] = "_0";
+        CharacterCodes[CharacterCodes["_1"] = 49] = "_1";
+        CharacterCodes[CharacterCodes["_2"] = 50] = "_2";
+        CharacterCodes[CharacterCodes["_3"] = 51] = "_3";
+        CharacterCodes[CharacterCodes["_4"] = 52] = "_4";
+        CharacterCodes[CharacterCodes["_5"] = 53] = "_5";
+        CharacterCodes[CharacterCodes["_6"] = 54] = "_6";
+        CharacterCodes[CharacterCodes["_7"] = 55] = "_7";
+        CharacterCodes[CharacterCodes["_8"] = 56] = "_8";
+        CharacterCodes[CharacterCodes["_9"] = 57] = "_9";
+        CharacterCodes[CharacterCodes["a"] = 97] = "a";
+        CharacterCodes[CharacterCodes["b"] = 98] = "b";
+        CharacterCodes[CharacterCodes["c"] = 99] = "c";
+        CharacterCodes[CharacterCodes["d"] = 100] = "d";
+        CharacterCodes[CharacterCodes["e"] = 101] = "e";
+        CharacterCodes[CharacterCodes["f"] = 102] = "f";
+        CharacterCodes[CharacterCodes["g"] = 103] = "g";
+        CharacterCodes[CharacterCodes["h"] = 104] = "h";
+        CharacterCodes[CharacterCodes["i"] = 105] = "i";
+        CharacterCodes[CharacterCodes["j"] = 106] = "j";
+        CharacterCodes[CharacterCodes["k"] = 107] = "k";
+        CharacterCodes[CharacterCodes["l"] = 108] = "l";
+        CharacterCodes[CharacterCodes["m"] = 109] = "m";
+        CharacterCodes[CharacterCodes["n"] = 110] = "n";
+        CharacterCodes[CharacterCodes["o"] = 111] = "o";
+        CharacterCodes[CharacterCodes["p"] = 112] = "p";
+        CharacterCodes[CharacterCodes["q"] = 113] = "q";
+        CharacterCodes[CharacterCodes["r"] = 114] = "r";
+        CharacterCodes[CharacterCodes["s"] = 115] = "s";
+        CharacterCodes[CharacterCodes["t"] = 116] = "t";
+        CharacterCodes[CharacterCodes["u"] = 117] = "u";
+        CharacterCodes[CharacterCodes["v"] = 118] = "v";
+        CharacterCodes[CharacterCodes["w"] = 119] = "w";
+        CharacterCodes[CharacterCodes["x"] = 120] = "x";
+        CharacterCodes[CharacterCodes["y"] = 121] = "y";
+        CharacterCodes[CharacterCodes["z"] = 122] = "z";
+        CharacterCodes[CharacterCodes["A"] = 65] = "A";
+        CharacterCodes[CharacterCodes["B"] = 66] = "B";
+        CharacterCodes[CharacterCodes["C"] = 67] = "C";
+        CharacterCodes[CharacterCodes["D"] = 68] = "D";
+        CharacterCodes[CharacterCodes["E"] = 69] = "E";
+        CharacterCodes[CharacterCodes["F"] = 70] = "F";
+        CharacterCodes[CharacterCodes["G"] = 71] = "G";
+        CharacterCodes[CharacterCodes["H"] = 72] = "H";
+        CharacterCodes[CharacterCodes["I"] = 73] = "I";
+        CharacterCodes[CharacterCodes["J"] = 74] = "J";
+        CharacterCodes[CharacterCodes["K"] = 75] = "K";
+        CharacterCodes[CharacterCodes["L"] = 76] = "L";
+        CharacterCodes[CharacterCodes["M"] = 77] = "M";
+        CharacterCodes[CharacterCodes["N"] = 78] = "N";
+        CharacterCodes[CharacterCodes["O"] = 79] = "O";
+        CharacterCodes[CharacterCodes["P"] = 80] = "P";
+        CharacterCodes[CharacterCodes["Q"] = 81] = "Q";
+        CharacterCodes[CharacterCodes["R"] = 82] = "R";
+        CharacterCodes[CharacterCodes["S"] = 83] = "S";
+        CharacterCodes[CharacterCodes["T"] = 84] = "T";
+        CharacterCodes[CharacterCodes["U"] = 85] = "U";
+        CharacterCodes[CharacterCodes["V"] = 86] = "V";
+        CharacterCodes[CharacterCodes["W"] = 87] = "W";
+        CharacterCodes[CharacterCodes["X"] = 88] = "X";
+        CharacterCodes[CharacterCodes["Y"] = 89] = "Y";
+        CharacterCodes[CharacterCodes["Z"] = 90] = "Z";
+        CharacterCodes[CharacterCodes["asterisk"] = 42] = "asterisk";
+        CharacterCodes[CharacterCodes["backslash"] = 92] = "backslash";
+        CharacterCodes[CharacterCodes["closeBrace"] = 125] = "closeBrace";
+        CharacterCodes[CharacterCodes["closeBracket"] = 93] = "closeBracket";
+        CharacterCodes[CharacterCodes["colon"] = 58] = "colon";
+        CharacterCodes[CharacterCodes["comma"] = 44] = "comma";
+        CharacterCodes[CharacterCodes["dot"] = 46] = "dot";
+        CharacterCodes[CharacterCodes["doubleQuote"] = 34] = "doubleQuote";
+        CharacterCodes[CharacterCodes["minus"] = 45] = "minus";
+        CharacterCodes[CharacterCodes["openBrace"] = 123] = "openBrace";
+        CharacterCodes[CharacterCodes["openBracket"] = 91] = "openBracket";
+        CharacterCodes[CharacterCodes["plus"] = 43] = "plus";
+        CharacterCodes[CharacterCodes["slash"] = 47] = "slash";
+        CharacterCodes[CharacterCodes["formFeed"] = 12] = "formFeed";
+        CharacterCodes[CharacterCodes["tab"] = 9] = "tab";
+    })(CharacterCodes || (CharacterCodes = {}));
+});
+
+
+/***/ }),
+
+/***/ 4579:
+/***/ ((module, exports) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports"], factory);
+    }
+})(function () {
+    "use strict";
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.supportedEols = exports.cachedBreakLinesWithSpaces = exports.cachedSpaces = void 0;
+    exports.cachedSpaces = new Array(20).fill(0).map((_, index) => {
+        return ' '.repeat(index);
+    });
+    const maxCachedValues = 200;
+    exports.cachedBreakLinesWithSpaces = {
+        ' ': {
+            '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\n' + ' '.repeat(index);
+            }),
+            '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r' + ' '.repeat(index);
+            }),
+            '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r\n' + ' '.repeat(index);
+            }),
+        },
+        '\t': {
+            '\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\n' + '\t'.repeat(index);
+            }),
+            '\r': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r' + '\t'.repeat(index);
+            }),
+            '\r\n': new Array(maxCachedValues).fill(0).map((_, index) => {
+                return '\r\n' + '\t'.repeat(index);
+            }),
+        }
+    };
+    exports.supportedEols = ['\n', '\r', '\r\n'];
+});
+
+
+/***/ }),
+
+/***/ 9547:
+/***/ ((module, exports, __nccwpck_require__) => {
+
+(function (factory) {
+    if ( true && typeof module.exports === "object") {
+        var v = factory(__WEBPACK_EXTERNAL_createRequire(import.meta.url), exports);
+        if (v !== undefined) module.exports = v;
+    }
+    else if (typeof define === "function" && define.amd) {
+        define(["require", "exports", "./impl/format", "./impl/edit", "./impl/scanner", "./impl/parser"], factory);
+    }
+})(function () {
+    /*---------------------------------------------------------------------------------------------
+     *  Copyright (c) Microsoft Corporation. All rights reserved.
+     *  Licensed under the MIT License. See License.txt in the project root for license information.
+     *--------------------------------------------------------------------------------------------*/
+    'use strict';
+    Object.defineProperty(exports, "__esModule", ({ value: true }));
+    exports.applyEdits = exports.modify = exports.format = exports.printParseErrorCode = exports.ParseErrorCode = exports.stripComments = exports.visit = exports.getNodeValue = exports.getNodePath = exports.findNodeAtOffset = exports.findNodeAtLocation = exports.parseTree = exports.parse = exports.getLocation = exports.SyntaxKind = exports.ScanError = exports.createScanner = void 0;
+    const formatter = __nccwpck_require__(6612);
+    const edit = __nccwpck_require__(4807);
+    const scanner = __nccwpck_require__(8525);
+    const parser = __nccwpck_require__(5152);
+    /**
+     * Creates a JSON scanner on the given text.
+     * If ignoreTrivia is set, whitespaces or comments are ignored.
+     */
+    exports.createScanner = scanner.createScanner;
+    var ScanError;
+    (function (ScanError) {
+        ScanError[ScanError["None"] = 0] = "None";
+        ScanError[ScanError["UnexpectedEndOfComment"] = 1] = "UnexpectedEndOfComment";
+        ScanError[ScanError["UnexpectedEndOfString"] = 2] = "UnexpectedEndOfString";
+        ScanError[ScanError["UnexpectedEndOfNumber"] = 3] = "UnexpectedEndOfNumber";
+        ScanError[ScanError["InvalidUnicode"] = 4] = "InvalidUnicode";
+        ScanError[ScanError["InvalidEscapeCharacter"] = 5] = "InvalidEscapeCharacter";
+        ScanError[ScanError["InvalidCharacter"] = 6] = "InvalidCharacter";
+    })(ScanError || (exports.ScanError = ScanError = {}));
+    var SyntaxKind;
+    (function (SyntaxKind) {
+        SyntaxKind[SyntaxKind["OpenBraceToken"] = 1] = "OpenBraceToken";
+        SyntaxKind[SyntaxKind["CloseBraceToken"] = 2] = "CloseBraceToken";
+        SyntaxKind[SyntaxKind["OpenBracketToken"] = 3] = "OpenBracketToken";
+        SyntaxKind[SyntaxKind["CloseBracketToken"] = 4] = "CloseBracketToken";
+        SyntaxKind[SyntaxKind["CommaToken"] = 5] = "CommaToken";
+        SyntaxKind[SyntaxKind["ColonToken"] = 6] = "ColonToken";
+        SyntaxKind[SyntaxKind["NullKeyword"] = 7] = "NullKeyword";
+        SyntaxKind[SyntaxKind["TrueKeyword"] = 8] = "TrueKeyword";
+        SyntaxKind[SyntaxKind["FalseKeyword"] = 9] = "FalseKeyword";
+        SyntaxKind[SyntaxKind["StringLiteral"] = 10] = "StringLiteral";
+        SyntaxKind[SyntaxKind["NumericLiteral"] = 11] = "NumericLiteral";
+        SyntaxKind[SyntaxKind["LineCommentTrivia"] = 12] = "LineCommentTrivia";
+        SyntaxKind[SyntaxKind["BlockCommentTrivia"] = 13] = "BlockCommentTrivia";
+        SyntaxKind[SyntaxKind["LineBreakTrivia"] = 14] = "LineBreakTrivia";
+        SyntaxKind[SyntaxKind["Trivia"] = 15] = "Trivia";
+        SyntaxKind[SyntaxKind["Unknown"] = 16] = "Unknown";
+        SyntaxKind[SyntaxKind["EOF"] = 17] = "EOF";
+    })(SyntaxKind || (exports.SyntaxKind = SyntaxKind = {}));
+    /**
+     * For a given offset, evaluate the location in the JSON document. Each segment in the location path is either a property name or an array index.
+     */
+    exports.getLocation = parser.getLocation;
+    /**
+     * Parses the given text and returns the object the JSON content represents. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     * Therefore, always check the errors list to find out if the input was valid.
+     */
+    exports.parse = parser.parse;
+    /**
+     * Parses the given text and returns a tree representation the JSON content. On invalid input, the parser tries to be as fault tolerant as possible, but still return a result.
+     */
+    exports.parseTree = parser.parseTree;
+    /**
+     * Finds the node at the given path in a JSON DOM.
+     */
+    exports.findNodeAtLocation = parser.findNodeAtLocation;
+    /**
+     * Finds the innermost node at the given offset. If includeRightBound is set, also finds nodes that end at the given offset.
+     */
+    exports.findNodeAtOffset = parser.findNodeAtOffset;
+    /**
+     * Gets the JSON path of the given JSON DOM node
+     */
+    exports.getNodePath = parser.getNodePath;
+    /**
+     * Evaluates the JavaScript object of the given JSON DOM node
+     */
+    exports.getNodeValue = parser.getNodeValue;
+    /**
+     * Parses the given text and invokes the visitor functions for each object, array and literal reached.
+     */
+    exports.visit = parser.visit;
+    /**
+     * Takes JSON with JavaScript-style comments and remove
+     * them. Optionally replaces every none-newline character
+     * of comments with a replaceCharacter
+     */
+    exports.stripComments = parser.stripComments;
+    var ParseErrorCode;
+    (function (ParseErrorCode) {
+        ParseErrorCode[ParseErrorCode["InvalidSymbol"] = 1] = "InvalidSymbol";
+        ParseErrorCode[ParseErrorCode["InvalidNumberFormat"] = 2] = "InvalidNumberFormat";
+        ParseErrorCode[ParseErrorCode["PropertyNameExpected"] = 3] = "PropertyNameExpected";
+        ParseErrorCode[ParseErrorCode["ValueExpected"] = 4] = "ValueExpected";
+        ParseErrorCode[ParseErrorCode["ColonExpected"] = 5] = "ColonExpected";
+        ParseErrorCode[ParseErrorCode["CommaExpected"] = 6] = "CommaExpected";
+        ParseErrorCode[ParseErrorCode["CloseBraceExpected"] = 7] = "CloseBraceExpected";
+        ParseErrorCode[ParseErrorCode["CloseBracketExpected"] = 8] = "CloseBracketExpected";
+        ParseErrorCode[ParseErrorCode["EndOfFileExpected"] = 9] = "EndOfFileExpected";
+        ParseErrorCode[ParseErrorCode["InvalidCommentToken"] = 10] = "InvalidCommentToken";
+        ParseErrorCode[ParseErrorCode["UnexpectedEndOfComment"] = 11] = "UnexpectedEndOfComment";
+        ParseErrorCode[ParseErrorCode["UnexpectedEndOfString"] = 12] = "UnexpectedEndOfString";
+        ParseErrorCode[ParseErrorCode["UnexpectedEndOfNumber"] = 13] = "UnexpectedEndOfNumber";
+        ParseErrorCode[ParseErrorCode["InvalidUnicode"] = 14] = "InvalidUnicode";
+        ParseErrorCode[ParseErrorCode["InvalidEscapeCharacter"] = 15] = "InvalidEscapeCharacter";
+        ParseErrorCode[ParseErrorCode["InvalidCharacter"] = 16] = "InvalidCharacter";
+    })(ParseErrorCode || (exports.ParseErrorCode = ParseErrorCode = {}));
+    function printParseErrorCode(code) {
+        switch (code) {
+            case 1 /* ParseErrorCode.InvalidSymbol */: return 'InvalidSymbol';
+            case 2 /* ParseErrorCode.InvalidNumberFormat */: return 'InvalidNumberFormat';
+            case 3 /* ParseErrorCode.PropertyNameExpected */: return 'PropertyNameExpected';
+            case 4 /* ParseErrorCode.ValueExpected */: return 'ValueExpected';
+            case 5 /* ParseErrorCode.ColonExpected */: return 'ColonExpected';
+            case 6 /* ParseErrorCode.CommaExpected */: return 'CommaExpected';
+            case 7 /* ParseErrorCode.CloseBraceExpected */: return 'CloseBraceExpected';
+            case 8 /* ParseErrorCode.CloseBracketExpected */: return 'CloseBracketExpected';
+            case 9 /* ParseErrorCode.EndOfFileExpected */: return 'EndOfFileExpected';
+            case 10 /* ParseErrorCode.InvalidCommentToken */: return 'InvalidCommentToken';
+            case 11 /* ParseErrorCode.UnexpectedEndOfComment */: return 'UnexpectedEndOfComment';
+            case 12 /* ParseErrorCode.UnexpectedEndOfString */: return 'UnexpectedEndOfString';
+            case 13 /* ParseErrorCode.UnexpectedEndOfNumber */: return 'UnexpectedEndOfNumber';
+            case 14 /* ParseErrorCode.InvalidUnicode */: return 'InvalidUnicode';
+            case 15 /* ParseErrorCode.InvalidEscapeCharacter */: return 'InvalidEscapeCharacter';
+            case 16 /* ParseErrorCode.InvalidCharacter */: return 'InvalidCharacter';
+        }
+        return '<unknown ParseErrorCode>';
+    }
+    exports.printParseErrorCode = printParseErrorCode;
+    /**
+     * Computes the edit operations needed to format a JSON document.
+     *
+     * @param documentText The input text
+     * @param range The range to format or `undefined` to format the full content
+     * @param options The formatting options
+     * @returns The edit operations describing the formatting changes to the original document following the format described in {@linkcode EditResult}.
+     * To apply the edit operations to the input, use {@linkcode applyEdits}.
+     */
+    function format(documentText, range, options) {
+        return formatter.format(documentText, range, options);
+    }
+    exports.format = format;
+    /**
+     * Computes the edit operations needed to modify a value in the JSON document.
+     *
+     * @param documentText The input text
+     * @param path The path of the value to change. The path represents either to the document root, a property or an array item.
+     * If the path points to an non-existing property or item, it will be created.
+     * @param value The new value for the specified property or item. If the value is undefined,
+     * the property or item will be removed.
+     * @param options Options
+     * @returns The edit operations describing the changes to the original document, following the format described in {@linkcode EditResult}.
+     * To apply the edit operations to the input, use {@linkcode applyEdits}.
+     */
+    function modify(text, path, value, options) {
+        return edit.setProperty(text, path, value, options);
+    }
+    exports.modify = modify;
+    /**
+     * Applies edits to an input string.
+     * @param text The input text
+     * @param edits Edit operations following the format described in {@linkcode EditResult}.
+     * @returns The text with the applied edits.
+     * @throws An error if the edit operations are not well-formed as described in {@linkcode EditResult}.
+     */
+    function applyEdits(text, edits) {
+        let sortedEdits = edits.slice(0).sort((a, b) => {
+            const diff = a.offset - b.offset;
+            if (diff === 0) {
+                return a.length - b.length;
+            }
+            return diff;
+        });
+        let lastModifiedOffset = text.length;
+        for (let i = sortedEdits.length - 1; i >= 0; i--) {
+            let e = sortedEdits[i];
+            if (e.offset + e.length <= lastModifiedOffset) {
+                text = edit.applyEdit(text, e);
+            }
+            else {
+                throw new Error('Overlapping edit');
+            }
+            lastModifiedOffset = e.offset;
+        }
+        return text;
+    }
+    exports.applyEdits = applyEdits;
+});
+
+
+/***/ }),
+
 /***/ 4006:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
@@ -44576,7 +46468,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 3880:
+/***/ 5492:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -44600,6 +46492,12 @@ class PolicyError extends (/* unused pure expression or super */ null && (ImageL
 class InputError extends ImageLockError {
     exitCode = 2;
 }
+/**
+ * A local problem (exit 2, as bad input): a path that cannot be read or written, a full
+ * disk, a target outside the repository. The message names the path the user gave.
+ */
+class LocalError extends InputError {
+}
 /** A registry, network or authentication failure after retries (exit 3). */
 class RegistryError extends ImageLockError {
     status;
@@ -44609,8 +46507,29 @@ class RegistryError extends ImageLockError {
         this.status = status;
     }
 }
+/** errno codes of the local file system, as opposed to the network's (`ECONNRESET`, ...). */
+const LOCAL_ERRNO = new Set([
+    'ENOSPC',
+    'EDQUOT',
+    'EACCES',
+    'EPERM',
+    'EROFS',
+    'ENOENT',
+    'ENOTDIR',
+    'EISDIR',
+    'EEXIST',
+    'ELOOP',
+    'EMFILE',
+    'EIO'
+]);
+function isLocalFault(error) {
+    return LOCAL_ERRNO.has(error?.code);
+}
+/** The exit code SPEC gives a failure; a stray file-system error is still a local problem (2). */
 function exitCodeOf(error) {
-    return error instanceof ImageLockError ? error.exitCode : 3;
+    if (error instanceof ImageLockError)
+        return error.exitCode;
+    return isLocalFault(error) ? 2 : 3;
 }
 function messageOf(error) {
     return error instanceof Error ? error.message : String(error);
@@ -44620,6 +46539,222 @@ function messageOf(error) {
 var external_node_path_ = __nccwpck_require__(6760);
 // EXTERNAL MODULE: external "node:fs/promises"
 var promises_ = __nccwpck_require__(1455);
+;// CONCATENATED MODULE: external "node:fs"
+const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
+;// CONCATENATED MODULE: ./src/fs/local-error.ts
+
+/** errno codes in words a user acts on; the code itself follows, for searching. */
+const REASONS = {
+    ENOSPC: 'no space left on the device',
+    EDQUOT: 'the disk quota is used up',
+    EACCES: 'permission denied',
+    EPERM: 'operation not permitted',
+    EROFS: 'the file system is read-only',
+    ENOENT: 'no such file or folder',
+    ENOTDIR: 'part of the path is not a folder',
+    EISDIR: 'it is a folder',
+    ELOOP: 'too many levels of symbolic links',
+    EMFILE: 'too many open files',
+    EIO: 'an input/output error'
+};
+/**
+ * A file-system failure as a `LocalError` (exit 2) that says what could not be done
+ * (`cannot write the lockfile image-lock.json`), not which temporary file failed.
+ */
+function localError(error, doing) {
+    if (error instanceof ImageLockError)
+        return error;
+    const code = error.code;
+    const reason = typeof code === 'string' && REASONS[code] ? `${REASONS[code]} (${code})` : messageOf(error);
+    return new LocalError(`${doing}: ${reason}`);
+}
+
+;// CONCATENATED MODULE: ./src/fs/confine.ts
+
+
+
+
+
+/**
+ * The real file a write to `path` lands in: through symbolic links (a symlinked file is
+ * rewritten where it is, and stays a link), and refused when that is outside `root` (the
+ * repository or workspace). `label` is how the user named the path, for messages.
+ */
+async function writeTarget(path, root, label) {
+    let target;
+    try {
+        target = await (0,promises_.realpath)(path);
+    }
+    catch (error) {
+        if (error.code !== 'ENOENT')
+            throw localError(error, `cannot resolve ${label}`);
+        const link = await (0,promises_.lstat)(path).catch(() => undefined);
+        if (link?.isSymbolicLink())
+            throw new LocalError(`${label} is a symbolic link to ${await (0,promises_.readlink)(path)}, which does not exist`);
+        target = (0,external_node_path_.join)(await realAncestor((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
+    }
+    if (root !== undefined) {
+        const realRoot = await (0,promises_.realpath)(root).catch(() => (0,external_node_path_.resolve)(root));
+        if (!isInside(realRoot, target))
+            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
+    }
+    return target;
+}
+/** A folder's real path, through the part of it that exists: a missing folder is reported by the write. */
+async function realAncestor(folder) {
+    try {
+        return await (0,promises_.realpath)(folder);
+    }
+    catch {
+        const parent = (0,external_node_path_.dirname)(folder);
+        return parent === folder ? folder : (0,external_node_path_.join)(await realAncestor(parent), (0,external_node_path_.basename)(folder));
+    }
+}
+function isInside(root, path) {
+    const rel = (0,external_node_path_.relative)(root, path);
+    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
+}
+/**
+ * That a file can be written into `target`'s folder, before any network work: the
+ * folder is writable and its device not full (the real write still reports its own failure).
+ */
+async function checkWritable(target, label) {
+    const folder = (0,external_node_path_.dirname)(target);
+    try {
+        await (0,promises_.access)(folder, external_node_fs_namespaceObject.constants.W_OK);
+    }
+    catch (error) {
+        throw localError(error, `cannot write ${label} in ${folder}`);
+    }
+    const space = await (0,promises_.statfs)(folder).catch(() => undefined);
+    if (space && space.bavail === 0)
+        throw localError({ code: 'ENOSPC' }, `cannot write ${label}`);
+}
+
+// EXTERNAL MODULE: external "node:crypto"
+var external_node_crypto_ = __nccwpck_require__(7598);
+;// CONCATENATED MODULE: ./src/fs/temp-files.ts
+
+
+
+/** When this process started: a temporary file last written before then is not its own. */
+const PROCESS_STARTED_MS = Math.floor(Date.now() - process.uptime() * 1000);
+/** Past this, a temporary file is stale even if a process with its writer's pid still runs (pids are reused). */
+const ABANDONED_MS = 60 * 60 * 1000;
+const OWNED_SUFFIX = /\.(\d+)\.[0-9a-f]+\.tmp$/;
+/** `<prefix>.<pid>.<random>.tmp`: unique, and telling which process writes it. */
+function tempName(prefix) {
+    return `${prefix}.${process.pid}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`;
+}
+/**
+ * Removes the temporary files starting with `prefix` in `dir` that a killed run left:
+ * last written before this process started, by a process that no longer runs (or an
+ * hour ago or more). A concurrent run's file is newer, or its writer still runs. Only
+ * names `tempName` gives, or that `legacy` (an older version's naming) matches, are
+ * touched. Returns how many went; a folder that does not exist has none.
+ */
+async function removeStaleTemps(dir, prefix, legacy) {
+    let names;
+    try {
+        names = await (0,promises_.readdir)(dir);
+    }
+    catch {
+        return 0;
+    }
+    let removed = 0;
+    for (const name of names) {
+        if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
+            continue;
+        const stats = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
+        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
+            continue;
+        await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { force: true });
+        removed++;
+    }
+    return removed;
+}
+function writerPid(name) {
+    const match = OWNED_SUFFIX.exec(name);
+    return match ? Number(match[1]) : undefined;
+}
+function isStale(mtimeMs, pid) {
+    if (mtimeMs >= PROCESS_STARTED_MS)
+        return false;
+    // No pid (a name from an older version) or ours from before we started (a reused pid).
+    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
+        return true;
+    return !isRunning(pid);
+}
+function isRunning(pid) {
+    try {
+        process.kill(pid, 0);
+        return true;
+    }
+    catch (error) {
+        return error.code === 'EPERM';
+    }
+}
+
+;// CONCATENATED MODULE: ./src/fs/atomic.ts
+
+
+
+
+
+/** How temporary files were named before they carried their writer's pid. */
+const LEGACY_TEMP = /^\.[^/]+\.[0-9a-f]{12}\.tmp$/;
+/**
+ * The one way a file is written: readers see the old bytes or the new ones, never half
+ * (a temporary file beside the target, synced, then renamed over it). A symbolic link is
+ * written through to its target (inside `root`), and an existing file keeps its mode
+ * and owner. Temporary files a killed run left beside it are cleared first. Any failure
+ * is a `LocalError` naming `label`, and leaves no temporary file.
+ */
+async function writeFileAtomic(path, data, options = {}) {
+    const label = options.label ?? path;
+    const target = await writeTarget(path, options.root, label);
+    const prefix = `.${(0,external_node_path_.basename)(target)}`;
+    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), tempName(prefix));
+    let file;
+    try {
+        const existing = await (0,promises_.stat)(target).catch((error) => {
+            if (error.code === 'ENOENT')
+                return undefined;
+            throw error;
+        });
+        await removeAbandonedTemps(target);
+        file = await (0,promises_.open)(temporary, 'wx', existing ? existing.mode & 0o7777 : 0o666);
+        await file.writeFile(data);
+        if (existing)
+            await keepAttributes(file, existing);
+        await file.sync();
+        await file.close();
+        file = undefined;
+        await (0,promises_.rename)(temporary, target);
+    }
+    catch (error) {
+        await file?.close().catch(() => undefined);
+        await (0,promises_.rm)(temporary, { force: true }).catch(() => undefined);
+        throw localError(error, `cannot write ${label}`);
+    }
+}
+/** Clears the temporary files a killed write to `target` left beside it (see `removeStaleTemps`). */
+function removeAbandonedTemps(target) {
+    return removeStaleTemps((0,external_node_path_.dirname)(target), `.${(0,external_node_path_.basename)(target)}.`, LEGACY_TEMP);
+}
+/** The replaced file's mode (the new one was created under the umask) and, where allowed, its owner. */
+async function keepAttributes(file, existing) {
+    await file.chmod(existing.mode & 0o7777);
+    const own = await file.stat();
+    if (own.uid === existing.uid && own.gid === existing.gid)
+        return;
+    await file.chown(existing.uid, existing.gid).catch((error) => {
+        // Only root may give a file away; anyone else keeps the file their own, as an editor would.
+        if (error.code !== 'EPERM')
+            throw error;
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/name/reference.ts
 
 /**
@@ -44743,28 +46878,6 @@ function parseDigest(digest) {
     return digest;
 }
 
-// EXTERNAL MODULE: external "node:crypto"
-var external_node_crypto_ = __nccwpck_require__(7598);
-;// CONCATENATED MODULE: ./src/fs/atomic.ts
-
-
-
-/**
- * Writes a file so that readers see the old bytes or the new ones, never half:
- * a temporary file beside it, then a rename over it.
- */
-async function writeFileAtomic(path, data) {
-    const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(path), `.${(0,external_node_path_.basename)(path)}.${(0,external_node_crypto_.randomBytes)(6).toString('hex')}.tmp`);
-    try {
-        await (0,promises_.writeFile)(temporary, data);
-        await (0,promises_.rename)(temporary, path);
-    }
-    catch (error) {
-        await (0,promises_.rm)(temporary, { force: true });
-        throw error;
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/lockfile/lockfile.ts
 
 
@@ -44788,8 +46901,8 @@ function sortKeys(value) {
     }
     return value;
 }
-/** The lockfile at `path`, or undefined when there is none yet. */
-async function readLockfile(path) {
+/** The lockfile at `path`, or undefined when there is none yet; `label` names it in messages. */
+async function readLockfile(path, label = path) {
     let text;
     try {
         text = await (0,promises_.readFile)(path, 'utf8');
@@ -44797,10 +46910,11 @@ async function readLockfile(path) {
     catch (error) {
         if (error.code === 'ENOENT')
             return undefined;
-        throw new InputError(`cannot read lockfile ${path}: ${error.message}`);
+        throw new InputError(`cannot read lockfile ${label}: ${messageOf(error)}`);
     }
-    return parseLockfile(text, path);
+    return parseLockfile(text, label);
 }
+/** Checks every field SPEC gives the lockfile, so that what is read is what the types say. */
 function parseLockfile(text, path) {
     const fail = (reason) => {
         throw new InputError(`invalid lockfile ${path}: ${reason}`);
@@ -44810,49 +46924,86 @@ function parseLockfile(text, path) {
         data = JSON.parse(text);
     }
     catch (error) {
-        return fail(`not JSON (${error.message})`);
+        return fail(`not JSON (${messageOf(error)})`);
     }
-    const lockfile = data;
-    if (!lockfile || typeof lockfile !== 'object')
+    if (!isRecord(data))
         return fail('not an object');
-    if (lockfile.lockfileVersion !== 1)
-        fail(`unsupported lockfileVersion ${JSON.stringify(lockfile.lockfileVersion)}`);
-    if (!lockfile.images || typeof lockfile.images !== 'object')
-        fail('"images" is missing');
-    for (const [reference, entry] of Object.entries(lockfile.images)) {
-        const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
-        if (!entry || typeof entry !== 'object')
-            where('entry', 'is not an object');
-        if (typeof entry.digest !== 'string')
-            where('digest', 'is missing');
-        tryDigest(entry.digest, (reason) => where('digest', reason));
-        if (typeof entry.mediaType !== 'string')
-            where('mediaType', 'is missing');
-        if (!entry.platforms || typeof entry.platforms !== 'object')
-            where('platforms', 'is missing');
-        for (const digest of Object.values(entry.platforms))
-            tryDigest(digest, (reason) => where('platforms', reason));
-        if (!Array.isArray(entry.sources))
-            where('sources', 'is not a list');
+    if (data.lockfileVersion !== 1)
+        fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
+    if (!isRecord(data.images))
+        fail('"images" is missing or not an object of references');
+    for (const [reference, entry] of Object.entries(data.images))
+        checkEntry(reference, entry, fail);
+    return data;
+}
+function checkEntry(reference, entry, fail) {
+    const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
+    try {
+        parseReference(reference);
     }
-    return lockfile;
+    catch (error) {
+        where('key', `is not an image reference (${messageOf(error)})`);
+    }
+    if (!isRecord(entry))
+        return where('entry', 'is not an object');
+    if (typeof entry.digest !== 'string')
+        where('digest', 'is missing');
+    tryDigest(entry.digest, (reason) => where('digest', reason));
+    if (typeof entry.mediaType !== 'string')
+        where('mediaType', 'is missing');
+    if (!isRecord(entry.platforms))
+        where('platforms', 'is not an object');
+    for (const digest of Object.values(entry.platforms)) {
+        if (typeof digest !== 'string')
+            where('platforms', 'holds a value that is not a digest');
+        tryDigest(digest, (reason) => where('platforms', reason));
+    }
+    if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
+        where('sources', 'is not a list of paths');
+}
+function isRecord(value) {
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 function tryDigest(digest, fail) {
     try {
         parseDigest(digest);
     }
     catch (error) {
-        fail(error.message);
+        fail(messageOf(error));
     }
 }
-/** Writes the lockfile atomically; returns whether its bytes changed. */
-async function writeLockfile(path, lockfile) {
+/** Writes the lockfile the one safe way (`writeFileAtomic`); returns whether its bytes changed. */
+async function writeLockfile(path, lockfile, options = {}) {
     const text = serializeLockfile(lockfile);
     const before = await (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
     if (before === text)
         return false;
-    await writeFileAtomic(path, text);
+    await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
     return true;
+}
+
+;// CONCATENATED MODULE: ./src/lockfile/lockfile-file.ts
+
+
+
+
+/**
+ * Finds, confines and reads the lockfile before any network work: a path (or link)
+ * leading outside `root` is refused before it is read, and for a command that writes
+ * it, its folder must be writable and the temporary files a killed run left there go.
+ */
+async function openLockfile(root, lockfile, purpose) {
+    const label = `the lockfile ${lockfile}`;
+    const path = await writeTarget((0,external_node_path_.resolve)(root, lockfile), root, label);
+    if (purpose === 'write') {
+        await checkWritable(path, label);
+        await removeAbandonedTemps(path);
+    }
+    return { label: lockfile, path, root, previous: await readLockfile(path, lockfile) };
+}
+/** Writes `lockfile` over the one opened; returns whether its bytes changed. */
+function saveLockfile(file, lockfile) {
+    return writeLockfile(file.path, lockfile, { root: file.root, label: file.label });
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -45746,22 +47897,274 @@ function globSync(globInput, options) {
 //#endregion
 
 
+// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
+var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/discovery/yaml-relax.ts
+/**
+ * Text `kubectl` reads but a strict YAML 1.2 parser refuses: flow collections and quoted
+ * scalars continued on lines indented no deeper than the line they opened on, such as
+ *
+ *     command: ["sh", "-c",
+ *     "exec app"]
+ *
+ * (libyaml ignores indentation inside flow context). Such continuation lines are indented
+ * two spaces past the opening line, which changes no value: flow context ignores the
+ * spaces, and quoted scalars fold them away. Lines are kept, so line numbers stay right;
+ * the lines padded are returned, since their columns no longer match the file.
+ */
+function relaxFlowIndentation(content) {
+    const lines = content.split('\n');
+    const padded = new Set();
+    let depth = 0;
+    let quote;
+    let openIndent = 0;
+    let blockParent;
+    for (let index = 0; index < lines.length; index++) {
+        let line = lines[index];
+        const indent = /^ */.exec(line)[0].length;
+        const blank = line.trim() === '';
+        if (blockParent !== undefined) {
+            if (blank || indent > blockParent)
+                continue;
+            blockParent = undefined;
+        }
+        if ((depth > 0 || quote) && !blank && indent <= openIndent) {
+            line = ' '.repeat(openIndent + 2 - indent) + line;
+            lines[index] = line;
+            padded.add(index + 1);
+        }
+        // A flow or quote still open at the end of this line opened on it.
+        if (depth === 0 && !quote)
+            openIndent = indent;
+        for (let i = 0; i < line.length; i++) {
+            const ch = line[i];
+            if (quote === "'") {
+                if (ch === "'" && line[i + 1] === "'")
+                    i++;
+                else if (ch === "'")
+                    quote = undefined;
+                continue;
+            }
+            if (quote === '"') {
+                if (ch === '\\')
+                    i++;
+                else if (ch === '"')
+                    quote = undefined;
+                continue;
+            }
+            const before = line.slice(0, i).trimEnd();
+            const tokenStart = before === '' || /[:\-[{,?]$/.test(before);
+            if (ch === '#' && (i === 0 || /\s/.test(line[i - 1])))
+                break;
+            if ((ch === '"' || ch === "'") && tokenStart)
+                quote = ch;
+            else if ((ch === '[' || ch === '{') && (depth > 0 || tokenStart))
+                depth++;
+            else if ((ch === ']' || ch === '}') && depth > 0)
+                depth--;
+        }
+        if (depth === 0 && !quote && /(^|[:-]\s+)[|>][-+0-9]*\s*(#.*)?$/.test(line.trimEnd()))
+            blockParent = indent;
+    }
+    return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/discovery/yaml-source.ts
+
+
+/**
+ * YAML files read for their structure and for where each value is written. Values are
+ * reached through aliases and `<<` merge keys, as compose files often use them, and a
+ * string value knows its verbatim position when its source text is exactly its value
+ * (plain or quoted without escapes, on one line), which is what makes it safe to rewrite.
+ */
+class YamlSource {
+    documents = [];
+    problems = [];
+    lineCounter = new dist/* LineCounter */.HN();
+    /** The text parsed: the file's, or with continuation lines re-indented (see `relaxFlowIndentation`). */
+    content;
+    /** Lines re-indented to parse: their columns are not the file's, so nothing on them is rewritable. */
+    padded;
+    constructor(content) {
+        let documents = (0,dist/* parseAllDocuments */.hR)(content, { lineCounter: this.lineCounter, uniqueKeys: false });
+        const relaxed = documents.some((document) => document.errors.length > 0) ? relaxFlowIndentation(content) : undefined;
+        const relaxedCounter = new dist/* LineCounter */.HN();
+        const retried = relaxed && (0,dist/* parseAllDocuments */.hR)(relaxed.text, { lineCounter: relaxedCounter, uniqueKeys: false });
+        if (relaxed && retried && errorCount(retried) < errorCount(documents)) {
+            documents = retried;
+            this.lineCounter = relaxedCounter;
+            this.content = relaxed.text;
+            this.padded = relaxed.padded;
+        }
+        else {
+            this.content = content;
+            this.padded = new Set();
+        }
+        for (const document of documents) {
+            const [error] = document.errors;
+            // A document the parser had to guess about is skipped rather than half read.
+            if (error) {
+                // The problem carries the line; the parser's message repeats it with a code frame.
+                const message = `invalid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
+                this.problems.push({ line: error.linePos?.[0].line ?? 1, message });
+            }
+            else {
+                this.documents.push(document);
+            }
+        }
+    }
+    /** The entries of a mapping, merged ones included (own keys win, then earlier merges). */
+    entries(document, node, seen = new Set()) {
+        const map = resolve(document, node);
+        if (!(0,dist/* isMap */.jh)(map) || seen.has(map))
+            return [];
+        seen.add(map);
+        const own = [];
+        const merged = [];
+        for (const pair of map.items) {
+            if (!(0,dist/* isScalar */.jn)(pair.key))
+                continue;
+            if (pair.key.type === dist/* Scalar */.X5.PLAIN && pair.key.source === '<<') {
+                const value = resolve(document, pair.value);
+                merged.push(...((0,dist/* isSeq */.oP)(value) ? value.items : [value]));
+            }
+            else {
+                own.push([String(pair.key.value), pair.value]);
+            }
+        }
+        const result = new Map(own);
+        for (const source of merged) {
+            for (const [key, value] of this.entries(document, source, seen))
+                if (!result.has(key))
+                    result.set(key, value);
+        }
+        return [...result];
+    }
+    /** The value at `path` of mappings, or undefined. */
+    get(document, node, ...path) {
+        let current = node;
+        for (const key of path) {
+            current = this.entries(document, current).find(([name]) => name === key)?.[1];
+            if (current === undefined)
+                return undefined;
+        }
+        return resolve(document, current);
+    }
+    items(document, node) {
+        const seq = resolve(document, node);
+        return (0,dist/* isSeq */.oP)(seq) ? seq.items.map((item) => resolve(document, item)) : [];
+    }
+    /**
+     * A string scalar: its value, its line, and where it is written verbatim if it is. A value
+     * reached through an alias is where its anchor is, since that is the text to change.
+     */
+    string(document, node) {
+        const scalar = resolve(document, node);
+        if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'string' || !scalar.range)
+            return undefined;
+        const [start, end] = scalar.range;
+        const line = this.lineCounter.linePos(start).line;
+        const quoted = scalar.type === dist/* Scalar */.X5.QUOTE_DOUBLE || scalar.type === dist/* Scalar */.X5.QUOTE_SINGLE;
+        const verbatimStart = quoted ? start + 1 : start;
+        const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
+        const verbatim = (quoted || scalar.type === dist/* Scalar */.X5.PLAIN) && source === scalar.value && !source.includes('\n');
+        return { value: scalar.value, line, verbatimStart: verbatim ? verbatimStart : undefined };
+    }
+    /** Calls `visit` with every key and value of the mappings under `node`, through sequences, each node once. */
+    walk(document, node, visit, seen = new Set()) {
+        const current = resolve(document, node);
+        if (seen.has(current))
+            return;
+        seen.add(current);
+        if ((0,dist/* isSeq */.oP)(current))
+            for (const item of current.items)
+                this.walk(document, item, visit, seen);
+        if (!(0,dist/* isMap */.jh)(current))
+            return;
+        for (const [key, value] of this.entries(document, current)) {
+            visit(key, resolve(document, value));
+            this.walk(document, value, visit, seen);
+        }
+    }
+    /**
+     * A scalar's text as written when it is a plain number or string (`tag: 1.20` is the
+     * tag `1.20`, not the number 1.2); undefined otherwise.
+     */
+    scalarText(document, node) {
+        const text = this.string(document, node);
+        if (text)
+            return text;
+        const scalar = resolve(document, node);
+        if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'number' || scalar.type !== dist/* Scalar */.X5.PLAIN || !scalar.range)
+            return undefined;
+        const [start, end] = scalar.range;
+        const value = this.content.slice(start, end);
+        return { value, line: this.lineCounter.linePos(start).line, verbatimStart: start };
+    }
+    /** The span of `length` characters at offset `offset` (on one line), unless its line was re-indented. */
+    spanAt(offset, length) {
+        const { line, col } = this.lineCounter.linePos(offset);
+        return this.padded.has(line) ? undefined : { line, column: col, length };
+    }
+    /** The span of `length` characters at `offset` in a verbatim string's value. */
+    span(text, offset, length) {
+        if (text.verbatimStart === undefined || length === 0)
+            return undefined;
+        return this.spanAt(text.verbatimStart + offset, length);
+    }
+}
+function errorCount(documents) {
+    return documents.reduce((count, document) => count + document.errors.length, 0);
+}
+function resolve(document, node) {
+    return (0,dist/* isAlias */.Vj)(node) ? node.resolve(document) : node;
+}
+
+;// CONCATENATED MODULE: ./src/discovery/file-kind.ts
+
+/** A file being scanned: its text, and its YAML parsed once however many kinds look at it. */
+class SourceFile {
+    path;
+    content;
+    parsed;
+    constructor(
+    /** Repository-relative path with '/' separators. */
+    path, content) {
+        this.path = path;
+        this.content = content;
+    }
+    get yaml() {
+        return (this.parsed ??= new YamlSource(this.content));
+    }
+    get isYaml() {
+        return /\.ya?ml$/i.test(this.path);
+    }
+}
+/** The last path segment. */
+function baseName(path) {
+    return path.slice(path.lastIndexOf('/') + 1);
+}
+/** The folder part of a repository-relative path, '' at the root. */
+function dirName(path) {
+    const slash = path.lastIndexOf('/');
+    return slash === -1 ? '' : path.slice(0, slash);
+}
+
 ;// CONCATENATED MODULE: ./src/discovery/collector.ts
 
 
 /**
  * Gathers what one file yields. Every candidate goes through `parseReference` here, so
- * an invalid reference becomes a problem on its line instead of reaching resolution.
+ * an invalid reference becomes an `invalid` problem on its line instead of reaching resolution.
  */
 class Collector {
     file;
-    kind;
     result = { occurrences: [], problems: [] };
-    constructor(file, kind) {
+    constructor(file) {
         this.file = file;
-        this.kind = kind;
     }
-    image(text, line, details = {}) {
+    image(kind, text, line, details = {}) {
         // SPEC: `scratch` is not an image (an empty base in Dockerfiles).
         if (text === 'scratch')
             return;
@@ -45771,22 +48174,133 @@ class Collector {
         catch (error) {
             if (!(error instanceof InputError))
                 throw error;
-            this.result.problems.push({ file: this.file, line, message: error.message, invalid: true });
+            this.result.problems.push({ file: this.file, line, message: error.message, invalid: true, text, kind });
             return;
         }
-        const occurrence = { file: this.file, line, text, kind: this.kind };
-        if (details.platform !== undefined)
-            occurrence.platform = details.platform;
-        if (details.edit !== undefined)
-            occurrence.edit = details.edit;
+        const occurrence = { file: this.file, line, text, kind };
+        for (const key of ['platform', 'edit', 'digestSlot', 'unpinnable']) {
+            if (details[key] !== undefined)
+                Object.assign(occurrence, { [key]: details[key] });
+        }
         this.result.occurrences.push(occurrence);
     }
     problem(line, message) {
         this.result.problems.push({ file: this.file, line, message });
     }
+    /** The problems of a YAML file's documents that did not parse. */
+    yamlProblems(problems) {
+        for (const problem of problems)
+            this.problem(problem.line, problem.message);
+    }
     done() {
         return this.result;
     }
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/workflow.ts
+
+const DOCKER_SCHEME = 'docker://';
+/** GitHub Actions workflows: `.github/workflows/*.yml` (not in subfolders, which GitHub ignores). */
+const workflowKind = {
+    name: 'workflow',
+    patterns: ['.github/workflows/*.y*ml'],
+    matchesPath: (path) => /(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path),
+    matchesContent: (file) => {
+        const { yaml } = file;
+        const has = (document, key) => yaml.get(document, document.contents, key) !== undefined;
+        return file.isYaml && yaml.documents.some((document) => has(document, 'jobs') && has(document, 'on'));
+    },
+    scan: (file) => parseWorkflow(file)
+};
+/**
+ * Images in a workflow: `jobs.*.container` (a string or its `image`),
+ * `jobs.*.services.*` (a string or its `image`) and `jobs.*.steps[*].uses: docker://...`.
+ */
+function parseWorkflow(file) {
+    const collector = new Collector(file.path);
+    const { yaml } = file;
+    collector.yamlProblems(yaml.problems);
+    const add = addActionImage(collector, file);
+    for (const document of yaml.documents) {
+        const stringOrImage = (node) => yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'image'));
+        for (const [, job] of yaml.entries(document, yaml.get(document, document.contents, 'jobs'))) {
+            add('workflow-container', stringOrImage(yaml.get(document, job, 'container')));
+            for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services')))
+                add('workflow-service', stringOrImage(service));
+            for (const step of yaml.items(document, yaml.get(document, job, 'steps'))) {
+                const uses = yaml.string(document, yaml.get(document, step, 'uses'));
+                if (uses?.value.startsWith(DOCKER_SCHEME))
+                    add('workflow-step', uses, DOCKER_SCHEME.length);
+            }
+        }
+    }
+    return collector.done();
+}
+/**
+ * Adds a reference written in a workflow or action: a value holding a `${{ }}` expression
+ * is only known when the workflow runs, so it is reported instead.
+ */
+function addActionImage(collector, file) {
+    return (kind, text, prefixLength = 0) => {
+        if (!text)
+            return;
+        const reference = text.value.slice(prefixLength);
+        if (reference.includes('${{'))
+            collector.problem(text.line, `cannot resolve expression in "${text.value}"`);
+        else if (reference !== '')
+            collector.image(kind, reference, text.line, { edit: file.yaml.span(text, prefixLength, reference.length) });
+    };
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/action.ts
+
+
+
+/**
+ * Docker container actions: `runs.image: docker://<ref>` in `action.yml`. An image
+ * naming a Dockerfile is built, not pulled, so it is not a reference.
+ */
+const actionKind = {
+    name: 'container action',
+    patterns: ['**/action.y*ml'],
+    matchesPath: (path) => /^action\.ya?ml$/i.test(baseName(path)),
+    scan: (file) => {
+        const collector = new Collector(file.path);
+        const { yaml } = file;
+        collector.yamlProblems(yaml.problems);
+        const add = addActionImage(collector, file);
+        for (const document of yaml.documents) {
+            const image = yaml.string(document, yaml.get(document, document.contents, 'runs', 'image'));
+            if (image?.value.startsWith(DOCKER_SCHEME))
+                add('action-image', image, DOCKER_SCHEME.length);
+        }
+        return collector.done();
+    }
+};
+
+;// CONCATENATED MODULE: ./src/discovery/dotenv.ts
+/**
+ * The variables of a `.env` file as Compose reads it: `NAME=value` lines, an optional
+ * `export ` before the name, `#` comments, values in single quotes (verbatim) or double
+ * quotes (with `\n`-style escapes), and unquoted values ending at ` #`.
+ */
+function parseDotEnv(text) {
+    const variables = new Map();
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim().replace(/^export\s+/, '');
+        const match = /^([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+        if (match)
+            variables.set(match[1], dotenv_valueOf(match[2]));
+    }
+    return variables;
+}
+function dotenv_valueOf(written) {
+    const quote = written[0];
+    if ((quote === '"' || quote === "'") && written.indexOf(quote, 1) > 0) {
+        const inner = written.slice(1, written.indexOf(quote, 1));
+        return quote === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, ch) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
+    }
+    return written.replace(/\s+#.*$/, '').trim();
 }
 
 ;// CONCATENATED MODULE: ./src/discovery/expanded-word.ts
@@ -46003,145 +48517,154 @@ class WordParser {
     }
 }
 
-// EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
-var dist = __nccwpck_require__(8815);
-;// CONCATENATED MODULE: ./src/discovery/yaml-source.ts
+;// CONCATENATED MODULE: ./src/discovery/kinds/compose.ts
 
+
+
+
+
+const IMAGE_CONTEXT = 'docker-image://';
+/** Compose files, and (through `follow`) the files they `include:` or `extends:`. */
+const composeKind = {
+    name: 'compose file',
+    patterns: ['**/compose.y*ml', '**/compose.*.y*ml', '**/docker-compose*.y*ml'],
+    matchesPath: (path) => /^(compose(\..+)?|docker-compose.*)\.ya?ml$/i.test(baseName(path)),
+    matchesContent: (file) => file.isYaml && file.yaml.documents.some((document) => file.yaml.get(document, document.contents, 'services')),
+    scan: async (file, repository) => scanCompose(file, await projectEnv(file.path, repository))
+};
 /**
- * YAML files read for their structure and for where each value is written. Values are
- * reached through aliases and `<<` merge keys, as compose files often use them, and a
- * string value knows its verbatim position when its source text is exactly its value
- * (plain or quoted without escapes, on one line), which is what makes it safe to rewrite.
+ * The variables interpolation sees, in Compose's precedence: the environment, then the
+ * `.env` file of the project directory (the compose file's folder); unset ones take their defaults.
  */
-class YamlSource {
-    content;
-    documents = [];
-    problems = [];
-    lineCounter = new dist/* LineCounter */.HN();
-    constructor(content) {
-        this.content = content;
-        const documents = (0,dist/* parseAllDocuments */.hR)(content, { lineCounter: this.lineCounter, uniqueKeys: false });
-        for (const document of documents) {
-            const [error] = document.errors;
-            // A document the parser had to guess about is skipped rather than half read.
-            if (error) {
-                // The problem carries the line; the parser's message repeats it with a code frame.
-                const message = `invalid YAML: ${error.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`;
-                this.problems.push({ line: error.linePos?.[0].line ?? 1, message });
-            }
-            else {
-                this.documents.push(document);
-            }
-        }
-    }
-    /** The entries of a mapping, merged ones included (own keys win, then earlier merges). */
-    entries(document, node, seen = new Set()) {
-        const map = resolve(document, node);
-        if (!(0,dist/* isMap */.jh)(map) || seen.has(map))
-            return [];
-        seen.add(map);
-        const own = [];
-        const merged = [];
-        for (const pair of map.items) {
-            if (!(0,dist/* isScalar */.jn)(pair.key))
-                continue;
-            if (pair.key.type === dist/* Scalar */.X5.PLAIN && pair.key.source === '<<') {
-                const value = resolve(document, pair.value);
-                merged.push(...((0,dist/* isSeq */.oP)(value) ? value.items : [value]));
-            }
-            else {
-                own.push([String(pair.key.value), pair.value]);
-            }
-        }
-        const result = new Map(own);
-        for (const source of merged) {
-            for (const [key, value] of this.entries(document, source, seen))
-                if (!result.has(key))
-                    result.set(key, value);
-        }
-        return [...result];
-    }
-    /** The value at `path` of mappings, or undefined. */
-    get(document, node, ...path) {
-        let current = node;
-        for (const key of path) {
-            current = this.entries(document, current).find(([name]) => name === key)?.[1];
-            if (current === undefined)
-                return undefined;
-        }
-        return resolve(document, current);
-    }
-    items(document, node) {
-        const seq = resolve(document, node);
-        return (0,dist/* isSeq */.oP)(seq) ? seq.items.map((item) => resolve(document, item)) : [];
-    }
-    /**
-     * A string scalar: its value, its line, and where it is written verbatim if it is. A value
-     * reached through an alias is where its anchor is, since that is the text to change.
-     */
-    string(document, node) {
-        const scalar = resolve(document, node);
-        if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'string' || !scalar.range)
-            return undefined;
-        const [start, end] = scalar.range;
-        const line = this.lineCounter.linePos(start).line;
-        const quoted = scalar.type === dist/* Scalar */.X5.QUOTE_DOUBLE || scalar.type === dist/* Scalar */.X5.QUOTE_SINGLE;
-        const verbatimStart = quoted ? start + 1 : start;
-        const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
-        const verbatim = (quoted || scalar.type === dist/* Scalar */.X5.PLAIN) && source === scalar.value && !source.includes('\n');
-        return { value: scalar.value, line, verbatimStart: verbatim ? verbatimStart : undefined };
-    }
-    /** The span of `length` characters at `offset` in a verbatim string's value. */
-    span(text, offset, length) {
-        if (text.verbatimStart === undefined || length === 0)
-            return undefined;
-        const { line, col } = this.lineCounter.linePos(text.verbatimStart + offset);
-        return { line, column: col, length };
-    }
+async function projectEnv(path, repository) {
+    const dir = dirName(path);
+    const dotEnv = parseDotEnv((await repository.readText(dir ? `${dir}/.env` : '.env')) ?? '');
+    const { env } = repository;
+    return (name) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? dotEnv.get(name);
 }
-function resolve(document, node) {
-    return (0,dist/* isAlias */.Vj)(node) ? node.resolve(document) : node;
-}
-
-;// CONCATENATED MODULE: ./src/discovery/compose.ts
-
-
-
 /**
- * `services.*.image` in compose files, interpolated the way Compose does it:
- * `${VAR}`, `${VAR:-default}`, `${VAR-default}`, `$$` for a literal `$`, from `env`
- * (nothing by default, so defaults apply). A service with `build` is skipped: its
- * `image` names what the build produces, not something to pull.
+ * `services.*.image` (a service with `build` is skipped: its `image` names what the build
+ * produces) and `build.additional_contexts` of the form `docker-image://<ref>`,
+ * interpolated the way Compose does it: `${VAR}`, `${VAR:-default}`, `${VAR-default}`,
+ * `$$` for a literal `$`.
  */
-function parseCompose(file, content, env = {}) {
-    const collector = new Collector(file, 'compose');
-    const yaml = new YamlSource(content);
-    for (const problem of yaml.problems)
-        collector.problem(problem.line, problem.message);
-    const lookup = (name) => (Object.hasOwn(env, name) ? env[name] : undefined);
+function scanCompose(file, lookup = () => undefined) {
+    const collector = new Collector(file.path);
+    const { yaml } = file;
+    collector.yamlProblems(yaml.problems);
+    const follow = [];
+    const add = (kind, text, prefix = '') => {
+        if (!text?.value.startsWith(prefix))
+            return;
+        const written = text.value.slice(prefix.length);
+        const expansion = expand(written, lookup, { kind: 'compose' });
+        if (!expansion.ok) {
+            collector.problem(text.line, `cannot expand "${written}": ${expansion.error}`);
+            return;
+        }
+        // Only text written in the file can be rewritten, not a value from the environment.
+        const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
+        const edit = source && yaml.span(text, prefix.length + source.start, source.end - source.start);
+        collector.image(kind, expansion.value, text.line, { edit });
+    };
     for (const document of yaml.documents) {
-        for (const [, service] of yaml.entries(document, yaml.get(document, document.contents, 'services'))) {
-            if (yaml.get(document, service, 'build') !== undefined)
-                continue;
-            const image = yaml.string(document, yaml.get(document, service, 'image'));
-            if (!image)
-                continue;
-            const expansion = expand(image.value, lookup, { kind: 'compose' });
-            if (!expansion.ok) {
-                collector.problem(image.line, `cannot expand "${image.value}": ${expansion.error}`);
-                continue;
+        const get = (node, ...path) => yaml.get(document, node, ...path);
+        for (const [, service] of yaml.entries(document, get(document.contents, 'services'))) {
+            const build = get(service, 'build');
+            if (build === undefined)
+                add('compose-image', yaml.string(document, get(service, 'image')));
+            const contexts = get(build, 'additional_contexts');
+            for (const [, context] of yaml.entries(document, contexts))
+                add('compose-additional-context', yaml.string(document, context), IMAGE_CONTEXT);
+            // The list form: `- name=docker-image://ref`.
+            for (const item of yaml.items(document, contexts)) {
+                const text = yaml.string(document, item);
+                const equals = text ? text.value.indexOf('=') + 1 : 0;
+                if (text && equals > 0)
+                    add('compose-additional-context', { ...text, ...shifted(text, equals) }, IMAGE_CONTEXT);
             }
-            // Only text written in the file can be rewritten, not a value from the environment.
-            const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
-            const edit = source && yaml.span(image, source.start, source.end - source.start);
-            collector.image(expansion.value, image.line, { edit });
+            const extended = yaml.string(document, get(service, 'extends', 'file'));
+            if (extended)
+                follow.push(extended.value);
+        }
+        for (const item of yaml.items(document, get(document.contents, 'include'))) {
+            const path = get(item, 'path') ?? item;
+            for (const entry of [path, ...yaml.items(document, path)]) {
+                const included = yaml.string(document, entry);
+                if (included)
+                    follow.push(included.value);
+            }
         }
     }
-    return collector.done();
+    return { ...collector.done(), follow: follow.flatMap((path) => followedPath(file.path, path) ?? []) };
 }
+/** A YAML string with its first `count` characters dropped. */
+function shifted(text, count) {
+    return { value: text.value.slice(count), verbatimStart: text.verbatimStart === undefined ? undefined : text.verbatimStart + count };
+}
+/** A path relative to the compose file, as a repository-relative one; undefined for remote or outside ones. */
+function followedPath(from, path) {
+    if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || external_node_path_.posix.isAbsolute(path) || path.includes('$'))
+        return undefined;
+    const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(dirName(from), path));
+    return joined.startsWith('../') || joined === '..' ? undefined : joined;
+}
+
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
+;// CONCATENATED MODULE: ./src/discovery/kinds/templated.ts
+/**
+ * Whether a value is filled in by a tool before it is used: Helm or Argo `{{ }}`, Tekton
+ * `$(params.x)`, envsubst `${X}`/`$X`. Such a value is reported as not resolvable rather than
+ * as an invalid reference, since it is not meant to be read as written.
+ */
+function isTemplated(value) {
+    return /\{\{|\$\(|\$\{|\$[A-Za-z_]/.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/devcontainer.ts
+
+
+
+/** Dev containers: `image` in `devcontainer.json`, which is JSON with comments and trailing commas. */
+const devcontainerKind = {
+    name: 'dev container configuration',
+    patterns: ['**/.devcontainer/devcontainer.json', '**/.devcontainer/*/devcontainer.json', '**/.devcontainer.json'],
+    matchesPath: (path) => /(^|\/)(\.devcontainer\/([^/]+\/)?devcontainer|\.devcontainer)\.json$/.test(path),
+    scan: (file) => {
+        const collector = new Collector(file.path);
+        const { content } = file;
+        const lineStarts = [0];
+        for (let i = content.indexOf('\n'); i !== -1; i = content.indexOf('\n', i + 1))
+            lineStarts.push(i + 1);
+        const position = (offset) => {
+            let line = lineStarts.length;
+            while (lineStarts[line - 1] > offset)
+                line--;
+            return { line, column: offset - lineStarts[line - 1] + 1 };
+        };
+        const errors = [];
+        const tree = (0,main.parseTree)(content, errors, { allowTrailingComma: true, disallowComments: false });
+        if (errors.length > 0) {
+            collector.problem(position(errors[0].offset).line, 'invalid JSON: cannot read the dev container configuration');
+        }
+        const image = tree && (0,main.findNodeAtLocation)(tree, ['image']);
+        if (image?.type === 'string' && typeof image.value === 'string') {
+            const at = position(image.offset);
+            // The span is the text between the quotes, when it holds the value verbatim (no escapes).
+            const verbatim = content.slice(image.offset + 1, image.offset + image.length - 1) === image.value;
+            const edit = verbatim && image.value !== '' ? { line: at.line, column: at.column + 1, length: image.value.length } : undefined;
+            if (isTemplated(image.value))
+                collector.problem(at.line, `cannot resolve the variable in "${image.value}"`);
+            else
+                collector.image('devcontainer-image', image.value, at.line, { edit });
+        }
+        return collector.done();
+    }
+};
 
 ;// CONCATENATED MODULE: ./src/discovery/dockerfile-syntax.ts
-const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/;
+const DIRECTIVE = /^#\s*([a-zA-Z][a-zA-Z0-9]*)\s*=\s*(.+?)\s*$/d;
 const KNOWN_DIRECTIVES = new Set(['syntax', 'escape', 'check']);
 const HEREDOC = /^\d*<<(-?)([^<]*)$/;
 const HEREDOC_INSTRUCTIONS = new Set(['RUN', 'COPY', 'ADD']);
@@ -46163,6 +48686,10 @@ function readDockerfile(content) {
                 seenDirectives.add(key);
                 if (key === 'escape')
                     setEscape(syntax, directive[2], lineNumber);
+                if (key === 'syntax') {
+                    const column = line.length - text.length + directive.indices[2][0] + 1;
+                    syntax.syntax = { value: directive[2], span: { line: lineNumber, column, length: directive[2].length } };
+                }
                 continue;
             }
             readingDirectives = false;
@@ -46333,22 +48860,69 @@ class Scope {
     }
 }
 
-;// CONCATENATED MODULE: ./src/discovery/dockerfile.ts
+;// CONCATENATED MODULE: ./src/discovery/kinds/dockerfile.ts
 
 
 
 
+
+/** Dockerfiles and Containerfiles, by name (`Dockerfile.*`, `*.dockerfile`) or, when named, by content. */
+const dockerfileKind = {
+    name: 'Dockerfile',
+    patterns: ['**/Dockerfile', '**/Dockerfile.*', '**/*.Dockerfile', '**/*.dockerfile', '**/Containerfile', '**/Containerfile.*'],
+    matchesPath: (path) => {
+        const name = baseName(path);
+        // `Dockerfile.dockerignore` is the ignore file of a Dockerfile, not a Dockerfile.
+        if (name.endsWith('.dockerignore'))
+            return false;
+        return /^(Docker|Container)file(\..+)?$/i.test(name) || /\.(docker|container)file$/i.test(name);
+    },
+    matchesContent: (file) => !file.isYaml && looksLikeDockerfile(file.content),
+    scan: (file) => parseDockerfile(file.path, file.content)
+};
+const INSTRUCTIONS = new Set('ADD ARG CMD COPY ENTRYPOINT ENV EXPOSE FROM HEALTHCHECK LABEL MAINTAINER ONBUILD RUN SHELL STOPSIGNAL USER VOLUME WORKDIR'.split(' '));
+/** Only Dockerfile instructions, a FROM before anything but ARGs, and FROMs BuildKit would accept. */
+function looksLikeDockerfile(content) {
+    const { escape, instructions } = readDockerfile(content);
+    const first = instructions.find((instruction) => instruction.keyword !== 'ARG');
+    const validFrom = (instruction) => {
+        const words = splitWords(instruction.args, escape).filter((word) => !word.text.startsWith('--'));
+        return words.length === 1 || (words.length === 3 && words[1].text.toLowerCase() === 'as');
+    };
+    return (first?.keyword === 'FROM' &&
+        instructions.every((instruction) => INSTRUCTIONS.has(instruction.keyword) && (instruction.keyword !== 'FROM' || validFrom(instruction))));
+}
 /**
- * Image references in a Dockerfile: `FROM` (with `--platform`), `COPY --from=<image>` and
- * `RUN --mount=...,from=<image>`, with ARG (and, inside a stage, ENV) values expanded the
- * way BuildKit expands them, using defaults since build arguments are not known here.
- * Stage names and indexes are not images.
+ * BuildKit's predefined platform ARGs: set by every build, so known to exist, but their
+ * values depend on the platform built for. `FROM binaries-$TARGETOS` names a stage.
+ */
+const PLATFORM_ARGS = new Set([
+    'TARGETPLATFORM',
+    'TARGETOS',
+    'TARGETARCH',
+    'TARGETVARIANT',
+    'BUILDPLATFORM',
+    'BUILDOS',
+    'BUILDARCH',
+    'BUILDVARIANT'
+]);
+/** Stands for a platform ARG's value in an expansion, so what depends on it can be told apart. */
+const PLATFORM_VALUE = '\u0000';
+/**
+ * Image references in a Dockerfile: the `# syntax=` frontend, `FROM` (with `--platform`),
+ * `COPY --from=<image>` and `RUN --mount=...,from=<image>`, with ARG (and, inside a stage,
+ * ENV) values expanded the way BuildKit expands them, using defaults since build
+ * arguments are not known here. Stage names and indexes are not images.
  */
 function parseDockerfile(file, content) {
     const syntax = readDockerfile(content);
     const scan = new DockerfileScan(file, syntax.escape, syntax.instructions);
     for (const problem of syntax.problems)
         scan.collector.problem(problem.line, problem.message);
+    if (syntax.syntax) {
+        const { value, span } = syntax.syntax;
+        scan.collector.image('dockerfile-syntax', value, span.line, { edit: span });
+    }
     for (const instruction of syntax.instructions)
         scan.visit(instruction);
     return scan.collector.done();
@@ -46366,7 +48940,7 @@ class DockerfileScan {
     allStages;
     constructor(file, escape, instructions) {
         this.escape = escape;
-        this.collector = new Collector(file, 'dockerfile');
+        this.collector = new Collector(file);
         this.dialect = { kind: 'dockerfile', escape };
         this.allStages = new Set(instructions.flatMap((instruction) => this.stageNameOf(instruction) ?? []));
     }
@@ -46389,14 +48963,14 @@ class DockerfileScan {
             case 'COPY': {
                 const from = flagValue(flags, 'from');
                 if (from)
-                    this.reference(instruction, from.start, from.value);
+                    this.reference('dockerfile-copy-from', instruction, from.start, from.value);
                 break;
             }
             case 'RUN':
                 for (const flag of flags) {
                     const from = /^--mount=/i.test(flag.text) ? mountSource(flag) : undefined;
                     if (from)
-                        this.reference(instruction, from.start, from.value);
+                        this.reference('dockerfile-mount-from', instruction, from.start, from.value);
                 }
                 break;
         }
@@ -46405,8 +48979,8 @@ class DockerfileScan {
         if (base) {
             const platform = flagValue(flags, 'platform');
             const expanded = platform && expand(platform.value, this.globals.lookup, this.dialect);
-            const isStage = (name) => this.earlierStages.has(name);
-            this.image(instruction, base.start, base.text, this.globals, isStage, expanded?.ok ? expanded.value : undefined);
+            const platformValue = expanded?.ok ? expanded.value : undefined;
+            this.image('dockerfile-from', instruction, base.start, base.text, this.globals, this.earlierStages, platformValue);
         }
         else {
             this.collector.problem(instruction.line, 'FROM without an image');
@@ -46417,23 +48991,29 @@ class DockerfileScan {
         this.stage = new Scope();
     }
     /** `COPY --from` and `RUN --mount=...,from=`: an image unless it names a stage or a stage index. */
-    reference(instruction, start, written) {
-        const isStage = (name) => /^\d+$/.test(name) || this.allStages.has(name);
+    reference(kind, instruction, start, written) {
         if (this.stage)
-            this.image(instruction, start, written, this.stage, isStage);
+            this.image(kind, instruction, start, written, this.stage, this.allStages);
     }
     /** The reference `written` at offset `start` of the instruction's arguments. */
-    image(instruction, start, written, scope, isStage, platform) {
+    image(kind, instruction, start, written, scope, stages, platform) {
         const at = instruction.at(start);
-        const expansion = expand(written, scope.lookup, this.dialect);
+        const expansion = expand(written, withPlatformArgs(scope.lookup), this.dialect);
         if (!expansion.ok) {
             this.collector.problem(at.line, `cannot expand "${written}": ${expansion.error}`);
             return;
         }
-        if (expansion.value === '' || isStage(expansion.value.toLowerCase()))
+        const name = expansion.value.toLowerCase();
+        // `--from=<index>` names a stage by its index; `FROM` cannot.
+        if (name === '' || stages.has(name) || (kind !== 'dockerfile-from' && /^\d+$/.test(name)))
             return;
+        if (name.includes(PLATFORM_VALUE)) {
+            if (!namesAStage(name, stages))
+                this.collector.problem(at.line, `"${written}" depends on the platform being built for`);
+            return;
+        }
         const edit = editOf(expansion.source, instruction, start, scope);
-        this.collector.image(expansion.value, at.line, { edit, platform: platform || undefined });
+        this.collector.image(kind, expansion.value, at.line, { edit, platform: platform || undefined });
     }
     /** The stage name of `FROM image AS name`, lower-cased as BuildKit compares them. */
     stageNameOf(instruction) {
@@ -46442,6 +49022,18 @@ class DockerfileScan {
         const words = splitWords(instruction.args, this.escape).filter((word) => !word.text.startsWith('--'));
         return words.length >= 3 && words[1].text.toLowerCase() === 'as' ? words[2].text.toLowerCase() : undefined;
     }
+}
+/** A lookup where BuildKit's platform ARGs, unless given a value, stand for any platform's. */
+function withPlatformArgs(lookup) {
+    return (name) => lookup(name) ?? (PLATFORM_ARGS.has(name) ? PLATFORM_VALUE : undefined);
+}
+/** Whether some platform's values make `name` (holding platform placeholders) one of the stages. */
+function namesAStage(name, stages) {
+    const pattern = new RegExp(`^${name.split(PLATFORM_VALUE).map(escapeRegExp).join('[a-z0-9_.-]*')}$`);
+    return [...stages].some((stage) => pattern.test(stage));
+}
+function escapeRegExp(text) {
+    return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 /** Where the expanded reference can be rewritten: its literal text, or the ARG default it came from. */
 function editOf(source, instruction, wordStart, scope) {
@@ -46468,131 +49060,427 @@ function mountSource(flag) {
     return undefined;
 }
 
-;// CONCATENATED MODULE: ./src/discovery/kubernetes.ts
+;// CONCATENATED MODULE: ./src/discovery/kinds/gitlab-ci.ts
+
+
+
+/** Top-level keys of `.gitlab-ci.yml` that are not jobs. */
+const GLOBAL_KEYWORDS = new Set([
+    'default',
+    'include',
+    'stages',
+    'variables',
+    'workflow',
+    'image',
+    'services',
+    'cache',
+    'before_script',
+    'after_script',
+    'spec'
+]);
+/**
+ * GitLab CI: `image` and `services` (each a string or a map with `name`) at the top level,
+ * under `default:` and in every job, `$VAR` expanded from the `variables:` of the file and
+ * the job. What needs GitLab's predefined variables is reported, not guessed. Local
+ * `include:` files are read as GitLab CI configuration too.
+ */
+const gitlabCiKind = {
+    name: 'GitLab CI configuration',
+    patterns: ['.gitlab-ci.yml'],
+    matchesPath: (path) => path === '.gitlab-ci.yml',
+    scan: (file) => {
+        const collector = new Collector(file.path);
+        const { yaml } = file;
+        collector.yamlProblems(yaml.problems);
+        for (const document of yaml.documents) {
+            const root = document.contents;
+            const globals = variablesOf(yaml, document, root, () => undefined);
+            const add = (kind, node, lookup) => {
+                const text = yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'name'));
+                if (!text || text.value === '')
+                    return;
+                const expansion = expand(text.value, lookup, { kind: 'compose' });
+                if (!expansion.ok) {
+                    collector.problem(text.line, `cannot expand "${text.value}": ${expansion.error}`);
+                    return;
+                }
+                const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
+                const edit = source && yaml.span(text, source.start, source.end - source.start);
+                collector.image(kind, expansion.value, text.line, { edit });
+            };
+            const scanJob = (job, lookup) => {
+                add('gitlab-image', yaml.get(document, job, 'image'), lookup);
+                for (const service of yaml.items(document, yaml.get(document, job, 'services')))
+                    add('gitlab-service', service, lookup);
+            };
+            scanJob(root, globals);
+            scanJob(yaml.get(document, root, 'default'), globals);
+            for (const [name, job] of yaml.entries(document, root)) {
+                if (GLOBAL_KEYWORDS.has(name))
+                    continue;
+                scanJob(job, variablesOf(yaml, document, job, globals));
+            }
+        }
+        return { ...collector.done(), follow: yaml.documents.flatMap((document) => localIncludes(yaml, document)) };
+    }
+};
+/**
+ * The files `include:` names in this repository (a string, or `local:`), from the
+ * repository root as GitLab reads them; remote, project, template and wildcard ones are not followed.
+ */
+function localIncludes(yaml, document) {
+    const include = yaml.get(document, document.contents, 'include');
+    const entries = yaml.items(document, include);
+    return (entries.length > 0 ? entries : [include]).flatMap((entry) => {
+        const path = yaml.string(document, entry)?.value ?? yaml.string(document, yaml.get(document, entry, 'local'))?.value;
+        if (!path || /^[a-z]+:\/\//i.test(path) || path.includes('*') || path.includes('$'))
+            return [];
+        const normalised = external_node_path_.posix.normalize(path.replace(/^\/+/, ''));
+        return normalised.startsWith('..') ? [] : [normalised];
+    });
+}
+/** A `variables:` map as a lookup (a variable's `value:` form included), falling back to `outer`. */
+function variablesOf(yaml, document, node, outer) {
+    const own = new Map();
+    for (const [name, value] of yaml.entries(document, yaml.get(document, node, 'variables'))) {
+        const text = yaml.scalarText(document, value) ?? yaml.scalarText(document, yaml.get(document, value, 'value'));
+        if (text)
+            own.set(name, text.value);
+    }
+    return (name) => own.get(name) ?? outer(name);
+}
+
+;// CONCATENATED MODULE: ./src/discovery/digest-slot.ts
+
+/**
+ * Where pinning writes the digest of an image written as a YAML map (kustomize `images:`,
+ * Helm `image:`): in place of the value of its `digest` key, when it has one.
+ */
+function existingDigestSlot(yaml, document, node) {
+    const map = asMap(document, node);
+    const pair = map?.items.find((item) => (0,dist/* isScalar */.jn)(item.key) && item.key.value === 'digest');
+    if (!pair || !(0,dist/* isScalar */.jn)(pair.key) || !pair.key.range)
+        return undefined;
+    const value = pair.value;
+    if ((0,dist/* isScalar */.jn)(value) && value.range && (value.value === null || typeof value.value === 'string')) {
+        const [start, end] = value.range;
+        const quoted = value.type === dist/* Scalar */.X5.QUOTE_DOUBLE || value.type === dist/* Scalar */.X5.QUOTE_SINGLE;
+        const written = yaml.content.slice(quoted ? start + 1 : start, quoted ? end - 1 : end);
+        // `digest:` with nothing after it: the value goes after the colon.
+        if (value.value === null && written === '')
+            return slot(yaml.spanAt(start, 0), '', ' ');
+        if (written === (value.value ?? '') && !written.includes('\n'))
+            return slot(yaml.spanAt(quoted ? start + 1 : start, written.length), written, '');
+    }
+    return undefined;
+}
+/** Where a `digest:` key is added to a map that has none: after its last entry, in its own style. */
+function newDigestSlot(yaml, document, node) {
+    const map = asMap(document, node);
+    const first = map?.items[0]?.key;
+    const last = map?.items.at(-1)?.value;
+    if (!map || !(0,dist/* isScalar */.jn)(first) || !first.range || !(0,dist/* isScalar */.jn)(last) || !last.range)
+        return undefined;
+    const valueEnd = last.range[1];
+    if (map.flow)
+        return slot(yaml.spanAt(valueEnd, 0), '', ', digest: ');
+    const { content } = yaml;
+    const newline = content.indexOf('\n', valueEnd);
+    const lineEnd = newline === -1 ? content.length : content[newline - 1] === '\r' ? newline - 1 : newline;
+    const eol = newline !== -1 && content[newline - 1] === '\r' ? '\r\n' : '\n';
+    const keyAt = yaml.spanAt(first.range[0], 0);
+    return keyAt && slot(yaml.spanAt(lineEnd, 0), '', `${eol}${' '.repeat(keyAt.column - 1)}digest: `);
+}
+function slot(span, from, prefix) {
+    return span && { span, from, prefix };
+}
+function asMap(document, node) {
+    const resolved = (0,dist/* isAlias */.Vj)(node) ? node.resolve(document) : node;
+    return (0,dist/* isMap */.jh)(resolved) ? resolved : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/helm.ts
+
+
+
+
+/**
+ * Helm values files (`values*.yaml` beside a `Chart.yaml`): every `image` (or `*Image`)
+ * value, either a whole reference or a map in the layouts charts use (`registry`,
+ * `repository`, `tag`, `digest`; under another key when it has `registry`), an empty tag meaning the chart's `appVersion` as
+ * `helm create` writes it. A map is pinned through its `digest` key; one without it is
+ * reported, since where its template puts a digest cannot be known from the values.
+ */
+const helmValuesKind = {
+    name: 'Helm values file',
+    patterns: ['**/values*.y*ml'],
+    matchesPath: (path, repository) => /^values.*\.ya?ml$/i.test(baseName(path)) && repository.hasFile(chartOf(path)),
+    scan: async (file, repository) => {
+        const collector = new Collector(file.path);
+        const { yaml } = file;
+        collector.yamlProblems(yaml.problems);
+        const appVersion = await chartAppVersion(chartOf(file.path), repository);
+        for (const document of yaml.documents) {
+            yaml.walk(document, document.contents, (key, value) => {
+                const whole = /image$/i.test(key) ? yaml.string(document, value) : undefined;
+                if (whole) {
+                    if (whole.value === '')
+                        return;
+                    if (isTemplated(whole.value))
+                        collector.problem(whole.line, `cannot resolve the template in "${whole.value}"`);
+                    else
+                        collector.image('helm-values', whole.value, whole.line, { edit: yaml.span(whole, 0, whole.value.length) });
+                }
+                else if (/image$/i.test(key) || yaml.get(document, value, 'registry') !== undefined) {
+                    imageMap(collector, file, document, value, appVersion);
+                }
+            });
+        }
+        return collector.done();
+    }
+};
+function imageMap(collector, file, document, map, appVersion) {
+    const { yaml } = file;
+    const field = (key) => yaml.scalarText(document, yaml.get(document, map, key))?.value;
+    const repository = yaml.string(document, yaml.get(document, map, 'repository'));
+    // A chart or git repository URL is not an image's repository.
+    if (!repository || repository.value === '' || repository.value.includes('://'))
+        return;
+    const registry = field('registry');
+    const digest = field('digest');
+    const tag = field('tag') || (digest ? undefined : appVersion);
+    const text = `${registry ? `${registry}/` : ''}${repository.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+    if (isTemplated(text)) {
+        collector.problem(repository.line, `cannot resolve the template in "${text}"`);
+        return;
+    }
+    const digestSlot = existingDigestSlot(yaml, document, map);
+    collector.image('helm-values', text, repository.line, { digestSlot, unpinnable: digestSlot ? undefined : UNPINNABLE });
+}
+const UNPINNABLE = 'its image map has no digest key (add `digest: ""` if the chart uses one, and pin again)';
+function chartOf(path) {
+    const dir = dirName(path);
+    return dir ? `${dir}/Chart.yaml` : 'Chart.yaml';
+}
+async function chartAppVersion(chart, repository) {
+    const content = await repository.readText(chart);
+    if (content === undefined)
+        return undefined;
+    const { yaml } = new SourceFile(chart, content);
+    const [document] = yaml.documents;
+    return document && yaml.scalarText(document, yaml.get(document, document.contents, 'appVersion'))?.value;
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/kubernetes.ts
 
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS = {
     Pod: ['spec'],
+    PodTemplate: ['template', 'spec'],
     Deployment: ['spec', 'template', 'spec'],
     StatefulSet: ['spec', 'template', 'spec'],
     DaemonSet: ['spec', 'template', 'spec'],
     ReplicaSet: ['spec', 'template', 'spec'],
+    ReplicationController: ['spec', 'template', 'spec'],
     Job: ['spec', 'template', 'spec'],
     CronJob: ['spec', 'jobTemplate', 'spec', 'template', 'spec']
 };
 const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'];
-/** Container images of the workloads in a (multi-document) Kubernetes manifest. */
-function parseKubernetes(file, content) {
-    const collector = new Collector(file, 'kubernetes');
-    const yaml = new YamlSource(content);
-    for (const problem of yaml.problems)
-        collector.problem(problem.line, problem.message);
-    for (const document of yaml.documents) {
-        const path = POD_SPEC_PATHS[manifestKind(yaml, document) ?? ''];
-        if (!path)
-            continue;
-        const podSpec = yaml.get(document, document.contents, ...path);
-        for (const list of CONTAINER_LISTS) {
-            for (const container of yaml.items(document, yaml.get(document, podSpec, list))) {
-                const image = yaml.string(document, yaml.get(document, container, 'image'));
-                if (image)
-                    collector.image(image.value, image.line, { edit: yaml.span(image, 0, image.value.length) });
+/** Kubernetes manifests: scanned when named, recognised by a document with `apiVersion` and `kind`. */
+const kubernetesKind = {
+    name: 'Kubernetes manifest',
+    patterns: [],
+    matchesPath: () => false,
+    matchesContent: (file) => file.isYaml && file.yaml.documents.some((document) => manifestKind(file.yaml, document, document.contents)),
+    scan: (file) => parseKubernetes(file)
+};
+/**
+ * Images of a (multi-document) manifest: containers and image volumes of workloads, the
+ * items of a `kind: List`, and in custom resources (an API group of their own) every
+ * string `image` field, where operators such as Argo Workflows and Tekton keep them.
+ */
+function parseKubernetes(file) {
+    const collector = new Collector(file.path);
+    const { yaml } = file;
+    collector.yamlProblems(yaml.problems);
+    const add = (kind, text) => {
+        if (!text || text.value === '')
+            return;
+        if (isTemplated(text.value))
+            collector.problem(text.line, `cannot resolve the template in "${text.value}"`);
+        else
+            collector.image(kind, text.value, text.line, { edit: yaml.span(text, 0, text.value.length) });
+    };
+    const visit = (document, object) => {
+        const kind = manifestKind(yaml, document, object);
+        if (kind === 'List')
+            for (const item of yaml.items(document, yaml.get(document, object, 'items')))
+                visit(document, item);
+        const path = POD_SPEC_PATHS[kind ?? ''];
+        if (path) {
+            const podSpec = yaml.get(document, object, ...path);
+            for (const list of CONTAINER_LISTS) {
+                for (const container of yaml.items(document, yaml.get(document, podSpec, list))) {
+                    add('k8s-container', yaml.string(document, yaml.get(document, container, 'image')));
+                }
+            }
+            for (const volume of yaml.items(document, yaml.get(document, podSpec, 'volumes'))) {
+                add('k8s-image-volume', yaml.string(document, yaml.get(document, volume, 'image', 'reference')));
             }
         }
-    }
+        else if (kind && isCustomResource(yaml.string(document, yaml.get(document, object, 'apiVersion')).value)) {
+            yaml.walk(document, object, (key, value) => {
+                if (key === 'image')
+                    add('k8s-custom-resource', yaml.string(document, value));
+            });
+        }
+    };
+    for (const document of yaml.documents)
+        visit(document, document.contents);
     return collector.done();
 }
-/** The `kind` of a document that has both `apiVersion` and `kind`. */
-function manifestKind(yaml, document) {
-    const apiVersion = yaml.string(document, yaml.get(document, document.contents, 'apiVersion'));
-    const kind = yaml.string(document, yaml.get(document, document.contents, 'kind'));
+/** The `kind` of an object that has both `apiVersion` and `kind`. */
+function manifestKind(yaml, document, object) {
+    const apiVersion = yaml.string(document, yaml.get(document, object, 'apiVersion'));
+    const kind = yaml.string(document, yaml.get(document, object, 'kind'));
     return apiVersion && kind?.value;
 }
-
-;// CONCATENATED MODULE: ./src/discovery/file-kind.ts
-
-
-/** SPEC's default globs: Dockerfiles, compose files and workflows (Kubernetes only when named). */
-const DEFAULT_PATTERNS = [
-    '**/Dockerfile',
-    '**/Dockerfile.*',
-    '**/*.Dockerfile',
-    '**/*.dockerfile',
-    '**/compose.y*ml',
-    '**/compose.*.y*ml',
-    '**/docker-compose*.y*ml',
-    '.github/workflows/*.y*ml'
-];
-/** The kind a file's path says it is; undefined when only its content can tell. */
-function kindFromPath(path) {
-    const name = path.slice(path.lastIndexOf('/') + 1);
-    // `Dockerfile.dockerignore` is the ignore file of a Dockerfile, not a Dockerfile.
-    if (name.endsWith('.dockerignore'))
-        return undefined;
-    if (/^(Docker|Container)file(\..+)?$/i.test(name) || /\.(docker|container)file$/i.test(name))
-        return 'dockerfile';
-    if (/^(compose(\..+)?|docker-compose.*)\.ya?ml$/i.test(name))
-        return 'compose';
-    if (/(^|\/)\.github\/workflows\/[^/]+\.ya?ml$/i.test(path))
-        return 'workflow';
-    return undefined;
-}
-/**
- * The kind of a YAML file named explicitly under another name: Kubernetes when a
- * document has `apiVersion` and `kind`, compose when it has `services`, a workflow
- * when it has `jobs` and `on`.
- */
-function kindFromContent(content) {
-    const yaml = new YamlSource(content);
-    const has = (document, key) => yaml.get(document, document.contents, key) !== undefined;
-    if (yaml.documents.some((document) => manifestKind(yaml, document) !== undefined))
-        return 'kubernetes';
-    if (yaml.documents.some((document) => has(document, 'services')))
-        return 'compose';
-    if (yaml.documents.some((document) => has(document, 'jobs') && has(document, 'on')))
-        return 'workflow';
-    return undefined;
+/** An API group with a domain of its own (`argoproj.io`, `tekton.dev`), not Kubernetes' own (`v1`, `apps`, `*.k8s.io`). */
+function isCustomResource(apiVersion) {
+    const slash = apiVersion.indexOf('/');
+    const group = slash === -1 ? '' : apiVersion.slice(0, slash);
+    return group.includes('.') && !group.endsWith('.k8s.io');
 }
 
-;// CONCATENATED MODULE: ./src/discovery/workflow.ts
+;// CONCATENATED MODULE: ./src/discovery/kinds/kustomize.ts
 
 
-const DOCKER_ACTION = 'docker://';
+
 /**
- * Images in GitHub Actions workflows: `jobs.*.container` (a string or its `image`),
- * `jobs.*.services.*.image` and `jobs.*.steps[*].uses: docker://...`. A value holding a
- * `${{ }}` expression is only known when the workflow runs, so it is reported instead.
+ * kustomize's `images:` overrides: `newName` (else `name`) with `newTag` and `digest`. An
+ * entry with neither keeps the manifests' tags, so it names no reference by itself.
+ * Pinning sets `digest`, which kustomize then uses.
  */
-function parseWorkflow(file, content) {
-    const collector = new Collector(file, 'workflow');
-    const yaml = new YamlSource(content);
-    for (const problem of yaml.problems)
-        collector.problem(problem.line, problem.message);
-    const add = (text, prefixLength = 0) => {
-        if (!text)
-            return;
-        const reference = text.value.slice(prefixLength);
-        if (reference.includes('${{'))
-            collector.problem(text.line, `cannot resolve expression in "${text.value}"`);
-        else if (reference !== '')
-            collector.image(reference, text.line, { edit: yaml.span(text, prefixLength, reference.length) });
-    };
-    for (const document of yaml.documents) {
-        for (const [, job] of yaml.entries(document, yaml.get(document, document.contents, 'jobs'))) {
-            const container = yaml.get(document, job, 'container');
-            add(yaml.string(document, container) ?? yaml.string(document, yaml.get(document, container, 'image')));
-            for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services'))) {
-                add(yaml.string(document, yaml.get(document, service, 'image')));
-            }
-            for (const step of yaml.items(document, yaml.get(document, job, 'steps'))) {
-                const uses = yaml.string(document, yaml.get(document, step, 'uses'));
-                if (uses?.value.startsWith(DOCKER_ACTION))
-                    add(uses, DOCKER_ACTION.length);
+const kustomizeKind = {
+    name: 'kustomization',
+    patterns: ['**/kustomization.y*ml'],
+    matchesPath: (path) => /^kustomization\.ya?ml$/i.test(baseName(path)),
+    scan: (file) => {
+        const collector = new Collector(file.path);
+        const { yaml } = file;
+        collector.yamlProblems(yaml.problems);
+        for (const document of yaml.documents) {
+            for (const entry of yaml.items(document, yaml.get(document, document.contents, 'images'))) {
+                const field = (key) => yaml.scalarText(document, yaml.get(document, entry, key));
+                const name = field('newName') ?? field('name');
+                const tag = field('newTag')?.value;
+                const digest = field('digest')?.value;
+                if (!name || (!tag && !digest))
+                    continue;
+                const text = `${name.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+                const digestSlot = existingDigestSlot(yaml, document, entry) ?? newDigestSlot(yaml, document, entry);
+                collector.image('kustomize-image', text, name.line, { digestSlot, unpinnable: digestSlot ? undefined : kustomize_UNPINNABLE });
             }
         }
+        return collector.done();
     }
-    return collector.done();
+};
+const kustomize_UNPINNABLE = 'its images entry is not a plain map a digest key can be added to';
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/index.ts
+
+
+
+
+
+
+
+
+
+/**
+ * Every kind of file references are found in, in the order they are tried: by path
+ * first, then (for a named file no path placed) by content. A new kind is one module
+ * and one line here.
+ */
+const FILE_KINDS = [
+    dockerfileKind,
+    composeKind,
+    workflowKind,
+    actionKind,
+    devcontainerKind,
+    helmValuesKind,
+    kustomizeKind,
+    gitlabCiKind,
+    kubernetesKind
+];
+/** SPEC's default globs: every kind's own. */
+const DEFAULT_PATTERNS = FILE_KINDS.flatMap((kind) => kind.patterns);
+/** SPEC's never-scanned paths: dependencies, git's own files, templates and documentation. */
+const NEVER_SCANNED = [
+    '**/node_modules/**',
+    '**/vendor/**',
+    '**/.git/**',
+    '**/*.{j2,jinja,tmpl,tpl,gotmpl,erb,mustache,hbs,md,txt,rst,adoc,html}'
+];
+
+;// CONCATENATED MODULE: ./src/discovery/repository.ts
+
+
+/**
+ * The repository as discovery reads it: files by repository-relative path, each only if
+ * its real path (through symbolic links) stays inside the repository and is a file.
+ */
+class RepositoryFiles {
+    cwd;
+    env;
+    realPaths = new Map();
+    root;
+    constructor(cwd, env) {
+        this.cwd = cwd;
+        this.env = env;
+    }
+    /** The file's text; undefined when it is missing or not a file inside the repository. */
+    async readText(path) {
+        return (await this.hasFile(path)) ? (0,promises_.readFile)((0,external_node_path_.join)(this.cwd, path), 'utf8').catch(() => undefined) : undefined;
+    }
+    /** Whether `path` is a file inside the repository by its real path. */
+    async hasFile(path) {
+        return (await this.realPath(path)) !== undefined;
+    }
+    /** Where a path that links out of the repository leads; undefined for any other path. */
+    async outsideTarget(path) {
+        if (await this.realPath(path))
+            return undefined;
+        return (0,promises_.realpath)((0,external_node_path_.join)(this.cwd, path)).catch(() => undefined);
+    }
+    /** Whether the path reaches its file through no symbolic link. */
+    async isLinkFree(path) {
+        const real = await this.realPath(path);
+        return real !== undefined && real === (0,external_node_path_.join)(await (this.root ??= (0,promises_.realpath)(this.cwd)), path);
+    }
+    /** The file's real path (through symbolic links) if it is a file inside the repository; answered once per path. */
+    realPath(path) {
+        let answer = this.realPaths.get(path);
+        if (!answer) {
+            answer = this.insideFile(path);
+            this.realPaths.set(path, answer);
+        }
+        return answer;
+    }
+    async insideFile(path) {
+        try {
+            const root = await (this.root ??= (0,promises_.realpath)(this.cwd));
+            const real = await (0,promises_.realpath)((0,external_node_path_.join)(this.cwd, path));
+            const inside = (0,external_node_path_.relative)(root, real);
+            if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside))
+                return undefined;
+            return (await (0,promises_.stat)(real)).isFile() ? real : undefined;
+        }
+        catch {
+            return undefined;
+        }
+    }
 }
 
 ;// CONCATENATED MODULE: ./src/discovery/discover.ts
@@ -46603,70 +49491,130 @@ function parseWorkflow(file, content) {
 
 
 
-
-
-
-const IGNORED = ['**/node_modules/**', '**/.git/**'];
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
- * (a YAML file under another name is recognised by its content); a plain path that
- * matches no file is bad input. Results are sorted, so the same tree gives the same
- * answer.
+ * (a file under another name is recognised by its content); a plain path that matches
+ * no file is bad input. Files a file includes (compose `include:` and `extends:`, GitLab CI
+ * `include:`) are scanned too, as the same kind.
+ * Results are sorted, so the same tree gives the same answer.
  */
 async function discover(options) {
+    const repository = new RepositoryFiles(options.cwd, options.env ?? {});
     const named = options.files !== undefined && options.files.length > 0;
+    const exclude = options.exclude ?? [];
     const patterns = named ? options.files.map((pattern) => toPattern(options.cwd, pattern)) : DEFAULT_PATTERNS;
-    const files = await glob([...patterns], { cwd: options.cwd, dot: true, ignore: IGNORED, expandDirectories: false });
+    const dynamic = patterns.filter((pattern) => isDynamicPattern(pattern));
+    const plain = patterns.filter((pattern) => !isDynamicPattern(pattern));
+    const found = [...(await find(options.cwd, dynamic, [...NEVER_SCANNED, ...exclude])), ...(await find(options.cwd, plain, exclude))];
     if (named)
-        checkPathsExist(patterns, files);
+        await checkPathsExist(options.cwd, plain, dynamic, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
     const result = { occurrences: [], problems: [] };
-    for (const file of [...new Set(files.map((path) => path.split(external_node_path_.sep).join('/')))].sort(compareText)) {
-        const found = await scanFile(options, file, named);
-        result.occurrences.push(...found.occurrences);
-        result.problems.push(...found.problems);
+    const queue = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map((path) => ({ path }));
+    const queued = new Set(found);
+    // A file reached by several paths (symbolic links) is scanned once, under the first in order.
+    const scannedFiles = new Set();
+    for (let next = queue.shift(); next; next = queue.shift()) {
+        const real = await repository.realPath(next.path);
+        if (real === undefined) {
+            const outside = await repository.outsideTarget(next.path);
+            if (outside)
+                result.problems.push({ file: next.path, line: 1, message: `not scanned: it is ${outside}, outside the repository` });
+            continue;
+        }
+        if (scannedFiles.has(real) || (await inHelmTemplates(next.path, repository)))
+            continue;
+        scannedFiles.add(real);
+        const scanned = await scanFile(options.cwd, next.path, next.kind, named, repository);
+        result.occurrences.push(...scanned.occurrences);
+        result.problems.push(...scanned.problems);
+        for (const path of scanned.follow ?? []) {
+            if (queued.has(path))
+                continue;
+            queued.add(path);
+            const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
+            if (allowed)
+                queue.push({ path, kind: scanned.kind });
+        }
     }
     result.occurrences.sort(compareOccurrences);
     result.problems.sort(compareProblems);
     return result;
 }
-async function scanFile(options, file, named) {
+/**
+ * Repository-relative paths matching `patterns`, through symbolic links (loops are walked
+ * once); what lies outside the repository by its real path is left out when scanned.
+ */
+async function find(cwd, patterns, ignore) {
+    if (patterns.length === 0)
+        return [];
+    const files = await glob([...patterns], { cwd, dot: true, ignore: [...ignore], expandDirectories: false });
+    return files.map((path) => path.split(external_node_path_.sep).join('/'));
+}
+async function scanFile(cwd, path, given, named, repository) {
+    let kind = given;
+    for (const candidate of kind ? [] : FILE_KINDS) {
+        if (await candidate.matchesPath(path, repository)) {
+            kind = candidate;
+            break;
+        }
+    }
+    // A file the default globs found but no kind claims (values.yaml outside a chart) is not read.
+    if (!kind && !named)
+        return { occurrences: [], problems: [] };
     let content;
     try {
-        content = await (0,promises_.readFile)((0,external_node_path_.join)(options.cwd, file), 'utf8');
+        content = await (0,promises_.readFile)((0,external_node_path_.join)(cwd, path), 'utf8');
     }
     catch (error) {
-        return { occurrences: [], problems: [{ file, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
+        return { occurrences: [], problems: [{ file: path, line: 1, message: `cannot read the file: ${messageOf(error)}` }] };
     }
-    const kind = kindFromPath(file) ?? (named && /\.ya?ml$/i.test(file) ? kindFromContent(content) : undefined);
-    switch (kind) {
-        case 'dockerfile':
-            return parseDockerfile(file, content);
-        case 'compose':
-            return parseCompose(file, content, options.env);
-        case 'workflow':
-            return parseWorkflow(file, content);
-        case 'kubernetes':
-            return parseKubernetes(file, content);
-        case undefined:
-            return { occurrences: [], problems: named ? unrecognised(file, content) : [] };
+    const file = new SourceFile(path, content);
+    kind ??= FILE_KINDS.find((candidate) => candidate.matchesContent?.(file));
+    if (kind)
+        return { ...(await kind.scan(file, repository)), kind };
+    return { occurrences: [], problems: unrecognised(file) };
+}
+/** A chart's `templates/` hold Go templates, not YAML: never scanned. */
+async function inHelmTemplates(path, repository) {
+    const parts = path.split('/');
+    for (let i = parts.indexOf('templates'); i !== -1; i = parts.indexOf('templates', i + 1)) {
+        if (await repository.hasFile([...parts.slice(0, i), 'Chart.yaml'].join('/')))
+            return true;
     }
+    return false;
 }
 /** Why a named file was not scanned: its YAML errors if it has some, else that its kind is unknown. */
-function unrecognised(file, content) {
-    const yamlProblems = /\.ya?ml$/i.test(file) ? new YamlSource(content).problems : [];
+function unrecognised(file) {
+    const yamlProblems = file.isYaml ? file.yaml.problems : [];
     if (yamlProblems.length > 0)
-        return yamlProblems.map((problem) => ({ file, ...problem }));
-    return [{ file, line: 1, message: 'not a Dockerfile, compose file, workflow or Kubernetes manifest' }];
+        return yamlProblems.map((problem) => ({ file: file.path, ...problem }));
+    return [{ file: file.path, line: 1, message: `not a file image-lock reads (${FILE_KINDS.map((kind) => kind.name).join(', ')})` }];
 }
 /** Patterns are relative to cwd; an absolute path is made relative so results are too. */
 function toPattern(cwd, pattern) {
     return (0,external_node_path_.isAbsolute)(pattern) ? (0,external_node_path_.relative)(cwd, pattern).split(external_node_path_.sep).join('/') : pattern;
 }
-function checkPathsExist(patterns, files) {
-    const found = new Set(files.map((file) => file.split(external_node_path_.sep).join('/')));
-    const missing = patterns.filter((pattern) => !isDynamicPattern(pattern) && !found.has(external_node_path_.posix.normalize(pattern)));
+/**
+ * A plain path naming no file is bad input (one only excluded is not), and so is a glob
+ * that matches nothing: else the lockfile would silently lose its entries.
+ */
+async function checkPathsExist(cwd, plain, dynamic, found, existing) {
+    const present = new Set([...found, ...existing]);
+    const missing = plain.filter((pattern) => !present.has(external_node_path_.posix.normalize(pattern)));
     if (missing.length > 0)
         throw new InputError(`no such file: ${missing.join(', ')}`);
+    const matches = await Promise.all(dynamic.map((pattern) => find(cwd, [pattern], NEVER_SCANNED)));
+    const empty = dynamic.filter((_, index) => matches[index].length === 0);
+    if (empty.length > 0)
+        throw new InputError(`no file matches ${empty.join(', ')}`);
+}
+/** Paths without a symbolic link in them first: of several paths to one file, the one scanned is its own name. */
+async function linkFreeFirst(repository, paths) {
+    const linkFree = new Set();
+    for (const path of paths)
+        if (await repository.isLinkFree(path))
+            linkFree.add(path);
+    return [...paths.filter((path) => linkFree.has(path)), ...paths.filter((path) => !linkFree.has(path))];
 }
 /** Code-point order, not locale order, so every machine sorts the same way. */
 function compareText(a, b) {
@@ -46686,12 +49634,12 @@ function compareProblems(a, b) {
 
 /**
  * Gathers the references a command works on: the scanned files (SPEC's default globs
- * unless files or images were named) and the given images. An unparseable reference
- * is bad input: all of them are reported together, then the run stops (exit 2).
+ * unless files or images were named) and the given images. A reference found in a file
+ * that does not parse is a problem on its line; only a given image that does not parse
+ * is bad input: all of those are reported together, then the run stops (exit 2).
  */
 async function collectReferences(options) {
-    const scan = options.files.length > 0 || options.images.length === 0;
-    const found = scan ? await discover({ cwd: options.cwd, files: options.files.length ? options.files : undefined }) : undefined;
+    const found = await scanFiles(options);
     const usages = new Map();
     const usageOf = (reference) => {
         const key = reference.toString();
@@ -46700,7 +49648,7 @@ async function collectReferences(options) {
         return usage;
     };
     // Discovery has parsed every occurrence already; invalid ones come back as problems.
-    const invalid = (found?.problems ?? []).filter((p) => p.invalid).map((p) => `${p.file}:${p.line}: ${p.message}`);
+    const invalid = [];
     for (const occurrence of found?.occurrences ?? [])
         usageOf(parseReference(occurrence.text)).occurrences.push(occurrence);
     for (const image of options.images) {
@@ -46714,7 +49662,19 @@ async function collectReferences(options) {
     if (invalid.length > 0)
         throw new InputError(invalid.join('\n'));
     const sorted = new Map([...usages.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
-    return { usages: sorted, problems: (found?.problems ?? []).filter((p) => !p.invalid) };
+    return { usages: sorted, problems: found?.problems ?? [] };
+}
+/** The scan a command makes: the named files, else SPEC's default globs unless only images were given. */
+function scanFiles(options) {
+    if (options.files.length === 0 && options.images.length > 0)
+        return undefined;
+    return discover({
+        cwd: options.cwd,
+        files: options.files.length ? options.files : undefined,
+        exclude: options.exclude,
+        // Compose interpolation reads the environment first, as `docker compose` does.
+        env: process.env
+    });
 }
 /** Repository-relative paths a reference was found in, sorted and unique. */
 function sourcesOf(usage) {
@@ -46828,25 +49788,40 @@ function latestMessage(text, reference, pinTo) {
  */
 function findingsFor(usages, options, digestOf) {
     const subjects = usages.flatMap((usage) => [...usage.occurrences, ...usage.inputs.map((text) => ({ text }))]);
-    const findings = evaluate(subjects, options, (text) => digestOf(parseReference(text).toString()));
-    // In reading order: by file, then line; findings about given images come last.
+    return sortFindings(evaluate(subjects, options, (text) => digestOf(parseReference(text).toString())));
+}
+/** In reading order: by file, then line; findings about given images come last. */
+function sortFindings(findings) {
     return findings.sort((a, b) => (a.file ?? '\uffff').localeCompare(b.file ?? '\uffff') || (a.line ?? 0) - (b.line ?? 0));
+}
+/** Each reference found in a file that does not parse, as an `invalid` finding at level error on its line. */
+function invalidFindings(problems) {
+    return problems
+        .filter((problem) => problem.invalid)
+        .map((problem) => ({
+        rule: 'invalid',
+        level: 'error',
+        file: problem.file,
+        line: problem.line,
+        reference: problem.text ?? '',
+        message: problem.message
+    }));
 }
 
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
 
 
-/** Writes the lockfile holding every usage with its resolution (`resolutionOf`). */
-async function writeLock(path, previous, usages, resolutionOf) {
+/** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
+async function writeLock(file, usages, resolutionOf) {
     const lockfile = { lockfileVersion: 1, images: {} };
     const images = usages.map((usage, index) => {
         const entry = toEntry(resolutionOf(usage, index), usage);
         const key = usage.reference.toString();
         lockfile.images[key] = entry;
-        return { reference: key, ...entry, previousDigest: previousDigestOf(previous, key) };
+        return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
     });
-    const changed = await writeLockfile(path, lockfile);
-    const removed = Object.keys(previous?.images ?? {}).filter((key) => !(key in lockfile.images));
+    const changed = await saveLockfile(file, lockfile);
+    const removed = Object.keys(file.previous?.images ?? {}).filter((key) => !(key in lockfile.images));
     return { lockfile, images, changed, removed };
 }
 /**
@@ -47284,7 +50259,44 @@ function backoffDelay(policy, attempt, retryAfterMs) {
 }
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
+;// CONCATENATED MODULE: ./src/transport/stall.ts
+
+/** A stalled response is tried this many more times: twice the timeout in all stays under SPEC's bound. */
+const STALL_RETRIES = 1;
+/** The default of `--timeout`: no byte for this long and a response has stalled. */
+const DEFAULT_STALL_TIMEOUT_MS = 20_000;
+/** A registry that sent no byte (headers, or the body's next chunk) for the whole timeout. */
+class StallError extends RegistryError {
+}
+/** undici's timeouts for headers or body bytes that did not come, or ours made of them. */
+function isStall(error) {
+    const code = error?.code;
+    return error instanceof StallError || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
+}
+function stallError(host, timeoutMs, tries) {
+    const times = tries === 1 ? 'once' : `${tries} times`;
+    return new StallError(`${host} stalled: no byte for ${timeoutMs / 1000} s, ${times} (--timeout changes the wait)`);
+}
+/**
+ * Runs a request and the reading of its body, trying it once more if it stalls, so that
+ * a registry that stops answering fails the reference in about twice the timeout.
+ */
+async function retryStalls(host, timeoutMs, attempt) {
+    for (let tries = 1;; tries++) {
+        try {
+            return await attempt();
+        }
+        catch (error) {
+            if (!isStall(error))
+                throw error;
+            if (tries > STALL_RETRIES)
+                throw stallError(host, timeoutMs, tries);
+        }
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/transport/http.ts
+
 
 
 
@@ -47300,13 +50312,16 @@ class HttpClient {
     options;
     agent;
     retry;
+    timeoutMs;
     constructor(options = {}) {
         this.options = options;
         this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+        this.timeoutMs = options.timeoutMs ?? DEFAULT_STALL_TIMEOUT_MS;
         this.agent = new undici/* Agent */.g6({
             keepAliveTimeout: 30_000,
-            headersTimeout: 60_000,
-            bodyTimeout: 60_000,
+            // undici's body timeout is the longest wait for the next chunk: a stall, not a slow blob.
+            headersTimeout: this.timeoutMs,
+            bodyTimeout: this.timeoutMs,
             connect: options.ca ? { ca: options.ca } : undefined
         });
     }
@@ -47318,6 +50333,9 @@ class HttpClient {
                 response = await this.followRedirects(url, init);
             }
             catch (error) {
+                // A stall already cost a whole timeout: `retryStalls` decides whether to wait another.
+                if (isStall(error))
+                    throw stallError(url.host, this.timeoutMs, 1);
                 if (last || !isRetryableError(error))
                     throw networkError(url, error);
                 await sleep(backoffDelay(this.retry, attempt));
@@ -47357,6 +50375,10 @@ class HttpClient {
                 headers = withoutAuthorization(headers);
             current = next;
         }
+    }
+    /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
+    retryStalls(host, attempt) {
+        return retryStalls(host, this.timeoutMs, attempt);
     }
     close() {
         return this.agent.close();
@@ -47742,6 +50764,8 @@ async function settleLimit(items, limit, fn) {
 const DEFAULT_MAX_MANIFEST_BYTES = 4 * 1024 * 1024;
 /** Configs are small; a large one is more likely an attack or a mistake. */
 const MAX_CONFIG_BYTES = 8 * 1024 * 1024;
+/** Registries page tag lists (Docker Hub by 100 at most); one page beyond this is not a tag list. */
+const MAX_TAG_PAGE_BYTES = 4 * 1024 * 1024;
 /**
  * The OCI distribution API for reading: manifests by tag or digest, blobs. Every
  * manifest's bytes are checked against the digest asked for and the one the registry
@@ -47759,10 +50783,12 @@ class RegistryClient {
         this.http = new HttpClient(options.http);
     }
     async getManifest(repo, reference) {
-        this.counts.manifestGet++;
-        const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
         const limit = this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES;
-        const bytes = await readCapped(response, limit, `manifest ${repo.name}:${reference}`);
+        const { response, bytes } = await this.http.retryStalls(repo.registry, async () => {
+            this.counts.manifestGet++;
+            const response = await this.call(repo, `manifests/${reference}`, 'GET', { accept: MANIFEST_ACCEPT });
+            return { response, bytes: await readCapped(response, limit, `manifest ${repo.name}:${reference}`) };
+        });
         return parseManifest(bytes, {
             what: `${repo.name}@${reference}`,
             requestedDigest: reference.includes(':') ? reference : undefined,
@@ -47772,19 +50798,43 @@ class RegistryClient {
     }
     /** The digest a tag points to, from a HEAD; undefined when the registry does not state it. */
     async headManifest(repo, reference) {
-        this.counts.manifestHead++;
-        const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
-        await discardBody(response.body);
+        const response = await this.http.retryStalls(repo.registry, async () => {
+            this.counts.manifestHead++;
+            const response = await this.call(repo, `manifests/${reference}`, 'HEAD', { accept: MANIFEST_ACCEPT });
+            await discardBody(response.body);
+            return response;
+        });
         const digest = firstHeader(response.headers, 'docker-content-digest');
         const mediaType = firstHeader(response.headers, 'content-type')?.split(';')[0]?.trim();
         if (!digest || !mediaType)
             return undefined;
         return { digest, mediaType, size: Number(firstHeader(response.headers, 'content-length') ?? 0) };
     }
+    /**
+     * One page of the repository's tag list (`GET /v2/<name>/tags/list`), `query` as the
+     * previous page's `Link` gave it; `next` is the following page's query, when there is one.
+     */
+    async getTagsPage(repo, query) {
+        const response = await this.call(repo, `tags/list${query}`, 'GET', { accept: 'application/json' });
+        const bytes = await readCapped(response, MAX_TAG_PAGE_BYTES, `tag list of ${repo.name}`);
+        let tags;
+        try {
+            tags = JSON.parse(bytes.toString('utf8')).tags ?? [];
+        }
+        catch {
+            throw new RegistryError(`tag list of ${repo.name} is not valid JSON`);
+        }
+        if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
+            throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
+        }
+        return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link')) };
+    }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
-        const { body } = await this.openBlob(repo, digest);
-        const bytes = await readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+        const bytes = await this.http.retryStalls(repo.registry, async () => {
+            const { body } = await this.openBlob(repo, digest);
+            return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
+        });
         const actual = sha256Digest(bytes);
         if (digest.startsWith('sha256:') && actual !== digest) {
             throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
@@ -47873,6 +50923,14 @@ class RegistryClient {
         return auth;
     }
 }
+/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
+function nextPageQuery(link) {
+    const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+    if (target === undefined)
+        return undefined;
+    const search = new URL(target, 'http://link.invalid').search;
+    return search || undefined;
+}
 function scopeOf(repo) {
     return `repository:${repo.repository}:pull`;
 }
@@ -47892,11 +50950,13 @@ function createRegistryClient(options, extra = {}) {
         mirrors: options.mirrors,
         insecureRegistries: options.insecureRegistries,
         credentials: (host) => keychain.resolve(host),
-        ...extra
+        ...extra,
+        http: { timeoutMs: options.timeout * 1000, ...extra.http }
     });
 }
 
 ;// CONCATENATED MODULE: ./src/commands/report.ts
+
 function commandReport(command, parts) {
     return {
         command,
@@ -47904,8 +50964,9 @@ function commandReport(command, parts) {
         changed: parts.changed,
         images: parts.images,
         removed: parts.removed,
-        findings: parts.findings,
-        problems: parts.problems,
+        // A reference in a file that does not parse fails the run, as a finding on its line.
+        findings: sortFindings([...parts.findings, ...invalidFindings(parts.problems)]),
+        problems: parts.problems.filter((problem) => !problem.invalid),
         failures: parts.failures ?? [],
         warnings: parts.warnings ?? [],
         rewritten: parts.rewritten ?? [],
@@ -48014,9 +51075,15 @@ const REFERENCE_TYPE = 'vnd.docker.reference.type';
  */
 async function resolveImage(client, reference, filter = []) {
     const manifest = await client.getManifest(reference, reference.manifestReference);
-    const entries = isIndex(manifest.mediaType)
-        ? indexPlatforms(manifest.json)
-        : [[await configPlatform(client, reference, manifest.json), manifest.digest]];
+    const { platforms } = await platformsOf(client, reference, manifest, filter);
+    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+}
+/** The platforms of a fetched manifest that `filter` keeps; none kept is bad input. */
+async function platformsOf(client, reference, manifest, filter = []) {
+    let config;
+    if (!isIndex(manifest.mediaType))
+        config = await client.getBlobJson(reference, manifest.json.config.digest);
+    const entries = config ? [[configPlatform(config), manifest.digest]] : indexPlatforms(manifest.json);
     const kept = entries.filter(([platform]) => filter.length === 0 || filter.some((wanted) => platformMatches(wanted, platform)));
     if (kept.length === 0) {
         const offered = entries.map(([platform]) => formatPlatform(platform)).join(', ') || 'none';
@@ -48026,7 +51093,7 @@ async function resolveImage(client, reference, filter = []) {
     const platforms = {};
     for (const [platform, digest] of kept)
         platforms[formatPlatform(platform)] ??= digest;
-    return { reference, digest: manifest.digest, mediaType: manifest.mediaType, platforms };
+    return { platforms, config };
 }
 /** An index's platforms, leaving out attestation manifests and `unknown/unknown` entries. */
 function indexPlatforms(index) {
@@ -48045,8 +51112,7 @@ function isPlatformManifest(descriptor) {
 function toPlatform(platform) {
     return { os: platform.os, architecture: platform.architecture, variant: platform.variant, osVersion: platform['os.version'] };
 }
-async function configPlatform(client, reference, manifest) {
-    const config = await client.getBlobJson(reference, manifest.config.digest);
+function configPlatform(config) {
     return toPlatform({
         os: config.os ?? 'unknown',
         architecture: config.architecture ?? 'unknown',
@@ -48087,7 +51153,6 @@ async function allOrFail(items, concurrency, fn) {
 
 
 
-
 /**
  * `lock`: resolve every reference to its digest and per-platform manifests and write
  * the lockfile. Nothing is written unless every reference resolved.
@@ -48095,12 +51160,11 @@ async function allOrFail(items, concurrency, fn) {
 async function lock(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
+        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const collected = await collectReferences(options);
-        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
-        const previous = await readLockfile(path);
         const usages = [...collected.usages.values()];
         const resolved = await resolveAll(client, usages, options, log);
-        const written = await writeLock(path, previous, usages, (_usage, index) => resolved[index]);
+        const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
         return commandReport('lock', {
             options,
             client,
@@ -48121,18 +51185,27 @@ async function lock(options, log, client = createRegistryClient(options)) {
 
 
 
+
+/** A character that would make a reference longer: the span no longer holds all of it. */
+const REFERENCE_CHARACTER = /[\w.:/@-]/;
 /**
- * Replaces spans of one file, all or none: only if every span still holds the text it is
- * expected to, as one atomic write. Returns why it could not, or undefined when done.
+ * Replaces spans of one file inside `root`, all or none: only if every span still holds
+ * exactly the reference it is expected to (not a longer one edited since), as one atomic
+ * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
  */
-async function replaceSpans(path, replacements) {
+async function replaceSpans(path, replacements, root) {
     if (replacements.length === 0)
         return undefined;
     let target;
     let content;
     try {
-        // Through a symbolic link, the file it points to is what gets rewritten.
-        target = await (0,promises_.realpath)(path);
+        // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
+        target = await writeTarget(path, root, 'the file');
+    }
+    catch (error) {
+        return messageOf(error);
+    }
+    try {
         content = await (0,promises_.readFile)(target, 'utf8');
     }
     catch (error) {
@@ -48147,7 +51220,8 @@ async function replaceSpans(path, replacements) {
         const lineStart = lineStarts[line - 1];
         const lineEnd = line < lineStarts.length ? lineStarts[line] - 1 : content.length;
         const offset = lineStart === undefined || column < 1 ? -1 : lineStart + column - 1;
-        if (offset < 0 || offset + length > lineEnd || content.slice(offset, offset + length) !== replacement.from) {
+        const end = offset + length;
+        if (offset < 0 || end > lineEnd || content.slice(offset, end) !== replacement.from || REFERENCE_CHARACTER.test(content.charAt(end))) {
             return 'the file changed since it was scanned';
         }
         located.push({ replacement, offset });
@@ -48161,13 +51235,10 @@ async function replaceSpans(path, replacements) {
         updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
     }
     try {
-        const { mode } = await (0,promises_.stat)(target);
-        await writeFileAtomic(target, updated);
-        // The temporary file was created with the default mode; keep the file's own.
-        await (0,promises_.chmod)(target, mode & 0o7777);
+        await writeFileAtomic(target, updated, { root, label: 'the file' });
     }
     catch (error) {
-        return `cannot write the file: ${messageOf(error)}`;
+        return messageOf(error);
     }
     return undefined;
 }
@@ -48196,13 +51267,13 @@ async function pinFiles(cwd, occurrences, digestFor) {
             else if (change.to !== change.from)
                 applicable.push(change);
         }
-        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable);
+        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable, cwd);
         for (const change of applicable) {
             if (failure)
                 for (const occurrence of change.occurrences)
                     skip(occurrence, failure);
             else
-                result.rewritten.push({ file, line: change.span.line, from: change.from, to: change.to });
+                result.rewritten.push({ file, line: change.span.line, ...change.shown });
         }
     }
     // Stable sorts: within a line, the order the occurrences came in stays.
@@ -48229,15 +51300,17 @@ function planChanges(occurrences, digestFor, skip) {
             skip(occurrence, `invalid digest "${digest}"`);
             continue;
         }
-        const to = pinnedForm(occurrence.text, digest);
-        const span = occurrence.edit;
-        if (!span) {
-            if (to !== occurrence.text)
-                skip(occurrence, `${NOT_LITERAL}; pin it by hand as ${to}`);
+        const pinned = pinnedForm(occurrence.text, digest);
+        const replacement = replacementFor(occurrence, pinned, digest);
+        if (!replacement) {
+            if (pinned !== occurrence.text)
+                skip(occurrence, `${occurrence.unpinnable ?? NOT_LITERAL}; pin it by hand as ${pinned}`);
             continue;
         }
+        const { span, to } = replacement;
         const key = JSON.stringify([occurrence.file, span.line, span.column, span.length]);
-        const change = changesBySpan.get(key) ?? { file: occurrence.file, span, from: occurrence.text, to, occurrences: [] };
+        const shown = { from: occurrence.text, to: pinned };
+        const change = changesBySpan.get(key) ?? { file: occurrence.file, ...replacement, shown, occurrences: [] };
         changesBySpan.set(key, change);
         change.occurrences.push(occurrence);
         if (change.to !== to)
@@ -48247,6 +51320,13 @@ function planChanges(occurrences, digestFor, skip) {
     for (const change of changesBySpan.values())
         byFile.set(change.file, [...(byFile.get(change.file) ?? []), change]);
     return new Map([...byFile].sort(([a], [b]) => byPlace({ file: a, line: 0 }, { file: b, line: 0 })));
+}
+/** The reference's own text replaced by its pinned form, or (a map's) digest written into its slot. */
+function replacementFor(occurrence, pinned, digest) {
+    if (occurrence.edit)
+        return { span: occurrence.edit, from: occurrence.text, to: pinned };
+    const slot = occurrence.digestSlot;
+    return slot && { span: slot.span, from: slot.from, to: slot.from === digest ? digest : `${slot.prefix}${digest}` };
 }
 function byPlace(a, b) {
     return a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line;
@@ -48272,7 +51352,6 @@ function isDigest(digest) {
 
 
 
-
 /**
  * `pin`: resolve every reference like `lock`, rewrite each occurrence in the scanned files
  * to `name:tag@digest`, then write the lockfile for the references as they now stand, so
@@ -48281,6 +51360,8 @@ function isDigest(digest) {
 async function pin(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
+        // A lockfile that cannot be read or written stops the run before any file is touched.
+        const file = await openLockfile(options.cwd, options.lockfile, 'write');
         const before = [...(await collectReferences(options)).usages.values()];
         const resolved = await resolveAll(client, before, options, log);
         const resolutions = resolutionsByKey(before, resolved);
@@ -48291,8 +51372,7 @@ async function pin(options, log, client = createRegistryClient(options)) {
         // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
         const after = await collectReferences(options);
         const usages = [...after.usages.values()];
-        const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
-        const written = await writeLock(path, await readLockfile(path), usages, (usage) => resolutionOf(resolutions, usage));
+        const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
         return commandReport('pin', {
             options,
             client,
@@ -48332,11 +51412,697 @@ function resolutionOf(resolutions, usage) {
     return image;
 }
 
+;// CONCATENATED MODULE: ./src/remote/image-details.ts
+
+
+
+
+// Per image; the images themselves are fetched `concurrency` at a time by the caller.
+const PLATFORMS_IN_FLIGHT = 4;
+/**
+ * Reads an image by digest whole: its manifest, each kept platform's manifest and
+ * config (for `created`). One GET per manifest and per config, no layer.
+ */
+async function readImageDetails(client, repo, digest, filter) {
+    const manifest = await client.getManifest(repo, digest);
+    const { platforms, config } = await platformsOf(client, repo, manifest, filter);
+    const entries = Object.entries(platforms);
+    const images = config
+        ? [platformImage(manifest, config)]
+        : await mapLimit(entries, PLATFORMS_IN_FLIGHT, ([, platformDigest]) => readPlatformImage(client, repo, platformDigest, true));
+    return {
+        digest: manifest.digest,
+        mediaType: manifest.mediaType,
+        platforms,
+        images: Object.fromEntries(entries.map(([key], index) => [key, images[index]]))
+    };
+}
+/** One platform's image manifest by digest, and its config's `created` when `withConfig`. */
+async function readPlatformImage(client, repo, digest, withConfig) {
+    const manifest = await client.getManifest(repo, digest);
+    if (!isImageManifest(manifest.mediaType))
+        throw new RegistryError(`${repo.name}@${digest} is not an image manifest`);
+    const config = withConfig ? await client.getBlobJson(repo, manifest.json.config.digest) : undefined;
+    return platformImage(manifest, config);
+}
+function platformImage(manifest, config) {
+    const layers = manifest.json.layers ?? [];
+    return {
+        digest: manifest.digest,
+        size: layers.reduce((total, layer) => total + (layer.size ?? 0), 0),
+        layers: layers.map((layer) => layer.digest),
+        ...(typeof config?.created === 'string' ? { created: config.created } : {})
+    };
+}
+
 ;// CONCATENATED MODULE: ./src/commands/notices.ts
 /** One notice per place a reference is used: each line it is found on, and once if it was given as input. */
 function noticesAt(usage, message) {
     const given = usage.inputs.length > 0 ? [{ message }] : [];
     return [...usage.occurrences.map((occurrence) => ({ message, file: occurrence.file, line: occurrence.line })), ...given];
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+
+/**
+ * Compares each locked reference with what it points to now, at the `drift` level. A
+ * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
+ * a GET only when the registry states no digest; a pinned `tag@digest` one HEAD for its
+ * tag, to tell whether the tag moved since it was pinned; a digest alone no request, its
+ * digest being what counts. At level `ignore`, no request at all.
+ */
+async function checkDrift(client, locked, options, log) {
+    const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
+    if (tags.length > 0)
+        log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
+    await client.authorize(tags, options.concurrency);
+    const now = await allOrFail(tags, options.concurrency, (tag) => currentOf(client, tag));
+    const currentByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
+    const check = { images: [], failures: [], warnings: [] };
+    const drifted = (notices) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
+    for (const { usage, entry } of locked) {
+        const key = usage.reference.toString();
+        const pinned = usage.reference.digest;
+        const tagNow = currentByTag.get(tagOf(usage.reference)?.toString() ?? '');
+        const current = pinned
+            ? { digest: pinned, mediaType: entry.mediaType }
+            : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
+        const moved = current.digest !== entry.digest;
+        // What the new digest holds per platform is not known without a GET.
+        const platforms = moved ? {} : entry.platforms;
+        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
+        if (pinned && tagNow && tagNow.digest !== pinned) {
+            drifted(noticesAt(usage, `${key}: tag moved since this pin: run image-lock update (${tagOf(usage.reference)} now points to ${tagNow.digest})`));
+        }
+        if (!moved)
+            continue;
+        if (pinned) {
+            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
+        }
+        else {
+            drifted(noticesAt(usage, `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`));
+        }
+    }
+    return check;
+}
+/** The tag a reference follows, without its digest; none for a digest alone. */
+function tagOf(reference) {
+    if (!reference.tag)
+        return undefined;
+    return new Reference(reference.registry, reference.repository, reference.tag, undefined);
+}
+/** Each tag once, however many references (tag alone, or pinned to one digest or another) follow it. */
+function uniqueTags(locked) {
+    const tags = new Map();
+    for (const { usage } of locked) {
+        const tag = tagOf(usage.reference);
+        if (tag)
+            tags.set(tag.toString(), tag);
+    }
+    return [...tags.values()];
+}
+/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
+async function currentOf(client, reference) {
+    const head = await client.headManifest(reference, reference.manifestReference);
+    if (head)
+        return { digest: head.digest, mediaType: head.mediaType };
+    const manifest = await client.getManifest(reference, reference.manifestReference);
+    return { digest: manifest.digest, mediaType: manifest.mediaType };
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-change.ts
+/** Platform by platform, sorted: changed or not, added or removed, sizes and new layers. */
+function platformChanges(pinned, next) {
+    const keys = [...new Set([...Object.keys(pinned?.platforms ?? {}), ...Object.keys(next.platforms)])].sort();
+    return keys.map((platform) => {
+        const from = pinned?.platforms[platform];
+        const to = next.platforms[platform];
+        const image = next.images[platform];
+        const previous = pinned?.images[platform];
+        if (to === undefined)
+            return { platform, status: 'removed', from, previousSize: previous?.size };
+        const size = image?.size;
+        if (from === undefined)
+            return { platform, status: 'added', to, size, newLayers: image?.layers.length };
+        if (from === to)
+            return { platform, status: 'unchanged', from, to, size, previousSize: size, newLayers: 0 };
+        const known = new Set(previous?.layers ?? []);
+        const newLayers = previous && image ? image.layers.filter((layer) => !known.has(layer)).length : undefined;
+        return { platform, status: 'changed', from, to, size, previousSize: previous?.size, newLayers };
+    });
+}
+const ZERO_TIMES = new Set([Date.parse('0001-01-01T00:00:00Z'), 0]);
+/**
+ * When the image was built: the newest `created` of its platforms' configs. Undefined
+ * when none states a usable one (absent, unparseable, or the zero time reproducible
+ * builds write), so that its age cannot be told.
+ */
+function newestCreated(images) {
+    const times = images
+        .map((image) => (image.created === undefined ? NaN : Date.parse(image.created)))
+        .filter((time) => Number.isFinite(time) && !ZERO_TIMES.has(time));
+    return times.length > 0 ? new Date(Math.max(...times)) : undefined;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-cooldown.ts
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Whether an image built at `created` is old enough at `now`; when not, the day it will be. */
+function cooldownVerdict(created, now, cooldown) {
+    if (!created)
+        return cooldown.unknown === 'take' ? { take: true } : { take: false, reason: 'unknown-age' };
+    const eligible = new Date(created.getTime() + cooldown.days * DAY_MS);
+    if (now >= eligible)
+        return { take: true };
+    return { take: false, reason: 'cooldown', eligibleOn: eligible.toISOString().slice(0, 10) };
+}
+/** Age in whole days (never negative: a clock ahead of the registry's counts as 0). */
+function ageInDays(created, now) {
+    return Math.max(0, Math.floor((now.getTime() - created.getTime()) / DAY_MS));
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-check.ts
+
+
+
+
+
+
+
+// Per pin, for the pinned image's changed platforms; the tags themselves run `concurrency` at a time.
+const update_check_PLATFORMS_IN_FLIGHT = 4;
+/**
+ * Asks where each tag points now with one manifest HEAD (HEADs do not count against
+ * Docker Hub's pull limit), and GETs only the images of tags that moved: the new one
+ * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
+ * platforms that changed (for their sizes and layers), when the registry still has them.
+ */
+async function checkTags(client, followed, options, log) {
+    if (followed.length > 0)
+        log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
+    await client.authorize(followed.map(({ tag }) => tag), options.concurrency);
+    const now = options.now?.() ?? new Date();
+    const checks = await allOrFail(followed, options.concurrency, async ({ tag, pins }) => {
+        const current = await currentOf(client, tag);
+        const moved = pins.filter((pin) => pin.digest !== current.digest);
+        if (moved.length === 0)
+            return { moves: [], unchanged: pins };
+        const image = await readImageDetails(client, tag, current.digest, options.platforms);
+        const created = newestCreated(Object.values(image.images));
+        const verdict = cooldownVerdict(created, now, options.cooldown);
+        const status = verdict.take ? 'updated' : verdict.reason;
+        const moves = await mapLimit(moved, update_check_PLATFORMS_IN_FLIGHT, async (pin) => {
+            const pinned = await pinnedSide(client, tag, pin, image);
+            const update = {
+                reference: tag.toString(),
+                from: pin.digest,
+                to: image.digest,
+                status,
+                ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
+                ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
+                platforms: platformChanges(pinned, image)
+            };
+            return { pin, update, image };
+        });
+        return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
+    });
+    return { moves: checks.flatMap((check) => check.moves), unchanged: checks.flatMap((check) => check.unchanged) };
+}
+/**
+ * The pinned image as far as a change report needs it: its platforms (from the lockfile
+ * when it holds them, else its manifest) and the images of those that changed. A pinned
+ * image the registry no longer has only leaves its sizes unknown.
+ */
+async function pinnedSide(client, tag, pin, next) {
+    const platforms = pin.entry?.platforms ?? (await readPlatforms(client, tag, pin.digest));
+    if (!platforms)
+        return undefined;
+    const changed = Object.entries(platforms).filter(([key, digest]) => next.platforms[key] !== undefined && next.platforms[key] !== digest);
+    const images = {};
+    await mapLimit(changed, update_check_PLATFORMS_IN_FLIGHT, async ([key, digest]) => {
+        const image = await readPlatformImage(client, tag, digest, false).catch(() => undefined);
+        if (image)
+            images[key] = image;
+    });
+    return { platforms, images };
+}
+async function readPlatforms(client, tag, digest) {
+    try {
+        return (await platformsOf(client, tag, await client.getManifest(tag, digest))).platforms;
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-lockfile.ts
+
+/**
+ * The lockfile with each taken move applied: the entry under `name:tag@old` goes to
+ * `name:tag@new` with the new image's digest, media type and platforms, its sources
+ * where the new form is used now (those of the old entry when only the lockfile holds
+ * it). Where an occurrence in a file could not be rewritten, the old entry stays for it. Every
+ * other entry is left as it was.
+ */
+function lockfileAfterMoves(lockfile, moves, usages) {
+    const byKey = new Map(moves.map((move) => [move.pin.key, move]));
+    const images = {};
+    const put = (key, entry) => {
+        const prior = images[key];
+        images[key] = prior ? { ...entry, sources: [...new Set([...prior.sources, ...entry.sources])].sort() } : entry;
+    };
+    for (const [key, entry] of Object.entries(lockfile.images)) {
+        const move = byKey.get(key);
+        if (!move) {
+            put(key, entry);
+            continue;
+        }
+        const left = usages.get(key);
+        if (left && left.occurrences.length > 0)
+            put(key, { ...entry, sources: sourcesOf(left) });
+        const newKey = `${move.update.reference}@${move.image.digest}`;
+        const used = usages.get(newKey);
+        const { digest, mediaType, platforms } = move.image;
+        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
+    }
+    return { ...lockfile, images };
+}
+
+;// CONCATENATED MODULE: ./src/commands/pull-format.ts
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
+function formatBytes(bytes) {
+    let value = bytes;
+    let unit = 0;
+    while (value >= 1000 && unit < UNITS.length - 1) {
+        value /= 1000;
+        unit++;
+    }
+    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
+}
+function formatDuration(ms) {
+    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+/** One progress line of a long download: bytes so far, of how many, and the rate. */
+function formatProgress(progress) {
+    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
+}
+/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
+function formatPullReport(report) {
+    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
+    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
+    const width = Math.max(...report.images.map((image) => image.reference.length));
+    for (const image of report.images) {
+        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
+        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
+    }
+    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
+        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
+    const links = describeDigestLinks(report);
+    if (links)
+        lines.push(links);
+    for (const digest of report.repaired)
+        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
+    return `${lines.join('\n')}\n`;
+}
+/**
+ * What the classic store's digest links did: `docker load` records tags only, so each
+ * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
+ * when there was nothing to link.
+ */
+function describeDigestLinks(report) {
+    const links = report.digestLinks;
+    if (!links || links.pulls === 0)
+        return undefined;
+    const lines = [
+        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
+            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
+    ];
+    if (links.unlinked.length > 0)
+        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+    return lines.join('\n');
+}
+/** The warning for pinned references the classic store could not link: they need the registry when used. */
+function unlinkedWarning(report) {
+    const unlinked = report.digestLinks?.unlinked ?? [];
+    if (unlinked.length === 0)
+        return undefined;
+    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
+        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
+        '(`containerd-snapshotter`) makes pinned references work offline too.');
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-words.ts
+
+/** The phrases the text, the Markdown report and the job summary share. */
+function ageText(update) {
+    if (update.created === undefined)
+        return 'age unknown (its configs state no creation time)';
+    const days = update.ageDays ?? 0;
+    return `built ${update.created.slice(0, 10)}, ${days} day${days === 1 ? '' : 's'} ago`;
+}
+/** Why a moved tag was not taken, and when it will be. */
+function skipText(update) {
+    if (update.status === 'cooldown')
+        return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
+    return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
+}
+function sizeText(change) {
+    return change.size === undefined ? 'unknown' : formatBytes(change.size);
+}
+function sizeChangeText(change) {
+    if (change.status === 'removed')
+        return change.previousSize === undefined ? '' : `-${formatBytes(change.previousSize)}`;
+    if (change.size === undefined || change.previousSize === undefined)
+        return change.status === 'added' ? 'new' : 'unknown';
+    const difference = change.size - change.previousSize;
+    return difference === 0 ? '±0' : `${difference > 0 ? '+' : '-'}${formatBytes(Math.abs(difference))}`;
+}
+function newLayersText(change) {
+    return change.newLayers === undefined ? (change.status === 'removed' ? '' : 'unknown') : String(change.newLayers);
+}
+/** `2 of 3 platforms changed, 1 added`: the headline of one image's change. */
+function platformsHeadline(platforms) {
+    const count = (status) => platforms.filter((change) => change.status === status).length;
+    const kept = platforms.length - count('added') - count('removed');
+    const parts = [`${count('changed')} of ${kept} platform${kept === 1 ? '' : 's'} changed`];
+    if (count('added') > 0)
+        parts.push(`${count('added')} added`);
+    if (count('removed') > 0)
+        parts.push(`${count('removed')} removed`);
+    return parts.join(', ');
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-markdown.ts
+
+const code = (text) => `\`${text}\``;
+/** The run as a Markdown account fit for a pull request's body: what moved, per platform, and what was left. */
+function updateMarkdown(report) {
+    const lines = ['## image-lock update', '', headline(report), ''];
+    for (const update of report.updated)
+        lines.push(...imageSection(update, report), '');
+    if (report.skipped.length > 0) {
+        lines.push('### Not taken yet', '');
+        for (const update of report.skipped)
+            lines.push(`- ${code(update.reference)} → ${code(update.to)}: ${skipText(update)}`);
+        lines.push('');
+    }
+    if (report.newer.length > 0) {
+        lines.push('### Newer versions (not applied)', '');
+        for (const found of report.newer)
+            lines.push(`- ${code(found.reference)}: ${found.newer.map(code).join(', ')}`);
+        lines.push('');
+    }
+    if (report.untracked.length > 0) {
+        lines.push('### No tag to follow', '');
+        for (const reference of report.untracked)
+            lines.push(`- ${code(reference)}`);
+        lines.push('');
+    }
+    if (report.notes.length > 0 || report.warnings.length > 0) {
+        lines.push('### Notes', '');
+        for (const note of report.notes)
+            lines.push(`- ${note}`);
+        for (const warning of report.warnings)
+            lines.push(`- ${warning.file ? `${warning.file}:${warning.line} ` : ''}${warning.message}`);
+        lines.push('');
+    }
+    return `${lines.join('\n').trimEnd()}\n`;
+}
+function headline(report) {
+    const images = (count) => `${count} image${count === 1 ? '' : 's'}`;
+    const parts = [report.updated.length > 0 ? `Updated ${images(report.updated.length)}` : 'No image updated'];
+    if (report.skipped.length > 0)
+        parts.push(`${images(report.skipped.length)} left for now`);
+    parts.push(`${report.unchanged.length} unchanged`);
+    return `${parts.join('; ')}.`;
+}
+function imageSection(update, report) {
+    const files = report.rewritten.filter((rewrite) => rewrite.to.endsWith(`@${update.to}`) && rewrite.from.endsWith(`@${update.from}`));
+    return [
+        `### ${code(update.reference)}`,
+        '',
+        `${code(update.from)} → ${code(update.to)}`,
+        '',
+        `${platformsHeadline(update.platforms)}; ${ageText(update)}.`,
+        '',
+        '| Platform | Change | Size | Size change | New layers |',
+        '| --- | --- | ---: | ---: | ---: |',
+        ...update.platforms.map((change) => `| ${change.platform} | ${change.status} | ${sizeText(change)} | ${sizeChangeText(change)} | ${newLayersText(change)} |`),
+        ...(files.length > 0 ? ['', `In ${files.map((rewrite) => `${rewrite.file}:${rewrite.line}`).join(', ')}.`] : [])
+    ];
+}
+
+;// CONCATENATED MODULE: ./src/name/version-tag.ts
+const VERSION_TAG = /^(v?)(\d+(?:\.\d+){0,3})(-[A-Za-z0-9][A-Za-z0-9._-]*)?$/;
+/** The tag's version shape; undefined for a tag that is not one (`latest`, `bookworm`, `sha-1a2b3c`). */
+function parseVersionTag(tag) {
+    const match = VERSION_TAG.exec(tag);
+    if (!match)
+        return undefined;
+    const numbers = match[2].split('.').map(Number);
+    if (numbers.some((number) => !Number.isSafeInteger(number)))
+        return undefined;
+    return { tag, prefix: match[1], numbers, suffix: match[3] ?? '' };
+}
+function sameShape(a, b) {
+    return a.prefix === b.prefix && a.suffix === b.suffix && a.numbers.length === b.numbers.length;
+}
+/** Negative when `a` is the older version, positive when newer, 0 when equal (`1.02` equals `1.2`). */
+function compareVersions(a, b) {
+    for (let i = 0; i < Math.max(a.numbers.length, b.numbers.length); i++) {
+        const difference = (a.numbers[i] ?? 0) - (b.numbers[i] ?? 0);
+        if (difference !== 0)
+            return difference;
+    }
+    return 0;
+}
+/** The tags newer than `current` with its shape, oldest first; none when `current` is no version. */
+function newerTags(current, tags) {
+    const base = parseVersionTag(current);
+    if (!base)
+        return [];
+    return tags
+        .map(parseVersionTag)
+        .filter((tag) => tag !== undefined && sameShape(tag, base) && compareVersions(tag, base) > 0)
+        .sort((a, b) => compareVersions(a, b) || (a.tag < b.tag ? -1 : 1))
+        .map((tag) => tag.tag);
+}
+
+;// CONCATENATED MODULE: ./src/remote/tags.ts
+
+/** Enough pages for any real repository (Docker Hub's largest have some tens of thousands of tags). */
+const MAX_PAGES = 1000;
+/**
+ * Every tag of a repository, following the registry's `Link` pagination. Without
+ * `pageSize` the registry's own page size applies; with it, `?n=` asks for pages of that size.
+ */
+async function listTags(client, repo, pageSize) {
+    const tags = [];
+    let query = pageSize ? `?n=${pageSize}` : '';
+    const seen = new Set();
+    for (let page = 0; query !== undefined; page++) {
+        // A registry whose Link leads back to a page already read would keep this loop going for ever.
+        if (page >= MAX_PAGES || seen.has(query))
+            throw new RegistryError(`tag list of ${repo.name} does not end`);
+        seen.add(query);
+        const { tags: pageTags, next } = await client.getTagsPage(repo, query);
+        tags.push(...pageTags);
+        query = next;
+    }
+    return tags;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-newer.ts
+
+
+
+
+/** One tag listing per repository, for the followed tags shaped like versions. */
+async function findNewerVersions(client, followed, concurrency) {
+    const versioned = followed.filter(({ tag }) => parseVersionTag(tag.tag) !== undefined);
+    const repositories = [...new Map(versioned.map(({ tag }) => [tag.name, tag])).values()];
+    const notes = [];
+    const listed = new Map();
+    await mapLimit(repositories, concurrency, async (repo) => {
+        try {
+            listed.set(repo.name, await listTags(client, repo));
+        }
+        catch (error) {
+            notes.push(`the tags of ${repo.name} could not be listed, so newer versions are not known: ${messageOf(error)}`);
+        }
+    });
+    const newer = versioned
+        .map(({ tag }) => ({ reference: tag.toString(), newer: newerTags(tag.tag, listed.get(tag.name) ?? []) }))
+        .filter((found) => found.newer.length > 0);
+    return { newer, notes: notes.sort() };
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-targets.ts
+
+
+/** The `tag@digest` references of the files and the lockfile, grouped by tag; digest-only ones set apart. */
+function updateTargets(usages, lockfile) {
+    const pins = new Map();
+    const untracked = new Set();
+    const add = (reference, usage, entry) => {
+        const key = reference.toString();
+        if (!reference.digest)
+            return;
+        if (!reference.writtenTag)
+            return void untracked.add(key);
+        const found = pins.get(key) ?? { reference, pin: { key, digest: reference.digest } };
+        found.pin.usage ??= usage;
+        found.pin.entry ??= entry;
+        pins.set(key, found);
+    };
+    for (const usage of usages)
+        add(usage.reference, usage, lockfile?.images[usage.reference.toString()]);
+    for (const [key, entry] of Object.entries(lockfile?.images ?? {}))
+        add(parseReference(key), undefined, entry);
+    const byTag = new Map();
+    for (const { reference, pin } of pins.values()) {
+        const tag = tagOf(reference);
+        const followed = byTag.get(tag.toString()) ?? { tag, pins: [] };
+        followed.pins.push(pin);
+        byTag.set(tag.toString(), followed);
+    }
+    const sorted = [...byTag.values()].sort((a, b) => compare(a.tag.toString(), b.tag.toString()));
+    for (const followed of sorted)
+        followed.pins.sort((a, b) => compare(a.key, b.key));
+    return { followed: sorted, untracked: [...untracked].sort(compare) };
+}
+function compare(a, b) {
+    return a < b ? -1 : a > b ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update.ts
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+
+/**
+ * `update`: follows the tag of every `name:tag@digest` reference in the files and the
+ * lockfile. Where the tag moved to an image old enough for the cooldown, the digest is
+ * rewritten in every file using it (pin's rules: only the span, atomically) and the
+ * lockfile entry moves with it. Nothing is written unless every tag could be checked.
+ */
+async function update(options, log, client = createRegistryClient(options)) {
+    const started = Date.now();
+    try {
+        const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile) : undefined;
+        const file = await openLockfile(options.cwd, options.lockfile, 'write');
+        const lockfile = file.previous;
+        const before = await collectReferences(options);
+        const targets = updateTargets([...before.usages.values()], lockfile);
+        const checked = await checkTags(client, targets.followed, options, log);
+        const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
+        const taken = checked.moves.filter((move) => move.update.status === 'updated');
+        const digestByKey = new Map(taken.map((move) => [move.pin.key, move.image.digest]));
+        const pinned = await pinFiles(options.cwd, taken.flatMap((move) => move.pin.usage?.occurrences ?? []), (occurrence) => digestByKey.get(parseReference(occurrence.text).toString()));
+        if (pinned.rewritten.length > 0)
+            log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
+        const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
+        const lockChanged = lockfile && taken.length > 0 ? await saveLockfile(file, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+        const usages = [...after.usages.values()];
+        const report = {
+            ...commandReport('update', {
+                options,
+                client,
+                started,
+                changed: lockChanged || pinned.rewritten.length > 0,
+                images: imagesAfter(checked.moves, checked.unchanged),
+                removed: [],
+                problems: after.problems,
+                findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
+                warnings: [
+                    ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
+                    ...taken.flatMap(({ pin, update }) => (pin.usage?.inputs ?? []).map((input) => ({
+                        message: `${input} was given as an input and cannot be rewritten: use ${update.reference}@${update.to} from now on`
+                    })))
+                ],
+                rewritten: pinned.rewritten
+            }),
+            command: 'update',
+            updated: taken.map((move) => move.update),
+            skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
+            unchanged: checked.unchanged.map((pin) => pin.key),
+            untracked: targets.untracked,
+            newer: newer.newer,
+            notes: newer.notes,
+            ...(options.reportFile ? { reportFile: options.reportFile } : {})
+        };
+        if (reportPath)
+            await writeFileAtomic(reportPath, updateMarkdown(report), { root: options.cwd, label: options.reportFile });
+        return report;
+    }
+    finally {
+        await client.close();
+    }
+}
+/** Each followed pin as it stands after the run: moved ones under their new form, with the digest they had. */
+function imagesAfter(moves, unchanged) {
+    const images = [
+        ...moves.map(({ pin, update, image }) => {
+            const taken = update.status === 'updated';
+            const platforms = taken ? image.platforms : (pin.entry?.platforms ?? {});
+            const digest = taken ? image.digest : pin.digest;
+            const reference = taken ? `${update.reference}@${image.digest}` : pin.key;
+            const mediaType = taken ? image.mediaType : (pin.entry?.mediaType ?? image.mediaType);
+            return { reference, digest, mediaType, platforms, sources: sourcesOfPin(pin), previousDigest: pin.digest };
+        }),
+        ...unchanged.map((pin) => ({
+            reference: pin.key,
+            digest: pin.digest,
+            mediaType: pin.entry?.mediaType ?? '',
+            platforms: pin.entry?.platforms ?? {},
+            sources: sourcesOfPin(pin),
+            previousDigest: pin.digest
+        }))
+    ];
+    return images.sort((a, b) => (a.reference < b.reference ? -1 : a.reference > b.reference ? 1 : 0));
+}
+function sourcesOfPin(pin) {
+    return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
+}
+/** The report's real path, inside the repository and writable: checked before any network work. */
+async function reportTarget(root, reportFile) {
+    const label = `the report ${reportFile}`;
+    const path = await writeTarget((0,external_node_path_.resolve)(root, reportFile), root, label);
+    await checkWritable(path, label);
+    return path;
+}
+
+;// CONCATENATED MODULE: ./src/commands/update-options.ts
+
+/** One parser for the CLI's flags and the action's inputs: empty means the default in each. */
+function parseUpdateOptions(common, raw) {
+    const days = parseDays(raw.cooldown);
+    const unknown = raw.cooldownUnknown?.trim() || (days > 0 ? 'skip' : 'take');
+    if (unknown !== 'take' && unknown !== 'skip') {
+        throw new InputError(`invalid cooldown-unknown "${raw.cooldownUnknown}": expected take or skip`);
+    }
+    return { ...common, cooldown: { days, unknown }, newer: raw.newer ?? false, reportFile: raw.reportFile?.trim() || undefined };
+}
+function parseDays(value) {
+    if (!value?.trim())
+        return 0;
+    const days = Number(value);
+    if (!Number.isFinite(days) || days < 0)
+        throw new InputError(`invalid cooldown "${value}": expected a number of days, 0 or more`);
+    return days;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/coverage.ts
@@ -48378,53 +52144,6 @@ function lineOfKey(text, key) {
     const start = `${JSON.stringify(key)}:`;
     const index = text.split('\n').findIndex((line) => line.trimStart().startsWith(start));
     return index === -1 ? undefined : index + 1;
-}
-
-;// CONCATENATED MODULE: ./src/commands/drift.ts
-
-
-/**
- * Compares each locked reference with what it points to now, at the `drift` level. A
- * digest-pinned reference needs no request: its digest is what counts, and the lockfile
- * must hold that one. A tag costs one manifest HEAD (HEADs do not count against Docker
- * Hub's pull limit), and a GET only when the registry states no digest; at level
- * `ignore`, no request at all.
- */
-async function checkDrift(client, locked, options, log) {
-    const tagged = options.drift === 'ignore' ? [] : locked.filter(({ usage }) => !usage.reference.digest);
-    if (tagged.length > 0)
-        log.info(`checking ${tagged.length} tag${tagged.length === 1 ? '' : 's'} for drift`);
-    await client.authorize(tagged.map(({ usage }) => usage.reference), options.concurrency);
-    const now = await allOrFail(tagged, options.concurrency, ({ usage }) => currentOf(client, usage.reference));
-    const currentByUsage = new Map(tagged.map(({ usage }, index) => [usage, now[index]]));
-    const check = { images: [], failures: [], warnings: [] };
-    for (const { usage, entry } of locked) {
-        const key = usage.reference.toString();
-        const pinned = usage.reference.digest;
-        const current = currentByUsage.get(usage) ?? { digest: pinned ?? entry.digest, mediaType: entry.mediaType };
-        const moved = current.digest !== entry.digest;
-        // What the new digest holds per platform is not known without a GET.
-        const platforms = moved ? {} : entry.platforms;
-        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
-        if (!moved)
-            continue;
-        if (pinned) {
-            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
-        }
-        else {
-            const message = `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`;
-            (options.drift === 'error' ? check.failures : check.warnings).push(...noticesAt(usage, message));
-        }
-    }
-    return check;
-}
-/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
-async function currentOf(client, reference) {
-    const head = await client.headManifest(reference, reference.manifestReference);
-    if (head)
-        return { digest: head.digest, mediaType: head.mediaType };
-    const manifest = await client.getManifest(reference, reference.manifestReference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/verify.ts
@@ -48476,11 +52195,10 @@ function noLockfile(usages, name) {
     return [{ message: `there is no lockfile ${name}, so ${count} not locked; run \`image-lock lock\` to write it` }];
 }
 async function readStoredLockfile(options) {
-    const path = (0,external_node_path_.resolve)(options.cwd, options.lockfile);
-    const lockfile = await readLockfile(path);
+    const { path, previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
     if (!lockfile)
         return undefined;
-    const file = (0,external_node_path_.relative)(options.cwd, path).split(external_node_path_.sep).join('/');
+    const file = (0,external_node_path_.relative)(options.cwd, (0,external_node_path_.resolve)(options.cwd, options.lockfile)).split(external_node_path_.sep).join('/');
     return { lockfile, name: options.lockfile, file, text: await (0,promises_.readFile)(path, 'utf8') };
 }
 
@@ -48489,13 +52207,18 @@ async function readStoredLockfile(options) {
 
 
 
+
+
+/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
+const DEFAULT_TIMEOUT_SECONDS = 20;
 // Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
 const DEFAULT_CONCURRENCY = 16;
 /** One parser for both entries, so an empty value means the default in each. */
 function parseCommandOptions(raw) {
     return {
         cwd: raw.cwd,
-        files: nonEmpty(raw.files),
+        files: insideRepository(raw.cwd, nonEmpty(raw.files)),
+        exclude: nonEmpty(raw.exclude),
         images: nonEmpty(raw.images),
         lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
         platforms: nonEmpty(raw.platforms).map(parsePlatform),
@@ -48506,6 +52229,7 @@ function parseCommandOptions(raw) {
         mirrors: parseMirrors(nonEmpty(raw.mirrors)),
         insecureRegistries: nonEmpty(raw.insecureRegistries),
         concurrency: parseConcurrency(raw.concurrency),
+        timeout: parseTimeout(raw.timeout),
         githubToken: raw.githubToken || undefined
     };
 }
@@ -48531,6 +52255,22 @@ function parseConcurrency(value) {
     }
     return number;
 }
+function parseTimeout(value) {
+    if (!value?.trim())
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+        throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
+    }
+    return seconds;
+}
+/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
+function insideRepository(cwd, patterns) {
+    const outside = patterns.filter((pattern) => !isInside((0,external_node_path_.resolve)(cwd), (0,external_node_path_.resolve)(cwd, pattern)));
+    if (outside.length > 0)
+        throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
+    return patterns;
+}
 /** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
 function parseMirrors(values) {
     const mirrors = {};
@@ -48552,24 +52292,36 @@ var external_node_util_ = __nccwpck_require__(7975);
 
 
 const USAGE = `Usage:
-  image-lock lock   [--file GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
+  image-lock list   [--file GLOB]... [--exclude GLOB]... [--json]
+  image-lock lock   [--file GLOB]... [--exclude GLOB]... [--image REF]... [--lockfile PATH] [--platform P]...
   image-lock verify [same options] [--drift error|warn|ignore]
   image-lock pin    [same options]
+  image-lock update [same options] [--cooldown DAYS] [--cooldown-unknown take|skip] [--newer] [--report FILE]
   image-lock pull   [--lockfile PATH] [--platform P] [--cache-dir DIR] [--no-load]
 
 Common options:
+  --file GLOB                   scan these files instead of the default globs
+  --exclude GLOB                never scan matching paths
   --mutable error|warn|ignore   references not pinned by digest (default warn)
   --latest error|warn|ignore    explicit or implicit latest tags (default warn)
   --allow PATTERN               exempt matching references from the rules
   --mirror REGISTRY=URL         try a mirror before the registry
   --insecure-registry HOST      reach HOST over plain http
   --concurrency N               requests in flight (default 16)
+  --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
+Update options:
+  --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
+  --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
+  --newer                       also list newer version-shaped tags (never rewritten)
+  --report FILE                 write a Markdown account of what changed (a pull request body)
+
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
-const COMMANDS = ['lock', 'verify', 'pin', 'pull'];
+const COMMANDS = ['list', 'lock', 'verify', 'pin', 'update', 'pull'];
 const OPTIONS = {
     file: { type: 'string', multiple: true },
+    exclude: { type: 'string', multiple: true },
     image: { type: 'string', multiple: true },
     lockfile: { type: 'string' },
     platform: { type: 'string', multiple: true },
@@ -48580,9 +52332,14 @@ const OPTIONS = {
     mirror: { type: 'string', multiple: true },
     'insecure-registry': { type: 'string', multiple: true },
     concurrency: { type: 'string' },
+    timeout: { type: 'string' },
     json: { type: 'boolean' },
     'cache-dir': { type: 'string' },
     'no-load': { type: 'boolean' },
+    cooldown: { type: 'string' },
+    'cooldown-unknown': { type: 'string' },
+    newer: { type: 'boolean' },
+    report: { type: 'string' },
     help: { type: 'boolean', short: 'h' }
 };
 /** Flags that only some commands take; anything else given to them is bad input. */
@@ -48590,8 +52347,13 @@ const ONLY_FOR = {
     drift: ['verify'],
     'cache-dir': ['pull'],
     'no-load': ['pull'],
-    file: ['lock', 'verify', 'pin'],
-    image: ['lock', 'verify', 'pin']
+    file: ['list', 'lock', 'verify', 'pin', 'update'],
+    exclude: ['list', 'lock', 'verify', 'pin', 'update'],
+    image: ['lock', 'verify', 'pin', 'update'],
+    cooldown: ['update'],
+    'cooldown-unknown': ['update'],
+    newer: ['update'],
+    report: ['update']
 };
 function parseCliArgs(argv) {
     let parsed;
@@ -48619,6 +52381,64 @@ function parseCliArgs(argv) {
     if (command === 'pull' && (values.platform?.length ?? 0) > 1)
         throw new InputError('pull takes one --platform');
     return { command: command, values };
+}
+
+;// CONCATENATED MODULE: ./src/commands/list.ts
+
+
+/**
+ * `list`: every reference the scan finds, normalised, with where and as what it was
+ * found, and the problems; no network. Invalid references are listed (without a
+ * normalised form) and are problems too.
+ */
+async function list(options) {
+    const found = (await scanFiles({ ...options, images: [] }));
+    const references = found.occurrences.map(({ file, line, text, kind }) => ({
+        file,
+        line,
+        text,
+        reference: parseReference(text).toString(),
+        kind
+    }));
+    for (const problem of found.problems) {
+        if (problem.invalid && problem.text !== undefined && problem.kind) {
+            references.push({ file: problem.file, line: problem.line, text: problem.text, kind: problem.kind });
+        }
+    }
+    // Stable: on one line, the order the file gave them in stays.
+    references.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : a.line - b.line));
+    return { references, problems: found.problems.map(({ file, line, message }) => ({ file, line, message })) };
+}
+/** Exit 1 when a reference in a file does not parse, as for every command; else 0. */
+function listExitCode(report) {
+    return report.references.some((reference) => reference.reference === undefined) ? 1 : 0;
+}
+
+;// CONCATENATED MODULE: ./src/cli/list.ts
+
+
+/** `image-lock list`: what would be locked, on stdout; the problems on stderr. */
+async function runList({ values }, io) {
+    const { cwd, files, exclude } = parseCommandOptions({ cwd: io.cwd, files: values.file, exclude: values.exclude });
+    const report = await list({ cwd, files, exclude });
+    const invalid = new Set(report.references.filter((entry) => !entry.reference).map((entry) => `${entry.file}:${entry.line}`));
+    const diagnostics = report.problems.map((problem) => `${problem.file}:${problem.line}: ${invalid.has(`${problem.file}:${problem.line}`) ? 'error' : 'warning'}: ${problem.message}\n`);
+    io.stderr(diagnostics.join(''));
+    io.stdout(values.json ? `${JSON.stringify(report, null, 2)}\n` : formatList(report));
+    return listExitCode(report);
+}
+/** `file:line  kind  text` per reference, the normalised form after it when it differs. */
+function formatList(report) {
+    const rows = report.references.map((entry) => {
+        const normalised = entry.reference === undefined ? ' (invalid)' : entry.reference !== entry.text ? `  ->  ${entry.reference}` : '';
+        return [`${entry.file}:${entry.line}`, entry.kind, `${entry.text}${normalised}`];
+    });
+    const widths = [0, 1].map((column) => Math.max(0, ...rows.map((row) => row[column].length)));
+    const lines = rows.map((row) => `${row[0].padEnd(widths[0])}  ${row[1].padEnd(widths[1])}  ${row[2]}`);
+    const files = new Set(report.references.map((entry) => entry.file)).size;
+    const count = report.references.length;
+    lines.push(`${count} image reference${count === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}`);
+    return `${lines.join('\n')}\n`;
 }
 
 // EXTERNAL MODULE: external "node:events"
@@ -48674,8 +52494,6 @@ async function runDockerOk(args, options = {}, stdin) {
     return output.stdout;
 }
 
-;// CONCATENATED MODULE: external "node:fs"
-const external_node_fs_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:fs");
 ;// CONCATENATED MODULE: ./src/daemon/docker-socket.ts
 
 
@@ -48837,6 +52655,8 @@ class DockerDaemon {
 
 
 
+
+
 /**
  * Bytes handed to the file before waiting for the disk: enough that the network is
  * read while earlier chunks are written, small enough to keep memory flat.
@@ -48849,23 +52669,29 @@ const INGEST_PREFIX = '.ingest-';
  * and through a running sha256, so the blob is never held in memory and is only renamed
  * into place once its digest and size are right. The file and the hash stay open
  * between appends, so an interrupted download goes on from `written` (a Range request)
- * instead of starting over.
+ * instead of starting over. A write that fails (a full disk) is a `LocalError` naming the
+ * store, met at the next append or at commit: never an unhandled 'error' event.
  */
 class BlobIngest {
     digest;
     expectedSize;
+    storeLabel;
     hash = (0,external_node_crypto_.createHash)('sha256');
     out;
+    failure;
     bytes = 0;
     closed = false;
     tempPath;
     constructor(dir, digest, 
     /** The size the descriptor states: more bytes than this is an error, not a longer blob. */
-    expectedSize) {
+    expectedSize, 
+    /** The store as the user named it, for messages. */
+    storeLabel = dir) {
         this.digest = digest;
         this.expectedSize = expectedSize;
-        this.tempPath = (0,external_node_path_.join)(dir, `${INGEST_PREFIX}${digest.slice('sha256:'.length)}-${(0,external_node_crypto_.randomBytes)(4).toString('hex')}`);
-        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        this.storeLabel = storeLabel;
+        this.tempPath = (0,external_node_path_.join)(dir, tempName(`${INGEST_PREFIX}${digest.slice('sha256:'.length)}`));
+        this.out = this.openFile();
     }
     /** Bytes received so far: where a resumed download starts. */
     get written() {
@@ -48881,14 +52707,16 @@ class BlobIngest {
             this.hash.update(buffer);
             this.bytes += buffer.length;
             onBytes?.(buffer.length);
+            this.throwIfFailed();
             if (!this.out.write(buffer))
-                await (0,external_node_events_.once)(this.out, 'drain');
+                await this.drained();
         }
+        this.throwIfFailed();
     }
     /** Drops what was written, for a server that answered a Range request with the whole blob. */
     async restart() {
         await this.closeFile();
-        this.out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        this.out = this.openFile();
         this.closed = false;
         this.hash = (0,external_node_crypto_.createHash)('sha256');
         this.bytes = 0;
@@ -48903,7 +52731,9 @@ class BlobIngest {
             }
             if (actual !== this.digest)
                 throw new RegistryError(`blob ${this.digest} does not match its digest (got ${actual})`);
-            await (0,promises_.rename)(this.tempPath, finalPath);
+            await (0,promises_.rename)(this.tempPath, finalPath).catch((error) => {
+                throw localError(error, `cannot write to the blob store ${this.storeLabel}`);
+            });
         }
         finally {
             await (0,promises_.rm)(this.tempPath, { force: true });
@@ -48913,12 +52743,36 @@ class BlobIngest {
         await this.closeFile().catch(() => undefined);
         await (0,promises_.rm)(this.tempPath, { force: true });
     }
+    openFile() {
+        const out = (0,external_node_fs_namespaceObject.createWriteStream)(this.tempPath, { highWaterMark: WRITE_BUFFER });
+        // Kept, not thrown: the stream fails between appends too, when no one awaits it.
+        out.on('error', (error) => (this.failure ??= error));
+        return out;
+    }
+    throwIfFailed() {
+        if (this.failure)
+            throw localError(this.failure, `cannot write to the blob store ${this.storeLabel}`);
+    }
+    async drained() {
+        try {
+            await (0,external_node_events_.once)(this.out, 'drain');
+        }
+        catch {
+            this.throwIfFailed();
+        }
+    }
     async closeFile() {
         if (this.closed)
             return;
         this.closed = true;
         this.out.end();
-        await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        try {
+            await (0,external_node_stream_promises_namespaceObject.finished)(this.out);
+        }
+        catch (error) {
+            this.failure ??= error;
+            this.throwIfFailed();
+        }
     }
 }
 
@@ -48929,6 +52783,11 @@ class BlobIngest {
 
 
 
+
+
+
+/** How partial blobs were named before they carried their writer's pid. */
+const LEGACY_INGEST = /^\.ingest-[a-f0-9]{64}-[a-f0-9]{8}$/;
 const OCI_LAYOUT = `${JSON.stringify({ imageLayoutVersion: '1.0.0' })}\n`;
 const VERIFY_BUFFER = 1 << 20;
 /**
@@ -48945,14 +52804,26 @@ class BlobStore {
         this.root = root;
         this.blobDir = (0,external_node_path_.join)(root, 'blobs', 'sha256');
     }
-    /** Opens the layout at `root`, creating it when missing. */
+    /**
+     * Opens the layout at `root`, creating it when missing, before any network work: a
+     * store that cannot be written is a `LocalError` naming it. Partial blobs a killed run
+     * left (`.ingest-*`) are removed; those of a run going on beside this one stay.
+     */
     static async open(root) {
         const store = new BlobStore(root);
-        await (0,promises_.mkdir)(store.blobDir, { recursive: true });
-        await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
-            if (error.code !== 'EEXIST')
-                throw error;
-        });
+        const label = `the blob store ${root}`;
+        try {
+            await (0,promises_.mkdir)(store.blobDir, { recursive: true });
+            await (0,promises_.writeFile)((0,external_node_path_.join)(root, 'oci-layout'), OCI_LAYOUT, { flag: 'wx' }).catch((error) => {
+                if (error.code !== 'EEXIST')
+                    throw error;
+            });
+        }
+        catch (error) {
+            throw localError(error, `cannot create ${label}`);
+        }
+        await checkWritable((0,external_node_path_.join)(store.blobDir, INGEST_PREFIX), label);
+        await removeStaleTemps(store.blobDir, INGEST_PREFIX, LEGACY_INGEST);
         return store;
     }
     path(digest) {
@@ -49009,7 +52880,7 @@ class BlobStore {
     /** Starts writing a blob; finish with `commit`, or `discard` on failure. */
     ingest(digest, expectedSize) {
         digestHex(digest);
-        return new BlobIngest(this.blobDir, digest, expectedSize);
+        return new BlobIngest(this.blobDir, digest, expectedSize, this.root);
     }
     commit(ingest) {
         return ingest.commit(this.path(ingest.digest));
@@ -49098,7 +52969,8 @@ class BlobFetcher {
         }
         catch (error) {
             await ingest.discard();
-            if (this.signal.aborted)
+            // A full or unwritable store is a local problem (exit 2), whatever the registry did.
+            if (this.signal.aborted || error instanceof LocalError)
                 throw error;
             const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
             const status = error instanceof RegistryError ? error.status : undefined;
@@ -49920,72 +53792,7 @@ function cacheOutcome(fromCache, fromRegistry) {
     return fromCache > 0 ? 'partial' : 'miss';
 }
 
-;// CONCATENATED MODULE: ./src/commands/pull-format.ts
-const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
-/** Bytes the way `docker pull` prints them (decimal units, one decimal). */
-function formatBytes(bytes) {
-    let value = bytes;
-    let unit = 0;
-    while (value >= 1000 && unit < UNITS.length - 1) {
-        value /= 1000;
-        unit++;
-    }
-    return unit === 0 ? `${value} B` : `${value.toFixed(1)} ${UNITS[unit]}`;
-}
-function formatDuration(ms) {
-    return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`;
-}
-/** One progress line of a long download: bytes so far, of how many, and the rate. */
-function formatProgress(progress) {
-    return `pull: ${formatBytes(progress.bytes)} of ${formatBytes(progress.totalBytes)} from registries, ${formatBytes(progress.bytesPerSecond)}/s`;
-}
-/** The report as text: per image cache hit or miss, bytes from cache and registries, time per phase. */
-function formatPullReport(report) {
-    const count = `${report.images.length} image${report.images.length === 1 ? '' : 's'}`;
-    const lines = [`Pulled ${count} for ${report.platform} (cache ${report.cache}, store ${report.cacheDir})`];
-    const width = Math.max(...report.images.map((image) => image.reference.length));
-    for (const image of report.images) {
-        const bytes = `${formatBytes(image.bytesFromCache)} from cache, ${formatBytes(image.bytesFromRegistry)} from registries`;
-        lines.push(`  ${image.reference.padEnd(width)}  ${image.cache.padEnd(7)}  ${bytes}, fetch ${formatDuration(image.fetchMs)}, ${image.daemon}`);
-    }
-    lines.push(`Total: ${formatBytes(report.bytesFromCache)} from cache, ${formatBytes(report.bytesFromRegistry)} from registries; ` +
-        `fetch ${formatDuration(report.fetchMs)}, load ${formatDuration(report.loadMs)}`);
-    const links = describeDigestLinks(report);
-    if (links)
-        lines.push(links);
-    for (const digest of report.repaired)
-        lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
-    return `${lines.join('\n')}\n`;
-}
-/**
- * What the classic store's digest links did: `docker load` records tags only, so each
- * pinned reference was linked by a daemon pull by digest (manifests only). Undefined
- * when there was nothing to link.
- */
-function describeDigestLinks(report) {
-    const links = report.digestLinks;
-    if (!links || links.pulls === 0)
-        return undefined;
-    const lines = [
-        `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
-            `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
-    ];
-    if (links.unlinked.length > 0)
-        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
-    return lines.join('\n');
-}
-/** The warning for pinned references the classic store could not link: they need the registry when used. */
-function unlinkedWarning(report) {
-    const unlinked = report.digestLinks?.unlinked ?? [];
-    if (unlinked.length === 0)
-        return undefined;
-    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
-        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
-        '(`containerd-snapshotter`) makes pinned references work offline too.');
-}
-
 ;// CONCATENATED MODULE: ./src/commands/pull.ts
-
 
 
 
@@ -49997,7 +53804,7 @@ function unlinkedWarning(report) {
 
 /** The locked images to pull; a missing or empty lockfile is bad input (lock first). */
 async function readLockedImages(options) {
-    const lockfile = await readLockfile((0,external_node_path_.resolve)(options.cwd, options.lockfile));
+    const { previous: lockfile } = await openLockfile(options.cwd, options.lockfile, 'read');
     if (!lockfile)
         throw new InputError(`no lockfile at ${options.lockfile}: run image-lock lock first`);
     if (Object.keys(lockfile.images).length === 0)
@@ -50062,7 +53869,8 @@ async function runPull({ values }, io) {
         latest: values.latest,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency
+        concurrency: values.concurrency,
+        timeout: values.timeout
     });
     const platform = values.platform?.[0];
     const report = await pull({
@@ -50084,11 +53892,45 @@ function defaultCacheDir(env = process.env) {
     return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'image-lock');
 }
 
+;// CONCATENATED MODULE: ./src/cli/print-update.ts
+
+/** `update`'s result on stdout: each moved image, platform by platform, then what was left and why. */
+function formatUpdateReport(report) {
+    const lines = [];
+    const count = (n) => `${n} image${n === 1 ? '' : 's'}`;
+    const lockfile = report.changed ? `; ${report.lockfile} and the files rewritten` : '';
+    lines.push(`Updated ${count(report.updated.length)}, ${report.skipped.length} left for now, ${report.unchanged.length} unchanged${lockfile}`);
+    for (const update of report.updated) {
+        lines.push(`  ${update.reference}`, `    ${update.from} -> ${update.to}`, `    ${platformsHeadline(update.platforms)}; ${ageText(update)}`);
+        for (const change of update.platforms) {
+            const layers = change.status === 'removed' ? '' : `, ${newLayersText(change)} new layer${change.newLayers === 1 ? '' : 's'}`;
+            lines.push(`    ${change.platform.padEnd(24)} ${change.status.padEnd(9)} ${sizeText(change)} (${sizeChangeText(change)})${layers}`);
+        }
+    }
+    for (const rewrite of report.rewritten)
+        lines.push(`  updated ${rewrite.file}:${rewrite.line} ${rewrite.from} -> ${rewrite.to}`);
+    for (const update of report.skipped)
+        lines.push(`  left ${update.reference} at ${update.from}, not taking ${update.to}: ${skipText(update)}`);
+    for (const found of report.newer)
+        lines.push(`  newer than ${found.reference}: ${found.newer.join(', ')} (not applied)`);
+    for (const reference of report.untracked)
+        lines.push(`  no tag to follow: ${reference}`);
+    for (const note of report.notes)
+        lines.push(`  note: ${note}`);
+    if (report.reportFile)
+        lines.push(`Report written to ${report.reportFile}`);
+    return `${lines.join('\n')}\n`;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/print.ts
+
+const VERBS = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' };
 /** The human-readable result on stdout. */
 function formatReport(report) {
+    if (report.command === 'update')
+        return formatUpdateReport(report);
     const lines = [];
-    const verb = { lock: 'Locked', verify: 'Verified', pin: 'Pinned' }[report.command];
+    const verb = VERBS[report.command];
     const change = report.command === 'verify' ? '' : report.changed ? ' (updated)' : ' (unchanged)';
     lines.push(`${verb} ${report.images.length} image${report.images.length === 1 ? '' : 's'} in ${report.lockfile}${change}`);
     for (const image of report.images) {
@@ -50130,6 +53972,9 @@ function where(finding) {
 
 
 
+
+
+
 const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -50148,8 +53993,18 @@ async function run(argv, io = processIo) {
         }
         if (args.command === 'pull')
             return await runPull(args, io);
+        if (args.command === 'list')
+            return await runList(args, io);
         const log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-        const report = await run_COMMANDS[args.command](toOptions(args, io.cwd), log);
+        const options = toOptions(args, io.cwd);
+        const report = args.command === 'update'
+            ? await update(parseUpdateOptions(options, {
+                cooldown: args.values.cooldown,
+                cooldownUnknown: args.values['cooldown-unknown'],
+                newer: args.values.newer,
+                reportFile: args.values.report
+            }), log)
+            : await run_COMMANDS[args.command](options, log);
         io.stderr(formatDiagnostics(report));
         io.stdout(json ? `${JSON.stringify(report, null, 2)}\n` : formatReport(report));
         return reportExitCode(report);
@@ -50165,6 +54020,7 @@ function toOptions({ values }, cwd) {
     return parseCommandOptions({
         cwd,
         files: values.file,
+        exclude: values.exclude,
         images: values.image,
         lockfile: values.lockfile,
         platforms: values.platform,
@@ -50174,7 +54030,8 @@ function toOptions({ values }, cwd) {
         drift: values.drift,
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
-        concurrency: values.concurrency
+        concurrency: values.concurrency,
+        timeout: values.timeout
     });
 }
 
@@ -50185,7 +54042,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3880);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5492);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

@@ -44,7 +44,12 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   const scannedFiles = new Set<string>();
   for (let next = queue.shift(); next; next = queue.shift()) {
     const real = await repository.realPath(next.path);
-    if (real === undefined || scannedFiles.has(real) || (await inHelmTemplates(next.path, repository))) continue;
+    if (real === undefined) {
+      const outside = await repository.outsideTarget(next.path);
+      if (outside) result.problems.push({ file: next.path, line: 1, message: `not scanned: it is ${outside}, outside the repository` });
+      continue;
+    }
+    if (scannedFiles.has(real) || (await inHelmTemplates(next.path, repository))) continue;
     scannedFiles.add(real);
     const scanned = await scanFile(options.cwd, next.path, next.kind, named, repository);
     result.occurrences.push(...scanned.occurrences);

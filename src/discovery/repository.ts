@@ -25,6 +25,12 @@ export class RepositoryFiles implements Repository {
     return (await this.realPath(path)) !== undefined;
   }
 
+  /** Where a path that links out of the repository leads; undefined for any other path. */
+  async outsideTarget(path: string): Promise<string | undefined> {
+    if (await this.realPath(path)) return undefined;
+    return realpath(join(this.cwd, path)).catch(() => undefined);
+  }
+
   /** Whether the path reaches its file through no symbolic link. */
   async isLinkFree(path: string): Promise<boolean> {
     const real = await this.realPath(path);

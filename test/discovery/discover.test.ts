@@ -126,7 +126,7 @@ describe('discover', () => {
     await symlink('..', join(cwd, 'app/loop'));
     await symlink('app', join(cwd, 'alias'));
     const result = await discover({ cwd });
-    expect(result.occurrences.map((occurrence) => `${occurrence.file} ${occurrence.text}`)).toEqual(['alias/Dockerfile inside:1']);
+    expect(result.occurrences.map((occurrence) => `${occurrence.file} ${occurrence.text}`)).toEqual(['app/Dockerfile inside:1']);
   });
 
   test('compose include: and extends: files are scanned with their own paths and lines, each once', async () => {
