@@ -12,6 +12,7 @@ const pinned = (name: string) => `${ref(name)}@${digests[name]}`;
 
 beforeAll(async () => {
   for (const name of [
+    'dockerfile:1',
     'golang:1.22-alpine',
     'distroless:nonroot',
     'xx:1.4.0',
@@ -27,8 +28,9 @@ beforeAll(async () => {
 });
 
 // In the style of the official images: parser directive, ARG defaults, a cross-compile
-// helper, cache mounts, a stage built from a variable it cannot pin in place.
-const dockerfile = (image: (name: string) => string) => `# syntax=docker/dockerfile:1
+// helper, cache mounts, a stage built from a variable it cannot pin in place. The frontend
+// named by the directive is an image too, pinned like the rest.
+const dockerfile = (image: (name: string) => string) => `# syntax=${image('dockerfile:1')}
 ARG GO_IMAGE=${image('golang:1.22-alpine')}
 ARG RUNTIME="${image('distroless:nonroot')}"
 ARG ALPINE_VERSION=3.20
@@ -101,6 +103,7 @@ describe('image-lock pin', () => {
     const lockfile = JSON.parse(await readFile(join(dir, 'image-lock.json'), 'utf8'));
     const names = [
       'alpine:3.20',
+      'dockerfile:1',
       'distroless:nonroot',
       'golang:1.22-alpine',
       'node:20-bookworm',
@@ -118,8 +121,8 @@ describe('image-lock pin', () => {
 
     const verified = await cli(dir, 'verify', '--json');
     expect(verified.code).toBe(0);
-    // One HEAD per tag, pinned ones included (drift since the pin): 8 tags, alpine:3.20 once for both its forms.
-    expect(JSON.parse(verified.stdout).requests).toMatchObject({ manifestGet: 0, manifestHead: 8 });
+    // One HEAD per tag, pinned ones included (drift since the pin): 9 tags, alpine:3.20 once for both its forms.
+    expect(JSON.parse(verified.stdout).requests).toMatchObject({ manifestGet: 0, manifestHead: 9 });
 
     const before = await read(dir, [...Object.keys(expected), 'image-lock.json']);
     const again = await cli(dir, 'pin', '--json');
