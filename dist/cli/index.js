@@ -47897,6 +47897,25 @@ function globSync(globInput, options) {
 //#endregion
 
 
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
+/** Maps over `items` with at most `limit` calls in flight; results keep the input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+/** Like `mapLimit`, but every item runs even when some fail; failures come back as errors. */
+async function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, (item) => fn(item).catch((error) => (error instanceof Error ? error : new Error(String(error)))));
+}
+
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
 ;// CONCATENATED MODULE: ./src/discovery/yaml-relax.ts
@@ -49491,6 +49510,7 @@ class RepositoryFiles {
 
 
 
+
 /**
  * Finds image references in the repository. With `files`, each path or glob is scanned
  * (a file under another name is recognised by its content); a plain path that matches
@@ -49509,37 +49529,50 @@ async function discover(options) {
     if (named)
         await checkPathsExist(options.cwd, plain, dynamic, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
     const result = { occurrences: [], problems: [] };
-    const queue = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map((path) => ({ path }));
+    let wave = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map((path) => ({ path }));
     const queued = new Set(found);
     // A file reached by several paths (symbolic links) is scanned once, under the first in order.
     const scannedFiles = new Set();
-    for (let next = queue.shift(); next; next = queue.shift()) {
-        const real = await repository.realPath(next.path);
-        if (real === undefined) {
-            const outside = await repository.outsideTarget(next.path);
-            if (outside)
-                result.problems.push({ file: next.path, line: 1, message: `not scanned: it is ${outside}, outside the repository` });
-            continue;
-        }
-        if (scannedFiles.has(real) || (await inHelmTemplates(next.path, repository)))
-            continue;
-        scannedFiles.add(real);
-        const scanned = await scanFile(options.cwd, next.path, next.kind, named, repository);
-        result.occurrences.push(...scanned.occurrences);
-        result.problems.push(...scanned.problems);
-        for (const path of scanned.follow ?? []) {
-            if (queued.has(path))
+    // In waves: which files to scan is decided in order, then they are read and scanned side
+    // by side (file I/O one at a time left a large tree's scan mostly waiting); the files
+    // they name to follow make the next wave.
+    while (wave.length > 0) {
+        const chosen = [];
+        for (const next of wave) {
+            const real = await repository.realPath(next.path);
+            if (real === undefined) {
+                const outside = await repository.outsideTarget(next.path);
+                if (outside)
+                    result.problems.push({ file: next.path, line: 1, message: `not scanned: it is ${outside}, outside the repository` });
                 continue;
-            queued.add(path);
-            const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
-            if (allowed)
-                queue.push({ path, kind: scanned.kind });
+            }
+            if (scannedFiles.has(real) || (await inHelmTemplates(next.path, repository)))
+                continue;
+            scannedFiles.add(real);
+            chosen.push(next);
         }
+        const scans = await mapLimit(chosen, SCAN_CONCURRENCY, (next) => scanFile(options.cwd, next.path, next.kind, named, repository));
+        const follows = [];
+        for (const scanned of scans) {
+            result.occurrences.push(...scanned.occurrences);
+            result.problems.push(...scanned.problems);
+            for (const path of scanned.follow ?? []) {
+                if (queued.has(path))
+                    continue;
+                queued.add(path);
+                const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
+                if (allowed)
+                    follows.push({ path, kind: scanned.kind });
+            }
+        }
+        wave = follows;
     }
     result.occurrences.sort(compareOccurrences);
     result.problems.sort(compareProblems);
     return result;
 }
+/** Files read and scanned at once: enough to keep the file system busy, few enough for any open-file limit. */
+const SCAN_CONCURRENCY = 32;
 /**
  * Repository-relative paths matching `patterns`, through symbolic links (loops are walked
  * once); what lies outside the repository by its real path is left out when scanned.
@@ -49610,10 +49643,8 @@ async function checkPathsExist(cwd, plain, dynamic, found, existing) {
 }
 /** Paths without a symbolic link in them first: of several paths to one file, the one scanned is its own name. */
 async function linkFreeFirst(repository, paths) {
-    const linkFree = new Set();
-    for (const path of paths)
-        if (await repository.isLinkFree(path))
-            linkFree.add(path);
+    const answers = await mapLimit(paths, SCAN_CONCURRENCY, (path) => repository.isLinkFree(path));
+    const linkFree = new Set(paths.filter((_, index) => answers[index]));
     return [...paths.filter((path) => linkFree.has(path)), ...paths.filter((path) => !linkFree.has(path))];
 }
 /** Code-point order, not locale order, so every machine sorts the same way. */
@@ -50728,25 +50759,6 @@ async function readCapped(response, limit, what) {
     }
     await connectionReleased();
     return Buffer.concat(chunks, length);
-}
-
-;// CONCATENATED MODULE: ./src/util/map-limit.ts
-/** Maps over `items` with at most `limit` calls in flight; results keep the input order. */
-async function mapLimit(items, limit, fn) {
-    const results = new Array(items.length);
-    let next = 0;
-    const worker = async () => {
-        while (next < items.length) {
-            const index = next++;
-            results[index] = await fn(items[index], index);
-        }
-    };
-    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-    return results;
-}
-/** Like `mapLimit`, but every item runs even when some fail; failures come back as errors. */
-async function settleLimit(items, limit, fn) {
-    return mapLimit(items, limit, (item) => fn(item).catch((error) => (error instanceof Error ? error : new Error(String(error)))));
 }
 
 ;// CONCATENATED MODULE: ./src/remote/registry-client.ts

@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { isAbsolute, join, posix, relative, sep } from 'node:path';
 import { glob, isDynamicPattern } from 'tinyglobby';
 import { InputError, messageOf } from '../errors.js';
+import { mapLimit } from '../util/map-limit.js';
 import { SourceFile, type FileKind, type FileScan } from './file-kind.js';
 import { DEFAULT_PATTERNS, FILE_KINDS, NEVER_SCANNED } from './kinds/index.js';
 import { RepositoryFiles } from './repository.js';
@@ -36,35 +37,53 @@ export async function discover(options: DiscoverOptions): Promise<DiscoveryResul
   if (named) await checkPathsExist(options.cwd, plain, dynamic, found, exclude.length > 0 ? await find(options.cwd, plain, []) : found);
 
   const result: DiscoveryResult = { occurrences: [], problems: [] };
-  const queue: { path: string; kind?: FileKind }[] = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map(
-    (path) => ({ path })
-  );
+  let wave: Queued[] = (await linkFreeFirst(repository, [...new Set(found)].sort(compareText))).map((path) => ({ path }));
   const queued = new Set(found);
   // A file reached by several paths (symbolic links) is scanned once, under the first in order.
   const scannedFiles = new Set<string>();
-  for (let next = queue.shift(); next; next = queue.shift()) {
-    const real = await repository.realPath(next.path);
-    if (real === undefined) {
-      const outside = await repository.outsideTarget(next.path);
-      if (outside) result.problems.push({ file: next.path, line: 1, message: `not scanned: it is ${outside}, outside the repository` });
-      continue;
+  // In waves: which files to scan is decided in order, then they are read and scanned side
+  // by side (file I/O one at a time left a large tree's scan mostly waiting); the files
+  // they name to follow make the next wave.
+  while (wave.length > 0) {
+    const chosen: Queued[] = [];
+    for (const next of wave) {
+      const real = await repository.realPath(next.path);
+      if (real === undefined) {
+        const outside = await repository.outsideTarget(next.path);
+        if (outside) result.problems.push({ file: next.path, line: 1, message: `not scanned: it is ${outside}, outside the repository` });
+        continue;
+      }
+      if (scannedFiles.has(real) || (await inHelmTemplates(next.path, repository))) continue;
+      scannedFiles.add(real);
+      chosen.push(next);
     }
-    if (scannedFiles.has(real) || (await inHelmTemplates(next.path, repository))) continue;
-    scannedFiles.add(real);
-    const scanned = await scanFile(options.cwd, next.path, next.kind, named, repository);
-    result.occurrences.push(...scanned.occurrences);
-    result.problems.push(...scanned.problems);
-    for (const path of scanned.follow ?? []) {
-      if (queued.has(path)) continue;
-      queued.add(path);
-      const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
-      if (allowed) queue.push({ path, kind: scanned.kind });
+    const scans = await mapLimit(chosen, SCAN_CONCURRENCY, (next) => scanFile(options.cwd, next.path, next.kind, named, repository));
+    const follows: Queued[] = [];
+    for (const scanned of scans) {
+      result.occurrences.push(...scanned.occurrences);
+      result.problems.push(...scanned.problems);
+      for (const path of scanned.follow ?? []) {
+        if (queued.has(path)) continue;
+        queued.add(path);
+        const allowed = (await find(options.cwd, [path], [...NEVER_SCANNED, ...exclude])).length > 0;
+        if (allowed) follows.push({ path, kind: scanned.kind });
+      }
     }
+    wave = follows;
   }
   result.occurrences.sort(compareOccurrences);
   result.problems.sort(compareProblems);
   return result;
 }
+
+/** A file waiting to be scanned, with the kind it is read as when a file that names it said. */
+interface Queued {
+  path: string;
+  kind?: FileKind;
+}
+
+/** Files read and scanned at once: enough to keep the file system busy, few enough for any open-file limit. */
+const SCAN_CONCURRENCY = 32;
 
 /**
  * Repository-relative paths matching `patterns`, through symbolic links (loops are walked
@@ -143,8 +162,8 @@ async function checkPathsExist(cwd: string, plain: readonly string[], dynamic: r
 
 /** Paths without a symbolic link in them first: of several paths to one file, the one scanned is its own name. */
 async function linkFreeFirst(repository: RepositoryFiles, paths: string[]): Promise<string[]> {
-  const linkFree = new Set<string>();
-  for (const path of paths) if (await repository.isLinkFree(path)) linkFree.add(path);
+  const answers = await mapLimit(paths, SCAN_CONCURRENCY, (path) => repository.isLinkFree(path));
+  const linkFree = new Set(paths.filter((_, index) => answers[index]));
   return [...paths.filter((path) => linkFree.has(path)), ...paths.filter((path) => !linkFree.has(path))];
 }
 
