@@ -16,7 +16,7 @@ import type { PullImageSet } from './pull-images.js';
  * Linux carries it across exec, so a child forked from this benchmark (hundreds of MB,
  * with the latency proxy's buffers) would report the benchmark's size as its own.
  */
-const MAX_RSS_PROBE = `data:text/javascript,${encodeURIComponent(
+export const MAX_RSS_PROBE = `data:text/javascript,${encodeURIComponent(
   'import{readFileSync,writeFileSync}from"node:fs";' +
     'process.on("exit",()=>writeFileSync(process.env.BENCH_MAX_RSS_FILE,/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]))'
 )}`;

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs one benchmark: bash scripts/bench.sh <name>   (resolve, verify, update, pull: bench/<name>.ts)
+# Runs one benchmark: bash scripts/bench.sh <name>   (discover, resolve, verify, update, pull: bench/<name>.ts)
 # Installs what is missing, rebuilds dist/ when src/ is newer (benchmarks measure the
 # bundled CLI users run), compiles bench/ and test/env/ to .tmp/bench-build and runs it.
 # Results go to stdout, progress to stderr. The benchmark bounds its own run time and
