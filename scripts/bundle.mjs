@@ -1,6 +1,8 @@
 // Bundles each entry into its own dist folder with ncc, as SPEC lays them out.
 // Usage: node scripts/bundle.mjs [out-dir]   (default: dist)
-import { execFileSync } from 'node:child_process';
+// The entries build side by side: each is its own ncc process, and none fills both cores.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 
@@ -8,8 +10,17 @@ const ncc = createRequire(import.meta.url).resolve('@vercel/ncc/dist/ncc/cli.js'
 const out = process.argv[2] ?? 'dist';
 const entries = { main: 'src/entries/main.ts', post: 'src/entries/post.ts', cli: 'src/entries/cli.ts' };
 rmSync(out, { recursive: true, force: true });
-for (const [name, source] of Object.entries(entries)) {
-  execFileSync(process.execPath, [ncc, 'build', source, '-o', `${out}/${name}`, '--license', 'licenses.txt', '--quiet'], {
-    stdio: 'inherit'
-  });
+const codes = await Promise.all(
+  Object.entries(entries).map(async ([name, source]) => {
+    const build = spawn(process.execPath, [ncc, 'build', source, '-o', `${out}/${name}`, '--license', 'licenses.txt', '--quiet'], {
+      stdio: 'inherit'
+    });
+    const [code] = await once(build, 'close');
+    return code;
+  })
+);
+const failed = codes.findIndex((code) => code !== 0);
+if (failed !== -1) {
+  console.error(`ncc build of ${Object.values(entries)[failed]} exited ${codes[failed]}`);
+  process.exit(1);
 }
