@@ -46610,9 +46610,10 @@ async function realAncestor(folder) {
         return parent === folder ? folder : (0,external_node_path_.join)(await realAncestor(parent), (0,external_node_path_.basename)(folder));
     }
 }
+/** Whether `path` is `root` or below it (`..name` is a name, not the parent). */
 function isInside(root, path) {
     const rel = (0,external_node_path_.relative)(root, path);
-    return rel === '' || (!rel.startsWith('..') && !(0,external_node_path_.isAbsolute)(rel));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${external_node_path_.sep}`) && !(0,external_node_path_.isAbsolute)(rel));
 }
 /**
  * That a file can be written into `target`'s folder, before any network work: the
@@ -49446,6 +49447,7 @@ const NEVER_SCANNED = [
 ;// CONCATENATED MODULE: ./src/discovery/repository.ts
 
 
+
 /**
  * The repository as discovery reads it: files by repository-relative path, each only if
  * its real path (through symbolic links) stays inside the repository and is a file.
@@ -49491,8 +49493,7 @@ class RepositoryFiles {
         try {
             const root = await (this.root ??= (0,promises_.realpath)(this.cwd));
             const real = await (0,promises_.realpath)((0,external_node_path_.join)(this.cwd, path));
-            const inside = (0,external_node_path_.relative)(root, real);
-            if (inside === '' || inside === '..' || inside.startsWith(`..${external_node_path_.sep}`) || (0,external_node_path_.isAbsolute)(inside))
+            if (real === root || !isInside(root, real))
                 return undefined;
             return (await (0,promises_.stat)(real)).isFile() ? real : undefined;
         }

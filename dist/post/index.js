@@ -41676,9 +41676,10 @@ async function realAncestor(folder) {
         return parent === folder ? folder : join(await realAncestor(parent), basename(folder));
     }
 }
+/** Whether `path` is `root` or below it (`..name` is a name, not the parent). */
 function isInside(root, path) {
     const rel = relative(root, path);
-    return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+    return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 /**
  * That a file can be written into `target`'s folder, before any network work: the
@@ -44050,8 +44051,8 @@ const esm_path = {
     posix: { sep: '/' },
 };
 /* c8 ignore stop */
-const sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
-minimatch.sep = sep;
+const esm_sep = defaultPlatform === 'win32' ? esm_path.win32.sep : esm_path.posix.sep;
+minimatch.sep = esm_sep;
 const GLOBSTAR = Symbol('globstar **');
 minimatch.GLOBSTAR = GLOBSTAR;
 // any single thing other than /

@@ -1,5 +1,6 @@
 import { readFile, realpath, stat } from 'node:fs/promises';
-import { isAbsolute, join, relative, sep } from 'node:path';
+import { join } from 'node:path';
+import { isInside } from '../fs/confine.js';
 import type { Repository } from './file-kind.js';
 
 /**
@@ -51,8 +52,7 @@ export class RepositoryFiles implements Repository {
     try {
       const root = await (this.root ??= realpath(this.cwd));
       const real = await realpath(join(this.cwd, path));
-      const inside = relative(root, real);
-      if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return undefined;
+      if (real === root || !isInside(root, real)) return undefined;
       return (await stat(real)).isFile() ? real : undefined;
     } catch {
       return undefined;

@@ -1,6 +1,6 @@
 import { constants } from 'node:fs';
 import { access, lstat, readlink, realpath, statfs } from 'node:fs/promises';
-import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { LocalError } from '../errors.js';
 import { localError } from './local-error.js';
 
@@ -36,9 +36,10 @@ async function realAncestor(folder: string): Promise<string> {
   }
 }
 
+/** Whether `path` is `root` or below it (`..name` is a name, not the parent). */
 export function isInside(root: string, path: string): boolean {
   const rel = relative(root, path);
-  return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }
 
 /**

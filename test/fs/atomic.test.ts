@@ -51,6 +51,12 @@ describe('writeFileAtomic', () => {
     expect(await readFile(outside, 'utf8')).toBe('theirs\n');
   });
 
+  test('a file whose name starts with two dots is inside the root', async () => {
+    const root = await scratch();
+    await writeFileAtomic(join(root, '..image-lock.json'), 'new\n', { root });
+    expect(await readFile(join(root, '..image-lock.json'), 'utf8')).toBe('new\n');
+  });
+
   test('a full disk is a LocalError naming the path; the old file stays whole and no temporary file is left', async () => {
     const disk = await mountTmpfs(1 << 20);
     try {
