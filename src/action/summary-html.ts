@@ -13,6 +13,11 @@ export function code(text: string): string {
   return `<code>${escapeHtml(text)}</code>`;
 }
 
+/** A digest cut to its algorithm and first 12 hex digits, as a table has room for. */
+export function shortDigest(digest: string): string {
+  return code(`${digest.slice(0, 19)}…`);
+}
+
 /** `<ul>` of items that are HTML already. */
 export function htmlList(items: string[]): string {
   return `<ul>${items.map((item) => `<li>${item}</li>`).join('')}</ul>`;

@@ -3,10 +3,8 @@ import type { CommandReport } from '../commands/report.js';
 import type { UpdateReport } from '../commands/update.js';
 import { sourceLink } from './source-link.js';
 import { findingsSection, type SummaryNote } from './summary-findings.js';
-import { code, escapeHtml, foldedList } from './summary-html.js';
+import { code, escapeHtml, foldedList, shortDigest } from './summary-html.js';
 import { addUpdateSection } from './update-summary.js';
-
-const short = (digest: string) => code(`${digest.slice(0, 19)}…`);
 
 /** The job summary: each image, its digest and platforms, where it was found, what changed, the findings. */
 export async function writeSummary(report: CommandReport): Promise<void> {
@@ -22,7 +20,7 @@ export async function writeSummary(report: CommandReport): Promise<void> {
     ],
     ...report.images.map((image) => [
       code(image.reference),
-      short(image.digest),
+      shortDigest(image.digest),
       // An empty cell renders as an unclosed <td>, which breaks the table: verify reports no platforms.
       Object.keys(image.platforms).join(', ') || '—',
       image.sources.map((file) => sourceLink(file, file)).join(', ') || 'input',
@@ -61,5 +59,5 @@ export async function writeSummary(report: CommandReport): Promise<void> {
 
 function changeOf(previous: string | undefined, digest: string): string {
   if (!previous) return 'new';
-  return previous === digest ? 'unchanged' : `${short(previous)} → ${short(digest)}`;
+  return previous === digest ? 'unchanged' : `${shortDigest(previous)} → ${shortDigest(digest)}`;
 }

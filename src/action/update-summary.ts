@@ -1,9 +1,7 @@
 import type * as core from '@actions/core';
 import type { UpdateReport } from '../commands/update.js';
 import { ageText, platformsHeadline, skipText } from '../commands/update-words.js';
-
-import { code } from './summary-html.js';
-const short = (digest: string) => code(`${digest.slice(0, 19)}…`);
+import { code, shortDigest } from './summary-html.js';
 
 /** `update`'s part of the job summary: what moved and was taken, what was left and why, newer versions. */
 export function addUpdateSection(summary: typeof core.summary, report: UpdateReport): void {
@@ -12,13 +10,13 @@ export function addUpdateSection(summary: typeof core.summary, report: UpdateRep
   summary.addList(
     report.updated.map(
       (update) =>
-        `${code(update.reference)} ${short(update.from)} → ${short(update.to)}: ${platformsHeadline(update.platforms)}; ${ageText(update)}`
+        `${code(update.reference)} ${shortDigest(update.from)} → ${shortDigest(update.to)}: ${platformsHeadline(update.platforms)}; ${ageText(update)}`
     )
   );
   if (report.skipped.length > 0) {
     summary
       .addHeading('Left for now', 3)
-      .addList(report.skipped.map((update) => `${code(update.reference)} → ${short(update.to)}: ${skipText(update)}`));
+      .addList(report.skipped.map((update) => `${code(update.reference)} → ${shortDigest(update.to)}: ${skipText(update)}`));
   }
   if (report.newer.length > 0) {
     summary
