@@ -3,13 +3,14 @@ import type { PullReport } from '../commands/pull.js';
 import { describeDigestLinks, formatBytes, formatDuration, unlinkedWarning } from '../commands/pull-format.js';
 import type { LayerCacheRestore } from './cache/layer-cache.js';
 import type { TierRestore } from './cache/tier-restore.js';
+import { code } from './summary-html.js';
 
 const CACHE_WORDS = { hit: 'hit', partial: 'partial hit', miss: 'miss' };
 
 /** The job summary's pull section: per image cache hit or miss, bytes from cache and from registries, time per phase. */
 export async function writePullSummary(report: PullReport, restore: LayerCacheRestore | undefined): Promise<void> {
   const summary = core.summary.addHeading('image-lock pull', 2);
-  summary.addRaw(`${report.images.length} image(s) for \`${report.platform}\`: cache ${CACHE_WORDS[report.cache]}`, true);
+  summary.addRaw(`${report.images.length} image(s) for ${code(report.platform)}: cache ${CACHE_WORDS[report.cache]}`, true);
   summary.addTable([
     [
       { data: 'Image', header: true },
@@ -20,7 +21,7 @@ export async function writePullSummary(report: PullReport, restore: LayerCacheRe
       { data: 'Docker', header: true }
     ],
     ...report.images.map((image) => [
-      `\`${image.reference}\``,
+      code(image.reference),
       CACHE_WORDS[image.cache],
       formatBytes(image.bytesFromCache),
       formatBytes(image.bytesFromRegistry),
@@ -39,7 +40,7 @@ export async function writePullSummary(report: PullReport, restore: LayerCacheRe
     restore ? `Restored from: ${describeTiers(restore)}` : 'Layer cache: off',
     ...(report.imageStore ? [`Docker image store: ${report.imageStore}`] : []),
     ...[describeDigestLinks(report), unlinkedWarning(report)].filter((line): line is string => line !== undefined),
-    ...report.repaired.map((digest) => `\`${digest}\` was corrupt in the cache and was fetched again`)
+    ...report.repaired.map((digest) => `${code(digest)} was corrupt in the cache and was fetched again`)
   ];
   await summary.addList(notes).write();
 }
@@ -56,6 +57,6 @@ function describeTiers(restore: LayerCacheRestore): string {
   ];
   const used = tiers
     .filter(([, tier]) => tier && tier.match !== 'none')
-    .map(([name, tier]) => `${name} (${tier!.match}, \`${tier!.entry}\`, ${formatDuration(tier!.ms)})`);
+    .map(([name, tier]) => `${name} (${[tier!.match, ...(tier!.entry ? [code(tier!.entry)] : []), formatDuration(tier!.ms)].join(', ')})`);
   return used.join('; ') || 'nothing (no cache entry yet)';
 }

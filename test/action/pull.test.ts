@@ -117,10 +117,10 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
     expect(warm.main.outputs['cache-hit']).toBe('true');
     await expectLoaded(pushed);
     expect(warm.main.summary).toContain('<h2>image-lock pull</h2>');
-    expect(warm.main.summary).toMatch(/2 image\(s\) for `linux\/amd64`: cache hit/);
-    expect(warm.main.summary).toMatch(new RegExp(`<td>\`${references[0]}\`</td><td>hit</td><td>[\\d.]+ kB</td><td>0 B</td>`));
+    expect(warm.main.summary).toMatch(/2 image\(s\) for <code>linux\/amd64<\/code>: cache hit/);
+    expect(warm.main.summary).toMatch(new RegExp(`<td><code>${references[0]}</code></td><td>hit</td><td>[\\d.]+ kB</td><td>0 B</td>`));
     expect(warm.main.summary).toMatch(/Time: restore [\d.]+ m?s, fetch [\d.]+ m?s, load [\d.]+ m?s/);
-    expect(warm.main.summary).toContain(`Restored from: Actions cache (exact, \`${entries[0].key}\``);
+    expect(warm.main.summary).toContain(`Restored from: Actions cache (exact, <code>${entries[0].key}</code>`);
     // Nothing new was fetched: nothing to save.
     expect(warm.post.stdout).toContain('nothing to save');
     expect(service.entries()).toHaveLength(1);
@@ -143,7 +143,7 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
     await freshRunner(service.env.RUNNER_TEMP, { ...pushed, images: { [one]: pushed.images[one] } });
     const second = await job(await workspace(), { images: two }, env);
     expect(second.main.outputs['cache-hit']).toBe('partial');
-    expect(second.main.summary).toContain(`Restored from: Actions cache (partial, \`${firstKey}\``);
+    expect(second.main.summary).toContain(`Restored from: Actions cache (partial, <code>${firstKey}</code>`);
     expect(second.post.stdout).toContain('left 3 blob(s) the lockfile no longer uses out of the cache');
     expect(second.post.stdout).toMatch(/saved 4 blob\(s\) to the Actions cache/);
     // The entry saved is the store as pruned: the shared base, and `two`'s own blobs.
@@ -187,7 +187,7 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
     const repaired = await job(dir, { mode: 'verify', drift: 'ignore', images: references.join('\n') }, env);
     expect(repaired.main.code).toBe(0);
     expect(repaired.main.outputs['cache-hit']).toBe('partial');
-    expect(repaired.main.summary).toContain(`\`${top}\` was corrupt in the cache and was fetched again`);
+    expect(repaired.main.summary).toContain(`<code>${top}</code> was corrupt in the cache and was fetched again`);
     expect(repaired.main.summary).toMatch(/Restored from: tool cache \(exact/);
     expect(pushed.proxy.blobGets()).toEqual(expect.arrayContaining([expect.objectContaining({ path: expect.stringContaining(top) })]));
     await expectLoaded(pushed);
