@@ -126,21 +126,22 @@ export class BlobStore {
 
   /**
    * Removes every blob not in `keep`, and leftovers of interrupted ingests, so a cache
-   * saved from the store holds only what the current lockfile references.
+   * saved from the store holds only what the current lockfile references. An ingest of
+   * a run still going on beside this one is not a leftover: the same rule as `open`.
    */
   async prune(keep: Iterable<string>): Promise<PruneResult> {
     const kept = new Set(keep);
     const result: PruneResult = { removed: [], bytes: 0 };
     for (const name of await readdir(this.blobDir)) {
       const digest = `sha256:${name}`;
-      if (isSha256Hex(name) ? kept.has(digest) : !name.startsWith(INGEST_PREFIX)) continue;
+      if (!isSha256Hex(name) || kept.has(digest)) continue;
       const path = join(this.blobDir, name);
       const { size } = await stat(path);
       await rm(path, { force: true });
-      if (!isSha256Hex(name)) continue;
       result.removed.push(digest);
       result.bytes += size;
     }
+    await removeStaleTemps(this.blobDir, INGEST_PREFIX, LEGACY_INGEST);
     return result;
   }
 }

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { InputError, RegistryError } from '../../src/errors.js';
@@ -109,12 +109,29 @@ describe('BlobStore', () => {
   it('prunes blobs not referenced, and leftovers of interrupted ingests', async () => {
     const kept = await storeBlob(store, Buffer.from('kept'));
     const dropped = await storeBlob(store, Buffer.from('dropped, 17 bytes'));
-    // What a run killed part way through a download leaves.
-    writeFileSync(join(store.root, 'blobs', 'sha256', `.ingest-${'c'.repeat(64)}-0123abcd`), 'half a blob');
+    // What a run killed part way through a download left, before this process started.
+    const leftover = join(store.root, 'blobs', 'sha256', `.ingest-${'c'.repeat(64)}-0123abcd`);
+    writeFileSync(leftover, 'half a blob');
+    const before = new Date(Date.now() - 3_600_000);
+    utimesSync(leftover, before, before);
     const result = await store.prune([kept]);
     expect(result).toEqual({ removed: [dropped], bytes: 17 });
     expect(await store.list()).toEqual([kept]);
     expect(leftovers(store)).toEqual([]);
+  });
+
+  it('prunes around a download another run has going: its ingest stays', async () => {
+    const kept = await storeBlob(store, Buffer.from('kept'));
+    // A run beside this one, still writing (its ingest open, named by its live pid).
+    const running = store.ingest(sha256(Buffer.from('in flight')), 9);
+    await running.append([Buffer.from('in f')]);
+    // The write stream opens its file asynchronously.
+    while (!existsSync(running.tempPath)) await new Promise((resolve) => setTimeout(resolve, 5));
+    await store.prune([kept]);
+    expect(existsSync(running.tempPath)).toBe(true);
+    await running.append([Buffer.from('light')]);
+    await store.commit(running);
+    expect((await store.list()).sort()).toEqual([kept, sha256(Buffer.from('in flight'))].sort());
   });
 
   it('stores sha256 blobs only', () => {
