@@ -34,12 +34,12 @@ export interface ImageLockPull {
 export async function imageLockPull(
   args: string[],
   dir: string,
-  daemon: DockerDaemon,
+  daemonEnv: NodeJS.ProcessEnv,
   timeoutMs: number,
   prefix: string[] = []
 ): Promise<ImageLockPull> {
   const rssFile = join(dir, 'max-rss');
-  const env = { ...daemon.env, BENCH_MAX_RSS_FILE: rssFile };
+  const env = { ...daemonEnv, BENCH_MAX_RSS_FILE: rssFile };
   const [command, ...rest] = [...prefix, process.execPath, '--import', MAX_RSS_PROBE, imageLockCli(), 'pull', '--json', ...args];
   const { ms, value } = await timed(() => runOk(command, rest, { env, timeoutMs }));
   return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, report: JSON.parse(value.stdout.toString('utf8')) as PullReport };
@@ -85,17 +85,18 @@ export async function curlBlobs(
   return ms;
 }
 
-/** Throws unless every image is in the daemon under its name with its config digest as ID. */
+/** Throws unless every locked reference, in the form written, names its image in the daemon. */
 export async function checkLoaded(daemon: DockerDaemon, set: PullImageSet): Promise<void> {
-  for (const [reference, id] of Object.entries(set.imageIds)) {
+  for (const [reference, ids] of Object.entries(set.imageIds)) {
+    const id = daemon.store === 'containerd' ? ids.manifest : ids.config;
     const inspected = (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', reference])).stdout.toString().trim();
-    if (inspected !== id) throw new Error(`${reference} has the image ID "${inspected}" in the daemon, expected ${id}`);
+    if (inspected !== id) throw new Error(`${reference} has the image ID "${inspected}" in the ${daemon.store} store, expected ${id}`);
   }
 }
 
-/** Leaves the daemon without the images (and so without their layers): the next load starts from nothing. */
-export async function removeImages(daemon: DockerDaemon, set: PullImageSet): Promise<void> {
-  await daemon.docker(['rmi', ...Object.keys(set.imageIds)]);
+/** Leaves the daemon without any image (and so without their layers): the next load starts from nothing. */
+export async function removeImages(daemon: DockerDaemon): Promise<void> {
+  await daemon.docker(['image', 'prune', '--all', '--force']);
   const left = (await daemon.docker(['images', '-aq'])).stdout.toString().trim();
   if (left) throw new Error(`the daemon still holds images: ${left}`);
 }

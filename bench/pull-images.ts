@@ -1,5 +1,6 @@
 // The images the pull benchmark moves: two linux/amd64 images sharing a base layer,
-// each with two layers of its own, all compressible like real layers. Built in
+// each with two layers of its own, all compressible like real layers, locked in the
+// pinned form (`name:tag@digest`) that users' files hold after `pin`. Built in
 // parallel (gzip runs on libuv's pool), pushed to a registry of the benchmark's own.
 import { join } from 'node:path';
 import type { LockEntry } from '../src/lockfile/lockfile.js';
@@ -11,10 +12,10 @@ const AMD64 = { os: 'linux', architecture: 'amd64' };
 const MB = 1024 * 1024;
 
 export interface PullImageSet {
-  /** `host/repo:tag` -> its lockfile entry. */
+  /** `host/repo:tag@sha256:...`, the form `pin` writes -> its lockfile entry. */
   locked: Record<string, LockEntry>;
-  /** `host/repo:tag` -> the config digest, which is its image ID once loaded. */
-  imageIds: Record<string, string>;
+  /** Per locked reference, what its image ID is once loaded: the config digest on the classic store, the manifest's on containerd's. */
+  imageIds: Record<string, { config: string; manifest: string }>;
   /** Every distinct blob (manifests, configs, layers): what a fetch must bring. */
   blobs: { repo: string; digest: string; size: number; manifest: boolean }[];
   /** Sum of `blobs`' sizes. */
@@ -53,15 +54,16 @@ export async function pushPullImageSet(options: PullImageSetOptions): Promise<Pu
   return set;
 }
 
-function record(set: PullImageSet, reference: string, repo: string, image: BuiltImage): void {
+function record(set: PullImageSet, tagged: string, repo: string, image: BuiltImage): void {
   const manifest = image.manifest.digest;
+  const reference = `${tagged}@${manifest}`;
   set.locked[reference] = {
     digest: manifest,
     mediaType: image.manifest.mediaType,
     platforms: { [platformKey(AMD64)]: manifest },
     sources: []
   };
-  set.imageIds[reference] = image.config.digest;
+  set.imageIds[reference] = { config: image.config.digest, manifest };
   for (const blob of [image.manifest, image.config, ...image.layers]) {
     if (set.blobs.some((known) => known.digest === blob.digest)) continue;
     set.blobs.push({ repo, digest: blob.digest, size: blob.size, manifest: blob === image.manifest });

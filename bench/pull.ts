@@ -1,7 +1,11 @@
-// Benchmark "pull" (issue 4): images of a few hundred MB sharing a base, moved into a
-// real Docker daemon (vfs, as test/env starts it), compared four ways:
+// Benchmark "pull" (issues 4, 10 and 12): images of a few hundred MB sharing a base,
+// locked in the pinned form, moved into real Docker daemons of both image stores
+// (test/env/docker-daemon.ts: overlay storage as GitHub's runners use it, the driver
+// reported), compared four ways:
 //   (a) warm cache -> images in the daemon: `image-lock pull` from its blob store vs
-//       `docker pull` of every image at once from a local registry;
+//       `docker pull` of every image at once from a local registry, and vs `docker load`
+//       of a `docker save` tar of them; on the classic store also the digest links'
+//       time and every request they made to the registry;
 //   (b) the save/load approach: restore the Actions cache entry and load it, `docker save`
 //       tar + `docker load` vs the blob store + `image-lock pull`; and each entry's size;
 //   (c) cold fetch throughput: `image-lock pull --no-load` into an empty store vs curl
@@ -12,12 +16,13 @@
 // medians. Run it with `npm run bench:pull`; docs/BENCHMARKS.md holds recorded runs.
 //
 // Knobs (environment): BENCH_BASE_MB (200), BENCH_TOP_MB (110: each of the four top
-// layers), BENCH_CONCURRENCY (8), BENCH_RUNS (3), BENCH_TIMEOUT_S (600), BENCH_LINKS
-// (1000,2500 Mbit/s; `none` to leave the links out), BENCH_LINK_RTT_MS (20).
+// layers), BENCH_CONCURRENCY (8), BENCH_RUNS (3), BENCH_TIMEOUT_S (900), BENCH_LINKS
+// (1000,2500 Mbit/s; `none` to leave the links out), BENCH_LINK_RTT_MS (20),
+// BENCH_STORES (classic,containerd).
 import { mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { serializeLockfile } from '../src/lockfile/lockfile.js';
-import { startDockerDaemon } from '../test/env/docker-daemon.js';
+import { IMAGE_STORES, startDockerDaemon, type ImageStore } from '../test/env/docker-daemon.js';
 import { makeTempDir } from '../test/env/paths.js';
 import { runOk } from '../test/env/proc.js';
 import { startLatencyProxy } from '../test/env/latency-proxy.js';
@@ -26,7 +31,8 @@ import { startBenchCache } from './actions-cache.js';
 import { envInt, envInts, runBenchmark, timed } from './harness.js';
 import { checkLoaded, curlBlobs, dockerPull, imageLockPull, removeImages } from './pull-clients.js';
 import { pushPullImageSet } from './pull-images.js';
-import { pullReport, type ColdRuns, type PullRuns } from './pull-report.js';
+import { pullReport, type ColdRuns, type StoreRuns } from './pull-report.js';
+import { tallyRegistry } from './request-counts.js';
 import { startShapedLink } from './shaped-link.js';
 
 const settings = {
@@ -36,7 +42,8 @@ const settings = {
   rounds: envInt('BENCH_RUNS', 3),
   linksMbit: process.env.BENCH_LINKS === 'none' ? [] : envInts('BENCH_LINKS', [1000, 2500]),
   linkRttMs: envInt('BENCH_LINK_RTT_MS', 20),
-  timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000
+  timeoutMs: envInt('BENCH_TIMEOUT_S', 900) * 1000,
+  stores: (process.env.BENCH_STORES?.split(',') ?? IMAGE_STORES) as ImageStore[]
 };
 
 await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
@@ -44,8 +51,6 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   bench.defer(() => rmSync(dir, { recursive: true, force: true }));
   const registry = await startRegistry({ storageRoot: join(dir, 'registry-storage'), workDir: join(dir, 'registry') });
   bench.defer(() => registry.stop());
-  const daemon = await startDockerDaemon();
-  bench.defer(() => daemon.stop());
   const cache = await startBenchCache(bench, dir);
 
   bench.progress(`generating and pushing the images (base ${settings.baseMb} MB + 2 x ${settings.topMb} MB each)`);
@@ -57,24 +62,14 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   const references = Object.keys(set.locked);
   const store = join(dir, 'store');
   const timeout = () => bench.remainingMs();
-  const imageLock = (args: string[], via: { lockfile: string; prefix?: string[] } = { lockfile }) =>
+  const imageLock = (env: NodeJS.ProcessEnv, args: string[], via: { lockfile: string; prefix?: string[] } = { lockfile }) =>
     imageLockPull(
       ['--lockfile', via.lockfile, '--cache-dir', store, '--concurrency', String(settings.concurrency), ...args],
       dir,
-      daemon,
+      env,
       timeout(),
       via.prefix
     );
-
-  const runs: PullRuns = {
-    cold: { cold: [], curlMs: [] },
-    links: [],
-    warm: [],
-    dockerPullMs: [],
-    saveLoadMs: [],
-    restoreMs: [],
-    restored: []
-  };
   const round = (what: string, index: number) => bench.progress(`${what}, round ${index + 1} of ${settings.rounds}`);
 
   /** Rounds of image-lock into an empty store and curl, both reaching the registry at `url`. */
@@ -83,7 +78,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
     for (let i = 0; i < settings.rounds; i++) {
       round(`(c) cold fetch${what}: image-lock pull --no-load into an empty store, then curl`, i);
       rmSync(store, { recursive: true, force: true });
-      const pull = await imageLock(['--no-load', ...(via?.args ?? [])], via);
+      const pull = await imageLock(process.env, ['--no-load', ...(via?.args ?? [])], via);
       if (pull.report.bytesFromRegistry !== set.bytes)
         throw new Error(`image-lock fetched ${pull.report.bytesFromRegistry} bytes, the images hold ${set.bytes}`);
       cold.cold.push(pull);
@@ -92,7 +87,8 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
     }
     return cold;
   };
-  runs.cold = await coldRounds('', registry.url);
+  const cold = await coldRounds('', registry.url);
+  const links: ({ mbit: number } & ColdRuns)[] = [];
   if (settings.linksMbit.length > 0) {
     const link = await startShapedLink(bench);
     const proxy = await startLatencyProxy({
@@ -109,56 +105,82 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
     const via = { lockfile: linkLockfile, args: ['--insecure-registry', proxy.host], prefix: link.prefix };
     for (const mbit of settings.linksMbit) {
       await link.setRate(mbit);
-      runs.links.push({ mbit, ...(await coldRounds(` over a ${mbit} Mbit/s link`, proxy.url, via)) });
+      links.push({ mbit, ...(await coldRounds(` over a ${mbit} Mbit/s link`, proxy.url, via)) });
     }
   }
+  // The store as the last cold round filled it, saved once: each store's (b) restores it.
+  rmSync(store, { recursive: true, force: true });
+  await imageLock(process.env, ['--no-load']);
+  const storeSizes = { store: directoryBytes(store), storeEntry: await cache.save(store, 'image-lock') };
 
-  // Each round into an empty daemon, the two clients in turn, the first one alternating.
-  const warmPull = async () => {
-    const warm = await imageLock([]);
-    if (warm.report.cache !== 'hit') throw new Error(`the warm pull was a cache ${warm.report.cache}`);
-    runs.warm.push(warm);
-  };
-  const dockerPullRun = async () => void runs.dockerPullMs.push(await dockerPull(daemon, references, timeout()));
-  for (let i = 0; i < settings.rounds; i++) {
-    round('(a) warm cache into the daemon: image-lock pull and docker pull', i);
-    for (const client of i % 2 ? [warmPull, dockerPullRun] : [dockerPullRun, warmPull]) {
-      await client();
-      await checkLoaded(daemon, set);
-      await removeImages(daemon, set);
+  const stores: StoreRuns[] = [];
+  for (const kind of settings.stores) {
+    const daemon = await startDockerDaemon(60_000, kind);
+    try {
+      const runs: StoreRuns = {
+        store: kind,
+        storageDriver: daemon.storageDriver,
+        warm: [],
+        linkRequests: [],
+        dockerPullMs: [],
+        dockerLoadMs: [],
+        saveLoadMs: [],
+        restoreMs: [],
+        restored: [],
+        sizes: { saveTar: 0, saveEntry: 0, ...storeSizes }
+      };
+      const what = `${kind} store on ${daemon.storageDriver}`;
+      // Each round into an empty daemon, the two clients in turn, the first one alternating.
+      const warmPull = async () => {
+        const before = (await registry.requests()).length;
+        const warm = await imageLock(daemon.env, []);
+        if (warm.report.cache !== 'hit') throw new Error(`the warm pull was a cache ${warm.report.cache}`);
+        runs.warm.push(warm);
+        runs.linkRequests.push(tallyRegistry((await registry.requests()).slice(before)));
+      };
+      const dockerPullRun = async () => void runs.dockerPullMs.push(await dockerPull(daemon, references, timeout()));
+      for (let i = 0; i < settings.rounds; i++) {
+        round(`(a) ${what}, warm cache into the daemon: image-lock pull and docker pull`, i);
+        for (const client of i % 2 ? [warmPull, dockerPullRun] : [dockerPullRun, warmPull]) {
+          await client();
+          await checkLoaded(daemon, set);
+          await removeImages(daemon);
+        }
+      }
+
+      // What a save/load workflow keeps: the images by tag, the names `docker load` restores.
+      bench.progress(`(b) ${what}: docker save; its tar saved through the Actions cache`);
+      const tagged = references.map((reference) => reference.slice(0, reference.indexOf('@')));
+      await dockerPull(daemon, tagged, timeout());
+      const saveDir = join(dir, `save-load-${kind}`);
+      mkdirSync(saveDir);
+      const saveTar = join(saveDir, 'images.tar');
+      await runOk('docker', ['save', '-o', saveTar, ...tagged], { env: daemon.env, timeoutMs: timeout() });
+      runs.sizes.saveTar = statSync(saveTar).size;
+      runs.sizes.saveEntry = await cache.save(saveDir, `save-load-${kind}`);
+      await removeImages(daemon);
+      for (let i = 0; i < settings.rounds; i++) {
+        round(`(b) ${what}, restore and load: the docker save tar, then the blob store`, i);
+        rmSync(saveDir, { recursive: true, force: true });
+        const restore = await timed(() => cache.restore(saveDir, `save-load-${kind}`));
+        const load = await timed(() => runOk('docker', ['load', '-q', '-i', saveTar], { env: daemon.env, timeoutMs: timeout() }));
+        runs.dockerLoadMs.push(load.ms);
+        runs.saveLoadMs.push(restore.ms + load.ms);
+        await runOk('docker', ['image', 'inspect', ...tagged], { env: daemon.env });
+        await removeImages(daemon);
+        rmSync(store, { recursive: true, force: true });
+        runs.restoreMs.push((await timed(() => cache.restore(store, 'image-lock'))).ms);
+        runs.restored.push(await imageLock(daemon.env, []));
+        await checkLoaded(daemon, set);
+        await removeImages(daemon);
+      }
+      rmSync(saveDir, { recursive: true, force: true });
+      stores.push(runs);
+    } finally {
+      await daemon.stop();
     }
   }
-
-  bench.progress('(b) save/load: docker save; both cache entries saved through the Actions cache');
-  await dockerPull(daemon, references, timeout());
-  const saveDir = join(dir, 'save-load');
-  mkdirSync(saveDir);
-  const saveTar = join(saveDir, 'images.tar');
-  await runOk('docker', ['save', '-o', saveTar, ...references], { env: daemon.env, timeoutMs: timeout() });
-  const sizes = {
-    saveTar: statSync(saveTar).size,
-    store: directoryBytes(store),
-    saveEntry: await cache.save(saveDir, 'save-load'),
-    storeEntry: await cache.save(store, 'image-lock')
-  };
-  await removeImages(daemon, set);
-  for (let i = 0; i < settings.rounds; i++) {
-    round('(b) restore and load: the docker save tar, then the blob store', i);
-    rmSync(saveDir, { recursive: true, force: true });
-    const saveLoad = await timed(async () => {
-      await cache.restore(saveDir, 'save-load');
-      await runOk('docker', ['load', '-q', '-i', saveTar], { env: daemon.env, timeoutMs: timeout() });
-    });
-    runs.saveLoadMs.push(saveLoad.ms);
-    await checkLoaded(daemon, set);
-    await removeImages(daemon, set);
-    rmSync(store, { recursive: true, force: true });
-    runs.restoreMs.push((await timed(() => cache.restore(store, 'image-lock'))).ms);
-    runs.restored.push(await imageLock([]));
-    await checkLoaded(daemon, set);
-    await removeImages(daemon, set);
-  }
-  console.log(pullReport({ settings, set, sizes, runs }));
+  console.log(pullReport({ settings, set, cold, links, stores }));
 });
 
 /** Bytes of the files under `dir`: the blob store as a cache entry holds it. */
