@@ -69,6 +69,23 @@ export class DockerDaemon {
     return images;
   }
 
+  /** Images (with untagged ones) that carry the label `key`: their IDs and its value. */
+  async labelled(key: string): Promise<{ id: string; value: string }[]> {
+    const ids = await runDockerOk(['images', '--all', '--quiet', '--no-trunc', '--filter', `label=${key}`], this.cli);
+    const unique = [...new Set(ids.split('\n').filter(Boolean))];
+    if (unique.length === 0) return [];
+    // `index` of a missing label prints "<no value>"; JSON keeps any value whole.
+    const format = `{{.Id}} {{json (index .Config.Labels ${JSON.stringify(key)})}}`;
+    const inspected = await runDockerOk(['image', 'inspect', '--format', format, ...unique], this.cli);
+    return inspected
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => {
+        const space = line.indexOf(' ');
+        return { id: line.slice(0, space), value: String(JSON.parse(line.slice(space + 1))) };
+      });
+  }
+
   /** `docker load` from a stream: the archive never touches the disk on this side. */
   async load(archive: Readable): Promise<void> {
     const socket = await localDockerSocket(this.cli.env ?? process.env);

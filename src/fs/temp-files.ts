@@ -33,7 +33,8 @@ export async function removeStaleTemps(dir: string, prefix: string, legacy?: Reg
   for (const name of names) {
     if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name))) continue;
     const stats = await lstat(join(dir, name)).catch(() => undefined);
-    if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name))) continue;
+    const pid = writerPid(name);
+    if (!stats?.isFile() || !isLeftOver(stats.mtimeMs, pid === undefined ? undefined : { pid, thisMachine: true })) continue;
     await rm(join(dir, name), { force: true });
     removed++;
   }
@@ -45,11 +46,17 @@ function writerPid(name: string): number | undefined {
   return match ? Number(match[1]) : undefined;
 }
 
-function isStale(mtimeMs: number, pid: number | undefined): boolean {
-  if (mtimeMs >= PROCESS_STARTED_MS) return false;
-  // No pid (a name from an older version) or ours from before we started (a reused pid).
-  if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS) return true;
-  return !isRunning(pid);
+/**
+ * Whether what a process made at `madeMs` was left by a run that is over: made before
+ * this process started, by a process that no longer runs (`writer`, on this machine),
+ * or an hour ago or more. Without a writer (a name from an older version) it is over.
+ */
+export function isLeftOver(madeMs: number, writer: { pid: number; thisMachine: boolean } | undefined): boolean {
+  if (madeMs >= PROCESS_STARTED_MS) return false;
+  if (!writer || Date.now() - madeMs > ABANDONED_MS) return true;
+  if (!writer.thisMachine) return false;
+  // Ours from before we started: a reused pid.
+  return writer.pid === process.pid || !isRunning(writer.pid);
 }
 
 function isRunning(pid: number): boolean {

@@ -8,7 +8,7 @@ import { repoDigest, repoTag } from '../tarball/repo-tag.js';
 import { linkDigests, type DigestLinks } from './digest-links.js';
 import { LayerSizeError } from '../tarball/uncompressed-layer.js';
 import { loadGroups } from './load-groups.js';
-import { standInImages } from './stand-in-images.js';
+import { isLeftBehind, STAND_IN_LABEL, standInImages, standInOwner } from './stand-in-images.js';
 
 /** What the daemon needed for an image: nothing, a tag, or the image itself. */
 export type DaemonOutcome = 'present' | 'tagged' | 'loaded';
@@ -42,7 +42,7 @@ export async function syncDaemon(
 ): Promise<DaemonSync> {
   const outcomes = new Map<string, DaemonOutcome>();
   const expected = classicStore ? classicNames : containerdNames;
-  const before = await daemon.images();
+  const [before] = await Promise.all([daemon.images(), classicStore ? removeLeftBehindStandIns(daemon) : undefined]);
   const toLoad: ArchiveImage[] = [];
   for (const image of images) {
     const { id, missingTags, missingPinned } = expected(before, image);
@@ -99,7 +99,7 @@ function containerdNames(daemon: DaemonImages, image: ArchiveImage): ExpectedNam
  */
 async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: ArchiveImage[], before: DaemonImages): Promise<void> {
   const groups = loadGroups(images, PARALLEL_LOADS);
-  const standIns = standInImages(groups);
+  const standIns = standInImages(groups, standInOwner());
   const load = async (group: ArchiveImage[], omit?: ReadonlySet<string>, endAfter?: Promise<void>) => {
     const archive = (inflate: boolean) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs, endAfter });
     await daemon.load(archive(true)).catch((error: unknown) => {
@@ -118,6 +118,12 @@ async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: Archi
   } finally {
     if (added.length > 0) await daemon.remove(added);
   }
+}
+
+/** Stand-ins a killed run left in the daemon (theirs removed when its load ended), not those of a load going on beside this one. */
+async function removeLeftBehindStandIns(daemon: DockerDaemon): Promise<void> {
+  const leftBehind = (await daemon.labelled(STAND_IN_LABEL)).filter((image) => isLeftBehind(image.value));
+  if (leftBehind.length > 0) await daemon.remove(leftBehind.map((image) => image.id));
 }
 
 /** Lets every load run to its end (no docker CLI outlives the call), then fails with the first failure. */

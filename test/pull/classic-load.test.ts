@@ -1,10 +1,13 @@
 // Loading into the classic image store (the test daemon's): archives side by side with a
 // stand-in for the layers they share, layers inflated here, and the fall-back for a
 // layer whose gzip trailer does not give its size.
+import { spawn } from 'node:child_process';
+import { hostname } from 'node:os';
 import { gzipSync } from 'node:zlib';
 import tar from 'tar-stream';
 import { DockerDaemon as Daemon } from '../../src/daemon/docker-daemon.js';
 import { localDockerSocket } from '../../src/daemon/docker-socket.js';
+import { PROCESS_STARTED_MS } from '../../src/fs/temp-files.js';
 import { BlobStore } from '../../src/layout/blob-store.js';
 import { dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
 import { loadTestEnv } from '../env/env.js';
@@ -59,6 +62,40 @@ describe('pullImages into the classic image store', () => {
     for (const [name, pushed] of Object.entries(images)) expect(await imageId(`${registry.host}/${name}`)).toBe(pushed.image.config.digest);
     const standIns = await daemon.docker(['images', '--all', '--quiet', '--filter', 'label=io.github.image-lock.stand-in']);
     expect(standIns.stdout.toString()).toBe('');
+  });
+
+  it('removes the stand-ins a killed run left in the daemon, and not those of a load going on beside it', async () => {
+    // Stand-ins as a run labels them (`<host> <pid> <ms>`), made before this process started.
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.on('exit', resolve));
+    const beside = spawn('sleep', ['60']);
+    const made = PROCESS_STARTED_MS - 1000;
+    const standIn = async (owner: string) => {
+      // An empty tar: its two closing blocks.
+      const imported = await daemon.docker(['import', '--change', `LABEL io.github.image-lock.stand-in="${owner}"`, '-'], {
+        input: Buffer.alloc(1024)
+      });
+      return imported.stdout.toString().trim();
+    };
+    try {
+      const killedRuns = await standIn(`${hostname()} ${gone.pid} ${made}`);
+      const runBeside = await standIn(`${hostname()} ${beside.pid} ${made}`);
+      const pushed = await pushTestImage(registry.url, 'classic-load/after-kill', '1', [
+        await baseLayer(),
+        await tarLayer([{ name: 'srv/after-kill.txt', content: 'after a kill\n' }])
+      ]);
+      await runPull({
+        images: locked({ 'classic-load/after-kill:1': pushed }),
+        store: await BlobStore.open(scratch('pull-store')),
+        dockerEnv: daemon.env
+      });
+      const labelled = await daemon.docker(['images', '--all', '--quiet', '--no-trunc', '--filter', 'label=io.github.image-lock.stand-in']);
+      expect(labelled.stdout.toString().trim().split('\n')).toEqual([runBeside]);
+      expect(killedRuns).not.toBe(runBeside);
+      await daemon.docker(['rmi', runBeside]);
+    } finally {
+      beside.kill();
+    }
   });
 
   it("fails with the stand-in's own error when the shared layers do not load, and ends the archives waiting on them", async () => {

@@ -1,10 +1,14 @@
 import { parseReference } from '../../src/name/reference.js';
 import { loadGroups } from '../../src/pull/load-groups.js';
-import { standInImages } from '../../src/pull/stand-in-images.js';
+import { hostname } from 'node:os';
+import { spawn } from 'node:child_process';
+import { PROCESS_STARTED_MS } from '../../src/fs/temp-files.js';
+import { isLeftBehind, standInImages, standInOwner } from '../../src/pull/stand-in-images.js';
 import type { ArchiveImage } from '../../src/tarball/archive-image.js';
 
 const digest = (name: string) => `sha256:${name.padEnd(64, '0')}`;
 const OCI_LAYER = 'application/vnd.oci.image.layer.v1.tar+gzip';
+const OWNER = 'runner 4242 1700000000000';
 
 /** An image of layers named by letters (`a` is the layer of digest a000..., diff ID a100...). */
 function image(name: string, layers: string[], sizes: number[] = layers.map(() => 10)): ArchiveImage {
@@ -42,7 +46,7 @@ describe('standInImages', () => {
   it('makes one stand-in of the layers two archives share, and leaves them out of both', () => {
     const web = image('web', ['b', 'w']);
     const worker = image('worker', ['b', 'k', 'l']);
-    const standIns = standInImages([[web], [worker]]);
+    const standIns = standInImages([[web], [worker]], OWNER);
     expect(standIns.images).toHaveLength(1);
     const [standIn] = standIns.images;
     expect(standIn.layers.map((layer) => layer.digest)).toEqual([digest('b')]);
@@ -53,7 +57,7 @@ describe('standInImages', () => {
     expect(config).toEqual({
       architecture: 'arm64',
       os: 'linux',
-      config: { Labels: { 'io.github.image-lock.stand-in': 'true' } },
+      config: { Labels: { 'io.github.image-lock.stand-in': OWNER } },
       rootfs: { type: 'layers', diff_ids: [digest('b1')] }
     });
     expect(JSON.parse(standIns.blobs.get(standIn.manifest.digest)!.toString()).layers).toEqual(standIn.layers);
@@ -65,15 +69,38 @@ describe('standInImages', () => {
     const one = image('one', ['b', 'e', 'x']);
     const two = image('two', ['b', 'e', 'y', 'e']);
     const three = image('three', ['b', 'z']);
-    const standIns = standInImages([[one, three], [two]]);
+    const standIns = standInImages([[one, three], [two]], OWNER);
     expect(standIns.images.map((standIn) => standIn.layers.map((layer) => layer.digest))).toEqual([[digest('b'), digest('e')]]);
     expect(standIns.omit).toEqual([new Set([digest('b'), digest('e')]), new Set([digest('b')])]);
   });
 
   it('has nothing to do for one archive, archives sharing nothing, or a config without diff IDs', () => {
-    expect(standInImages([[image('one', ['a']), image('two', ['a'])]]).images).toEqual([]);
-    expect(standInImages([[image('one', ['a'])], [image('two', ['b'])]]).images).toEqual([]);
+    expect(standInImages([[image('one', ['a']), image('two', ['a'])]], OWNER).images).toEqual([]);
+    expect(standInImages([[image('one', ['a'])], [image('two', ['b'])]], OWNER).images).toEqual([]);
     const unknown = { ...image('two', ['a']), diffIds: undefined };
-    expect(standInImages([[image('one', ['a'])], [unknown]]).images).toEqual([]);
+    expect(standInImages([[image('one', ['a'])], [unknown]], OWNER).images).toEqual([]);
+  });
+});
+
+describe('isLeftBehind', () => {
+  const before = PROCESS_STARTED_MS - 1000;
+  it("is a stand-in of a run that is over: this machine's process gone, or made an hour ago or more anywhere", async () => {
+    const gone = spawn('true');
+    await new Promise((resolve) => gone.on('exit', resolve));
+    expect(isLeftBehind(`${hostname()} ${gone.pid} ${before}`)).toBe(true);
+    expect(isLeftBehind(`another-host 1 ${Date.now() - 2 * 3_600_000}`)).toBe(true);
+    // What an older version labelled them with.
+    expect(isLeftBehind('true')).toBe(true);
+  });
+
+  it('is not one a run still going on uses, nor one made since this process started', () => {
+    const running = spawn('sleep', ['30']);
+    try {
+      expect(isLeftBehind(`${hostname()} ${running.pid} ${before}`)).toBe(false);
+      expect(isLeftBehind(`another-host 1 ${before}`)).toBe(false);
+      expect(isLeftBehind(standInOwner())).toBe(false);
+    } finally {
+      running.kill();
+    }
   });
 });
