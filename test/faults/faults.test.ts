@@ -1,14 +1,16 @@
 // The fault suite: kill -9 of pull, lock and pin at several moments, then a rerun that
 // succeeds with nothing corrupt; a full disk (a real 8 MiB tmpfs) at several moments of a
-// throttled download; two processes on one store and on one lockfile. The bundled CLI
+// throttled download; a blob that stalls mid-body; two processes on one store and on one
+// lockfile. The bundled CLI
 // runs in child processes, as users run it.
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTestEnv } from '../env/env.js';
 import { buildImage, pushImage } from '../env/image.js';
-import { randomLayer } from '../env/layers.js';
+import { randomLayer, type Layer } from '../env/layers.js';
 import { AMD64 } from '../env/fixtures.js';
 import { bundledCli, workspace } from '../cli/helpers.js';
+import { startBlobProxy } from '../pull/helpers/blob-proxy.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
 import { fillDisk, mountTmpfs, useUpInodes } from '../fs/tmpfs.js';
 import { killedCli, STACK_FRAME, storeState } from './child.js';
@@ -21,10 +23,11 @@ const LAYER_BYTES = 2_500_000;
 const THROTTLE = 4_000_000;
 let proxy: ShapedProxy;
 let image: string;
-const figures = { runs: 0, kills: 0, partialLeft: 0, enospcPoints: 0 };
+let layers: Layer[];
+const figures = { runs: 0, kills: 0, partialLeft: 0, enospcPoints: 0, stalledPullSeconds: 0 };
 
 beforeAll(async () => {
-  const layers = await Promise.all(
+  layers = await Promise.all(
     ['one', 'two'].map((seed) => randomLayer(join(scratch('fault-layer'), 'layer.tgz'), LAYER_BYTES, `faults-${seed}`))
   );
   await pushImage({ url: env.registries.anonymous.url }, 'faults/big', buildImage({ platform: AMD64, layers }), ['1.0']);
@@ -141,6 +144,51 @@ describe('a full disk', () => {
       expect((await readdir(disk.dir)).filter((name) => name.endsWith('.tmp'))).toEqual([]);
     } finally {
       await disk.unmount();
+    }
+  });
+});
+
+describe('a blob that stalls mid-body', () => {
+  const TIMEOUT_S = 2;
+  const stallingRegistry = (stalls?: number) =>
+    startBlobProxy({ target: env.registries.anonymous.url, stallAfter: { [layers[0].digest]: 1_000_000 }, stalls });
+
+  test('every time fails the pull with exit 3 naming the host and the stall, after one retry, no partial blob left', async () => {
+    const stalling = await stallingRegistry();
+    try {
+      const host = new URL(stalling.url).host;
+      const dir = await workspace();
+      expect((await run(dir, ['lock', '--image', `${host}/faults/big:1.0`])).code).toBe(0);
+      const cache = scratch('fault-stall-store');
+      const started = Date.now();
+      const result = await run(dir, ['pull', '--no-load', '--cache-dir', cache, '--timeout', String(TIMEOUT_S)]);
+      const seconds = (Date.now() - started) / 1000;
+      figures.stalledPullSeconds = seconds;
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`${host} stalled: no byte for ${TIMEOUT_S} s, 2 times`);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(stalling.blobGets(layers[0].digest)).toHaveLength(2);
+      // Two stalls (each up to half a second late: undici's coarse timers), the start-up and
+      // the other layer, with room for a busy machine; a resume per stall took over 10x.
+      expect(seconds).toBeLessThan(4 * TIMEOUT_S);
+      expect((await storeState(cache)).partial).toEqual([]);
+    } finally {
+      await stalling.stop();
+    }
+  });
+
+  test('once is taken up where it stopped, and the pull succeeds', async () => {
+    const stalling = await stallingRegistry(1);
+    try {
+      const host = new URL(stalling.url).host;
+      const dir = await workspace();
+      expect((await run(dir, ['lock', '--image', `${host}/faults/big:1.0`])).code).toBe(0);
+      const cache = scratch('fault-stall-store');
+      expect((await run(dir, ['pull', '--no-load', '--cache-dir', cache, '--timeout', String(TIMEOUT_S)])).code).toBe(0);
+      expect(stalling.blobGets(layers[0].digest).map((get) => get.status)).toEqual([200, 206]);
+      expect(await storeState(cache)).toEqual({ blobs: 4, corrupt: [], partial: [] });
+    } finally {
+      await stalling.stop();
     }
   });
 });
