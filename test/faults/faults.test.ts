@@ -1,4 +1,4 @@
-// The fault suite: kill -9 of pull, lock and pin at several moments, then a rerun that
+// The fault suite: kill -9 of pull, lock, pin and update at several moments, then a rerun that
 // succeeds with nothing corrupt; a full disk (a real 8 MiB tmpfs) at several moments of a
 // throttled download; a blob that stalls mid-body; two processes on one store and on one
 // lockfile. The bundled CLI
@@ -10,10 +10,11 @@ import { buildImage, pushImage } from '../env/image.js';
 import { randomLayer, type Layer } from '../env/layers.js';
 import { AMD64 } from '../env/fixtures.js';
 import { bundledCli, workspace } from '../cli/helpers.js';
+import { pushRelease, twoPlatforms, type Release } from '../cli/releases.js';
 import { startBlobProxy } from '../pull/helpers/blob-proxy.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
 import { fillDisk, mountTmpfs, useUpInodes } from '../fs/tmpfs.js';
-import { killedCli, STACK_FRAME, storeState } from './child.js';
+import { killedCli, STACK_FRAME, storeState, type KillMoment } from './child.js';
 import { startShapedProxy, type ShapedProxy } from './shaped-proxy.js';
 
 const env = loadTestEnv();
@@ -24,7 +25,7 @@ const THROTTLE = 4_000_000;
 let proxy: ShapedProxy;
 let image: string;
 let layers: Layer[];
-const figures = { runs: 0, kills: 0, partialLeft: 0, enospcPoints: 0, stalledPullSeconds: 0 };
+const figures = { runs: 0, kills: 0, partialLeft: 0, enospcPoints: 0, stalledPullSeconds: 0, filesNewAfterUpdateKill: [] as number[] };
 
 beforeAll(async () => {
   layers = await Promise.all(
@@ -99,6 +100,58 @@ describe('kill -9, then a rerun', () => {
     expect((await run(dir, ['pin'])).code).toBe(0);
     expect((await run(dir, ['verify', '--mutable', 'error'])).code).toBe(0);
     for (const name of ['a', 'b', 'c', 'd']) expect(await readdir(join(dir, name))).toEqual(['Dockerfile']);
+  });
+});
+
+describe('kill -9 of update, then a rerun', () => {
+  const NAMES = ['a', 'b', 'c', 'd'];
+  let old: Release;
+  let moved: Release;
+  beforeAll(async () => {
+    old = await pushRelease('faults/moving', '1.0', twoPlatforms('moving amd64 1', 'moving arm64 1'));
+    moved = await pushRelease('faults/moving', '1.0', twoPlatforms('moving amd64 2', 'moving arm64 2'));
+  });
+
+  /** When to kill, given the workspace and `request`: the moment the registry's proxy first sees such a request. */
+  type UpdateMoment = (dir: string, request: (method: string, path: RegExp) => Promise<void>) => KillMoment;
+  const moments: [string, UpdateMoment][] = [
+    ['its HEAD of the tag reaches the registry', (_dir, request) => ({ when: request('HEAD', /\/manifests\/1\.0$/), delayMs: 0 })],
+    ['its first GET by digest reaches the registry', (_dir, request) => ({ when: request('GET', /\/manifests\/sha256:/), delayMs: 0 })],
+    ['its first file rewrite starts', (dir) => ({ dir: join(dir, 'a'), name: /^\.Dockerfile\./, delayMs: 0 })],
+    ['15 ms into its file rewrites', (dir) => ({ dir: join(dir, 'a'), name: /^\.Dockerfile\./, delayMs: 15 })],
+    ['its temporary lockfile appears', (dir) => ({ dir, name: /^\.image-lock\.json\..*\.tmp$/, delayMs: 0 })]
+  ];
+
+  test.each(moments)('when %s leaves each file old or new, the lockfile whole; the rerun updates and verifies', async (_moment, moment) => {
+    const waiting: { method: string; path: RegExp; reached: () => void }[] = [];
+    const proxy = await startBlobProxy({
+      target: env.registries.anonymous.url,
+      onRequest: (method, path) => waiting.filter((w) => w.method === method && w.path.test(path)).forEach((w) => w.reached())
+    });
+    const request = (method: string, path: RegExp) => new Promise<void>((reached) => waiting.push({ method, path, reached }));
+    try {
+      const ref = `${new URL(proxy.url).host}/faults/moving:1.0`;
+      const line = (name: string, digest: string) => `FROM ${ref}@${digest} AS ${name}\n`;
+      const dir = await workspace(Object.fromEntries(NAMES.map((name) => [`${name}/Dockerfile`, line(name, old.digest)])));
+      expect((await run(dir, ['lock'])).code).toBe(0);
+
+      const { killed } = await killedCli(dir, ['update'], moment(dir, request));
+      if (killed) figures.kills++;
+      const files = await Promise.all(NAMES.map((name) => readFile(join(dir, name, 'Dockerfile'), 'utf8')));
+      NAMES.forEach((name, i) => expect([line(name, old.digest), line(name, moved.digest)]).toContain(files[i]));
+      figures.filesNewAfterUpdateKill.push(files.filter((text) => text.includes(moved.digest)).length);
+      const lockfile = await readFile(join(dir, 'image-lock.json'), 'utf8');
+      expect(() => JSON.parse(lockfile) as unknown).not.toThrow();
+
+      expect((await run(dir, ['update'])).code).toBe(0);
+      for (const name of NAMES) expect(await readFile(join(dir, name, 'Dockerfile'), 'utf8')).toBe(line(name, moved.digest));
+      expect((await run(dir, ['verify', '--mutable', 'error', '--drift', 'error'])).code).toBe(0);
+      expect(await readFile(join(dir, 'image-lock.json'), 'utf8')).not.toContain(old.digest);
+      expect((await readdir(dir)).sort()).toEqual([...NAMES, 'image-lock.json']);
+      for (const name of NAMES) expect(await readdir(join(dir, name))).toEqual(['Dockerfile']);
+    } finally {
+      await proxy.stop();
+    }
   });
 });
 

@@ -23,6 +23,8 @@ export interface BlobProxyOptions {
   stalls?: number;
   /** Forward blob requests without their Range header, as a registry that ignores it. */
   ignoreRange?: boolean;
+  /** Told of each request as it arrives, before it is forwarded: a moment of the client's run. */
+  onRequest?: (method: string, path: string) => void;
   /** Hold each blob response this long, so that requests in flight overlap. */
   delayMs?: number;
 }
@@ -55,6 +57,7 @@ export async function startBlobProxy(options: BlobProxyOptions): Promise<BlobPro
   let maxConcurrentBlobs = 0;
 
   const server: Server = createServer((req, res) => {
+    options.onRequest?.(req.method!, req.url!);
     const blob = BLOB_PATH.exec(req.url ?? '')?.[1];
     const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
     if (blob && options.ignoreRange) delete headers.range;
