@@ -3,6 +3,8 @@
 // throttled download; a blob that stalls mid-body; two processes on one store and on one
 // lockfile. The bundled CLI
 // runs in child processes, as users run it.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTestEnv } from '../env/env.js';
@@ -25,7 +27,15 @@ const THROTTLE = 4_000_000;
 let proxy: ShapedProxy;
 let image: string;
 let layers: Layer[];
-const figures = { runs: 0, kills: 0, partialLeft: 0, enospcPoints: 0, stalledPullSeconds: 0, filesNewAfterUpdateKill: [] as number[] };
+const figures = {
+  runs: 0,
+  kills: 0,
+  partialLeft: 0,
+  enospcPoints: 0,
+  stalledBlobPullSeconds: 0,
+  stalledManifestPullSeconds: 0,
+  filesNewAfterUpdateKill: [] as number[]
+};
 
 beforeAll(async () => {
   layers = await Promise.all(
@@ -216,7 +226,7 @@ describe('a blob that stalls mid-body', () => {
       const started = Date.now();
       const result = await run(dir, ['pull', '--no-load', '--cache-dir', cache, '--timeout', String(TIMEOUT_S)]);
       const seconds = (Date.now() - started) / 1000;
-      figures.stalledPullSeconds = seconds;
+      figures.stalledBlobPullSeconds = seconds;
       expect(result.code).toBe(3);
       expect(result.stderr).toContain(`${host} stalled: no byte for ${TIMEOUT_S} s, 2 times`);
       expect(result.stderr).not.toMatch(STACK_FRAME);
@@ -244,6 +254,34 @@ describe('a blob that stalls mid-body', () => {
       await stalling.stop();
     }
   });
+});
+
+test('a manifest that never gets its headers fails the pull with exit 3 naming the host and the stall, after one retry', async () => {
+  // Answers the API check and nothing else: a registry that took the request and went quiet.
+  const manifestGets: string[] = [];
+  const silent = createServer((request, response) => {
+    if (request.url === '/v2/') return response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    if (request.url?.includes('/manifests/')) manifestGets.push(request.url);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const dir = await lockedWorkspace();
+    // The same image as the silent registry would serve it: digests do not depend on the host.
+    const lockfile = await readFile(join(dir, 'image-lock.json'), 'utf8');
+    await writeFile(join(dir, 'image-lock.json'), lockfile.replaceAll(proxy.host, host));
+    const started = Date.now();
+    const result = await run(dir, ['pull', '--no-load', '--cache-dir', scratch('fault-stall-store'), '--timeout', '2']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`${host} stalled: no byte for 2 s, 2 times`);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(manifestGets).toHaveLength(2);
+    figures.stalledManifestPullSeconds = (Date.now() - started) / 1000;
+    expect(figures.stalledManifestPullSeconds).toBeLessThan(8);
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
 });
 
 describe('two processes at once', () => {
