@@ -232,8 +232,8 @@ describe('a blob that stalls mid-body', () => {
       expect(result.stderr).not.toMatch(STACK_FRAME);
       expect(stalling.blobGets(layers[0].digest)).toHaveLength(2);
       // Two stalls (each up to half a second late: undici's coarse timers), the start-up and
-      // the other layer, with room for a busy machine; a resume per stall took over 10x.
-      expect(seconds).toBeLessThan(4 * TIMEOUT_S);
+      // the other layer take about 2.8x, with room for a busy machine; a resume per stall took over 10x.
+      expect(seconds).toBeLessThan(5 * TIMEOUT_S);
       expect((await storeState(cache)).partial).toEqual([]);
     } finally {
       await stalling.stop();
@@ -277,7 +277,8 @@ test('a manifest that never gets its headers fails the pull with exit 3 naming t
     expect(result.stderr).not.toMatch(STACK_FRAME);
     expect(manifestGets).toHaveLength(2);
     figures.stalledManifestPullSeconds = (Date.now() - started) / 1000;
-    expect(figures.stalledManifestPullSeconds).toBeLessThan(8);
+    // About 2.7x the timeout here; a generous bound, as above.
+    expect(figures.stalledManifestPullSeconds).toBeLessThan(10);
   } finally {
     silent.closeAllConnections();
     await new Promise((resolve) => silent.close(resolve));
