@@ -50310,19 +50310,36 @@ function stallError(host, timeoutMs, tries) {
     return new StallError(`${host} stalled: no byte for ${timeoutMs / 1000} s, ${times} (--timeout changes the wait)`);
 }
 /**
- * Runs a request and the reading of its body, trying it once more if it stalls, so that
- * a registry that stops answering fails the reference in about twice the timeout.
+ * The stalls one fetch may meet, all its tries together (the retries of a manifest, the
+ * resumes of a blob): one more try after a stall, then the stall is the error, so that a
+ * registry that stops answering fails the reference in about twice the timeout.
  */
+class StallBudget {
+    host;
+    timeoutMs;
+    stalls = 0;
+    constructor(host, timeoutMs) {
+        this.host = host;
+        this.timeoutMs = timeoutMs;
+    }
+    /** Counts a stall; throws the stall error, naming the host, once there is no try left. */
+    spend() {
+        this.stalls++;
+        if (this.stalls > STALL_RETRIES)
+            throw stallError(this.host, this.timeoutMs, this.stalls);
+    }
+}
+/** Runs a request and the reading of its body, trying it once more if it stalls. */
 async function retryStalls(host, timeoutMs, attempt) {
-    for (let tries = 1;; tries++) {
+    const budget = new StallBudget(host, timeoutMs);
+    for (;;) {
         try {
             return await attempt();
         }
         catch (error) {
             if (!isStall(error))
                 throw error;
-            if (tries > STALL_RETRIES)
-                throw stallError(host, timeoutMs, tries);
+            budget.spend();
         }
     }
 }
@@ -50411,6 +50428,10 @@ class HttpClient {
     /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
     retryStalls(host, attempt) {
         return retryStalls(host, this.timeoutMs, attempt);
+    }
+    /** The stall budget of a fetch that retries by itself (a blob resumed with Range). */
+    stallBudget(host) {
+        return new StallBudget(host, this.timeoutMs);
     }
     close() {
         return this.agent.close();
@@ -50858,6 +50879,10 @@ class RegistryClient {
         catch {
             throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
         }
+    }
+    /** How many stalls a blob download may meet over all its resumes. */
+    stallBudget(repo) {
+        return this.http.stallBudget(repo.registry);
     }
     /** A blob as a stream, from `offset` when the registry honours Range. */
     async openBlob(repo, digest, offset = 0) {
@@ -53493,40 +53518,56 @@ async function settleAll(loads) {
 ;// CONCATENATED MODULE: ./src/pull/blob-download.ts
 
 
+
 /** How many times one blob's download may be cut off and taken up again. */
 const MAX_RESUMES = 5;
 /**
  * Streams a blob from the registry into `ingest`. When the connection drops part way,
  * the download goes on from the bytes already written with a Range request; a
  * registry that ignores Range sends the whole blob again and the ingest starts over.
+ * A stall (no byte for the timeout) is not a dropped connection: the whole download
+ * gets one more try after one, as a manifest does, so a registry that stops mid-layer
+ * fails the pull in about twice the timeout, not in one timeout per resume.
  */
 async function downloadBlob(client, repo, ingest, options) {
+    const stalls = client.stallBudget(repo);
     for (let resumes = 0;; resumes++) {
         options.signal.throwIfAborted();
-        const { body, offset } = await client.openBlob(repo, ingest.digest, ingest.written);
-        if (offset !== ingest.written)
-            await ingest.restart();
-        const abort = () => body.destroy(options.signal.reason);
-        options.signal.addEventListener('abort', abort, { once: true });
         try {
-            await ingest.append(body, options.onBytes);
-            // A body that ends cleanly but short (no Content-Length to hold it to) is cut off too.
-            if (ingest.expectedSize === undefined || ingest.written >= ingest.expectedSize)
+            if (await downloadRest(client, repo, ingest, options))
                 return;
+            // A body that ends cleanly but short (no Content-Length to hold it to) is cut off too.
             if (resumes >= MAX_RESUMES)
                 throw new RegistryError(`blob ${repo.name}@${ingest.digest} keeps ending early`);
         }
         catch (error) {
-            body.destroy();
             options.signal.throwIfAborted();
-            if (resumes >= MAX_RESUMES || !isInterruption(error))
+            if (isStall(error))
+                stalls.spend();
+            else if (resumes >= MAX_RESUMES || !isInterruption(error))
                 throw error;
-        }
-        finally {
-            options.signal.removeEventListener('abort', abort);
         }
         await sleep(backoffDelay(DEFAULT_RETRY_POLICY, resumes));
     }
+}
+/** One request for the bytes the ingest lacks; true when the blob is then whole (or its size unknown). */
+async function downloadRest(client, repo, ingest, options) {
+    const { body, offset } = await client.openBlob(repo, ingest.digest, ingest.written);
+    if (offset !== ingest.written)
+        await ingest.restart();
+    const abort = () => body.destroy(options.signal.reason);
+    options.signal.addEventListener('abort', abort, { once: true });
+    try {
+        await ingest.append(body, options.onBytes);
+    }
+    catch (error) {
+        body.destroy();
+        throw error;
+    }
+    finally {
+        options.signal.removeEventListener('abort', abort);
+    }
+    return ingest.expectedSize === undefined || ingest.written >= ingest.expectedSize;
 }
 /** A connection lost mid-body, as opposed to a wrong blob or a full disk. */
 function isInterruption(error) {

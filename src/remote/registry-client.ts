@@ -5,6 +5,7 @@ import type { Reference } from '../name/reference.js';
 import { Authenticator } from '../transport/authenticator.js';
 import { HttpClient, discardBody, firstHeader, type HttpClientOptions, type HttpResponse } from '../transport/http.js';
 import { parseRateLimit, type RateLimit } from '../transport/ratelimit.js';
+import type { StallBudget } from '../transport/stall.js';
 import { endpointsFor, type Endpoint, type EndpointOptions } from './endpoint.js';
 import { parseManifest, type FetchedManifest } from './manifest.js';
 import { MANIFEST_ACCEPT } from './media-types.js';
@@ -126,6 +127,11 @@ export class RegistryClient {
     } catch {
       throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
     }
+  }
+
+  /** How many stalls a blob download may meet over all its resumes. */
+  stallBudget(repo: Reference): StallBudget {
+    return this.http.stallBudget(repo.registry);
   }
 
   /** A blob as a stream, from `offset` when the registry honours Range. */

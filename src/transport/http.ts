@@ -10,7 +10,7 @@ import {
   sleep,
   type RetryPolicy
 } from './retry.js';
-import { DEFAULT_STALL_TIMEOUT_MS, isStall, retryStalls, stallError } from './stall.js';
+import { DEFAULT_STALL_TIMEOUT_MS, StallBudget, isStall, retryStalls, stallError } from './stall.js';
 
 export type Headers = Record<string, string | string[] | undefined>;
 
@@ -118,6 +118,11 @@ export class HttpClient {
   /** `attempt` (a request and the reading of its body) tried once more when it stalls. */
   retryStalls<T>(host: string, attempt: () => Promise<T>): Promise<T> {
     return retryStalls(host, this.timeoutMs, attempt);
+  }
+
+  /** The stall budget of a fetch that retries by itself (a blob resumed with Range). */
+  stallBudget(host: string): StallBudget {
+    return new StallBudget(host, this.timeoutMs);
   }
 
   close(): Promise<void> {

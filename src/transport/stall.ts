@@ -21,16 +21,34 @@ export function stallError(host: string, timeoutMs: number, tries: number): Stal
 }
 
 /**
- * Runs a request and the reading of its body, trying it once more if it stalls, so that
- * a registry that stops answering fails the reference in about twice the timeout.
+ * The stalls one fetch may meet, all its tries together (the retries of a manifest, the
+ * resumes of a blob): one more try after a stall, then the stall is the error, so that a
+ * registry that stops answering fails the reference in about twice the timeout.
  */
+export class StallBudget {
+  private stalls = 0;
+
+  constructor(
+    private readonly host: string,
+    private readonly timeoutMs: number
+  ) {}
+
+  /** Counts a stall; throws the stall error, naming the host, once there is no try left. */
+  spend(): void {
+    this.stalls++;
+    if (this.stalls > STALL_RETRIES) throw stallError(this.host, this.timeoutMs, this.stalls);
+  }
+}
+
+/** Runs a request and the reading of its body, trying it once more if it stalls. */
 export async function retryStalls<T>(host: string, timeoutMs: number, attempt: () => Promise<T>): Promise<T> {
-  for (let tries = 1; ; tries++) {
+  const budget = new StallBudget(host, timeoutMs);
+  for (;;) {
     try {
       return await attempt();
     } catch (error) {
       if (!isStall(error)) throw error;
-      if (tries > STALL_RETRIES) throw stallError(host, timeoutMs, tries);
+      budget.spend();
     }
   }
 }

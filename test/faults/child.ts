@@ -5,12 +5,12 @@ import { readFile, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { CliResult } from '../cli/helpers.js';
 
-/** When to kill: `delayMs` after a file whose name matches `name` appears in `dir` (a moment of the run, not of the clock). */
-export interface KillMoment {
-  dir: string;
-  name: RegExp;
-  delayMs: number;
-}
+/**
+ * When to kill: `delayMs` after a file whose name matches `name` appears in `dir`, or
+ * after `when` settles (a request reaching the registry): a moment of the run, not of
+ * the clock.
+ */
+export type KillMoment = ({ dir: string; name: RegExp } | { when: Promise<unknown> }) & { delayMs: number };
 
 /**
  * The bundled CLI in a child process, killed with SIGKILL at `moment` (no handler
@@ -19,14 +19,19 @@ export interface KillMoment {
  */
 export function killedCli(cwd: string, args: string[], moment: KillMoment): Promise<{ killed: boolean }> {
   return new Promise((resolve) => {
-    const watcher = watch(moment.dir, (_event, name) => {
-      if (!name || !moment.name.test(name)) return;
-      watcher.close();
-      setTimeout(() => child.kill('SIGKILL'), moment.delayMs);
-    });
+    const kill = () => setTimeout(() => child.kill('SIGKILL'), moment.delayMs);
+    const watcher =
+      'dir' in moment
+        ? watch(moment.dir, (_event, name) => {
+            if (!name || !moment.name.test(name)) return;
+            watcher?.close();
+            kill();
+          })
+        : undefined;
+    if ('when' in moment) void moment.when.then(kill);
     const child = spawn(process.execPath, [join(process.cwd(), 'dist/cli/index.js'), ...args], { cwd, stdio: 'ignore' });
     child.on('exit', (_code, signal) => {
-      watcher.close();
+      watcher?.close();
       resolve({ killed: signal === 'SIGKILL' });
     });
   });

@@ -1,17 +1,22 @@
-// The fault suite: kill -9 of pull, lock and pin at several moments, then a rerun that
+// The fault suite: kill -9 of pull, lock, pin and update at several moments, then a rerun that
 // succeeds with nothing corrupt; a full disk (a real 8 MiB tmpfs) at several moments of a
-// throttled download; two processes on one store and on one lockfile. The bundled CLI
+// throttled download; a blob that stalls mid-body; two processes on one store and on one
+// lockfile. The bundled CLI
 // runs in child processes, as users run it.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTestEnv } from '../env/env.js';
 import { buildImage, pushImage } from '../env/image.js';
-import { randomLayer } from '../env/layers.js';
+import { randomLayer, type Layer } from '../env/layers.js';
 import { AMD64 } from '../env/fixtures.js';
 import { bundledCli, workspace } from '../cli/helpers.js';
+import { pushRelease, twoPlatforms, type Release } from '../cli/releases.js';
+import { startBlobProxy } from '../pull/helpers/blob-proxy.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
 import { fillDisk, mountTmpfs, useUpInodes } from '../fs/tmpfs.js';
-import { killedCli, STACK_FRAME, storeState } from './child.js';
+import { killedCli, STACK_FRAME, storeState, type KillMoment } from './child.js';
 import { startShapedProxy, type ShapedProxy } from './shaped-proxy.js';
 
 const env = loadTestEnv();
@@ -21,10 +26,19 @@ const LAYER_BYTES = 2_500_000;
 const THROTTLE = 4_000_000;
 let proxy: ShapedProxy;
 let image: string;
-const figures = { runs: 0, kills: 0, partialLeft: 0, enospcPoints: 0 };
+let layers: Layer[];
+const figures = {
+  runs: 0,
+  kills: 0,
+  partialLeft: 0,
+  enospcPoints: 0,
+  stalledBlobPullSeconds: 0,
+  stalledManifestPullSeconds: 0,
+  filesNewAfterUpdateKill: [] as number[]
+};
 
 beforeAll(async () => {
-  const layers = await Promise.all(
+  layers = await Promise.all(
     ['one', 'two'].map((seed) => randomLayer(join(scratch('fault-layer'), 'layer.tgz'), LAYER_BYTES, `faults-${seed}`))
   );
   await pushImage({ url: env.registries.anonymous.url }, 'faults/big', buildImage({ platform: AMD64, layers }), ['1.0']);
@@ -99,6 +113,58 @@ describe('kill -9, then a rerun', () => {
   });
 });
 
+describe('kill -9 of update, then a rerun', () => {
+  const NAMES = ['a', 'b', 'c', 'd'];
+  let old: Release;
+  let moved: Release;
+  beforeAll(async () => {
+    old = await pushRelease('faults/moving', '1.0', twoPlatforms('moving amd64 1', 'moving arm64 1'));
+    moved = await pushRelease('faults/moving', '1.0', twoPlatforms('moving amd64 2', 'moving arm64 2'));
+  });
+
+  /** When to kill, given the workspace and `request`: the moment the registry's proxy first sees such a request. */
+  type UpdateMoment = (dir: string, request: (method: string, path: RegExp) => Promise<void>) => KillMoment;
+  const moments: [string, UpdateMoment][] = [
+    ['its HEAD of the tag reaches the registry', (_dir, request) => ({ when: request('HEAD', /\/manifests\/1\.0$/), delayMs: 0 })],
+    ['its first GET by digest reaches the registry', (_dir, request) => ({ when: request('GET', /\/manifests\/sha256:/), delayMs: 0 })],
+    ['its first file rewrite starts', (dir) => ({ dir: join(dir, 'a'), name: /^\.Dockerfile\./, delayMs: 0 })],
+    ['15 ms into its file rewrites', (dir) => ({ dir: join(dir, 'a'), name: /^\.Dockerfile\./, delayMs: 15 })],
+    ['its temporary lockfile appears', (dir) => ({ dir, name: /^\.image-lock\.json\..*\.tmp$/, delayMs: 0 })]
+  ];
+
+  test.each(moments)('when %s leaves each file old or new, the lockfile whole; the rerun updates and verifies', async (_moment, moment) => {
+    const waiting: { method: string; path: RegExp; reached: () => void }[] = [];
+    const proxy = await startBlobProxy({
+      target: env.registries.anonymous.url,
+      onRequest: (method, path) => waiting.filter((w) => w.method === method && w.path.test(path)).forEach((w) => w.reached())
+    });
+    const request = (method: string, path: RegExp) => new Promise<void>((reached) => waiting.push({ method, path, reached }));
+    try {
+      const ref = `${new URL(proxy.url).host}/faults/moving:1.0`;
+      const line = (name: string, digest: string) => `FROM ${ref}@${digest} AS ${name}\n`;
+      const dir = await workspace(Object.fromEntries(NAMES.map((name) => [`${name}/Dockerfile`, line(name, old.digest)])));
+      expect((await run(dir, ['lock'])).code).toBe(0);
+
+      const { killed } = await killedCli(dir, ['update'], moment(dir, request));
+      if (killed) figures.kills++;
+      const files = await Promise.all(NAMES.map((name) => readFile(join(dir, name, 'Dockerfile'), 'utf8')));
+      NAMES.forEach((name, i) => expect([line(name, old.digest), line(name, moved.digest)]).toContain(files[i]));
+      figures.filesNewAfterUpdateKill.push(files.filter((text) => text.includes(moved.digest)).length);
+      const lockfile = await readFile(join(dir, 'image-lock.json'), 'utf8');
+      expect(() => JSON.parse(lockfile) as unknown).not.toThrow();
+
+      expect((await run(dir, ['update'])).code).toBe(0);
+      for (const name of NAMES) expect(await readFile(join(dir, name, 'Dockerfile'), 'utf8')).toBe(line(name, moved.digest));
+      expect((await run(dir, ['verify', '--mutable', 'error', '--drift', 'error'])).code).toBe(0);
+      expect(await readFile(join(dir, 'image-lock.json'), 'utf8')).not.toContain(old.digest);
+      expect((await readdir(dir)).sort()).toEqual([...NAMES, 'image-lock.json']);
+      for (const name of NAMES) expect(await readdir(join(dir, name))).toEqual(['Dockerfile']);
+    } finally {
+      await proxy.stop();
+    }
+  });
+});
+
 describe('a full disk', () => {
   // Free space left on the 8 MiB store when the pull starts: it runs out in the first
   // layer, in the second, or before any blob (the store itself cannot be made).
@@ -143,6 +209,80 @@ describe('a full disk', () => {
       await disk.unmount();
     }
   });
+});
+
+describe('a blob that stalls mid-body', () => {
+  const TIMEOUT_S = 2;
+  const stallingRegistry = (stalls?: number) =>
+    startBlobProxy({ target: env.registries.anonymous.url, stallAfter: { [layers[0].digest]: 1_000_000 }, stalls });
+
+  test('every time fails the pull with exit 3 naming the host and the stall, after one retry, no partial blob left', async () => {
+    const stalling = await stallingRegistry();
+    try {
+      const host = new URL(stalling.url).host;
+      const dir = await workspace();
+      expect((await run(dir, ['lock', '--image', `${host}/faults/big:1.0`])).code).toBe(0);
+      const cache = scratch('fault-stall-store');
+      const started = Date.now();
+      const result = await run(dir, ['pull', '--no-load', '--cache-dir', cache, '--timeout', String(TIMEOUT_S)]);
+      const seconds = (Date.now() - started) / 1000;
+      figures.stalledBlobPullSeconds = seconds;
+      expect(result.code).toBe(3);
+      expect(result.stderr).toContain(`${host} stalled: no byte for ${TIMEOUT_S} s, 2 times`);
+      expect(result.stderr).not.toMatch(STACK_FRAME);
+      expect(stalling.blobGets(layers[0].digest)).toHaveLength(2);
+      // Two stalls (each up to half a second late: undici's coarse timers), the start-up and
+      // the other layer take about 2.8x, with room for a busy machine; a resume per stall took over 10x.
+      expect(seconds).toBeLessThan(5 * TIMEOUT_S);
+      expect((await storeState(cache)).partial).toEqual([]);
+    } finally {
+      await stalling.stop();
+    }
+  });
+
+  test('once is taken up where it stopped, and the pull succeeds', async () => {
+    const stalling = await stallingRegistry(1);
+    try {
+      const host = new URL(stalling.url).host;
+      const dir = await workspace();
+      expect((await run(dir, ['lock', '--image', `${host}/faults/big:1.0`])).code).toBe(0);
+      const cache = scratch('fault-stall-store');
+      expect((await run(dir, ['pull', '--no-load', '--cache-dir', cache, '--timeout', String(TIMEOUT_S)])).code).toBe(0);
+      expect(stalling.blobGets(layers[0].digest).map((get) => get.status)).toEqual([200, 206]);
+      expect(await storeState(cache)).toEqual({ blobs: 4, corrupt: [], partial: [] });
+    } finally {
+      await stalling.stop();
+    }
+  });
+});
+
+test('a manifest that never gets its headers fails the pull with exit 3 naming the host and the stall, after one retry', async () => {
+  // Answers the API check and nothing else: a registry that took the request and went quiet.
+  const manifestGets: string[] = [];
+  const silent = createServer((request, response) => {
+    if (request.url === '/v2/') return response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
+    if (request.url?.includes('/manifests/')) manifestGets.push(request.url);
+  });
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  try {
+    const host = `127.0.0.1:${(silent.address() as AddressInfo).port}`;
+    const dir = await lockedWorkspace();
+    // The same image as the silent registry would serve it: digests do not depend on the host.
+    const lockfile = await readFile(join(dir, 'image-lock.json'), 'utf8');
+    await writeFile(join(dir, 'image-lock.json'), lockfile.replaceAll(proxy.host, host));
+    const started = Date.now();
+    const result = await run(dir, ['pull', '--no-load', '--cache-dir', scratch('fault-stall-store'), '--timeout', '2']);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`${host} stalled: no byte for 2 s, 2 times`);
+    expect(result.stderr).not.toMatch(STACK_FRAME);
+    expect(manifestGets).toHaveLength(2);
+    figures.stalledManifestPullSeconds = (Date.now() - started) / 1000;
+    // About 2.7x the timeout here; a generous bound, as above.
+    expect(figures.stalledManifestPullSeconds).toBeLessThan(10);
+  } finally {
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
 });
 
 describe('two processes at once', () => {

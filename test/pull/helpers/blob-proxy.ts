@@ -1,6 +1,7 @@
 // An HTTP proxy in front of a registry that misbehaves on purpose: it cuts a blob's
-// body off part way, or ignores Range, and records what it was asked. Stopping it makes
-// the registry unreachable for the code under test without touching the shared one.
+// body off part way, stops sending it without closing (a stall), or ignores Range, and
+// records what it was asked. Stopping it makes the registry unreachable for the code
+// under test without touching the shared one.
 import { createServer, request, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 
@@ -16,8 +17,14 @@ export interface BlobProxyOptions {
   target: string;
   /** Blob digest -> bytes after which its first response is cut off. */
   cutAfter?: Record<string, number>;
+  /** Blob digest -> the byte of the blob at which its responses stop sending, the connection left open. */
+  stallAfter?: Record<string, number>;
+  /** How many responses of a `stallAfter` blob stall (default: every one). */
+  stalls?: number;
   /** Forward blob requests without their Range header, as a registry that ignores it. */
   ignoreRange?: boolean;
+  /** Told of each request as it arrives, before it is forwarded: a moment of the client's run. */
+  onRequest?: (method: string, path: string) => void;
   /** Hold each blob response this long, so that requests in flight overlap. */
   delayMs?: number;
 }
@@ -34,15 +41,23 @@ export interface BlobProxy {
 
 const BLOB_PATH = /\/blobs\/(sha256:[a-f0-9]{64})$/;
 
+/** Where a `Range: bytes=N-` request starts (0 without one). */
+function rangeStart(range: string | undefined): number {
+  return Number(/^bytes=(\d+)-/.exec(range ?? '')?.[1] ?? 0);
+}
+
 export async function startBlobProxy(options: BlobProxyOptions): Promise<BlobProxy> {
   const target = new URL(options.target);
   const requests: ProxiedRequest[] = [];
   const cut = new Map(Object.entries(options.cutAfter ?? {}));
+  const stall = new Map(Object.entries(options.stallAfter ?? {}));
+  let stallsLeft = options.stalls ?? Infinity;
   const sockets = new Set<Socket>();
   let blobsInFlight = 0;
   let maxConcurrentBlobs = 0;
 
   const server: Server = createServer((req, res) => {
+    options.onRequest?.(req.method!, req.url!);
     const blob = BLOB_PATH.exec(req.url ?? '')?.[1];
     const headers: IncomingHttpHeaders = { ...req.headers, host: target.host };
     if (blob && options.ignoreRange) delete headers.range;
@@ -51,9 +66,15 @@ export async function startBlobProxy(options: BlobProxyOptions): Promise<BlobPro
     const upstream = request({ host: target.hostname, port: target.port, method: req.method, path: req.url, headers }, (answer) => {
       requests.push({ method: req.method!, path: req.url!, range: req.headers.range, status: answer.statusCode! });
       res.writeHead(answer.statusCode!, answer.headers);
-      const limit = blob && req.method === 'GET' ? cut.get(blob) : undefined;
+      const stalls = blob !== undefined && req.method === 'GET' && stall.has(blob) && stallsLeft-- > 0;
+      const limit = blob && req.method === 'GET' ? (stalls ? stall.get(blob)! - rangeStart(req.headers.range) : cut.get(blob)) : undefined;
       if (limit === undefined) return answer.pipe(res);
-      cut.delete(blob!);
+      if (!stalls) cut.delete(blob!);
+      if (limit <= 0) {
+        // The headers go out (Node holds them back until the body's first byte), the body never comes.
+        res.flushHeaders();
+        return answer.destroy();
+      }
       let sent = 0;
       answer.on('data', (chunk: Buffer) => {
         const room = limit - sent;
@@ -61,9 +82,10 @@ export async function startBlobProxy(options: BlobProxyOptions): Promise<BlobPro
         sent += Math.min(room, chunk.length);
         res.write(chunk.subarray(0, room));
         if (sent < limit) return;
-        // What was sent is flushed, then the connection drops as in a network fault.
         answer.destroy();
-        res.write(Buffer.alloc(0), () => res.socket?.destroy());
+        // A stall keeps the connection open and silent; a cut flushes what was sent, then
+        // drops it as in a network fault.
+        if (!stalls) res.write(Buffer.alloc(0), () => res.socket?.destroy());
       });
     });
     upstream.on('error', () => res.destroy());
