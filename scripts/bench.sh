@@ -14,9 +14,11 @@ if [ -z "$name" ] || [ ! -f "bench/$name.ts" ]; then
   exit 2
 fi
 
-# The pull benchmark's shaped link (bench/shaped-link.ts) needs ip and tc.
-APT_PACKAGES+=(iproute2)
-APT_COMMANDS+=(ip tc)
+# The pull benchmark's shaped link (bench/shaped-link.ts) needs ip and tc. Both daemons
+# inflate gzip layers with unpigz when it is on their PATH (Go's gzip otherwise): pigz
+# gives `docker pull` and `docker load` their best case.
+APT_PACKAGES+=(iproute2 pigz)
+APT_COMMANDS+=(ip tc unpigz)
 ensure_apt_packages
 ensure_trixie_docker
 ensure_node_modules
