@@ -2,8 +2,8 @@ import { join } from 'node:path';
 import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { entryFor, helperFor, loadDockerConfig, parseDockerConfig } from '../../src/authn/docker-config.js';
-import { InputError } from '../../src/errors.js';
-import { anyText, longText, resultOrTyped, textOf } from './fuzz.js';
+import { InputError, messageOf } from '../../src/errors.js';
+import { anyText, charsOf, longText, resultOrTyped, textOf } from './fuzz.js';
 
 const PIECES = [
   '{',
@@ -90,6 +90,24 @@ describe('parseDockerConfig on arbitrary input', () => {
     const texts = fc.sample(nearValid, { numRuns: 500, seed: 5 }).map((json) => JSON.stringify(json));
     const withAuths = texts.filter((text) => resultOrTyped(() => parseDockerConfig(text, 'config.json'), InputError)?.auths.size);
     expect(withAuths.length).toBeGreaterThan(20);
+  });
+});
+
+describe('a broken Docker config', () => {
+  test('is refused without naming a password or token, wherever it breaks', () => {
+    fc.assert(
+      fc.property(charsOf('QWXZJKV', 12, 20), fc.nat(), fc.constantFrom('"', '}', ',', '\\', '!', '\u0000'), (secret, at, junk) => {
+        const entry = { auth: Buffer.from(`user:${secret}`).toString('base64'), password: secret, identitytoken: secret };
+        const text = JSON.stringify({ auths: { 'ghcr.io': entry } });
+        const cut = at % text.length;
+        try {
+          parseDockerConfig(text.slice(0, cut) + junk + text.slice(cut), 'config.json');
+        } catch (error) {
+          expect(messageOf(error)).not.toContain(secret.slice(0, 8));
+        }
+      }),
+      { numRuns: 2_000 }
+    );
   });
 });
 
