@@ -46468,7 +46468,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 5492:
+/***/ 7136:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46667,7 +46667,8 @@ async function removeStaleTemps(dir, prefix, legacy) {
         if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
             continue;
         const stats = await (0,promises_.lstat)((0,external_node_path_.join)(dir, name)).catch(() => undefined);
-        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
+        const pid = writerPid(name);
+        if (!stats?.isFile() || !isLeftOver(stats.mtimeMs, pid === undefined ? undefined : { pid, thisMachine: true }))
             continue;
         await (0,promises_.rm)((0,external_node_path_.join)(dir, name), { force: true });
         removed++;
@@ -46678,13 +46679,20 @@ function writerPid(name) {
     const match = OWNED_SUFFIX.exec(name);
     return match ? Number(match[1]) : undefined;
 }
-function isStale(mtimeMs, pid) {
-    if (mtimeMs >= PROCESS_STARTED_MS)
+/**
+ * Whether what a process made at `madeMs` was left by a run that is over: made before
+ * this process started, by a process that no longer runs (`writer`, on this machine),
+ * or an hour ago or more. Without a writer (a name from an older version) it is over.
+ */
+function isLeftOver(madeMs, writer) {
+    if (madeMs >= PROCESS_STARTED_MS)
         return false;
-    // No pid (a name from an older version) or ours from before we started (a reused pid).
-    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
+    if (!writer || Date.now() - madeMs > ABANDONED_MS)
         return true;
-    return !isRunning(pid);
+    if (!writer.thisMachine)
+        return false;
+    // Ours from before we started: a reused pid.
+    return writer.pid === process.pid || !isRunning(writer.pid);
 }
 function isRunning(pid) {
     try {
@@ -46930,13 +46938,19 @@ function parseLockfile(text, path) {
     if (!isRecord(data))
         return fail('not an object');
     if (data.lockfileVersion !== 1)
-        fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
+        fail(`unsupported lockfileVersion ${shown(data.lockfileVersion)}`);
     if (!isRecord(data.images))
         fail('"images" is missing or not an object of references');
-    for (const [reference, entry] of Object.entries(data.images))
-        checkEntry(reference, entry, fail);
-    return data;
+    const images = Object.entries(data.images).map(([reference, entry]) => [
+        reference,
+        checkEntry(reference, entry, fail)
+    ]);
+    return { lockfileVersion: 1, images: Object.fromEntries(images) };
 }
+/**
+ * The entry with the fields SPEC gives it and no others: a field it does not know is not
+ * carried into what is written or printed (nested deep enough, it would overflow the stack there).
+ */
 function checkEntry(reference, entry, fail) {
     const where = (field, reason) => fail(`${reference}: ${field} ${reason}`);
     try {
@@ -46961,6 +46975,16 @@ function checkEntry(reference, entry, fail) {
     }
     if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
         where('sources', 'is not a list of paths');
+    const { digest, mediaType, platforms, sources } = entry;
+    return { digest, mediaType, platforms, sources };
+}
+/** A value for a message: a primitive as JSON; a list or object, which may be any size or depth, only by kind. */
+function shown(value) {
+    if (Array.isArray(value))
+        return '[...]';
+    if (isRecord(value))
+        return '{...}';
+    return JSON.stringify(value) ?? 'undefined';
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -48320,7 +48344,9 @@ function dotenv_valueOf(written) {
         const inner = written.slice(1, written.indexOf(quote, 1));
         return quote === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, ch) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
     }
-    return written.replace(/\s+#.*$/, '').trim();
+    // Found by search, not a regex over the rest: `\s+#.*$` backtracks quadratically over long blanks.
+    const comment = written.search(/\s#/);
+    return (comment === -1 ? written : written.slice(0, comment)).trim();
 }
 
 ;// CONCATENATED MODULE: ./src/discovery/expanded-word.ts
@@ -48393,11 +48419,14 @@ function expand(text, lookup, dialect) {
 class SyntaxProblem extends Error {
 }
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** Far deeper than anyone writes; a few thousand levels would overflow the parser's stack. */
+const MAX_NESTING = 100;
 class WordParser {
     text;
     lookup;
     dialect;
     position = 0;
+    nesting = 0;
     constructor(text, lookup, dialect) {
         this.text = text;
         this.lookup = lookup;
@@ -48508,7 +48537,10 @@ class WordParser {
             throw new SyntaxProblem(`unsupported substitution "${this.text.slice(start, this.position + 1)}"`);
         }
         this.position++;
+        if (++this.nesting > MAX_NESTING)
+            throw new SyntaxProblem(`substitutions nested more than ${MAX_NESTING} deep in "${this.text}"`);
         const alternative = this.parseUntil('}');
+        this.nesting--;
         this.position++;
         // With a colon an empty value counts as unset, as in the shell.
         const isSet = value !== undefined && !(colon && value === '');
@@ -50783,7 +50815,26 @@ async function readCapped(response, limit, what) {
     return Buffer.concat(chunks, length);
 }
 
+;// CONCATENATED MODULE: ./src/remote/link-header.ts
+
+/** Only the query of the target counts; a relative target resolves against any base. */
+const BASE = 'http://link.invalid';
+/**
+ * The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988),
+ * as `?…`; `what` names the list in the error for a target that is not a URL.
+ */
+function nextPageQuery(link, what) {
+    // `[^<>]`, not `[^>]`: a header of many `<` and no `>` would be scanned to its end from each.
+    const target = /<([^<>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
+    if (target === undefined)
+        return undefined;
+    if (!URL.canParse(target, BASE))
+        throw new RegistryError(`${what}: the Link header's next page "${target}" is not a URL`);
+    return new URL(target, BASE).search || undefined;
+}
+
 ;// CONCATENATED MODULE: ./src/remote/registry-client.ts
+
 
 
 
@@ -50861,7 +50912,7 @@ class RegistryClient {
         if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
             throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
         }
-        return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link')) };
+        return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link'), `tag list of ${repo.name}`) };
     }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
@@ -50960,14 +51011,6 @@ class RegistryClient {
         }
         return auth;
     }
-}
-/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
-function nextPageQuery(link) {
-    const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
-    if (target === undefined)
-        return undefined;
-    const search = new URL(target, 'http://link.invalid').search;
-    return search || undefined;
 }
 function scopeOf(repo) {
     return `repository:${repo.repository}:pull`;
@@ -52657,6 +52700,23 @@ class DockerDaemon {
         }
         return images;
     }
+    /** Images (with untagged ones) that carry the label `key`: their IDs and its value. */
+    async labelled(key) {
+        const ids = await runDockerOk(['images', '--all', '--quiet', '--no-trunc', '--filter', `label=${key}`], this.cli);
+        const unique = [...new Set(ids.split('\n').filter(Boolean))];
+        if (unique.length === 0)
+            return [];
+        // `index` of a missing label prints "<no value>"; JSON keeps any value whole.
+        const format = `{{.Id}} {{json (index .Config.Labels ${JSON.stringify(key)})}}`;
+        const inspected = await runDockerOk(['image', 'inspect', '--format', format, ...unique], this.cli);
+        return inspected
+            .split('\n')
+            .filter(Boolean)
+            .map((line) => {
+            const space = line.indexOf(' ');
+            return { id: line.slice(0, space), value: String(JSON.parse(line.slice(space + 1))) };
+        });
+    }
     /** `docker load` from a stream: the archive never touches the disk on this side. */
     async load(archive) {
         const socket = await localDockerSocket(this.cli.env ?? process.env);
@@ -52930,23 +52990,23 @@ class BlobStore {
     }
     /**
      * Removes every blob not in `keep`, and leftovers of interrupted ingests, so a cache
-     * saved from the store holds only what the current lockfile references.
+     * saved from the store holds only what the current lockfile references. An ingest of
+     * a run still going on beside this one is not a leftover: the same rule as `open`.
      */
     async prune(keep) {
         const kept = new Set(keep);
         const result = { removed: [], bytes: 0 };
         for (const name of await (0,promises_.readdir)(this.blobDir)) {
             const digest = `sha256:${name}`;
-            if (isSha256Hex(name) ? kept.has(digest) : !name.startsWith(INGEST_PREFIX))
+            if (!isSha256Hex(name) || kept.has(digest))
                 continue;
             const path = (0,external_node_path_.join)(this.blobDir, name);
             const { size } = await (0,promises_.stat)(path);
             await (0,promises_.rm)(path, { force: true });
-            if (!isSha256Hex(name))
-                continue;
             result.removed.push(digest);
             result.bytes += size;
         }
+        await removeStaleTemps(this.blobDir, INGEST_PREFIX, LEGACY_INGEST);
         return result;
     }
 }
@@ -53331,17 +53391,32 @@ function loadGroups(images, count) {
 ;// CONCATENATED MODULE: ./src/pull/stand-in-images.ts
 
 
+
+
 const OCI_CONFIG = 'application/vnd.oci.image.config.v1+json';
-/** Set on stand-ins, so one left behind by a killed run says what it is. */
+/** Set on stand-ins, so one left behind by a killed run says what it is, and who made it when (`standInOwner`). */
 const STAND_IN_LABEL = 'io.github.image-lock.stand-in';
+/** The stand-in label's value: `<host> <pid> <ms>`, the process that made it, and when. */
+function standInOwner(now = Date.now()) {
+    return `${(0,external_node_os_namespaceObject.hostname)()} ${process.pid} ${now}`;
+}
+/** Whether a stand-in with this label value was left behind by a run that is over (killed mid-load). */
+function isLeftBehind(owner) {
+    const [host, pid, madeMs] = owner.split(' ');
+    // A label of another form (or none) is over: nothing of ours makes one.
+    if (!host || !Number.isInteger(Number(pid)) || !Number.isFinite(Number(madeMs)))
+        return true;
+    return isLeftOver(Number(madeMs), { pid: Number(pid), thisMachine: host === (0,external_node_os_namespaceObject.hostname)() });
+}
 /**
  * Archives loaded side by side would each unpack the layers they share (a common base);
  * the classic loader skips a layer the daemon already has, so a stand-in image made of
  * exactly the shared layers is loaded first and each archive then brings only its own.
  * A stand-in is a real image (config and manifest generated here, layers from the
- * store), untagged and labelled, removed once the archives are loaded.
+ * store), untagged and labelled with its owner, removed once the archives are loaded;
+ * one a killed run left is removed by the next load into the same daemon.
  */
-function standInImages(archives) {
+function standInImages(archives, owner) {
     const none = { images: [], blobs: new Map(), omit: archives.map(() => new Set()) };
     if (archives.length < 2 || archives.some((archive) => archive.some((image) => image.diffIds?.length !== image.layers.length)))
         return none;
@@ -53371,7 +53446,7 @@ function standInImages(archives) {
     if (deepest.size === 0)
         return none;
     const blobs = new Map();
-    const images = [...deepest.values()].map(({ image, depth }) => standIn(image, depth, blobs));
+    const images = [...deepest.values()].map(({ image, depth }) => standIn(image, depth, blobs, owner));
     return { images, blobs, omit: archives.map((archive) => layersLeftOut(archive, sharedDepth)) };
 }
 /** A layer goes only if every place the archive uses it is inside a shared chain (the same empty layer may sit higher up too). */
@@ -53382,14 +53457,14 @@ function layersLeftOut(archive, sharedDepth) {
         image.layers.forEach((layer, index) => (index < sharedDepth(image) ? inside : outside).add(layer.digest));
     return new Set([...inside].filter((digest) => !outside.has(digest)));
 }
-function standIn(image, depth, blobs) {
+function standIn(image, depth, blobs, owner) {
     const platform = image.manifest.platform;
     const diffIds = image.diffIds.slice(0, depth);
     const layers = image.layers.slice(0, depth);
     const config = blob(blobs, OCI_CONFIG, {
         architecture: platform?.architecture ?? 'amd64',
         os: platform?.os ?? 'linux',
-        config: { Labels: { [STAND_IN_LABEL]: 'true' } },
+        config: { Labels: { [STAND_IN_LABEL]: owner } },
         rootfs: { type: 'layers', diff_ids: diffIds }
     });
     const manifest = blob(blobs, OCI_MANIFEST, { schemaVersion: 2, mediaType: OCI_MANIFEST, config, layers });
@@ -53436,7 +53511,7 @@ const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.available
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
     const expected = classicStore ? classicNames : containerdNames;
-    const before = await daemon.images();
+    const [before] = await Promise.all([daemon.images(), classicStore ? removeLeftBehindStandIns(daemon) : undefined]);
     const toLoad = [];
     for (const image of images) {
         const { id, missingTags, missingPinned } = expected(before, image);
@@ -53485,7 +53560,7 @@ function containerdNames(daemon, image) {
  */
 async function loadClassic(daemon, store, images, before) {
     const groups = loadGroups(images, PARALLEL_LOADS);
-    const standIns = standInImages(groups);
+    const standIns = standInImages(groups, standInOwner());
     const load = async (group, omit, endAfter) => {
         const archive = (inflate) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs, endAfter });
         await daemon.load(archive(true)).catch((error) => {
@@ -53507,6 +53582,12 @@ async function loadClassic(daemon, store, images, before) {
         if (added.length > 0)
             await daemon.remove(added);
     }
+}
+/** Stand-ins a killed run left in the daemon (theirs removed when its load ended), not those of a load going on beside this one. */
+async function removeLeftBehindStandIns(daemon) {
+    const leftBehind = (await daemon.labelled(STAND_IN_LABEL)).filter((image) => isLeftBehind(image.value));
+    if (leftBehind.length > 0)
+        await daemon.remove(leftBehind.map((image) => image.id));
 }
 /** Lets every load run to its end (no docker CLI outlives the call), then fails with the first failure. */
 async function settleAll(loads) {
@@ -54096,7 +54177,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(5492);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7136);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

@@ -41731,7 +41731,8 @@ async function removeStaleTemps(dir, prefix, legacy) {
         if (!name.startsWith(prefix) || !(OWNED_SUFFIX.test(name) || legacy?.test(name)))
             continue;
         const stats = await (0,promises_namespaceObject.lstat)((0,external_node_path_namespaceObject.join)(dir, name)).catch(() => undefined);
-        if (!stats?.isFile() || !isStale(stats.mtimeMs, writerPid(name)))
+        const pid = writerPid(name);
+        if (!stats?.isFile() || !isLeftOver(stats.mtimeMs, pid === undefined ? undefined : { pid, thisMachine: true }))
             continue;
         await (0,promises_namespaceObject.rm)((0,external_node_path_namespaceObject.join)(dir, name), { force: true });
         removed++;
@@ -41742,13 +41743,20 @@ function writerPid(name) {
     const match = OWNED_SUFFIX.exec(name);
     return match ? Number(match[1]) : undefined;
 }
-function isStale(mtimeMs, pid) {
-    if (mtimeMs >= PROCESS_STARTED_MS)
+/**
+ * Whether what a process made at `madeMs` was left by a run that is over: made before
+ * this process started, by a process that no longer runs (`writer`, on this machine),
+ * or an hour ago or more. Without a writer (a name from an older version) it is over.
+ */
+function isLeftOver(madeMs, writer) {
+    if (madeMs >= PROCESS_STARTED_MS)
         return false;
-    // No pid (a name from an older version) or ours from before we started (a reused pid).
-    if (pid === undefined || pid === process.pid || Date.now() - mtimeMs > ABANDONED_MS)
+    if (!writer || Date.now() - madeMs > ABANDONED_MS)
         return true;
-    return !isRunning(pid);
+    if (!writer.thisMachine)
+        return false;
+    // Ours from before we started: a reused pid.
+    return writer.pid === process.pid || !isRunning(writer.pid);
 }
 function isRunning(pid) {
     try {
@@ -42028,23 +42036,23 @@ class BlobStore {
     }
     /**
      * Removes every blob not in `keep`, and leftovers of interrupted ingests, so a cache
-     * saved from the store holds only what the current lockfile references.
+     * saved from the store holds only what the current lockfile references. An ingest of
+     * a run still going on beside this one is not a leftover: the same rule as `open`.
      */
     async prune(keep) {
         const kept = new Set(keep);
         const result = { removed: [], bytes: 0 };
         for (const name of await (0,promises_namespaceObject.readdir)(this.blobDir)) {
             const digest = `sha256:${name}`;
-            if (isSha256Hex(name) ? kept.has(digest) : !name.startsWith(INGEST_PREFIX))
+            if (!isSha256Hex(name) || kept.has(digest))
                 continue;
             const path = (0,external_node_path_namespaceObject.join)(this.blobDir, name);
             const { size } = await (0,promises_namespaceObject.stat)(path);
             await (0,promises_namespaceObject.rm)(path, { force: true });
-            if (!isSha256Hex(name))
-                continue;
             result.removed.push(digest);
             result.bytes += size;
         }
+        await removeStaleTemps(this.blobDir, INGEST_PREFIX, LEGACY_INGEST);
         return result;
     }
 }

@@ -19,5 +19,7 @@ function valueOf(written: string): string {
     const inner = written.slice(1, written.indexOf(quote, 1));
     return quote === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, ch: string) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
   }
-  return written.replace(/\s+#.*$/, '').trim();
+  // Found by search, not a regex over the rest: `\s+#.*$` backtracks quadratically over long blanks.
+  const comment = written.search(/\s#/);
+  return (comment === -1 ? written : written.slice(0, comment)).trim();
 }

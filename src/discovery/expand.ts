@@ -35,9 +35,12 @@ export function expand(text: string, lookup: Lookup, dialect: Dialect): Expansio
 class SyntaxProblem extends Error {}
 
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+/** Far deeper than anyone writes; a few thousand levels would overflow the parser's stack. */
+const MAX_NESTING = 100;
 
 class WordParser {
   private position = 0;
+  private nesting = 0;
 
   constructor(
     private readonly text: string,
@@ -141,7 +144,9 @@ class WordParser {
       throw new SyntaxProblem(`unsupported substitution "${this.text.slice(start, this.position + 1)}"`);
     }
     this.position++;
+    if (++this.nesting > MAX_NESTING) throw new SyntaxProblem(`substitutions nested more than ${MAX_NESTING} deep in "${this.text}"`);
     const alternative = this.parseUntil('}');
+    this.nesting--;
     this.position++;
     // With a colon an empty value counts as unset, as in the shell.
     const isSet = value !== undefined && !(colon && value === '');

@@ -63,13 +63,20 @@ export function parseLockfile(text: string, path: string): Lockfile {
     return fail(`not JSON (${messageOf(error)})`);
   }
   if (!isRecord(data)) return fail('not an object');
-  if (data.lockfileVersion !== 1) fail(`unsupported lockfileVersion ${JSON.stringify(data.lockfileVersion) ?? 'undefined'}`);
+  if (data.lockfileVersion !== 1) fail(`unsupported lockfileVersion ${shown(data.lockfileVersion)}`);
   if (!isRecord(data.images)) fail('"images" is missing or not an object of references');
-  for (const [reference, entry] of Object.entries(data.images as Record<string, unknown>)) checkEntry(reference, entry, fail);
-  return data as unknown as Lockfile;
+  const images = Object.entries(data.images as Record<string, unknown>).map(([reference, entry]) => [
+    reference,
+    checkEntry(reference, entry, fail)
+  ]);
+  return { lockfileVersion: 1, images: Object.fromEntries(images) as Record<string, LockEntry> };
 }
 
-function checkEntry(reference: string, entry: unknown, fail: (reason: string) => never): void {
+/**
+ * The entry with the fields SPEC gives it and no others: a field it does not know is not
+ * carried into what is written or printed (nested deep enough, it would overflow the stack there).
+ */
+function checkEntry(reference: string, entry: unknown, fail: (reason: string) => never): LockEntry {
   const where = (field: string, reason: string) => fail(`${reference}: ${field} ${reason}`);
   try {
     parseReference(reference);
@@ -87,6 +94,15 @@ function checkEntry(reference: string, entry: unknown, fail: (reason: string) =>
   }
   if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
     where('sources', 'is not a list of paths');
+  const { digest, mediaType, platforms, sources } = entry as unknown as LockEntry;
+  return { digest, mediaType, platforms, sources };
+}
+
+/** A value for a message: a primitive as JSON; a list or object, which may be any size or depth, only by kind. */
+function shown(value: unknown): string {
+  if (Array.isArray(value)) return '[...]';
+  if (isRecord(value)) return '{...}';
+  return JSON.stringify(value) ?? 'undefined';
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

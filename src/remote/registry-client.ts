@@ -12,6 +12,7 @@ import { MANIFEST_ACCEPT } from './media-types.js';
 import { registryError } from './registry-error.js';
 import { readCapped } from './read-capped.js';
 import { mapLimit } from '../util/map-limit.js';
+import { nextPageQuery } from './link-header.js';
 import { sha256Digest } from '../layout/digest.js';
 
 export interface RegistryClientOptions extends EndpointOptions {
@@ -109,7 +110,7 @@ export class RegistryClient {
     if (!Array.isArray(tags) || tags.some((tag) => typeof tag !== 'string')) {
       throw new RegistryError(`tag list of ${repo.name} is not a list of tags`);
     }
-    return { tags: tags as string[], next: nextPageQuery(firstHeader(response.headers, 'link')) };
+    return { tags: tags as string[], next: nextPageQuery(firstHeader(response.headers, 'link'), `tag list of ${repo.name}`) };
   }
 
   /** A small JSON blob (an image config), read whole and checked against its digest. */
@@ -215,14 +216,6 @@ export class RegistryClient {
     }
     return auth;
   }
-}
-
-/** The query of a `Link: </v2/<name>/tags/list?last=x&n=100>; rel="next"` header (RFC 5988), as `?…`. */
-function nextPageQuery(link: string | undefined): string | undefined {
-  const target = /<([^>]*)>\s*;\s*rel="?next"?/i.exec(link ?? '')?.[1];
-  if (target === undefined) return undefined;
-  const search = new URL(target, 'http://link.invalid').search;
-  return search || undefined;
 }
 
 function scopeOf(repo: Reference): string {
