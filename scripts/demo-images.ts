@@ -8,13 +8,15 @@ const ARM64: Platform = { os: 'linux', architecture: 'arm64', variant: 'v8' };
 const ARMV7: Platform = { os: 'linux', architecture: 'arm', variant: 'v7' };
 
 /** Repository, tags, format, platforms (one platform: a single manifest). redis:7.4 is what the demo's change moves to. */
-const SAMPLES: [string, string[], Format, Platform[]][] = [
+export const SAMPLES: [string, string[], Format, Platform[]][] = [
   ['library/nginx', ['1.25'], 'oci', [AMD64, ARM64, ARMV7]],
   ['library/node', ['20-alpine'], 'oci', [AMD64, ARM64]],
   ['library/redis', ['7.2', '7.4'], 'docker', [AMD64, ARM64]],
   ['library/postgres', ['16'], 'docker', [AMD64]],
   ['library/alpine', ['latest'], 'oci', [AMD64, ARM64, ARMV7]],
-  ['acme/api', ['2.1'], 'oci', [AMD64, ARM64]]
+  ['acme/api', ['2.1'], 'oci', [AMD64, ARM64]],
+  // The BuildKit frontend examples/Dockerfile names in its `# syntax=` line.
+  ['docker/dockerfile', ['1'], 'oci', [AMD64, ARM64]]
 ];
 
 export async function seedSampleImages(url: string): Promise<void> {
