@@ -79,7 +79,7 @@ async function main(): Promise<void> {
 
     stage('1. lock: every image reference in examples/ resolved to its digest per platform');
     console.log(`  $ image-lock lock ${mirrors.join(' ')}`);
-    const locked = await bundledCli(repo, ['lock', ...mirrors]);
+    const locked = succeeded('lock', await bundledCli(repo, ['lock', ...mirrors]));
     console.log(indent(locked.stdout));
     const lockfile = JSON.parse(readFileSync(join(repo, 'image-lock.json'), 'utf8')) as { images: Record<string, unknown> };
     const [first, entry] = Object.entries(lockfile.images)[0];
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
 
     stage('3. pin: the fix, run where the change was made; references rewritten to name:tag@digest');
     console.log(`  $ image-lock pin ${mirrors.join(' ')}`);
-    const pinned = await bundledCli(repo, ['pin', ...mirrors]);
+    const pinned = succeeded('pin', await bundledCli(repo, ['pin', ...mirrors]));
     // What it rewrote and what it left, without the lockfile's listing that lock showed already.
     const rewrites = `${pinned.stdout}${pinned.stderr}`.split('\n').filter((line) => /^(Pinned|\s*pinned |warning)/.test(line));
     console.log(indent(rewrites.join('\n')));
@@ -138,4 +138,15 @@ async function main(): Promise<void> {
   }
 }
 
-await main();
+/** A step the story needs: its failure ends the demo (after main's clean-up) with image-lock's own words, not a later crash. */
+function succeeded<T extends { code: number | null; stderr: string }>(step: string, result: T): T {
+  if (result.code === 0) return result;
+  throw new Error(`image-lock ${step} exited ${result.code}:\n${indent(result.stderr)}`);
+}
+
+try {
+  await main();
+} catch (error) {
+  console.error(`\nThe demo stopped: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+}
