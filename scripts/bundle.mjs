@@ -1,6 +1,8 @@
 // Bundles each entry into its own dist folder with ncc, as SPEC lays them out.
 // Usage: node scripts/bundle.mjs [out-dir]   (default: dist)
 // The entries build side by side: each is its own ncc process, and none fills both cores.
+// ncc type-checks what each entry reaches (a type error fails the build), so no separate
+// tsc pass here; `npm run typecheck` and the test command check the tests too.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { rmSync } from 'node:fs';
