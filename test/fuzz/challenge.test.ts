@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { parseChallenges } from '../../src/transport/challenge.js';
-import { anyText, longText, resultOrTyped, textOf } from './fuzz.js';
+import { inputsOf, resultOrTyped } from './fuzz.js';
 
 /** parseChallenges gives up on what it cannot read, so nothing it throws is expected. */
 class NoError extends Error {}
@@ -53,7 +53,7 @@ const challengeShaped = fc
 describe('WWW-Authenticate on arbitrary input', () => {
   test('gives challenges with string params, never throws', () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, textOf(PIECES), longText(PIECES), challengeShaped), (header) => {
+      fc.property(inputsOf(PIECES, challengeShaped), (header) => {
         for (const challenge of resultOrTyped(() => parseChallenges(header), NoError)!) {
           expect(challenge.scheme).toBe(challenge.scheme.toLowerCase());
           for (const value of Object.values(challenge.params)) expect(typeof value).toBe('string');

@@ -3,28 +3,9 @@ import { tmpdir } from 'node:os';
 import fc from 'fast-check';
 import { entryFor, helperFor, loadDockerConfig, parseDockerConfig } from '../../src/authn/docker-config.js';
 import { InputError, messageOf } from '../../src/errors.js';
-import { anyText, charsOf, longText, resultOrTyped, textOf } from './fuzz.js';
+import { charsOf, inputsOf, JSON_PIECES, jsonTexts, resultOrTyped } from './fuzz.js';
 
-const PIECES = [
-  '{',
-  '}',
-  '[',
-  ']',
-  '"',
-  ':',
-  ',',
-  'null',
-  '"auths"',
-  '"Auths"',
-  '"auth"',
-  '"credsStore"',
-  '"credHelpers"',
-  '"dXNlcjpwYXNz"',
-  ' ',
-  '\n',
-  '=',
-  '\\n'
-];
+const PIECES = [...JSON_PIECES, '"auths"', '"Auths"', '"auth"', '"credsStore"', '"credHelpers"', '"dXNlcjpwYXNz"', ' ', '\n', '=', '\\n'];
 
 /** Base64 as writers leave it: of any text, with line breaks, bad padding or stray characters. */
 const auth = fc.oneof(
@@ -63,13 +44,7 @@ const nearValid = fc.record(
   { requiredKeys: [] }
 );
 
-const configText = fc.oneof(
-  anyText,
-  textOf(PIECES),
-  longText(PIECES),
-  fc.jsonValue().map((json) => JSON.stringify(json)),
-  nearValid.map((json) => JSON.stringify(json))
-);
+const configText = inputsOf(PIECES, ...jsonTexts(nearValid));
 
 const registry = fc.oneof(fc.constantFrom('docker.io', 'ghcr.io', 'localhost:5000'), fc.string());
 

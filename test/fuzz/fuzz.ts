@@ -37,6 +37,19 @@ export function longText(pieces: string[]): fc.Arbitrary<string> {
     .map(([before, repeated, count, after]) => before + repeated.repeat(Math.ceil(count / repeated.length)) + after);
 }
 
+/** The inputs every parser's property draws from: any text, text of its own `pieces` (short and very long), and its own `shaped` ones. */
+export function inputsOf(pieces: string[], ...shaped: fc.Arbitrary<string>[]): fc.Arbitrary<string> {
+  return fc.oneof(anyText, textOf(pieces), longText(pieces), ...shaped);
+}
+
+/** The punctuation of JSON, for the parsers of JSON files to add their own keys to. */
+export const JSON_PIECES = ['{', '}', '[', ']', '"', ':', ',', 'null'];
+
+/** JSON text: of any JSON value, and of each of `documents`. */
+export function jsonTexts(...documents: fc.Arbitrary<unknown>[]): fc.Arbitrary<string>[] {
+  return [fc.jsonValue(), ...documents].map((document) => document.map((value) => JSON.stringify(value)));
+}
+
 /** A string over `alphabet`; far faster to generate than fc.stringMatching of a character class. */
 export function charsOf(alphabet: string, minLength: number, maxLength: number): fc.Arbitrary<string> {
   return fc.string({ unit: fc.constantFrom(...alphabet), minLength, maxLength });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { RegistryError } from '../../src/errors.js';
 import { nextPageQuery } from '../../src/remote/link-header.js';
-import { anyText, longText, resultOrTyped, textOf } from './fuzz.js';
+import { inputsOf, resultOrTyped } from './fuzz.js';
 
 const WHAT = 'tag list of localhost:5000/r';
 const PIECES = [
@@ -43,7 +43,7 @@ const linkShaped = fc
 describe('Link pagination on arbitrary input', () => {
   test('gives the next query or none, or throws RegistryError', () => {
     fc.assert(
-      fc.property(fc.oneof(anyText, textOf(PIECES), longText(PIECES), linkShaped), (link) => {
+      fc.property(inputsOf(PIECES, linkShaped), (link) => {
         const query = resultOrTyped(() => nextPageQuery(link, WHAT), RegistryError);
         if (query !== undefined) expect(query.startsWith('?')).toBe(true);
       }),

@@ -1,27 +1,10 @@
 import fc from 'fast-check';
 import { InputError } from '../../src/errors.js';
 import { parseLockfile, serializeLockfile } from '../../src/lockfile/lockfile.js';
-import { anyText, longText, resultOrTyped, textOf } from './fuzz.js';
+import { inputsOf, JSON_PIECES, jsonTexts, resultOrTyped } from './fuzz.js';
 
 const DIGEST = `sha256:${'0123456789abcdef'.repeat(4)}`;
-const PIECES = [
-  '{',
-  '}',
-  '[',
-  ']',
-  '"',
-  ':',
-  ',',
-  '1',
-  'null',
-  '"lockfileVersion"',
-  '"images"',
-  '"digest"',
-  `"${DIGEST}"`,
-  '"nginx"',
-  ' ',
-  '\\u0000'
-];
+const PIECES = [...JSON_PIECES, '1', '"lockfileVersion"', '"images"', '"digest"', `"${DIGEST}"`, '"nginx"', ' ', '\\u0000'];
 
 /** Now a valid field, now any JSON value in its place. */
 const either = <T>(valid: fc.Arbitrary<T>) => fc.oneof(valid, fc.jsonValue({ maxDepth: 3 }));
@@ -56,12 +39,9 @@ function withDeepField(depth: number): string {
   return JSON.stringify({ lockfileVersion: 1, images: { 'nginx:1': { ...image, extra: 0 } } }).replace('0}', `${nested(depth)}}`);
 }
 
-const lockfileText = fc.oneof(
-  anyText,
-  textOf(PIECES),
-  longText(PIECES),
-  fc.jsonValue().map((value) => JSON.stringify(value)),
-  nearValid.map((value) => JSON.stringify(value)),
+const lockfileText = inputsOf(
+  PIECES,
+  ...jsonTexts(nearValid),
   fc.integer({ min: 1, max: 20_000 }).map(withDeepField),
   fc.integer({ min: 1, max: 20_000 }).map((depth) => `{"lockfileVersion": ${nested(depth)}}`)
 );

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { InputError } from '../../src/errors.js';
 import { parseDigest, parseReference } from '../../src/name/reference.js';
-import { anyText, charsOf, longText, resultOrTyped, textOf } from './fuzz.js';
+import { anyText, charsOf, inputsOf, longText, resultOrTyped } from './fuzz.js';
 
 const HEX = '0123456789abcdef'.repeat(8);
 const PIECES = [
@@ -54,7 +54,7 @@ const referenceShaped = fc
     [registry ? `${registry}/` : '', path.join('/'), written ? `:${written}` : '', pinned ? `@${pinned}` : ''].join('')
   );
 
-const anyReferenceText = fc.oneof(anyText, textOf(PIECES), referenceShaped, longText(PIECES));
+const anyReferenceText = inputsOf(PIECES, referenceShaped);
 
 describe('parseReference on arbitrary input', () => {
   test('returns a reference or throws InputError', () => {
