@@ -2,7 +2,8 @@
 // and tests that connections are kept alive (a new connection costs extra round trips).
 // Each chunk is held for ms/2 in its direction, so a request/response exchange costs
 // about `ms`. Chunks leave in arrival order: a per-direction queue never reorders.
-import { connect, createServer, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
+import { connectUpstream } from './proxy-upstream.js';
 import type { AddressInfo } from 'node:net';
 
 export interface LatencyProxyOptions {
@@ -38,15 +39,7 @@ export async function startLatencyProxy(opts: LatencyProxyOptions): Promise<Late
     connections++;
     open++;
     client.on('close', () => open--);
-    const upstream = connect(opts.targetPort, opts.targetHost);
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
+    const upstream = connectUpstream(client, opts.targetPort, opts.targetHost, sockets);
     relay(client, upstream, half);
     relay(upstream, client, half);
   });

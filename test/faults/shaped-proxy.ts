@@ -1,6 +1,7 @@
 // A TCP proxy in front of a real registry that throttles its responses to a rate: the
 // slow registry a real one on loopback cannot be.
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { connectUpstream } from '../env/proxy-upstream.js';
 
 export interface ShapedProxyOptions {
   targetPort: number;
@@ -18,15 +19,7 @@ const TICK_MS = 20;
 export async function startShapedProxy(options: ShapedProxyOptions): Promise<ShapedProxy> {
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
-    const upstream = connect(options.targetPort, '127.0.0.1');
-    for (const socket of [client, upstream]) {
-      sockets.add(socket);
-      socket.on('close', () => sockets.delete(socket));
-      socket.on('error', () => {
-        client.destroy();
-        upstream.destroy();
-      });
-    }
+    const upstream = connectUpstream(client, options.targetPort, '127.0.0.1', sockets);
     client.pipe(upstream);
     shapeResponses(upstream, client, options);
   });
