@@ -52700,22 +52700,20 @@ class DockerDaemon {
         }
         return images;
     }
-    /** Images (with untagged ones) that carry the label `key`: their IDs and its value. */
-    async labelled(key) {
-        const ids = await runDockerOk(['images', '--all', '--quiet', '--no-trunc', '--filter', `label=${key}`], this.cli);
-        const unique = [...new Set(ids.split('\n').filter(Boolean))];
-        if (unique.length === 0)
-            return [];
-        // `index` of a missing label prints "<no value>"; JSON keeps any value whole.
+    /** The value of the label `key` on each of the images `ids` (by image ID), those without it left out; one call for all. */
+    async labels(ids, key) {
+        const values = new Map();
+        if (ids.length === 0)
+            return values;
+        // JSON keeps any value whole, and a missing label is `null`.
         const format = `{{.Id}} {{json (index .Config.Labels ${JSON.stringify(key)})}}`;
-        const inspected = await runDockerOk(['image', 'inspect', '--format', format, ...unique], this.cli);
-        return inspected
-            .split('\n')
-            .filter(Boolean)
-            .map((line) => {
+        for (const line of (await runDockerOk(['image', 'inspect', '--format', format, ...ids], this.cli)).split('\n').filter(Boolean)) {
             const space = line.indexOf(' ');
-            return { id: line.slice(0, space), value: String(JSON.parse(line.slice(space + 1))) };
-        });
+            const value = JSON.parse(line.slice(space + 1));
+            if (typeof value === 'string')
+                values.set(line.slice(0, space), value);
+        }
+        return values;
     }
     /** `docker load` from a stream: the archive never touches the disk on this side. */
     async load(archive) {
@@ -53511,7 +53509,9 @@ const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.available
 async function syncDaemon(daemon, store, images, classicStore) {
     const outcomes = new Map();
     const expected = classicStore ? classicNames : containerdNames;
-    const [before] = await Promise.all([daemon.images(), classicStore ? removeLeftBehindStandIns(daemon) : undefined]);
+    const before = await daemon.images();
+    if (classicStore)
+        await removeLeftBehindStandIns(daemon, before);
     const toLoad = [];
     for (const image of images) {
         const { id, missingTags, missingPinned } = expected(before, image);
@@ -53583,11 +53583,18 @@ async function loadClassic(daemon, store, images, before) {
             await daemon.remove(added);
     }
 }
-/** Stand-ins a killed run left in the daemon (theirs removed when its load ended), not those of a load going on beside this one. */
-async function removeLeftBehindStandIns(daemon) {
-    const leftBehind = (await daemon.labelled(STAND_IN_LABEL)).filter((image) => isLeftBehind(image.value));
+/**
+ * Stand-ins a killed run left in the daemon (a load removes its own when it ends), not
+ * those of a load going on beside this one. Stand-ins are untagged: a daemon with no
+ * untagged image, as most are, costs no call.
+ */
+async function removeLeftBehindStandIns(daemon, present) {
+    const named = new Set([...present.byName.values(), ...present.byDigest.values()]);
+    const untagged = [...present.ids].filter((id) => !named.has(id));
+    const labels = await daemon.labels(untagged, STAND_IN_LABEL);
+    const leftBehind = [...labels].filter(([, owner]) => isLeftBehind(owner)).map(([id]) => id);
     if (leftBehind.length > 0)
-        await daemon.remove(leftBehind.map((image) => image.id));
+        await daemon.remove(leftBehind);
 }
 /** Lets every load run to its end (no docker CLI outlives the call), then fails with the first failure. */
 async function settleAll(loads) {

@@ -69,21 +69,18 @@ export class DockerDaemon {
     return images;
   }
 
-  /** Images (with untagged ones) that carry the label `key`: their IDs and its value. */
-  async labelled(key: string): Promise<{ id: string; value: string }[]> {
-    const ids = await runDockerOk(['images', '--all', '--quiet', '--no-trunc', '--filter', `label=${key}`], this.cli);
-    const unique = [...new Set(ids.split('\n').filter(Boolean))];
-    if (unique.length === 0) return [];
-    // `index` of a missing label prints "<no value>"; JSON keeps any value whole.
+  /** The value of the label `key` on each of the images `ids` (by image ID), those without it left out; one call for all. */
+  async labels(ids: string[], key: string): Promise<Map<string, string>> {
+    const values = new Map<string, string>();
+    if (ids.length === 0) return values;
+    // JSON keeps any value whole, and a missing label is `null`.
     const format = `{{.Id}} {{json (index .Config.Labels ${JSON.stringify(key)})}}`;
-    const inspected = await runDockerOk(['image', 'inspect', '--format', format, ...unique], this.cli);
-    return inspected
-      .split('\n')
-      .filter(Boolean)
-      .map((line) => {
-        const space = line.indexOf(' ');
-        return { id: line.slice(0, space), value: String(JSON.parse(line.slice(space + 1))) };
-      });
+    for (const line of (await runDockerOk(['image', 'inspect', '--format', format, ...ids], this.cli)).split('\n').filter(Boolean)) {
+      const space = line.indexOf(' ');
+      const value = JSON.parse(line.slice(space + 1)) as unknown;
+      if (typeof value === 'string') values.set(line.slice(0, space), value);
+    }
+    return values;
   }
 
   /** `docker load` from a stream: the archive never touches the disk on this side. */

@@ -42,7 +42,8 @@ export async function syncDaemon(
 ): Promise<DaemonSync> {
   const outcomes = new Map<string, DaemonOutcome>();
   const expected = classicStore ? classicNames : containerdNames;
-  const [before] = await Promise.all([daemon.images(), classicStore ? removeLeftBehindStandIns(daemon) : undefined]);
+  const before = await daemon.images();
+  if (classicStore) await removeLeftBehindStandIns(daemon, before);
   const toLoad: ArchiveImage[] = [];
   for (const image of images) {
     const { id, missingTags, missingPinned } = expected(before, image);
@@ -120,10 +121,17 @@ async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: Archi
   }
 }
 
-/** Stand-ins a killed run left in the daemon (theirs removed when its load ended), not those of a load going on beside this one. */
-async function removeLeftBehindStandIns(daemon: DockerDaemon): Promise<void> {
-  const leftBehind = (await daemon.labelled(STAND_IN_LABEL)).filter((image) => isLeftBehind(image.value));
-  if (leftBehind.length > 0) await daemon.remove(leftBehind.map((image) => image.id));
+/**
+ * Stand-ins a killed run left in the daemon (a load removes its own when it ends), not
+ * those of a load going on beside this one. Stand-ins are untagged: a daemon with no
+ * untagged image, as most are, costs no call.
+ */
+async function removeLeftBehindStandIns(daemon: DockerDaemon, present: DaemonImages): Promise<void> {
+  const named = new Set([...present.byName.values(), ...present.byDigest.values()]);
+  const untagged = [...present.ids].filter((id) => !named.has(id));
+  const labels = await daemon.labels(untagged, STAND_IN_LABEL);
+  const leftBehind = [...labels].filter(([, owner]) => isLeftBehind(owner)).map(([id]) => id);
+  if (leftBehind.length > 0) await daemon.remove(leftBehind);
 }
 
 /** Lets every load run to its end (no docker CLI outlives the call), then fails with the first failure. */
