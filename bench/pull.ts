@@ -108,9 +108,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
       links.push({ mbit, ...(await coldRounds(` over a ${mbit} Mbit/s link`, proxy.url, via)) });
     }
   }
-  // The store as the last cold round filled it, saved once: each store's (b) restores it.
-  rmSync(store, { recursive: true, force: true });
-  await imageLock(process.env, ['--no-load']);
+  // The store as the last cold round filled it (blobs by digest, whichever address served them), saved once: each store's (b) restores it.
   const storeSizes = { store: directoryBytes(store), storeEntry: await cache.save(store, 'image-lock') };
 
   const stores: StoreRuns[] = [];
