@@ -48208,6 +48208,13 @@ class Collector {
     constructor(file) {
         this.file = file;
     }
+    /** The collector of a YAML file, holding already the problems of its documents that did not parse. */
+    static ofYaml(file) {
+        const collector = new Collector(file.path);
+        for (const problem of file.yaml.problems)
+            collector.problem(problem.line, problem.message);
+        return collector;
+    }
     image(kind, text, line, details = {}) {
         // SPEC: `scratch` is not an image (an empty base in Dockerfiles).
         if (text === 'scratch')
@@ -48230,11 +48237,6 @@ class Collector {
     }
     problem(line, message) {
         this.result.problems.push({ file: this.file, line, message });
-    }
-    /** The problems of a YAML file's documents that did not parse. */
-    yamlProblems(problems) {
-        for (const problem of problems)
-            this.problem(problem.line, problem.message);
     }
     done() {
         return this.result;
@@ -48261,9 +48263,8 @@ const workflowKind = {
  * `jobs.*.services.*` (a string or its `image`) and `jobs.*.steps[*].uses: docker://...`.
  */
 function parseWorkflow(file) {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     const add = addActionImage(collector, file);
     for (const document of yaml.documents) {
         const stringOrImage = (node) => yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'image'));
@@ -48309,9 +48310,8 @@ const actionKind = {
     patterns: ['**/action.y*ml'],
     matchesPath: (path) => /^action\.ya?ml$/i.test(baseName(path)),
     scan: (file) => {
-        const collector = new Collector(file.path);
+        const collector = Collector.ofYaml(file);
         const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
         const add = addActionImage(collector, file);
         for (const document of yaml.documents) {
             const image = yaml.string(document, yaml.get(document, document.contents, 'runs', 'image'));
@@ -48601,9 +48601,8 @@ async function projectEnv(path, repository) {
  * `$$` for a literal `$`.
  */
 function scanCompose(file, lookup = () => undefined) {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     const follow = [];
     const add = (kind, text, prefix = '') => {
         if (!text?.value.startsWith(prefix))
@@ -49141,9 +49140,8 @@ const gitlabCiKind = {
     patterns: ['.gitlab-ci.yml'],
     matchesPath: (path) => path === '.gitlab-ci.yml',
     scan: (file) => {
-        const collector = new Collector(file.path);
+        const collector = Collector.ofYaml(file);
         const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
         for (const document of yaml.documents) {
             const root = document.contents;
             const globals = variablesOf(yaml, document, root, () => undefined);
@@ -49268,9 +49266,8 @@ const helmValuesKind = {
     patterns: ['**/values*.y*ml'],
     matchesPath: (path, repository) => /^values.*\.ya?ml$/i.test(baseName(path)) && repository.hasFile(chartOf(path)),
     scan: async (file, repository) => {
-        const collector = new Collector(file.path);
+        const collector = Collector.ofYaml(file);
         const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
         const appVersion = await chartAppVersion(chartOf(file.path), repository);
         for (const document of yaml.documents) {
             yaml.walk(document, document.contents, (key, value) => {
@@ -49353,9 +49350,8 @@ const kubernetesKind = {
  * string `image` field, where operators such as Argo Workflows and Tekton keep them.
  */
 function parseKubernetes(file) {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     const add = (kind, text) => {
         if (!text || text.value === '')
             return;
@@ -49419,9 +49415,8 @@ const kustomizeKind = {
     patterns: ['**/kustomization.y*ml'],
     matchesPath: (path) => /^kustomization\.ya?ml$/i.test(baseName(path)),
     scan: (file) => {
-        const collector = new Collector(file.path);
+        const collector = Collector.ofYaml(file);
         const { yaml } = file;
-        collector.yamlProblems(yaml.problems);
         for (const document of yaml.documents) {
             for (const entry of yaml.items(document, yaml.get(document, document.contents, 'images'))) {
                 const field = (key) => yaml.scalarText(document, yaml.get(document, entry, key));

@@ -1,6 +1,7 @@
 import { InputError } from '../errors.js';
 import { parseReference } from '../name/reference.js';
 import type { DigestSlot, DiscoveryResult, ImageOccurrence, ReferenceKind, TextSpan } from './types.js';
+import type { SourceFile } from './file-kind.js';
 
 export interface OccurrenceDetails {
   platform?: string;
@@ -17,6 +18,13 @@ export class Collector {
   private readonly result: DiscoveryResult = { occurrences: [], problems: [] };
 
   constructor(readonly file: string) {}
+
+  /** The collector of a YAML file, holding already the problems of its documents that did not parse. */
+  static ofYaml(file: SourceFile): Collector {
+    const collector = new Collector(file.path);
+    for (const problem of file.yaml.problems) collector.problem(problem.line, problem.message);
+    return collector;
+  }
 
   image(kind: ReferenceKind, text: string, line: number, details: OccurrenceDetails = {}): void {
     // SPEC: `scratch` is not an image (an empty base in Dockerfiles).
@@ -37,11 +45,6 @@ export class Collector {
 
   problem(line: number, message: string): void {
     this.result.problems.push({ file: this.file, line, message });
-  }
-
-  /** The problems of a YAML file's documents that did not parse. */
-  yamlProblems(problems: readonly { line: number; message: string }[]): void {
-    for (const problem of problems) this.problem(problem.line, problem.message);
   }
 
   done(): DiscoveryResult {

@@ -11,9 +11,8 @@ export const actionKind: FileKind = {
   patterns: ['**/action.y*ml'],
   matchesPath: (path) => /^action\.ya?ml$/i.test(baseName(path)),
   scan: (file) => {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     const add = addActionImage(collector, file);
     for (const document of yaml.documents) {
       const image = yaml.string(document, yaml.get(document, document.contents, 'runs', 'image'));

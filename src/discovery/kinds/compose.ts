@@ -35,9 +35,8 @@ async function projectEnv(path: string, repository: Repository): Promise<Lookup>
  * `$$` for a literal `$`.
  */
 export function scanCompose(file: SourceFile, lookup: Lookup = () => undefined): FileScan {
-  const collector = new Collector(file.path);
+  const collector = Collector.ofYaml(file);
   const { yaml } = file;
-  collector.yamlProblems(yaml.problems);
   const follow: string[] = [];
   const add = (kind: ReferenceKind, text: YamlString | undefined, prefix = '') => {
     if (!text?.value.startsWith(prefix)) return;

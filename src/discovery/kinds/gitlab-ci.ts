@@ -32,9 +32,8 @@ export const gitlabCiKind: FileKind = {
   patterns: ['.gitlab-ci.yml'],
   matchesPath: (path) => path === '.gitlab-ci.yml',
   scan: (file) => {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     for (const document of yaml.documents) {
       const root = document.contents;
       const globals = variablesOf(yaml, document, root, () => undefined);

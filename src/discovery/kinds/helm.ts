@@ -16,9 +16,8 @@ export const helmValuesKind: FileKind = {
   patterns: ['**/values*.y*ml'],
   matchesPath: (path, repository) => /^values.*\.ya?ml$/i.test(baseName(path)) && repository.hasFile(chartOf(path)),
   scan: async (file, repository) => {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     const appVersion = await chartAppVersion(chartOf(file.path), repository);
     for (const document of yaml.documents) {
       yaml.walk(document, document.contents, (key, value) => {

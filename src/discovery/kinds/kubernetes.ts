@@ -34,9 +34,8 @@ export const kubernetesKind: FileKind = {
  * string `image` field, where operators such as Argo Workflows and Tekton keep them.
  */
 export function parseKubernetes(file: SourceFile): DiscoveryResult {
-  const collector = new Collector(file.path);
+  const collector = Collector.ofYaml(file);
   const { yaml } = file;
-  collector.yamlProblems(yaml.problems);
   const add = (kind: ReferenceKind, text: YamlString | undefined) => {
     if (!text || text.value === '') return;
     if (isTemplated(text.value)) collector.problem(text.line, `cannot resolve the template in "${text.value}"`);

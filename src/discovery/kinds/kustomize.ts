@@ -12,9 +12,8 @@ export const kustomizeKind: FileKind = {
   patterns: ['**/kustomization.y*ml'],
   matchesPath: (path) => /^kustomization\.ya?ml$/i.test(baseName(path)),
   scan: (file) => {
-    const collector = new Collector(file.path);
+    const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    collector.yamlProblems(yaml.problems);
     for (const document of yaml.documents) {
       for (const entry of yaml.items(document, yaml.get(document, document.contents, 'images'))) {
         const field = (key: string) => yaml.scalarText(document, yaml.get(document, entry, key));

@@ -23,9 +23,8 @@ export const workflowKind: FileKind = {
  * `jobs.*.services.*` (a string or its `image`) and `jobs.*.steps[*].uses: docker://...`.
  */
 export function parseWorkflow(file: SourceFile): DiscoveryResult {
-  const collector = new Collector(file.path);
+  const collector = Collector.ofYaml(file);
   const { yaml } = file;
-  collector.yamlProblems(yaml.problems);
   const add = addActionImage(collector, file);
   for (const document of yaml.documents) {
     const stringOrImage = (node: unknown) => yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'image'));
