@@ -146,6 +146,15 @@ export interface YamlString {
   verbatimStart: number | undefined;
 }
 
+/** A YAML string without its first `count` characters (a `docker://` or `name=` prefix). */
+export function shifted(text: YamlString, count: number): YamlString {
+  return {
+    ...text,
+    value: text.value.slice(count),
+    verbatimStart: text.verbatimStart === undefined ? undefined : text.verbatimStart + count
+  };
+}
+
 function errorCount(documents: Document.Parsed[]): number {
   return documents.reduce((count, document) => count + document.errors.length, 0);
 }

@@ -4,7 +4,7 @@ import { parseDotEnv } from '../dotenv.js';
 import { expand, type Lookup } from '../expand.js';
 import { baseName, dirName, type FileKind, type FileScan, type Repository, type SourceFile } from '../file-kind.js';
 import type { ReferenceKind } from '../types.js';
-import type { YamlString } from '../yaml-source.js';
+import { shifted, type YamlString } from '../yaml-source.js';
 
 const IMAGE_CONTEXT = 'docker-image://';
 
@@ -63,7 +63,7 @@ export function scanCompose(file: SourceFile, lookup: Lookup = () => undefined):
       for (const item of yaml.items(document, contexts)) {
         const text = yaml.string(document, item);
         const equals = text ? text.value.indexOf('=') + 1 : 0;
-        if (text && equals > 0) add('compose-additional-context', { ...text, ...shifted(text, equals) }, IMAGE_CONTEXT);
+        if (text && equals > 0) add('compose-additional-context', shifted(text, equals), IMAGE_CONTEXT);
       }
       const extended = yaml.string(document, get(service, 'extends', 'file'));
       if (extended) follow.push(extended.value);
@@ -77,11 +77,6 @@ export function scanCompose(file: SourceFile, lookup: Lookup = () => undefined):
     }
   }
   return { ...collector.done(), follow: follow.flatMap((path) => followedPath(file.path, path) ?? []) };
-}
-
-/** A YAML string with its first `count` characters dropped. */
-function shifted(text: YamlString, count: number): Partial<YamlString> {
-  return { value: text.value.slice(count), verbatimStart: text.verbatimStart === undefined ? undefined : text.verbatimStart + count };
 }
 
 /** A path relative to the compose file, as a repository-relative one; undefined for remote or outside ones. */
