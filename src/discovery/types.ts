@@ -17,7 +17,19 @@ export type ReferenceKind =
   | 'kustomize-image'
   | 'devcontainer-image'
   | 'gitlab-image'
-  | 'gitlab-service';
+  | 'gitlab-service'
+  | 'circleci-image'
+  | 'bitbucket-image'
+  | 'bitbucket-service'
+  | 'bitbucket-pipe'
+  | 'azure-container'
+  | 'azure-service'
+  | 'cloudbuild-step'
+  | 'drone-step'
+  | 'drone-service'
+  | 'woodpecker-step'
+  | 'woodpecker-service'
+  | 'woodpecker-clone';
 
 /**
  * Where a reference's literal text stands in its file: 1-based line, 1-based column

@@ -2,6 +2,12 @@ import fc from 'fast-check';
 import { discover } from '../../src/discovery/discover.js';
 import { SourceFile, type FileKind } from '../../src/discovery/file-kind.js';
 import { actionKind } from '../../src/discovery/kinds/action.js';
+import { azurePipelinesKind } from '../../src/discovery/kinds/azure-pipelines.js';
+import { bitbucketKind } from '../../src/discovery/kinds/bitbucket.js';
+import { circleciKind } from '../../src/discovery/kinds/circleci.js';
+import { cloudBuildKind } from '../../src/discovery/kinds/cloud-build.js';
+import { droneKind } from '../../src/discovery/kinds/drone.js';
+import { woodpeckerKind } from '../../src/discovery/kinds/woodpecker.js';
 import { devcontainerKind } from '../../src/discovery/kinds/devcontainer.js';
 import { gitlabCiKind } from '../../src/discovery/kinds/gitlab-ci.js';
 import { helmValuesKind } from '../../src/discovery/kinds/helm.js';
@@ -281,7 +287,44 @@ const MAP_PIECES = [
   ...YAML_PIECES
 ];
 
+/** The shapes of the CI systems' files: keys, parameters and placeholders they use. */
+const CI_PIECES = [
+  'version: 2.1\n',
+  'parameters:\n  p:\n    default: node:20\n',
+  'docker:\n  - image: ',
+  '<< pipeline.parameters.p >>',
+  '<< parameters.p >>',
+  'workflows:\n  w:\n    jobs:\n      - j:\n          p: a:1\n',
+  'matrix:\n  parameters:\n    p: [a:1]\n',
+  'executors:\n',
+  'orbs:\n',
+  'pipelines:\n  default:\n',
+  '- step:\n',
+  '- parallel:\n',
+  '- stage:\n',
+  'definitions:\n',
+  '- pipe: docker://',
+  'resources:\n  containers:\n    - container: c\n',
+  'stages:\n',
+  '$[ x ]',
+  '$(x)',
+  'substitutions:\n  _V: "1"\n',
+  'name: ',
+  '$_V',
+  'kind: pipeline\n',
+  'kind: secret\n',
+  'clone:\n',
+  'pipeline:\n',
+  '{"steps": [{"name": "alpine"}]}'
+];
+
 const KINDS: [string, FileKind, string][] = [
+  ['circleci', circleciKind, '.circleci/config.yml'],
+  ['bitbucket', bitbucketKind, 'bitbucket-pipelines.yml'],
+  ['azure pipelines', azurePipelinesKind, 'azure-pipelines.yml'],
+  ['cloud build', cloudBuildKind, 'cloudbuild.yaml'],
+  ['drone', droneKind, '.drone.yml'],
+  ['woodpecker', woodpeckerKind, '.woodpecker.yml'],
   ['action', actionKind, 'action.yml'],
   ['helm values', helmValuesKind, 'values.yaml'],
   ['kustomize', kustomizeKind, 'kustomization.yaml'],
@@ -293,7 +336,7 @@ describe.each(KINDS)('%s on arbitrary input', (_name, kind, path) => {
   test('never throws, and what it reports is consistent', async () => {
     const repository = { env: {}, readText: () => Promise.resolve('appVersion: 1.0\n'), hasFile: () => Promise.resolve(true) };
     await fc.assert(
-      fc.asyncProperty(fc.oneof(arbitraryText, textOf(MAP_PIECES)), async (content) => {
+      fc.asyncProperty(fc.oneof(arbitraryText, textOf(MAP_PIECES), textOf([...CI_PIECES, ...YAML_PIECES])), async (content) => {
         const result = await kind.scan(new SourceFile(path, content), repository);
         checkResult(content, result);
         for (const occurrence of result.occurrences) {
@@ -315,11 +358,17 @@ describe('discover on arbitrary trees', () => {
       'kustomization.yaml',
       '.gitlab-ci.yml',
       'action.yml',
-      'x.yaml'
+      'x.yaml',
+      '.circleci/config.yml',
+      'bitbucket-pipelines.yml',
+      'azure-pipelines.yml',
+      'cloudbuild.json',
+      '.drone.yml',
+      '.woodpecker.yml'
     );
     const tree = fc.dictionary(
       fc.tuple(fc.constantFrom('', 'a/', 'a/templates/', '.devcontainer/', '.github/workflows/'), name).map(([dir, file]) => dir + file),
-      fc.oneof(textOf(MAP_PIECES), textOf(DOCKERFILE_PIECES)),
+      fc.oneof(textOf(MAP_PIECES), textOf(DOCKERFILE_PIECES), textOf(CI_PIECES)),
       { maxKeys: 6 }
     );
     await fc.assert(

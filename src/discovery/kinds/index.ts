@@ -1,12 +1,18 @@
 import type { FileKind } from '../file-kind.js';
 import { actionKind } from './action.js';
+import { azurePipelinesKind } from './azure-pipelines.js';
+import { bitbucketKind } from './bitbucket.js';
+import { circleciKind } from './circleci.js';
+import { cloudBuildKind } from './cloud-build.js';
 import { composeKind } from './compose.js';
 import { devcontainerKind } from './devcontainer.js';
 import { dockerfileKind } from './dockerfile.js';
+import { droneKind } from './drone.js';
 import { gitlabCiKind } from './gitlab-ci.js';
 import { helmValuesKind } from './helm.js';
 import { kubernetesKind } from './kubernetes.js';
 import { kustomizeKind } from './kustomize.js';
+import { woodpeckerKind } from './woodpecker.js';
 import { workflowKind } from './workflow.js';
 
 /**
@@ -23,6 +29,13 @@ export const FILE_KINDS: readonly FileKind[] = [
   helmValuesKind,
   kustomizeKind,
   gitlabCiKind,
+  // CI systems whose path says what the file is.
+  circleciKind,
+  bitbucketKind,
+  azurePipelinesKind,
+  cloudBuildKind,
+  droneKind,
+  woodpeckerKind,
   kubernetesKind
 ];
 

@@ -1,0 +1,38 @@
+import { baseName, type FileKind } from '../file-kind.js';
+import { scanLiteralImages } from './literal-image.js';
+
+/**
+ * Azure Pipelines: `resources.containers[].image`, and the `container:` and `services:` of
+ * the pipeline (a single job), of `jobs` and of `stages[].jobs`. A string there names a
+ * container resource when one has that alias (already reported at its `image`), else an
+ * image; a map has an `image`. Template expressions, macros and runtime expressions
+ * (`${{ }}`, `$( )`, `$[ ]`) are reported, not guessed.
+ */
+export const azurePipelinesKind: FileKind = {
+  name: 'Azure Pipelines configuration',
+  patterns: ['**/azure-pipelines*.y*ml', '**/.azure-pipelines/**/*.y*ml'],
+  matchesPath: (path) => /^azure-pipelines.*\.ya?ml$/i.test(baseName(path)) || /(^|\/)\.azure-pipelines\/.+\.ya?ml$/i.test(path),
+  scan: (file) =>
+    scanLiteralImages(file, (document, add) => {
+      const { yaml } = file;
+      const root = document.contents;
+      const aliases = new Set<string>();
+      for (const resource of yaml.items(document, yaml.get(document, root, 'resources', 'containers'))) {
+        const alias = yaml.string(document, yaml.get(document, resource, 'container'));
+        if (alias) aliases.add(alias.value);
+        add('azure-container', yaml.string(document, yaml.get(document, resource, 'image')));
+      }
+      const addContainer = (kind: 'azure-container' | 'azure-service', node: unknown) => {
+        const text = yaml.string(document, node);
+        if (text) {
+          if (!aliases.has(text.value)) add(kind, text);
+        } else add(kind, yaml.string(document, yaml.get(document, node, 'image')));
+      };
+      const stages = yaml.items(document, yaml.get(document, root, 'stages'));
+      const jobs = [root, ...[root, ...stages].flatMap((parent) => yaml.items(document, yaml.get(document, parent, 'jobs')))];
+      for (const job of jobs) {
+        addContainer('azure-container', yaml.get(document, job, 'container'));
+        for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services'))) addContainer('azure-service', service);
+      }
+    })
+};

@@ -1,0 +1,75 @@
+import { azurePipelinesKind } from '../../src/discovery/kinds/azure-pipelines.js';
+import { scanKind } from './scan.js';
+import { summary } from './spans.js';
+
+const PIPELINE = `trigger: [main]
+resources:
+  containers:
+    - container: builder
+      image: mcr.microsoft.com/dotnet/sdk:8.0
+    - container: cache
+      image: redis:7.2
+      ports: [6379]
+    - container: acr
+      type: ACR
+      registry: acme
+      repository: tools
+variables:
+  - name: testImage
+    value: ubuntu:24.04
+container: builder
+services:
+  cache: cache
+stages:
+  - stage: Test
+    jobs:
+      - job: Linux
+        pool: {vmImage: ubuntu-latest}
+        container: ubuntu:22.04
+        services:
+          db: postgres:16
+          queue: cache
+      - job: Private
+        container:
+          image: acme.azurecr.io/ci/runner:5
+          endpoint: acme-registry
+      - job: Matrix
+        container: $[ variables['testImage'] ]
+      - job: Templated
+        container: \${{ parameters.image }}
+      - deployment: Ship
+        container: "mcr.microsoft.com/azure-cli:2.61.0"
+`;
+
+describe('Azure Pipelines', () => {
+  test('container resources, and job containers and services that are images rather than resource aliases', async () => {
+    const result = await scanKind(azurePipelinesKind, 'azure-pipelines.yml', PIPELINE);
+    expect(summary(result)).toEqual([
+      '5 mcr.microsoft.com/dotnet/sdk:8.0 @5:14',
+      '7 redis:7.2 @7:14',
+      '24 ubuntu:22.04 @24:20',
+      '26 postgres:16 @26:15',
+      '30 acme.azurecr.io/ci/runner:5 @30:18',
+      '37 mcr.microsoft.com/azure-cli:2.61.0 @37:21'
+    ]);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
+      'azure-container',
+      'azure-container',
+      'azure-container',
+      'azure-service',
+      'azure-container',
+      'azure-container'
+    ]);
+    expect(result.problems).toEqual([
+      { file: 'azure-pipelines.yml', line: 33, message: `cannot resolve the variable in "$[ variables['testImage'] ]"` },
+      { file: 'azure-pipelines.yml', line: 35, message: 'cannot resolve the variable in "${{ parameters.image }}"' }
+    ]);
+  });
+
+  test('paths: azure-pipelines*.yml anywhere and the files of .azure-pipelines/', () => {
+    const repository = { env: {}, readText: () => Promise.resolve(undefined), hasFile: () => Promise.resolve(false) };
+    for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines-release.yaml', '.azure-pipelines/templates/test.yml'])
+      expect(azurePipelinesKind.matchesPath(path, repository)).toBe(true);
+    for (const path of ['pipelines.yml', 'docs/azure.yml']) expect(azurePipelinesKind.matchesPath(path, repository)).toBe(false);
+  });
+});
