@@ -1,3 +1,4 @@
+import { SourceFile } from '../../src/discovery/file-kind.js';
 import { azurePipelinesKind } from '../../src/discovery/kinds/azure-pipelines.js';
 import { scanKind } from './scan.js';
 import { summary } from './spans.js';
@@ -71,5 +72,17 @@ describe('Azure Pipelines', () => {
     for (const path of ['azure-pipelines.yml', 'ci/azure-pipelines-release.yaml', '.azure-pipelines/templates/test.yml'])
       expect(azurePipelinesKind.matchesPath(path, repository)).toBe(true);
     for (const path of ['pipelines.yml', 'docs/azure.yml']) expect(azurePipelinesKind.matchesPath(path, repository)).toBe(false);
+  });
+
+  test('a named file elsewhere (eng/pipelines/) is recognised by its stages, jobs, steps or container resources', () => {
+    const named = (content: string) => azurePipelinesKind.matchesContent!(new SourceFile('eng/pipelines/ci.yml', content));
+    expect(named('jobs:\n  - job: build\n    steps: [{script: make}]\n')).toBe(true);
+    expect(named('stages:\n  - stage: test\n')).toBe(true);
+    expect(named('steps:\n  - task: NuGetCommand@2\n')).toBe(true);
+    expect(named('resources:\n  containers:\n    - container: c\n      image: alpine:3.20\n')).toBe(true);
+    // Cloud Build and Woodpecker steps, and a GitHub workflow, are not Azure's.
+    expect(named('steps:\n  - name: gcr.io/cloud-builders/docker\n    script: docker build .\n')).toBe(false);
+    expect(named('steps:\n  - name: test\n    image: node:22\n')).toBe(false);
+    expect(named('on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n')).toBe(false);
   });
 });

@@ -1,4 +1,5 @@
-import { baseName, type FileKind } from '../file-kind.js';
+import type { Document } from 'yaml';
+import { baseName, type FileKind, type SourceFile } from '../file-kind.js';
 import { scanLiteralImages } from './literal-image.js';
 
 /**
@@ -12,6 +13,7 @@ export const azurePipelinesKind: FileKind = {
   name: 'Azure Pipelines configuration',
   patterns: ['**/azure-pipelines*.y*ml', '**/.azure-pipelines/**/*.y*ml'],
   matchesPath: (path) => /^azure-pipelines.*\.ya?ml$/i.test(baseName(path)) || /(^|\/)\.azure-pipelines\/.+\.ya?ml$/i.test(path),
+  matchesContent: (file) => file.isYaml && file.yaml.documents.some((document) => isPipeline(file, document)),
   scan: (file) =>
     scanLiteralImages(file, (document, add) => {
       const { yaml } = file;
@@ -36,3 +38,20 @@ export const azurePipelinesKind: FileKind = {
       }
     })
 };
+
+/** Keys only an Azure Pipelines list item has: a stage, a job, or a step that is not a plain `script`. */
+const ITEM_KEYS: Readonly<Record<string, readonly string[]>> = {
+  stages: ['stage'],
+  jobs: ['job', 'deployment'],
+  steps: ['task', 'bash', 'pwsh', 'powershell', 'checkout']
+};
+
+/** A document shaped as a pipeline or a template: container resources, or stages, jobs or steps with their keys. */
+function isPipeline(file: SourceFile, document: Document.Parsed): boolean {
+  const { yaml } = file;
+  const root = document.contents;
+  if (yaml.items(document, yaml.get(document, root, 'resources', 'containers')).length > 0) return true;
+  return Object.entries(ITEM_KEYS).some(([list, keys]) =>
+    yaml.items(document, yaml.get(document, root, list)).some((item) => keys.some((key) => yaml.get(document, item, key) !== undefined))
+  );
+}
