@@ -40,6 +40,12 @@ stages:
         container: \${{ parameters.image }}
       - deployment: Ship
         container: "mcr.microsoft.com/azure-cli:2.61.0"
+      - \${{ if eq(parameters.arm, true) }}:
+          - job: Arm
+            container: arm64v8/ubuntu:24.04
+      - \${{ each image in parameters.images }}:
+          - job: Each
+            container: \${{ image }}
 `;
 
 describe('Azure Pipelines', () => {
@@ -51,7 +57,8 @@ describe('Azure Pipelines', () => {
       '24 ubuntu:22.04 @24:20',
       '26 postgres:16 @26:15',
       '30 acme.azurecr.io/ci/runner:5 @30:18',
-      '37 mcr.microsoft.com/azure-cli:2.61.0 @37:21'
+      '37 mcr.microsoft.com/azure-cli:2.61.0 @37:21',
+      '40 arm64v8/ubuntu:24.04 @40:24'
     ]);
     expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual([
       'azure-container',
@@ -59,11 +66,13 @@ describe('Azure Pipelines', () => {
       'azure-container',
       'azure-service',
       'azure-container',
+      'azure-container',
       'azure-container'
     ]);
     expect(result.problems).toEqual([
       { file: 'azure-pipelines.yml', line: 33, message: `cannot resolve the variable in "$[ variables['testImage'] ]"` },
-      { file: 'azure-pipelines.yml', line: 35, message: 'cannot resolve the variable in "${{ parameters.image }}"' }
+      { file: 'azure-pipelines.yml', line: 35, message: 'cannot resolve the variable in "${{ parameters.image }}"' },
+      { file: 'azure-pipelines.yml', line: 43, message: 'cannot resolve the variable in "${{ image }}"' }
     ]);
   });
 
@@ -84,5 +93,14 @@ describe('Azure Pipelines', () => {
     expect(named('steps:\n  - name: gcr.io/cloud-builders/docker\n    script: docker build .\n')).toBe(false);
     expect(named('steps:\n  - name: test\n    image: node:22\n')).toBe(false);
     expect(named('on: push\njobs:\n  build:\n    runs-on: ubuntu-latest\n')).toBe(false);
+  });
+
+  test('an insertion that includes its own list through an alias is read once', async () => {
+    const result = await scanKind(
+      azurePipelinesKind,
+      'azure-pipelines.yml',
+      'jobs: &a\n  - ${{ if x }}: *a\n  - job: j\n    container: alpine:3.20\n'
+    );
+    expect(summary(result)).toEqual(['4 alpine:3.20 @4:16']);
   });
 });

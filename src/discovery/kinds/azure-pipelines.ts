@@ -4,7 +4,8 @@ import { scanLiteralImages } from './literal-image.js';
 
 /**
  * Azure Pipelines: `resources.containers[].image`, and the `container:` and `services:` of
- * the pipeline (a single job), of `jobs` and of `stages[].jobs`. A string there names a
+ * the pipeline (a single job), of `jobs` and of `stages[].jobs` (conditional and `each`
+ * insertions included). A string there names a
  * container resource when one has that alias (already reported at its `image`), else an
  * image; a map has an `image`. Template expressions, macros and runtime expressions
  * (`${{ }}`, `$( )`, `$[ ]`) are reported, not guessed.
@@ -30,8 +31,19 @@ export const azurePipelinesKind: FileKind = {
           if (!aliases.has(text.value)) add(kind, text);
         } else add(kind, yaml.string(document, yaml.get(document, node, 'image')));
       };
-      const stages = yaml.items(document, yaml.get(document, root, 'stages'));
-      const jobs = [root, ...[root, ...stages].flatMap((parent) => yaml.items(document, yaml.get(document, parent, 'jobs')))];
+      // Items inside `- ${{ if ... }}:` or `- ${{ each ... }}:` are items of the list too.
+      const itemsOf = (parent: unknown, list: string) => {
+        const seen = new Set<unknown>();
+        const expanded = (item: unknown): unknown[] => {
+          if (seen.has(item)) return [];
+          seen.add(item);
+          const insertions = yaml.entries(document, item).filter(([key]) => key.startsWith('${{'));
+          return insertions.length === 0 ? [item] : insertions.flatMap(([, value]) => yaml.items(document, value).flatMap(expanded));
+        };
+        return yaml.items(document, yaml.get(document, parent, list)).flatMap(expanded);
+      };
+      const stages = itemsOf(root, 'stages');
+      const jobs = [root, ...[root, ...stages].flatMap((parent) => itemsOf(parent, 'jobs'))];
       for (const job of jobs) {
         addContainer('azure-container', yaml.get(document, job, 'container'));
         for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services'))) addContainer('azure-service', service);
