@@ -39,7 +39,9 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     insecureRegistries: list('insecure-registries'),
     concurrency: core.getInput('concurrency'),
     timeout: core.getInput('timeout'),
-    githubToken: core.getInput('github-token')
+    githubToken: core.getInput('github-token'),
+    // The runner's workspace and temporary folder: what a job may write, and nothing else.
+    writableRoots: [cwd, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root))
   });
   return {
     mode,

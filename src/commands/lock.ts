@@ -3,7 +3,7 @@ import { collectReferences } from './collect.js';
 import { findingsFor } from './findings.js';
 import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
-import type { CommandOptions } from './options.js';
+import { lockfileRoots, type CommandOptions } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport } from './report.js';
 import { resolveAll } from './resolve-all.js';
@@ -15,7 +15,7 @@ import { resolveAll } from './resolve-all.js';
 export async function lock(options: CommandOptions, log: Log, client = createRegistryClient(options)): Promise<CommandReport> {
   const started = Date.now();
   try {
-    const file = await openLockfile(options.cwd, options.lockfile, 'write');
+    const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
     const collected = await collectReferences(options);
     const usages = [...collected.usages.values()];
     const resolved = await resolveAll(client, usages, options, log);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { InputError } from '../errors.js';
 import { isInside } from '../fs/confine.js';
+import { repositoryRoot } from '../fs/repository-root.js';
 import { DEFAULT_LOCKFILE } from '../lockfile/lockfile.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { Level } from '../policy/policy.js';
@@ -27,6 +28,13 @@ export interface CommandOptions {
   /** Seconds without a byte before a registry response counts as stalled. */
   timeout: number;
   githubToken?: string;
+  /**
+   * Where a path the user named (`lockfile`, the update report) may be written: anywhere
+   * when absent, as on the command line; the workspace and `RUNNER_TEMP` in the action.
+   */
+  writableRoots?: string[];
+  /** Whether the user named the lockfile; the default one is the repository's own file. */
+  lockfileNamed?: boolean;
 }
 
 /** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
@@ -51,6 +59,7 @@ export interface RawOptions {
   concurrency?: string;
   timeout?: string;
   githubToken?: string;
+  writableRoots?: string[];
 }
 
 /** One parser for both entries, so an empty value means the default in each. */
@@ -70,8 +79,20 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     insecureRegistries: nonEmpty(raw.insecureRegistries),
     concurrency: parseConcurrency(raw.concurrency),
     timeout: parseTimeout(raw.timeout),
-    githubToken: raw.githubToken || undefined
+    githubToken: raw.githubToken || undefined,
+    ...(raw.writableRoots ? { writableRoots: raw.writableRoots } : {}),
+    ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {})
   };
+}
+
+/**
+ * Where the lockfile may be written: a lockfile the user named is written where asked
+ * (within `writableRoots` when set); the default one is a file of the repository, so a
+ * symbolic link taking it outside the repository is refused, as for the files `pin` rewrites.
+ */
+export async function lockfileRoots(options: CommandOptions): Promise<readonly string[] | undefined> {
+  if (options.writableRoots) return options.writableRoots;
+  return options.lockfileNamed ? undefined : [await repositoryRoot(options.cwd)];
 }
 
 /** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */

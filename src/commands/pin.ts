@@ -8,7 +8,7 @@ import { collectReferences, type Usage } from './collect.js';
 import { findingsFor } from './findings.js';
 import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
-import type { CommandOptions } from './options.js';
+import { lockfileRoots, type CommandOptions } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport } from './report.js';
 import { resolveAll } from './resolve-all.js';
@@ -22,7 +22,7 @@ export async function pin(options: CommandOptions, log: Log, client = createRegi
   const started = Date.now();
   try {
     // A lockfile that cannot be read or written stops the run before any file is touched.
-    const file = await openLockfile(options.cwd, options.lockfile, 'write');
+    const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
     const before = [...(await collectReferences(options)).usages.values()];
     const resolved = await resolveAll(client, before, options, log);
     const resolutions = resolutionsByKey(before, resolved);

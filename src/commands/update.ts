@@ -7,6 +7,7 @@ import { pinFiles } from '../pin/pin.js';
 import { collectReferences, sourcesOf } from './collect.js';
 import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
+import { lockfileRoots } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport, type ImageReport } from './report.js';
 import { checkTags, type ImageUpdate, type Move } from './update-check.js';
@@ -44,8 +45,8 @@ export interface UpdateReport extends CommandReport {
 export async function update(options: UpdateOptions, log: Log, client = createRegistryClient(options)): Promise<UpdateReport> {
   const started = Date.now();
   try {
-    const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile) : undefined;
-    const file = await openLockfile(options.cwd, options.lockfile, 'write');
+    const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile, options.writableRoots) : undefined;
+    const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
     const lockfile = file.previous;
     const before = await collectReferences(options);
     const targets = updateTargets([...before.usages.values()], lockfile);
@@ -94,7 +95,7 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
       notes: newer.notes,
       ...(options.reportFile ? { reportFile: options.reportFile } : {})
     };
-    if (reportPath) await writeFileAtomic(reportPath, updateMarkdown(report), { root: options.cwd, label: options.reportFile });
+    if (reportPath) await writeFileAtomic(reportPath, updateMarkdown(report), { roots: options.writableRoots, label: options.reportFile });
     return report;
   } finally {
     await client.close();
@@ -128,10 +129,10 @@ function sourcesOfPin(pin: Pin): string[] {
   return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
 }
 
-/** The report's real path, inside the repository and writable: checked before any network work. */
-async function reportTarget(root: string, reportFile: string): Promise<string> {
+/** The report's real path, where it may be written and writable: checked before any network work. */
+async function reportTarget(cwd: string, reportFile: string, roots: readonly string[] | undefined): Promise<string> {
   const label = `the report ${reportFile}`;
-  const path = await writeTarget(resolve(root, reportFile), root, label);
+  const path = await writeTarget(resolve(cwd, reportFile), roots, label);
   await checkWritable(path, label);
   return path;
 }

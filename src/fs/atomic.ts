@@ -9,8 +9,8 @@ import { removeStaleTemps, tempName } from './temp-files.js';
 const LEGACY_TEMP = /^\.[^/]+\.[0-9a-f]{12}\.tmp$/;
 
 export interface WriteOptions {
-  /** The repository or workspace: a target whose real path is outside it is refused. */
-  root?: string;
+  /** Where the target may be (see `writeTarget`): a real path outside all of them is refused; anywhere when absent. */
+  roots?: readonly string[];
   /** The path as the user gave it, for messages; the path itself by default. */
   label?: string;
 }
@@ -18,13 +18,13 @@ export interface WriteOptions {
 /**
  * The one way a file is written: readers see the old bytes or the new ones, never half
  * (a temporary file beside the target, synced, then renamed over it). A symbolic link is
- * written through to its target (inside `root`), and an existing file keeps its mode
+ * written through to its target (inside `roots`), and an existing file keeps its mode
  * and owner. Temporary files a killed run left beside it are cleared first. Any failure
  * is a `LocalError` naming `label`, and leaves no temporary file.
  */
 export async function writeFileAtomic(path: string, data: string | Buffer, options: WriteOptions = {}): Promise<void> {
   const label = options.label ?? path;
-  const target = await writeTarget(path, options.root, label);
+  const target = await writeTarget(path, options.roots, label);
   const prefix = `.${basename(target)}`;
   const temporary = join(dirname(target), tempName(prefix));
   let file: FileHandle | undefined;

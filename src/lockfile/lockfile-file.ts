@@ -7,30 +7,36 @@ import { readLockfile, writeLockfile, type Lockfile } from './lockfile.js';
 export interface LockfileFile {
   /** The path as given (`image-lock.json`), for messages and reports. */
   label: string;
-  /** The real path, through a symbolic link, inside the repository. */
+  /** The real path, through a symbolic link. */
   path: string;
-  /** The repository (or workspace) root it must stay in. */
-  root: string;
+  /** Where it may be written (`CommandOptions.writableRoots`); anywhere when absent. */
+  roots?: readonly string[];
   /** Its contents before the run; undefined when there is none yet. */
   previous: Lockfile | undefined;
 }
 
 /**
- * Finds, confines and reads the lockfile before any network work: a path (or link)
- * leading outside `root` is refused before it is read, and for a command that writes
- * it, its folder must be writable and the temporary files a killed run left there go.
+ * Finds and reads the lockfile (a path relative to `cwd`) before any network work: a path
+ * (or link) leading outside `roots`, when given, is refused before it is read, and for a
+ * command that writes it, its folder must be writable and the temporary files a killed
+ * run left there go.
  */
-export async function openLockfile(root: string, lockfile: string, purpose: 'read' | 'write'): Promise<LockfileFile> {
+export async function openLockfile(
+  cwd: string,
+  lockfile: string,
+  purpose: 'read' | 'write',
+  roots?: readonly string[]
+): Promise<LockfileFile> {
   const label = `the lockfile ${lockfile}`;
-  const path = await writeTarget(resolve(root, lockfile), root, label);
+  const path = await writeTarget(resolve(cwd, lockfile), roots, label);
   if (purpose === 'write') {
     await checkWritable(path, label);
     await removeAbandonedTemps(path);
   }
-  return { label: lockfile, path, root, previous: await readLockfile(path, lockfile) };
+  return { label: lockfile, path, roots, previous: await readLockfile(path, lockfile) };
 }
 
 /** Writes `lockfile` over the one opened; returns whether its bytes changed. */
 export function saveLockfile(file: LockfileFile, lockfile: Lockfile): Promise<boolean> {
-  return writeLockfile(file.path, lockfile, { root: file.root, label: file.label });
+  return writeLockfile(file.path, lockfile, { roots: file.roots, label: file.label });
 }

@@ -122,6 +122,6 @@ export async function writeLockfile(path: string, lockfile: Lockfile, options: W
   const text = serializeLockfile(lockfile);
   const before = await readFile(path, 'utf8').catch(() => undefined);
   if (before === text) return false;
-  await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
+  await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, roots: options.roots });
   return true;
 }

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { ImageOccurrence } from '../discovery/types.js';
 import { parseDigest } from '../name/reference.js';
+import { repositoryRoot } from '../fs/repository-root.js';
 import { pinnedForm } from './pinned-form.js';
 import { replaceSpans, type Replacement } from './replace-spans.js';
 
@@ -50,13 +51,14 @@ export async function pinFiles(
   const skip = (occurrence: ImageOccurrence, reason: string) =>
     result.skipped.push({ file: occurrence.file, line: occurrence.line, text: occurrence.text, reason });
 
+  const root = await repositoryRoot(cwd);
   for (const [file, changes] of planChanges(occurrences, digestFor, skip)) {
     const applicable: Change[] = [];
     for (const change of changes) {
       if (change.conflict) for (const occurrence of change.occurrences) skip(occurrence, SHARED_SPAN);
       else if (change.to !== change.from) applicable.push(change);
     }
-    const failure = await replaceSpans(join(cwd, file), applicable, cwd);
+    const failure = await replaceSpans(join(cwd, file), applicable, root);
     for (const change of applicable) {
       if (failure) for (const occurrence of change.occurrences) skip(occurrence, failure);
       else result.rewritten.push({ file, line: change.span.line, ...change.shown });

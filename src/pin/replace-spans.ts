@@ -15,7 +15,7 @@ export interface Replacement {
 const REFERENCE_CHARACTER = /[\w.:/@-]/;
 
 /**
- * Replaces spans of one file inside `root`, all or none: only if every span still holds
+ * Replaces spans of one file inside `root` (the repository), all or none: only if every span still holds
  * exactly the reference it is expected to (not a longer one edited since), as one atomic
  * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
  */
@@ -25,7 +25,7 @@ export async function replaceSpans(path: string, replacements: readonly Replacem
   let content: string;
   try {
     // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
-    target = await writeTarget(path, root, 'the file');
+    target = await writeTarget(path, [root], 'the file');
   } catch (error) {
     return messageOf(error);
   }
@@ -57,7 +57,7 @@ export async function replaceSpans(path: string, replacements: readonly Replacem
     updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
   }
   try {
-    await writeFileAtomic(target, updated, { root, label: 'the file' });
+    await writeFileAtomic(target, updated, { roots: [root], label: 'the file' });
   } catch (error) {
     return messageOf(error);
   }

@@ -21,6 +21,14 @@ describe('the action stays inside its workspace', () => {
     expect(await readFile(join(parent, 'outside.json'), 'utf8')).toBe('{"token": "secret-in-outside-file"}');
   });
 
+  test('a lockfile in RUNNER_TEMP is written there (the workspace and the runner temporary folder are both allowed)', async () => {
+    const dir = await workspace({ Dockerfile: `FROM ${host}/multi/app:1.0\n` });
+    const runnerTemp = await workspace();
+    const run = await runAction('main', dir, { lockfile: join(runnerTemp, 'image-lock.json') }, { RUNNER_TEMP: runnerTemp });
+    expect(run.code).toBe(0);
+    expect(Object.keys(JSON.parse(await readFile(join(runnerTemp, 'image-lock.json'), 'utf8')).images)).toEqual([`${host}/multi/app:1.0`]);
+  });
+
   test.each([
     ['../../../etc/*', 'outside the repository'],
     ['deploy/**/*.yaml', 'no file matches deploy/**/*.yaml']

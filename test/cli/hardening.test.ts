@@ -95,18 +95,31 @@ describe('local problems are exit 2, named by the path given, before any network
     expect(result.stderr).toContain('invalid lockfile image-lock.json: "images" is missing or not an object of references');
   });
 
-  test('a lockfile or a glob outside the repository is refused; a glob matching nothing is bad input', async () => {
+  test('a glob outside the repository is refused; a glob matching nothing is bad input', async () => {
     const dir = await workspace({ Dockerfile: `FROM ${ref}\n` });
-    await writeFile(join(dir, '..', 'outside-lock.json'), '{"secret": "do not print me"}');
-    const outside = await cli(dir, 'lock', '--lockfile', '../outside-lock.json');
-    expect(outside.code).toBe(2);
-    expect(outside.stderr).toContain('the lockfile ../outside-lock.json is');
-    expect(outside.stderr).not.toContain('do not print me');
     const glob = await cli(dir, 'lock', '--file', '../../../etc/*');
     expect(glob).toMatchObject({ code: 2, stderr: `image-lock: outside the repository ${dir}: ../../../etc/*\n` });
     const none = await cli(dir, 'lock', '--file', 'deploy/*.yaml');
     expect(none).toMatchObject({ code: 2, stderr: 'image-lock: no file matches deploy/*.yaml\n' });
     expect(await readdir(dir)).toEqual(['Dockerfile']);
+  });
+});
+
+describe('a path the user typed is written where asked', () => {
+  test('--lockfile anywhere: an absolute path elsewhere, and ../ from a subfolder of a git work tree; mode kept', async () => {
+    const elsewhere = join(await mkdtemp(join(tmpdir(), 'elsewhere-')), 'x.json');
+    const dir = await workspace({ '.git/HEAD': 'ref: refs/heads/main\n', 'sub/Dockerfile': `FROM ${ref}\n` });
+    const absolute = await cli(dir, 'lock', '--image', ref, '--lockfile', elsewhere);
+    expect(absolute).toMatchObject({ code: 0 });
+    expect(JSON.parse(await readFile(elsewhere, 'utf8')).images[ref].digest).toBe(digest);
+
+    await writeFile(join(dir, 'x.json'), '{"lockfileVersion": 1, "images": {}}\n');
+    await chmod(join(dir, 'x.json'), 0o600);
+    const parent = await cli(join(dir, 'sub'), 'lock', '--lockfile', '../x.json');
+    expect(parent).toMatchObject({ code: 0 });
+    expect(JSON.parse(await readFile(join(dir, 'x.json'), 'utf8')).images[ref].sources).toEqual(['Dockerfile']);
+    expect((await stat(join(dir, 'x.json'))).mode & 0o777).toBe(0o600);
+    expect(await readdir(dir)).toEqual(['.git', 'sub', 'x.json']);
   });
 });
 

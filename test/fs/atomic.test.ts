@@ -32,7 +32,7 @@ describe('writeFileAtomic', () => {
     await mkdir(join(root, 'locks'));
     await writeFile(join(root, 'locks', 'real.json'), 'old\n');
     await symlink('locks/real.json', join(root, 'image-lock.json'));
-    await writeFileAtomic(join(root, 'image-lock.json'), 'new\n', { root });
+    await writeFileAtomic(join(root, 'image-lock.json'), 'new\n', { roots: [root] });
     expect(await readlink(join(root, 'image-lock.json'))).toBe('locks/real.json');
     expect(await readFile(join(root, 'locks', 'real.json'), 'utf8')).toBe('new\n');
   });
@@ -42,7 +42,7 @@ describe('writeFileAtomic', () => {
     const outside = join(await scratch(), 'outside.json');
     await writeFile(outside, 'theirs\n');
     await symlink(outside, join(root, 'image-lock.json'));
-    const write = (path: string) => writeFileAtomic(path, 'new\n', { root, label: 'image-lock.json' });
+    const write = (path: string) => writeFileAtomic(path, 'new\n', { roots: [root], label: 'image-lock.json' });
     await expect(write(join(root, 'image-lock.json'))).rejects.toThrow(LocalError);
     await expect(write(join(root, 'image-lock.json'))).rejects.toThrow(`image-lock.json is ${outside}, outside`);
     await expect(write(join(root, '..', 'escape.json'))).rejects.toThrow('outside');
@@ -53,7 +53,7 @@ describe('writeFileAtomic', () => {
 
   test('a file whose name starts with two dots is inside the root', async () => {
     const root = await scratch();
-    await writeFileAtomic(join(root, '..image-lock.json'), 'new\n', { root });
+    await writeFileAtomic(join(root, '..image-lock.json'), 'new\n', { roots: [root] });
     expect(await readFile(join(root, '..image-lock.json'), 'utf8')).toBe('new\n');
   });
 
