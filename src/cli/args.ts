@@ -27,13 +27,17 @@ Update options:
   --newer                       also list newer version-shaped tags (never rewritten)
   --report FILE                 write a Markdown account of what changed (a pull request body)
 
+Other:
+  -h, --help                    this text
+  -v, --version                 the version
+
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
 
 export const COMMANDS = ['list', 'lock', 'verify', 'pin', 'update', 'pull'] as const;
 export type CommandName = (typeof COMMANDS)[number];
 
 export interface CliArgs {
-  command: CommandName | 'help';
+  command: CommandName | 'help' | 'version';
   values: {
     file?: string[];
     exclude?: string[];
@@ -79,8 +83,12 @@ const OPTIONS = {
   'cooldown-unknown': { type: 'string' },
   newer: { type: 'boolean' },
   report: { type: 'string' },
-  help: { type: 'boolean', short: 'h' }
+  help: { type: 'boolean', short: 'h' },
+  version: { type: 'boolean', short: 'v' }
 } as const;
+
+/** One line and where to look, not the whole usage: the mistake stays on the screen. */
+const SEE_HELP = 'run image-lock --help for the commands and options';
 
 /** Flags that only some commands take; anything else given to them is bad input. */
 const ONLY_FOR: Record<string, CommandName[]> = {
@@ -101,13 +109,14 @@ export function parseCliArgs(argv: string[]): CliArgs {
   try {
     parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
   } catch (error) {
-    throw new InputError(`${(error as Error).message}\n\n${USAGE}`);
+    throw new InputError(`${parseErrorMessage(error as Error & { code?: string })}; ${SEE_HELP}`);
   }
   const { values, positionals } = parsed;
   if (values.help) return { command: 'help', values };
+  if (values.version) return { command: 'version', values };
   const [command, ...extra] = positionals;
   if (!command) throw new InputError(`no command given\n\n${USAGE}`);
-  if (!(COMMANDS as readonly string[]).includes(command)) throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
+  if (!(COMMANDS as readonly string[]).includes(command)) throw new InputError(`unknown command "${command}"; ${SEE_HELP}`);
   if (extra.length > 0) throw new InputError(`unexpected argument "${extra[0]}"`);
   for (const [flag, commands] of Object.entries(ONLY_FOR)) {
     if (values[flag as keyof typeof values] !== undefined && !commands.includes(command as CommandName)) {
@@ -116,4 +125,12 @@ export function parseCliArgs(argv: string[]): CliArgs {
   }
   if (command === 'pull' && (values.platform?.length ?? 0) > 1) throw new InputError('pull takes one --platform');
   return { command: command as CommandName, values };
+}
+
+/** Node's parseArgs messages, without the advice about positionals that does not apply here. */
+function parseErrorMessage(error: Error & { code?: string }): string {
+  const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+  if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option) return `unknown option ${option}`;
+  if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option) return `${option} needs a value`;
+  return error.message;
 }

@@ -10,6 +10,7 @@ import { reportExitCode, type CommandReport } from '../commands/report.js';
 import { parseCliArgs, USAGE, type CliArgs } from './args.js';
 import { runList } from './list.js';
 import { runPull } from './pull.js';
+import { packageVersion } from './version.js';
 import { formatReport, formatDiagnostics } from './print.js';
 
 export interface CliIo {
@@ -32,8 +33,8 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
   try {
     const args = parseCliArgs(argv);
     json = args.values.json === true;
-    if (args.command === 'help') {
-      io.stdout(`${USAGE}\n`);
+    if (args.command === 'help' || args.command === 'version') {
+      io.stdout(`${args.command === 'help' ? USAGE : packageVersion()}\n`);
       return 0;
     }
     if (args.command === 'pull') return await runPull(args, io);
