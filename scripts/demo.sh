@@ -6,7 +6,10 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/setup.sh"
 cd "$ROOT"
 
+# What the demo starts: the registry and Docker from Debian's packages, and the BuildKit
+# client the private daemon is given, which comes with trixie's Docker (scripts/setup.sh).
 ensure_apt_packages
+ensure_trixie_docker
 ensure_node_modules
 
 build="$ROOT/.tmp/demo-build"
