@@ -160,4 +160,26 @@ describe('compose files in their repository', () => {
     // Without .env, the defaults apply.
     expect(summary(await scanKind(composeKind, 'compose.yaml', content, files))[0]).toBe('3 postgres:15');
   });
+
+  test('.env values are interpolated as Compose does: quoted "..." and bare ones, not \'...\'; earlier keys seen, the environment first', async () => {
+    const files = {
+      '.env': [
+        'IMAGE_NAME="${IMAGE_NAME:-backend}"',
+        'IMAGE_TAG=${IMAGE_TAG:-latest}',
+        'REGISTRY=registry.example.com',
+        'FULL=$REGISTRY/${IMAGE_NAME}',
+        "RAW='${REGISTRY}/raw'",
+        'PORT=${UNSET_PORT:-8080}'
+      ].join('\n')
+    };
+    const content =
+      'services:\n  api:\n    image: ${IMAGE_NAME:-x}:${IMAGE_TAG:-latest}\n  full:\n    image: ${FULL}:1\n  raw:\n    image: ${RAW}:1\n';
+    const found = await scanKind(composeKind, 'compose.yaml', content, files);
+    expect(summary(found).slice(0, 2)).toEqual(['3 backend:latest', '5 registry.example.com/backend:1']);
+    // Single quotes keep `${REGISTRY}` as written: not a valid reference, reported on its line.
+    expect(found.problems.map((problem) => problem.line)).toEqual([7]);
+    // The process environment wins over the .env file, inside its values too.
+    const withEnv = await scanKind(composeKind, 'compose.yaml', content, files, { IMAGE_NAME: 'frontend', REGISTRY: 'r.example.org' });
+    expect(summary(withEnv).slice(0, 2)).toEqual(['3 frontend:latest', '5 r.example.org/frontend:1']);
+  });
 });

@@ -23,9 +23,10 @@ export const composeKind: FileKind = {
  */
 async function projectEnv(path: string, repository: Repository): Promise<Lookup> {
   const dir = dirName(path);
-  const dotEnv = parseDotEnv((await repository.readText(dir ? `${dir}/.env` : '.env')) ?? '');
   const { env } = repository;
-  return (name) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? dotEnv.get(name);
+  const environment: Lookup = (name) => (Object.hasOwn(env, name) ? env[name] : undefined);
+  const dotEnv = parseDotEnv((await repository.readText(dir ? `${dir}/.env` : '.env')) ?? '', environment);
+  return (name) => environment(name) ?? dotEnv.get(name);
 }
 
 /**
