@@ -1,9 +1,9 @@
 import * as core from '@actions/core';
 import type { PullReport } from '../commands/pull.js';
-import { describeDigestLinks, formatBytes, formatDuration, unlinkedWarning } from '../commands/pull-format.js';
+import { describeDigestLinks, formatBytes, formatDuration, UNLINKED_ADVICE, unlinkedTitle } from '../commands/pull-format.js';
 import type { LayerCacheRestore } from './cache/layer-cache.js';
 import type { TierRestore } from './cache/tier-restore.js';
-import { code } from './summary-html.js';
+import { code, escapeHtml, titledList } from './summary-html.js';
 
 const CACHE_WORDS = { hit: 'hit', partial: 'partial hit', miss: 'miss' };
 
@@ -39,10 +39,16 @@ export async function writePullSummary(report: PullReport, restore: LayerCacheRe
     `Time: ${phases.join(', ')}`,
     restore ? `Restored from: ${describeTiers(restore)}` : 'Layer cache: off',
     ...(report.imageStore ? [`Docker image store: ${report.imageStore}`] : []),
-    ...[describeDigestLinks(report), unlinkedWarning(report)].filter((line): line is string => line !== undefined),
+    ...[describeDigestLinks(report)].filter((line): line is string => line !== undefined),
     ...report.repaired.map((digest) => `${code(digest)} was corrupt in the cache and was fetched again`)
   ];
-  await summary.addList(notes).write();
+  summary.addList(notes);
+  const unlinked = unlinkedTitle(report);
+  if (unlinked) {
+    const references = report.digestLinks!.unlinked.map((link) => code(link.reference));
+    summary.addRaw(titledList(escapeHtml(unlinked), references)).addRaw(`${escapeHtml(UNLINKED_ADVICE)}\n`);
+  }
+  await summary.write();
 }
 
 /** The summary's line when no Linux daemon answers: what was not done, and why. */

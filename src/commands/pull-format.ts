@@ -56,7 +56,8 @@ export function describeDigestLinks(report: PullReport): string | undefined {
     `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
       `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
   ];
-  if (links.unlinked.length > 0) lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+  // Only counted here: the warning names them, once (a long list said three times buries the rest).
+  if (links.unlinked.length > 0) lines.push(`Not linked: ${links.unlinked.length} pinned reference(s), which need the registry when used`);
   return lines.join('\n');
 }
 
@@ -64,9 +65,15 @@ export function describeDigestLinks(report: PullReport): string | undefined {
 export function unlinkedWarning(report: PullReport): string | undefined {
   const unlinked = report.digestLinks?.unlinked ?? [];
   if (unlinked.length === 0) return undefined;
-  return (
-    `${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
-    `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
-    '(`containerd-snapshotter`) makes pinned references work offline too.'
-  );
+  return `${unlinkedTitle(report)}: ${unlinked.map((u) => u.reference).join(', ')}. ${UNLINKED_ADVICE}`;
 }
+
+/** What the unlinked references have in common, and why; undefined when every one was linked. */
+export function unlinkedTitle(report: PullReport): string | undefined {
+  const unlinked = report.digestLinks?.unlinked ?? [];
+  if (unlinked.length === 0) return undefined;
+  return `${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason})`;
+}
+
+export const UNLINKED_ADVICE =
+  'Their tags work offline; the containerd image store (`containerd-snapshotter`) makes pinned references work offline too.';
