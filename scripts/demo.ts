@@ -2,8 +2,11 @@
 // stands in for Docker Hub and ghcr.io (as their mirror, so the lockfile keeps the
 // canonical names); a copy of examples/ is the repository. image-lock locks it, a change
 // fails verify with its annotation, pin fixes it, and the locked images are pulled into a
-// private Docker daemon cold, then warm with the registry stopped. The job summary of
-// the action's runs is shown as text and written as HTML to .tmp/demo/.
+// private Docker daemon cold, then warm with the registry stopped. The daemon runs the
+// containerd image store (Docker 29's default), where each pinned form resolves from the
+// loaded content alone: no daemon pull needs the registry, which only the lock could reach
+// (as a mirror the daemon is not told of). The job summary of the action's runs is shown
+// as text and written as HTML to .tmp/demo/.
 import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -48,7 +51,7 @@ async function main(): Promise<void> {
   let daemon: DockerDaemon | undefined;
   try {
     stage('Setting up: sample images pushed to a local registry, a private Docker daemon started');
-    [daemon] = await Promise.all([startDockerDaemon(), seedSampleImages(registry.url)]);
+    [daemon] = await Promise.all([startDockerDaemon(60_000, 'containerd'), seedSampleImages(registry.url)]);
     const repo = join(scratch, 'examples');
     cpSync(join(ROOT, 'examples'), repo, { recursive: true });
     git(repo, 'init', '-q');
@@ -120,8 +123,13 @@ async function main(): Promise<void> {
     const warm = await timed('A later run: pull, warm, registry stopped', { drift: 'ignore' }); // nothing to ask a stopped registry
     console.log(`\n  The step with pull took ${seconds(cold.ms)} cold and ${seconds(warm.ms)} warm with the registry stopped`);
     console.log('  (the samples are a few kB, so docker load is most of it; the fetch figures above compare registry and kept layers);');
-    console.log('  the images in the daemon now:');
-    console.log(indent((await daemon.docker(['image', 'ls', '--format', '{{.Repository}}:{{.Tag}}  {{.ID}}'])).stdout.toString()));
+    console.log('  Each locked reference, in the form the files write it, resolves in the daemon with the registry stopped:');
+    const pinnedLock = JSON.parse(readFileSync(join(repo, 'image-lock.json'), 'utf8')) as { images: Record<string, unknown> };
+    for (const reference of Object.keys(pinnedLock.images)) {
+      const inspected = await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', reference]);
+      const id = inspected.stdout.toString().trim();
+      console.log(`    ${reference}  ->  ${inspected.code === 0 ? `image ${id.slice(0, 19)}…` : 'NOT FOUND'}`);
+    }
     console.log("  The warm run's job summary, as text:");
     console.log(indent(summaryText(warm.run.summary)));
 
