@@ -29,7 +29,10 @@ export type ReferenceKind =
   | 'drone-service'
   | 'woodpecker-step'
   | 'woodpecker-service'
-  | 'woodpecker-clone';
+  | 'woodpecker-clone'
+  | 'argocd-kustomize-image'
+  | 'tekton-bundle'
+  | 'quadlet-image';
 
 /**
  * Where a reference's literal text stands in its file: 1-based line, 1-based column

@@ -15,6 +15,7 @@ import { kustomizeKind } from '../../src/discovery/kinds/kustomize.js';
 import { scanCompose } from '../../src/discovery/kinds/compose.js';
 import { parseDockerfile } from '../../src/discovery/kinds/dockerfile.js';
 import { expand } from '../../src/discovery/expand.js';
+import { quadletKind } from '../../src/discovery/kinds/quadlet.js';
 import { parseKubernetes } from '../../src/discovery/kinds/kubernetes.js';
 import type { DiscoveryResult } from '../../src/discovery/types.js';
 import { parseWorkflow } from '../../src/discovery/kinds/workflow.js';
@@ -86,6 +87,19 @@ const YAML_PIECES = [
   'kind: CronJob\n',
   'kind: Deployment\n',
   'image: ',
+  'apiVersion: argoproj.io/v1alpha1\n',
+  'kind: Application\n',
+  'source:',
+  'kustomize:',
+  'images:',
+  '=',
+  'apiVersion: tekton.dev/v1\n',
+  'taskRef:',
+  'bundle: ',
+  'resolver: bundles\n',
+  'params:',
+  '- name: bundle\n',
+  'value: ',
   'container: ',
   'uses: ',
   'build: .',
@@ -185,7 +199,7 @@ const yamlScalar = fc.oneof(
   fc.constantFrom('${X:-nginx:1.27}', '${{ matrix.image }}', '*img')
 );
 const yamlFile = fc
-  .tuple(fc.constantFrom('services', 'jobs', 'k8s'), fc.array(yamlScalar, { minLength: 1, maxLength: 5 }), eol)
+  .tuple(fc.constantFrom('services', 'jobs', 'k8s', 'argo', 'tekton'), fc.array(yamlScalar, { minLength: 1, maxLength: 5 }), eol)
   .map(([shape, images, newline]) => {
     const head = 'x-anchor: &img nginx:1.25\n';
     const body = images
@@ -194,10 +208,14 @@ const yamlFile = fc
           ? `  s${i}:\n    image: ${image}\n`
           : shape === 'jobs'
             ? `  j${i}:\n    container: ${image}\n    services:\n      db:\n        image: ${image}\n    steps:\n      - uses: docker://${image.replace(/^["']|["']$/g, '')}\n`
-            : `---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c${i}\n      image: ${image}\n`
+            : shape === 'argo'
+              ? `---\napiVersion: argoproj.io/v1alpha1\nkind: Application\nspec:\n  source:\n    kustomize:\n      images: [${image}]\n`
+              : shape === 'tekton'
+                ? `---\napiVersion: tekton.dev/v1\nkind: PipelineRun\nspec:\n  pipelineRef:\n    resolver: bundles\n    params:\n      - {name: bundle, value: ${image}}\n`
+                : `---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - name: c${i}\n      image: ${image}\n`
       )
       .join('');
-    return (shape === 'k8s' ? body : `${head}${shape}:\n${body}`).replace(/\n/g, newline);
+    return (['k8s', 'argo', 'tekton'].includes(shape) ? body : `${head}${shape}:\n${body}`).replace(/\n/g, newline);
   });
 
 const arbitraryText = fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ maxLength: 200 }));
@@ -315,7 +333,15 @@ const CI_PIECES = [
   'kind: secret\n',
   'clone:\n',
   'pipeline:\n',
-  '{"steps": [{"name": "alpine"}]}'
+  '{"steps": [{"name": "alpine"}]}',
+  '[Container]\n',
+  '[Image]\n',
+  '[Volume]\n',
+  'Image=',
+  'Image = "',
+  '\\\n',
+  '; ',
+  '%i'
 ];
 
 const KINDS: [string, FileKind, string][] = [
@@ -325,6 +351,7 @@ const KINDS: [string, FileKind, string][] = [
   ['cloud build', cloudBuildKind, 'cloudbuild.yaml'],
   ['drone', droneKind, '.drone.yml'],
   ['woodpecker', woodpeckerKind, '.woodpecker.yml'],
+  ['quadlet', quadletKind, 'web.container'],
   ['action', actionKind, 'action.yml'],
   ['helm values', helmValuesKind, 'values.yaml'],
   ['kustomize', kustomizeKind, 'kustomization.yaml'],
@@ -356,6 +383,7 @@ describe('discover on arbitrary trees', () => {
       'values.yaml',
       'Chart.yaml',
       'kustomization.yaml',
+      'web.container',
       '.gitlab-ci.yml',
       'action.yml',
       'x.yaml',

@@ -12,6 +12,7 @@ import { gitlabCiKind } from './gitlab-ci.js';
 import { helmValuesKind } from './helm.js';
 import { kubernetesKind } from './kubernetes.js';
 import { kustomizeKind } from './kustomize.js';
+import { quadletKind } from './quadlet.js';
 import { woodpeckerKind } from './woodpecker.js';
 import { workflowKind } from './workflow.js';
 
@@ -36,6 +37,8 @@ export const FILE_KINDS: readonly FileKind[] = [
   cloudBuildKind,
   droneKind,
   woodpeckerKind,
+  // Other tools whose path says what the file is.
+  quadletKind,
   kubernetesKind
 ];
 

@@ -3,7 +3,13 @@ import { Collector } from '../collector.js';
 import type { FileKind, SourceFile } from '../file-kind.js';
 import type { DiscoveryResult, ReferenceKind } from '../types.js';
 import type { YamlSource, YamlString } from '../yaml-source.js';
+import { argoApplicationReader } from './argocd.js';
+import type { CustomResourceReader } from './custom-resource.js';
+import { tektonBundleReader } from './tekton.js';
 import { isTemplated } from './templated.js';
+
+/** Custom resources that name images in fields of their own, each one module. */
+const CUSTOM_RESOURCE_READERS: readonly CustomResourceReader[] = [argoApplicationReader, tektonBundleReader];
 
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS: Readonly<Record<string, readonly string[]>> = {
@@ -31,15 +37,17 @@ export const kubernetesKind: FileKind = {
 /**
  * Images of a (multi-document) manifest: containers and image volumes of workloads, the
  * items of a `kind: List`, and in custom resources (an API group of their own) every
- * string `image` field, where operators such as Argo Workflows and Tekton keep them.
+ * string `image` field, where operators such as Argo Workflows and Tekton keep them, and
+ * the fields `CUSTOM_RESOURCE_READERS` know (Argo CD's kustomize overrides, Tekton bundles).
  */
 export function parseKubernetes(file: SourceFile): DiscoveryResult {
   const collector = Collector.ofYaml(file);
   const { yaml } = file;
-  const add = (kind: ReferenceKind, text: YamlString | undefined) => {
-    if (!text || text.value === '') return;
-    if (isTemplated(text.value)) collector.problem(text.line, `cannot resolve the template in "${text.value}"`);
-    else collector.image(kind, text.value, text.line, { edit: yaml.span(text, 0, text.value.length) });
+  const add = (kind: ReferenceKind, text: YamlString | undefined, offset = 0) => {
+    const value = text?.value.slice(offset);
+    if (!text || !value) return;
+    if (isTemplated(value)) collector.problem(text.line, `cannot resolve the template in "${text.value}"`);
+    else collector.image(kind, value, text.line, { edit: yaml.span(text, offset, value.length) });
   };
   const visit = (document: Document, object: unknown) => {
     const kind = manifestKind(yaml, document, object);
@@ -55,12 +63,15 @@ export function parseKubernetes(file: SourceFile): DiscoveryResult {
       for (const volume of yaml.items(document, yaml.get(document, podSpec, 'volumes'))) {
         add('k8s-image-volume', yaml.string(document, yaml.get(document, volume, 'image', 'reference')));
       }
-    } else if (kind && isCustomResource(yaml.string(document, yaml.get(document, object, 'apiVersion'))!.value)) {
+    } else if (kind && isCustomResource(apiVersionOf(document, object))) {
+      const apiVersion = apiVersionOf(document, object);
       yaml.walk(document, object, (key, value) => {
         if (key === 'image') add('k8s-custom-resource', yaml.string(document, value));
       });
+      for (const reader of CUSTOM_RESOURCE_READERS) if (reader.matches(apiVersion, kind)) reader.read(yaml, document, object, add);
     }
   };
+  const apiVersionOf = (document: Document, object: unknown) => yaml.string(document, yaml.get(document, object, 'apiVersion'))!.value;
   for (const document of yaml.documents) visit(document, document.contents);
   return collector.done();
 }
