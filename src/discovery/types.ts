@@ -32,7 +32,9 @@ export type ReferenceKind =
   | 'woodpecker-clone'
   | 'argocd-kustomize-image'
   | 'tekton-bundle'
-  | 'quadlet-image';
+  | 'quadlet-image'
+  | 'bake-context'
+  | 'bake-arg';
 
 /**
  * Where a reference's literal text stands in its file: 1-based line, 1-based column

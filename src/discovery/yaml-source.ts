@@ -1,5 +1,6 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document } from 'yaml';
 import type { TextSpan } from './types.js';
+import { LineIndex } from './line-index.js';
 import { relaxFlowIndentation } from './yaml-relax.js';
 
 /**
@@ -11,7 +12,8 @@ import { relaxFlowIndentation } from './yaml-relax.js';
 export class YamlSource {
   readonly documents: Document.Parsed[] = [];
   readonly problems: { line: number; message: string }[] = [];
-  private lineCounter = new LineCounter();
+  /** Lines and columns of `content`: the parser's own line counter can miss a newline the lexer folded into a token (`!!str ---`). */
+  private readonly lines: LineIndex;
 
   /** The text parsed: the file's, or with continuation lines re-indented (see `relaxFlowIndentation`). */
   readonly content: string;
@@ -19,19 +21,19 @@ export class YamlSource {
   private readonly padded: ReadonlySet<number>;
 
   constructor(content: string) {
-    let documents = parseAllDocuments(content, { lineCounter: this.lineCounter, uniqueKeys: false });
+    let documents = parseAllDocuments(content, { lineCounter: new LineCounter(), uniqueKeys: false });
     const relaxed = documents.some((document) => document.errors.length > 0) ? relaxFlowIndentation(content) : undefined;
     const relaxedCounter = new LineCounter();
     const retried = relaxed && parseAllDocuments(relaxed.text, { lineCounter: relaxedCounter, uniqueKeys: false });
     if (relaxed && retried && errorCount(retried) < errorCount(documents)) {
       documents = retried;
-      this.lineCounter = relaxedCounter;
       this.content = relaxed.text;
       this.padded = relaxed.padded;
     } else {
       this.content = content;
       this.padded = new Set();
     }
+    this.lines = new LineIndex(this.content);
     for (const document of documents) {
       const [error] = document.errors;
       // A document the parser had to guess about is skipped rather than half read.
@@ -91,7 +93,7 @@ export class YamlSource {
     const scalar = resolve(document, node);
     if (!isScalar(scalar) || typeof scalar.value !== 'string' || !scalar.range) return undefined;
     const [start, end] = scalar.range;
-    const line = this.lineCounter.linePos(start).line;
+    const line = this.lines.position(start).line;
     const quoted = scalar.type === Scalar.QUOTE_DOUBLE || scalar.type === Scalar.QUOTE_SINGLE;
     const verbatimStart = quoted ? start + 1 : start;
     const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
@@ -123,12 +125,12 @@ export class YamlSource {
     if (!isScalar(scalar) || typeof scalar.value !== 'number' || scalar.type !== Scalar.PLAIN || !scalar.range) return undefined;
     const [start, end] = scalar.range;
     const value = this.content.slice(start, end);
-    return { value, line: this.lineCounter.linePos(start).line, verbatimStart: start };
+    return { value, line: this.lines.position(start).line, verbatimStart: start };
   }
 
   /** The span of `length` characters at offset `offset` (on one line), unless its line was re-indented. */
   spanAt(offset: number, length: number): TextSpan | undefined {
-    const { line, col } = this.lineCounter.linePos(offset);
+    const { line, column: col } = this.lines.position(offset);
     return this.padded.has(line) ? undefined : { line, column: col, length };
   }
 

@@ -266,3 +266,9 @@ spec:
     expect(summary(result)).toEqual(['12 ghcr.io/acme/worker:3.2 @12:18', '20 busybox:1.36 @20:19']);
   });
 });
+
+test('after a document the parser refuses, lines stay right (the parser folds a newline of `!!str ---` into its token)', () => {
+  const content =
+    '!!str ---\nkind: Pod\n]  x: 1\n---\napiVersion: v1\nkind: Pod\nspec:\n  containers:\n    - {name: c, image: nginx:1.27}\n';
+  expect(summary(parse(content))).toEqual(['9 nginx:1.27 @9:24']);
+});

@@ -15,6 +15,7 @@ import { kustomizeKind } from '../../src/discovery/kinds/kustomize.js';
 import { scanCompose } from '../../src/discovery/kinds/compose.js';
 import { parseDockerfile } from '../../src/discovery/kinds/dockerfile.js';
 import { expand } from '../../src/discovery/expand.js';
+import { bakeKind } from '../../src/discovery/kinds/bake.js';
 import { quadletKind } from '../../src/discovery/kinds/quadlet.js';
 import { parseKubernetes } from '../../src/discovery/kinds/kubernetes.js';
 import type { DiscoveryResult } from '../../src/discovery/types.js';
@@ -341,7 +342,21 @@ const CI_PIECES = [
   'Image = "',
   '\\\n',
   '; ',
-  '%i'
+  '%i',
+  'target "a" {\n',
+  'variable "V" { default = "alpine:3" }\n',
+  'args = {',
+  'contexts = {',
+  'BASE = ',
+  '"docker-image://',
+  'dockerfile-inline = "FROM ${BASE}"\n',
+  '${V}',
+  '<<EOT\n',
+  'EOT\n',
+  '/*',
+  '*/',
+  '}\n',
+  '"target": {"a": {"args": {"B": "x:1"}}}'
 ];
 
 const KINDS: [string, FileKind, string][] = [
@@ -352,6 +367,8 @@ const KINDS: [string, FileKind, string][] = [
   ['drone', droneKind, '.drone.yml'],
   ['woodpecker', woodpeckerKind, '.woodpecker.yml'],
   ['quadlet', quadletKind, 'web.container'],
+  ['bake (HCL)', bakeKind, 'docker-bake.hcl'],
+  ['bake (JSON)', bakeKind, 'docker-bake.json'],
   ['action', actionKind, 'action.yml'],
   ['helm values', helmValuesKind, 'values.yaml'],
   ['kustomize', kustomizeKind, 'kustomization.yaml'],
@@ -384,6 +401,7 @@ describe('discover on arbitrary trees', () => {
       'Chart.yaml',
       'kustomization.yaml',
       'web.container',
+      'docker-bake.hcl',
       '.gitlab-ci.yml',
       'action.yml',
       'x.yaml',

@@ -1,5 +1,6 @@
 import type { FileKind } from '../file-kind.js';
 import { actionKind } from './action.js';
+import { bakeKind } from './bake.js';
 import { azurePipelinesKind } from './azure-pipelines.js';
 import { bitbucketKind } from './bitbucket.js';
 import { circleciKind } from './circleci.js';
@@ -39,6 +40,7 @@ export const FILE_KINDS: readonly FileKind[] = [
   woodpeckerKind,
   // Other tools whose path says what the file is.
   quadletKind,
+  bakeKind,
   kubernetesKind
 ];
 
