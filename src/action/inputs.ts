@@ -39,7 +39,10 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     insecureRegistries: list('insecure-registries'),
     concurrency: core.getInput('concurrency'),
     timeout: core.getInput('timeout'),
-    githubToken: core.getInput('github-token')
+    githubToken: core.getInput('github-token'),
+    verifySignatures: core.getInput('verify-signatures'),
+    trustPolicy: core.getInput('trust-policy'),
+    trustedRoot: core.getInput('trusted-root')
   });
   return {
     mode,

@@ -5,6 +5,7 @@ import { DEFAULT_LOCKFILE } from '../lockfile/lockfile.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { Level } from '../policy/policy.js';
 import { parseBaseUrl } from '../remote/endpoint.js';
+import { DEFAULT_TRUST_POLICY } from '../signature/trust-policy.js';
 
 /** Everything `lock`, `verify` and `pin` take, parsed once from the CLI's flags or the action's inputs. */
 export interface CommandOptions {
@@ -27,6 +28,17 @@ export interface CommandOptions {
   /** Seconds without a byte before a registry response counts as stalled. */
   timeout: number;
   githubToken?: string;
+  /** Signature verification (`--verify-signatures`), absent when off. */
+  signatures?: SignatureOptions;
+}
+
+export interface SignatureOptions {
+  /** The level of a locked digest not signed as the policy says. */
+  level: Exclude<Level, 'ignore'>;
+  /** The trust policy file, relative to `cwd`. */
+  policy: string;
+  /** A trusted root (protobuf-specs JSON) for keyless signatures. */
+  trustedRoot?: string;
 }
 
 /** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
@@ -51,6 +63,9 @@ export interface RawOptions {
   concurrency?: string;
   timeout?: string;
   githubToken?: string;
+  verifySignatures?: string;
+  trustPolicy?: string;
+  trustedRoot?: string;
 }
 
 /** One parser for both entries, so an empty value means the default in each. */
@@ -70,8 +85,15 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     insecureRegistries: nonEmpty(raw.insecureRegistries),
     concurrency: parseConcurrency(raw.concurrency),
     timeout: parseTimeout(raw.timeout),
-    githubToken: raw.githubToken || undefined
+    githubToken: raw.githubToken || undefined,
+    signatures: parseSignatureOptions(raw)
   };
+}
+
+function parseSignatureOptions(raw: RawOptions): SignatureOptions | undefined {
+  const level = parseLevel('verify-signatures', raw.verifySignatures, 'ignore');
+  if (level === 'ignore') return undefined;
+  return { level, policy: raw.trustPolicy?.trim() || DEFAULT_TRUST_POLICY, trustedRoot: raw.trustedRoot?.trim() || undefined };
 }
 
 /** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */

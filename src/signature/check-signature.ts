@@ -1,11 +1,9 @@
 import { createHash } from 'node:crypto';
 import { bundleFromJSON, toMessageSignatureBundle, type Bundle } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
+import type { SignedBy } from '../lockfile/lockfile.js';
 import type { FoundSignature } from './signature-store.js';
 import type { Signer } from './trust-policy.js';
-
-/** Who signed a locked digest, as SPEC's lockfile records it. */
-export type SignedBy = { identity: string; issuer: string } | { key: string };
 
 export type SignatureCheck = { signedBy: SignedBy } | { problem: string };
 

@@ -2,7 +2,8 @@ import type { TrustMaterial } from '@sigstore/verify';
 import type { Reference } from '../name/reference.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import { mapLimit } from '../util/map-limit.js';
-import { checkSignature, type SignedBy } from './check-signature.js';
+import type { SignedBy } from '../lockfile/lockfile.js';
+import { checkSignature } from './check-signature.js';
 import { findSignatures } from './signature-store.js';
 import { ruleFor, type TrustPolicy } from './trust-policy.js';
 

@@ -72,8 +72,13 @@ export function keyBundle(digest: string, key: KeyObject): unknown {
   return bundleToJSON(toDSSEBundle({ artifact: statement, artifactType: type, signature: sign('sha256', pae, key), keyHint: 'test-key' }));
 }
 
-/** Pushes a bundle as a referrer of `digest` and lists it in the `sha256-<hex>` fallback index. */
-export async function pushBundleReferrer(repo: string, digest: string, bundle: unknown, subjectSize = 0): Promise<string> {
+/** Pushes a bundle as a referrer of `digest` and lists it in an index under `indexTag` (the `sha256-<hex>` fallback by default). */
+export async function pushBundleReferrer(
+  repo: string,
+  digest: string,
+  bundle: unknown,
+  indexTag = digest.replace(':', '-')
+): Promise<string> {
   const layer = blob(JSON.stringify(bundle), BUNDLE_TYPE);
   const empty = blob('{}', 'application/vnd.oci.empty.v1+json');
   for (const b of [layer, empty]) await pushBlob(target(), repo, b);
@@ -84,12 +89,12 @@ export async function pushBundleReferrer(repo: string, digest: string, bundle: u
       artifactType: BUNDLE_TYPE,
       config: descriptor(empty),
       layers: [descriptor(layer)],
-      subject: { mediaType: OCI_INDEX, digest, size: subjectSize }
+      subject: { mediaType: OCI_INDEX, digest, size: 0 }
     }),
     OCI_MANIFEST
   );
   await pushManifest(target(), repo, manifest.digest, manifest);
   const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...descriptor(manifest), artifactType: BUNDLE_TYPE }] };
-  await pushManifest(target(), repo, digest.replace(':', '-'), blob(JSON.stringify(index), OCI_INDEX));
+  await pushManifest(target(), repo, indexTag, blob(JSON.stringify(index), OCI_INDEX));
   return manifest.digest;
 }
