@@ -57,9 +57,9 @@ export async function pushSimpleSignature(
   await pushManifest(target(), repo, `${digest.replace(':', '-')}.sig`, blob(JSON.stringify(manifest), OCI_MANIFEST));
 }
 
-/** A DSSE bundle signed with `key` over an in-toto statement naming `digest`. */
-export function keyBundle(digest: string, key: KeyObject): unknown {
-  const statement = Buffer.from(
+/** The in-toto statement cosign signs into a bundle: its subject names the image's digest. */
+export function statementFor(digest: string): Buffer {
+  return Buffer.from(
     JSON.stringify({
       _type: 'https://in-toto.io/Statement/v1',
       subject: [{ name: 'image', digest: { sha256: digest.split(':')[1] } }],
@@ -67,9 +67,20 @@ export function keyBundle(digest: string, key: KeyObject): unknown {
       predicate: {}
     })
   );
-  const type = 'application/vnd.in-toto+json';
-  const pae = Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${statement.length} `), statement]);
-  return bundleToJSON(toDSSEBundle({ artifact: statement, artifactType: type, signature: sign('sha256', pae, key), keyHint: 'test-key' }));
+}
+
+export const IN_TOTO = 'application/vnd.in-toto+json';
+
+/** DSSE's pre-authentication encoding, what a DSSE signature covers. */
+export function pae(type: string, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`DSSEv1 ${type.length} ${type} ${body.length} `), body]);
+}
+
+/** A DSSE bundle signed with `key` over an in-toto statement naming `digest`, its key given by a hint. */
+export function keyBundle(digest: string, key: KeyObject): unknown {
+  const statement = statementFor(digest);
+  const signature = sign('sha256', pae(IN_TOTO, statement), key);
+  return bundleToJSON(toDSSEBundle({ artifact: statement, artifactType: IN_TOTO, signature, keyHint: 'test-key' }));
 }
 
 /** Pushes a bundle as a referrer of `digest` and lists it in an index under `indexTag` (the `sha256-<hex>` fallback by default). */
