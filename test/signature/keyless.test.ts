@@ -8,10 +8,11 @@ import { loadTrustPolicy } from '../../src/signature/trust-policy.js';
 import { verifySignatures, type SignatureOutcome } from '../../src/signature/verify-signatures.js';
 import { pushRelease, twoPlatforms } from '../cli/releases.js';
 import { loadTestEnv } from '../env/env.js';
-import { pushBundleReferrer } from './cosign-store.js';
+import { pushBundleReferrer } from '../env/cosign-store.js';
 import { startPrivateSigstore, type PrivateSigstore } from './private-sigstore.js';
 
 const env = loadTestEnv();
+const registry = { url: env.registries.anonymous.url };
 const host = env.registries.anonymous.host;
 const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
 const GITHUB = 'https://token.actions.githubusercontent.com';
@@ -32,7 +33,7 @@ describe('keyless signatures against a private trusted root (real registry)', ()
 
   async function outcome(repo: string, bundle: (digest: string) => Promise<unknown>): Promise<[SignatureOutcome, string]> {
     const { digest } = await pushRelease(repo, '1', twoPlatforms(`${repo} a`, `${repo} b`));
-    await pushBundleReferrer(repo, digest, await bundle(digest));
+    await pushBundleReferrer(registry, repo, digest, await bundle(digest));
     const [policy, keyless] = await Promise.all([loadTrustPolicy(dir, 'trust.yml'), loadTrustedRoot(dir, 'root.json')]);
     const client = new RegistryClient();
     try {

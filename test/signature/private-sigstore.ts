@@ -7,7 +7,7 @@
 import { createHash, generateKeyPairSync, sign, webcrypto, type KeyObject } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
 import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
-import { IN_TOTO, pae, statementFor } from './cosign-store.js';
+import { IN_TOTO, pae, statementFor } from '../env/cosign-store.js';
 
 x509.cryptoProvider.set(webcrypto as unknown as Parameters<typeof x509.cryptoProvider.set>[0]);
 const EC = { name: 'ECDSA', namedCurve: 'P-256', hash: 'SHA-256' };

@@ -5,10 +5,11 @@ import { keyFingerprint } from '../../src/signature/trust-policy.js';
 import { cli, workspace } from '../cli/helpers.js';
 import { pushRelease, twoPlatforms } from '../cli/releases.js';
 import { loadTestEnv } from '../env/env.js';
-import { keyBundle, pushBundleReferrer, pushSimpleSignature } from './cosign-store.js';
+import { keyBundle, pushBundleReferrer, pushSimpleSignature } from '../env/cosign-store.js';
 import { referrersTag, startReferrersFront, type ReferrersFront } from './referrers-front.js';
 
 const env = loadTestEnv();
+const registry = { url: env.registries.anonymous.url };
 const host = env.registries.anonymous.host;
 const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const fingerprint = keyFingerprint(trusted.publicKey);
@@ -38,7 +39,7 @@ describe('signature policies in lock, verify and update (key pair, real registry
   test('lock records the key that signed each image; verify passes, and fails naming an unsigned one', async () => {
     const app = await pushRelease('sig-cli/app', '1', twoPlatforms('sig app a', 'sig app b'));
     const free = await pushRelease('sig-free/tool', '1', twoPlatforms('free a', 'free b'));
-    await pushSimpleSignature('sig-cli/app', app.digest, trusted.privateKey);
+    await pushSimpleSignature(registry, 'sig-cli/app', app.digest, trusted.privateKey);
     const dir = await signedWorkspace(`FROM ${host}/sig-cli/app:1\nFROM ${host}/sig-free/tool:1\n`);
     expect((await cli(dir, 'lock', ...SIGN)).code).toBe(0);
     const images = (await lockfileOf(dir)).images;
@@ -72,7 +73,7 @@ describe('signature policies in lock, verify and update (key pair, real registry
     ]);
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toContain(first.digest);
 
-    await pushBundleReferrer('sig-cli/moving', second.digest, keyBundle(second.digest, trusted.privateKey));
+    await pushBundleReferrer(registry, 'sig-cli/moving', second.digest, keyBundle(second.digest, trusted.privateKey));
     const taken = await cli(dir, 'update', '--json', ...SIGN);
     expect(taken.code).toBe(0);
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toContain(second.digest);
@@ -81,7 +82,13 @@ describe('signature policies in lock, verify and update (key pair, real registry
 
   test('a bundle found through the referrers API, when the registry has one', async () => {
     const image = await pushRelease('sig-cli/referred', '1', twoPlatforms('referred a', 'referred b'));
-    await pushBundleReferrer('sig-cli/referred', image.digest, keyBundle(image.digest, trusted.privateKey), referrersTag(image.digest));
+    await pushBundleReferrer(
+      registry,
+      'sig-cli/referred',
+      image.digest,
+      keyBundle(image.digest, trusted.privateKey),
+      referrersTag(image.digest)
+    );
     const viaFront = await signedWorkspace(`FROM ${front.host}/sig-cli/referred:1\n`);
     expect((await cli(viaFront, 'lock', ...SIGN)).code).toBe(0);
     expect((await lockfileOf(viaFront)).images[`${front.host}/sig-cli/referred:1`].signedBy).toEqual({ key: fingerprint });

@@ -8,9 +8,10 @@ import { loadTrustPolicy, keyFingerprint } from '../../src/signature/trust-polic
 import { verifySignatures, type SignatureOutcome } from '../../src/signature/verify-signatures.js';
 import { pushRelease, twoPlatforms } from '../cli/releases.js';
 import { loadTestEnv } from '../env/env.js';
-import { keyBundle, pushBundleReferrer, pushSimpleSignature, simpleSigningPayload } from './cosign-store.js';
+import { keyBundle, pushBundleReferrer, pushSimpleSignature, simpleSigningPayload } from '../env/cosign-store.js';
 
 const env = loadTestEnv();
+const registry = { url: env.registries.anonymous.url };
 const host = env.registries.anonymous.host;
 const trusted = generateKeyPairSync('ec', { namedCurve: 'P-256' });
 const stranger = generateKeyPairSync('ec', { namedCurve: 'P-256' });
@@ -38,13 +39,13 @@ describe('signatures of locked digests, key pair, on the real registry', () => {
 
   test('a legacy sha256-<hex>.sig simple-signing signature by the policy key', async () => {
     const digest = await release('signed-legacy/app');
-    await pushSimpleSignature('signed-legacy/app', digest, trusted.privateKey);
+    await pushSimpleSignature(registry, 'signed-legacy/app', digest, trusted.privateKey);
     expect(await outcome('signed-legacy/app', digest)).toMatchObject({ status: 'signed', signedBy: { key: fingerprint } });
   });
 
   test('a Sigstore bundle found through the referrers tag fallback (distribution 2.8 has no referrers API)', async () => {
     const digest = await release('signed-bundle/app');
-    await pushBundleReferrer('signed-bundle/app', digest, keyBundle(digest, trusted.privateKey));
+    await pushBundleReferrer(registry, 'signed-bundle/app', digest, keyBundle(digest, trusted.privateKey));
     expect(await outcome('signed-bundle/app', digest)).toMatchObject({ status: 'signed', signedBy: { key: fingerprint } });
   });
 
@@ -52,7 +53,14 @@ describe('signatures of locked digests, key pair, on the real registry', () => {
     const digest = await release('signed-tampered/app');
     const payload = simpleSigningPayload('signed-tampered/app', digest);
     const tampered = Buffer.from(payload.toString('utf8').replace('cosign container image signature', 'cosign container image signaturE'));
-    await pushSimpleSignature('signed-tampered/app', digest, trusted.privateKey, tampered, sign('sha256', payload, trusted.privateKey));
+    await pushSimpleSignature(
+      registry,
+      'signed-tampered/app',
+      digest,
+      trusted.privateKey,
+      tampered,
+      sign('sha256', payload, trusted.privateKey)
+    );
     const result = await outcome('signed-tampered/app', digest);
     expect(result).toMatchObject({ status: 'rejected' });
     expect(result).toHaveProperty('message', expect.stringMatching(/does not verify.*the policy wants key sha256:/));
@@ -61,14 +69,14 @@ describe('signatures of locked digests, key pair, on the real registry', () => {
   test('a signature for another digest is refused, naming that digest', async () => {
     const digest = await release('signed-other/app');
     const other = await release('signed-other/lib');
-    await pushSimpleSignature('signed-other/app', digest, trusted.privateKey, simpleSigningPayload('signed-other/app', other));
+    await pushSimpleSignature(registry, 'signed-other/app', digest, trusted.privateKey, simpleSigningPayload('signed-other/app', other));
     expect(await outcome('signed-other/app', digest)).toHaveProperty('message', expect.stringContaining(`another digest (${other})`));
   });
 
   test('a signature by another key is refused, in both forms', async () => {
     const digest = await release('signed-stranger/app');
-    await pushSimpleSignature('signed-stranger/app', digest, stranger.privateKey);
-    await pushBundleReferrer('signed-stranger/app', digest, keyBundle(digest, stranger.privateKey));
+    await pushSimpleSignature(registry, 'signed-stranger/app', digest, stranger.privateKey);
+    await pushBundleReferrer(registry, 'signed-stranger/app', digest, keyBundle(digest, stranger.privateKey));
     const result = await outcome('signed-stranger/app', digest);
     expect(result).toMatchObject({ status: 'rejected' });
     expect(result).toHaveProperty(

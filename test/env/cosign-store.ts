@@ -6,14 +6,12 @@
 // tag-schema index that registries without the referrers API need.
 import { sign, type KeyObject } from 'node:crypto';
 import { bundleToJSON, toDSSEBundle } from '@sigstore/bundle';
-import { loadTestEnv } from '../env/env.js';
-import { sha256, type Blob } from '../env/layers.js';
-import { pushBlob, pushManifest } from '../env/push.js';
+import { sha256, type Blob } from './layers.js';
+import { pushBlob, pushManifest, type PushTarget } from './push.js';
 
 const OCI_MANIFEST = 'application/vnd.oci.image.manifest.v1+json';
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
 const BUNDLE_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
-const target = () => ({ url: loadTestEnv().registries.anonymous.url });
 
 function blob(bytes: Buffer | string, mediaType: string): Blob {
   const data = Buffer.from(bytes);
@@ -38,6 +36,7 @@ export function simpleSigningPayload(repo: string, digest: string): Buffer {
 
 /** Pushes `sha256-<hex>.sig`: one layer per payload, signed with `key` (or the signature given). */
 export async function pushSimpleSignature(
+  target: PushTarget,
   repo: string,
   digest: string,
   key: KeyObject,
@@ -46,7 +45,7 @@ export async function pushSimpleSignature(
 ): Promise<void> {
   const layer = blob(payload, 'application/vnd.dev.cosign.simplesigning.v1+json');
   const config = blob('{}', 'application/vnd.oci.image.config.v1+json');
-  for (const b of [layer, config]) await pushBlob(target(), repo, b);
+  for (const b of [layer, config]) await pushBlob(target, repo, b);
   const sig = (signature ?? sign('sha256', payload, key)).toString('base64');
   const manifest = {
     schemaVersion: 2,
@@ -54,7 +53,7 @@ export async function pushSimpleSignature(
     config: descriptor(config),
     layers: [{ ...descriptor(layer), annotations: { 'dev.cosignproject.cosign/signature': sig } }]
   };
-  await pushManifest(target(), repo, `${digest.replace(':', '-')}.sig`, blob(JSON.stringify(manifest), OCI_MANIFEST));
+  await pushManifest(target, repo, `${digest.replace(':', '-')}.sig`, blob(JSON.stringify(manifest), OCI_MANIFEST));
 }
 
 /** The in-toto statement cosign signs into a bundle: its subject names the image's digest. */
@@ -85,6 +84,7 @@ export function keyBundle(digest: string, key: KeyObject): unknown {
 
 /** Pushes a bundle as a referrer of `digest` and lists it in an index under `indexTag` (the `sha256-<hex>` fallback by default). */
 export async function pushBundleReferrer(
+  target: PushTarget,
   repo: string,
   digest: string,
   bundle: unknown,
@@ -92,7 +92,7 @@ export async function pushBundleReferrer(
 ): Promise<string> {
   const layer = blob(JSON.stringify(bundle), BUNDLE_TYPE);
   const empty = blob('{}', 'application/vnd.oci.empty.v1+json');
-  for (const b of [layer, empty]) await pushBlob(target(), repo, b);
+  for (const b of [layer, empty]) await pushBlob(target, repo, b);
   const manifest = blob(
     JSON.stringify({
       schemaVersion: 2,
@@ -104,8 +104,8 @@ export async function pushBundleReferrer(
     }),
     OCI_MANIFEST
   );
-  await pushManifest(target(), repo, manifest.digest, manifest);
+  await pushManifest(target, repo, manifest.digest, manifest);
   const index = { schemaVersion: 2, mediaType: OCI_INDEX, manifests: [{ ...descriptor(manifest), artifactType: BUNDLE_TYPE }] };
-  await pushManifest(target(), repo, indexTag, blob(JSON.stringify(index), OCI_INDEX));
+  await pushManifest(target, repo, indexTag, blob(JSON.stringify(index), OCI_INDEX));
   return manifest.digest;
 }
