@@ -98,7 +98,13 @@ async function signImages(dir: string, env: TokenRegistry, images: PushedIndex[]
   const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
   writeFileSync(join(dir, 'cosign.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
   writeFileSync(join(dir, 'trust.yml'), `signatures:\n  - images: ["*"]\n    keys: [${JSON.stringify(join(dir, 'cosign.pub'))}]\n`);
-  await mapLimit(images, 8, (image) => pushSimpleSignature(env.pushTarget(image.repo), image.repo, image.digest, privateKey));
+  // Repositories side by side, one image at a time within each: they share the small config blob.
+  const repositories = [...new Set(images.map((image) => image.repo))];
+  await mapLimit(repositories, 8, async (repo) => {
+    for (const image of images.filter((each) => each.repo === repo)) {
+      await pushSimpleSignature(env.pushTarget(repo), repo, image.digest, privateKey);
+    }
+  });
   return ['--verify-signatures', 'error', '--trust-policy', join(dir, 'trust.yml')];
 }
 

@@ -60,6 +60,8 @@ export class RegistryClient {
   readonly rateLimits = new Map<string, RateLimit>();
   private readonly http: HttpClient;
   private readonly authenticators = new Map<string, Authenticator>();
+  /** Registries that answered 404 to the referrers API. */
+  private readonly noReferrersApi = new Set<string>();
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.http = new HttpClient(options.http);
@@ -119,6 +121,8 @@ export class RegistryClient {
    * to the `sha256-<hex>` tag schema.
    */
   async getReferrers(repo: Reference, digest: string): Promise<IndexManifest | undefined> {
+    // A registry without the API lacks it for every repository: ask it once per run.
+    if (this.noReferrersApi.has(repo.registry)) return undefined;
     try {
       const response = await this.call(repo, `referrers/${digest}`, 'GET', { accept: OCI_INDEX });
       const bytes = await readCapped(
@@ -130,7 +134,10 @@ export class RegistryClient {
       if (!Array.isArray(index.manifests)) throw new RegistryError(`referrers of ${repo.name}@${digest} is not an image index`);
       return index;
     } catch (error) {
-      if (error instanceof RegistryError && error.status === 404) return undefined;
+      if (error instanceof RegistryError && error.status === 404) {
+        this.noReferrersApi.add(repo.registry);
+        return undefined;
+      }
       if (error instanceof SyntaxError) throw new RegistryError(`referrers of ${repo.name}@${digest} is not valid JSON`);
       throw error;
     }
