@@ -3,10 +3,14 @@
 // and what the registry and the token server counted (manifest GETs vs HEADs, tokens,
 // connections). Run it with `npm run bench:verify`; docs/BENCHMARKS.md says more.
 //
+// With a trust policy, `verify --verify-signatures` also fetches and verifies each locked
+// digest's signature (issue 19: at most 2x a plain verify).
+//
 // Knobs (environment): BENCH_LATENCY_MS (40), BENCH_REPOSITORIES (25; 4 tags each),
 // BENCH_CONCURRENCY (16,64: one row per value for each command; 16 is the CLI's default,
 // 64 the most it accepts), BENCH_RUNS (3), BENCH_TIMEOUT_S (600).
-import { readFileSync } from 'node:fs';
+import { generateKeyPairSync } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { imageFlags, runImageLock } from './clients.js';
 import { median, runBenchmark, seconds, timed, type Bench } from './harness.js';
@@ -14,6 +18,9 @@ import { benchReport } from './machine.js';
 import { describeImageSet, imageSetSettings, startImageSet } from './image-set-bench.js';
 import { manifestRequests, tallyTokens } from './request-counts.js';
 import { markdownTable } from './table.js';
+import { pushSimpleSignature } from '../test/env/cosign-store.js';
+import { mapLimit } from '../src/util/map-limit.js';
+import type { PushedIndex } from './multi-platform-images.js';
 import type { TokenRegistry } from './token-registry.js';
 
 const settings = imageSetSettings({ repositories: 25, concurrencies: [16, 64] });
@@ -52,11 +59,18 @@ await runBenchmark('verify', { timeoutMs: settings.timeoutMs }, async (bench) =>
   await runImageLock(['lock', ...common], { dockerConfigDir: env.dockerConfigDir, timeoutMs: bench.remainingMs() });
   const locked = readFileSync(lockfile, 'utf8');
   bench.progress(`locked ${images.length} references`);
+  const signed = await signImages(dir, env, images);
+  bench.progress(`signed ${images.length} references (cosign's legacy .sig form, a key pair)`);
 
   const commands: Command[] = settings.concurrencies.flatMap((concurrency) => [
     {
       name: `verify --concurrency ${concurrency} (unchanged lockfile)`,
       args: ['verify', ...common, '--concurrency', String(concurrency)],
+      concurrency
+    },
+    {
+      name: `verify --verify-signatures error --concurrency ${concurrency}`,
+      args: ['verify', ...common, ...signed, '--concurrency', String(concurrency)],
       concurrency
     },
     {
@@ -75,6 +89,24 @@ await runBenchmark('verify', { timeoutMs: settings.timeoutMs }, async (bench) =>
   }
   console.log(report(images.length, results));
 });
+
+/**
+ * Signs every image with one key, cosign's legacy form (each a `sha256-<hex>.sig` manifest),
+ * writes the trust policy naming that key, and gives the flags that check it.
+ */
+async function signImages(dir: string, env: TokenRegistry, images: PushedIndex[]): Promise<string[]> {
+  const { publicKey, privateKey } = generateKeyPairSync('ec', { namedCurve: 'P-256' });
+  writeFileSync(join(dir, 'cosign.pub'), publicKey.export({ type: 'spki', format: 'pem' }));
+  writeFileSync(join(dir, 'trust.yml'), `signatures:\n  - images: ["*"]\n    keys: [${JSON.stringify(join(dir, 'cosign.pub'))}]\n`);
+  // Repositories side by side, one image at a time within each: they share the small config blob.
+  const repositories = [...new Set(images.map((image) => image.repo))];
+  await mapLimit(repositories, 8, async (repo) => {
+    for (const image of images.filter((each) => each.repo === repo)) {
+      await pushSimpleSignature(env.pushTarget(repo), repo, image.digest, privateKey);
+    }
+  });
+  return ['--verify-signatures', 'error', '--trust-policy', join(dir, 'trust.yml')];
+}
 
 /** Runs a command `settings.runs` times, each with fresh counts. */
 async function measure(bench: Bench, env: TokenRegistry, command: Command): Promise<Measurement[]> {
@@ -116,7 +148,12 @@ function report(referenceCount: number, results: [Command, Measurement[]][]): st
       ...COUNTS.map(([, pick]) => String(most(runs, pick)))
     ])
   );
-  const verifies = results.filter(([command]) => command.args[0] === 'verify');
+  const verifies = results.filter(([command]) => command.args[0] === 'verify' && !command.args.includes('--verify-signatures'));
+  const signatureRatios = verifies.map(([command, runs]) => {
+    const [, signed] = results.find(([other]) => other.args.includes('--verify-signatures') && other.concurrency === command.concurrency)!;
+    const ratio = medianMs(signed) / medianMs(runs);
+    return `- at ${command.concurrency} in flight: verify --verify-signatures takes ${ratio.toFixed(2)}x a plain verify (goal at most 2x): ${ratio <= 2 ? 'met' : 'MISSED'}`;
+  });
   const gets = Math.max(...verifies.map(([, runs]) => most(runs, (run) => run.manifestGets)));
   const comparisons = verifies.map(([command, runs]) => {
     const [, relock] = results.find(([other]) => other.args[0] === 'lock' && other.concurrency === command.concurrency)!;
@@ -130,6 +167,7 @@ function report(referenceCount: number, results: [Command, Measurement[]][]): st
     notes: [
       `- verify's manifest GETs: ${gets} (goal 0): ${gets === 0 ? 'met' : 'MISSED'}`,
       ...comparisons,
+      ...signatureRatios,
       ...results.map(([command, runs]) => `- ${command.name}, each run: ${runs.map((run) => seconds(run.ms)).join(', ')}`)
     ],
     machineLead: `Round trips: (wall - start-up) / ${settings.latencyMs} ms. Counts are the largest seen in any run (each run starts from zero).`

@@ -41,7 +41,10 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     timeout: core.getInput('timeout'),
     githubToken: core.getInput('github-token'),
     // The runner's workspace and temporary folder: what a job may write, and nothing else.
-    writableRoots: [cwd, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root))
+    writableRoots: [cwd, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root)),
+    verifySignatures: core.getInput('verify-signatures'),
+    trustPolicy: core.getInput('trust-policy'),
+    trustedRoot: core.getInput('trusted-root')
   });
   return {
     mode,

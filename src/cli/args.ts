@@ -21,6 +21,11 @@ Common options:
   --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
+Signature options (lock, verify, update):
+  --verify-signatures error|warn|ignore  a locked digest not signed as the trust policy says (default ignore: not checked)
+  --trust-policy FILE           who may sign which images (default .github/image-lock-trust.yml)
+  --trusted-root FILE           the Sigstore trusted root for keyless signatures (protobuf-specs JSON)
+
 Update options:
   --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
   --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
@@ -59,6 +64,9 @@ export interface CliArgs {
     'cooldown-unknown'?: string;
     newer?: boolean;
     report?: string;
+    'verify-signatures'?: string;
+    'trust-policy'?: string;
+    'trusted-root'?: string;
   };
 }
 
@@ -83,6 +91,9 @@ const OPTIONS = {
   'cooldown-unknown': { type: 'string' },
   newer: { type: 'boolean' },
   report: { type: 'string' },
+  'verify-signatures': { type: 'string' },
+  'trust-policy': { type: 'string' },
+  'trusted-root': { type: 'string' },
   help: { type: 'boolean', short: 'h' },
   version: { type: 'boolean', short: 'v' }
 } as const;
@@ -101,7 +112,10 @@ const ONLY_FOR: Record<string, CommandName[]> = {
   cooldown: ['update'],
   'cooldown-unknown': ['update'],
   newer: ['update'],
-  report: ['update']
+  report: ['update'],
+  'verify-signatures': ['lock', 'verify', 'update'],
+  'trust-policy': ['lock', 'verify', 'update'],
+  'trusted-root': ['lock', 'verify', 'update']
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {

@@ -78,6 +78,9 @@ function toOptions({ values }: CliArgs, cwd: string): CommandOptions {
     mirrors: values.mirror,
     insecureRegistries: values['insecure-registry'],
     concurrency: values.concurrency,
-    timeout: values.timeout
+    timeout: values.timeout,
+    verifySignatures: values['verify-signatures'],
+    trustPolicy: values['trust-policy'],
+    trustedRoot: values['trusted-root']
   });
 }

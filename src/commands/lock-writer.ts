@@ -1,4 +1,4 @@
-import type { LockEntry, Lockfile } from '../lockfile/lockfile.js';
+import type { LockEntry, Lockfile, SignedBy } from '../lockfile/lockfile.js';
 import { saveLockfile, type LockfileFile } from '../lockfile/lockfile-file.js';
 import type { ResolvedImage } from '../remote/resolve.js';
 import { sourcesOf, type Usage } from './collect.js';
@@ -18,12 +18,14 @@ export interface WrittenLock {
 export async function writeLock(
   file: LockfileFile,
   usages: Usage[],
-  resolutionOf: (usage: Usage, index: number) => ResolvedImage
+  resolutionOf: (usage: Usage, index: number) => ResolvedImage,
+  signedBy?: ReadonlyMap<string, SignedBy>
 ): Promise<WrittenLock> {
   const lockfile: Lockfile = { lockfileVersion: 1, images: {} };
   const images: ImageReport[] = usages.map((usage, index) => {
-    const entry = toEntry(resolutionOf(usage, index), usage);
     const key = usage.reference.toString();
+    const signer = signedBy?.get(key);
+    const entry: LockEntry = { ...toEntry(resolutionOf(usage, index), usage), ...(signer ? { signedBy: signer } : {}) };
     lockfile.images[key] = entry;
     return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
   });

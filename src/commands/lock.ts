@@ -1,6 +1,7 @@
 import { openLockfile } from '../lockfile/lockfile-file.js';
 import { collectReferences } from './collect.js';
 import { findingsFor } from './findings.js';
+import { checkSignatures, loadSignatureCheck } from './signatures.js';
 import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
 import { lockfileRoots, type CommandOptions } from './options.js';
@@ -16,10 +17,13 @@ export async function lock(options: CommandOptions, log: Log, client = createReg
   const started = Date.now();
   try {
     const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
+    const signatureCheck = await loadSignatureCheck(options);
     const collected = await collectReferences(options);
     const usages = [...collected.usages.values()];
     const resolved = await resolveAll(client, usages, options, log);
-    const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
+    const locked = usages.map((usage, index) => ({ reference: usage.reference, digest: resolved[index].digest }));
+    const signatures = await checkSignatures(client, signatureCheck, locked, options.concurrency);
+    const written = await writeLock(file, usages, (_usage, index) => resolved[index], signatures.signedBy);
     return commandReport('lock', {
       options,
       client,
@@ -28,7 +32,9 @@ export async function lock(options: CommandOptions, log: Log, client = createReg
       images: written.images,
       removed: written.removed,
       problems: collected.problems,
-      findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest)
+      findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest),
+      failures: signatures.failures,
+      warnings: signatures.warnings
     });
   } finally {
     await client.close();

@@ -6,6 +6,7 @@ import { DEFAULT_LOCKFILE } from '../lockfile/lockfile.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { Level } from '../policy/policy.js';
 import { parseBaseUrl } from '../remote/endpoint.js';
+import { DEFAULT_TRUST_POLICY } from '../signature/trust-policy.js';
 
 /** Everything `lock`, `verify` and `pin` take, parsed once from the CLI's flags or the action's inputs. */
 export interface CommandOptions {
@@ -35,6 +36,17 @@ export interface CommandOptions {
   writableRoots?: string[];
   /** Whether the user named the lockfile; the default one is the repository's own file. */
   lockfileNamed?: boolean;
+  /** Signature verification (`--verify-signatures`), absent when off. */
+  signatures?: SignatureOptions;
+}
+
+export interface SignatureOptions {
+  /** The level of a locked digest not signed as the policy says. */
+  level: Exclude<Level, 'ignore'>;
+  /** The trust policy file, relative to `cwd`. */
+  policy: string;
+  /** A trusted root (protobuf-specs JSON) for keyless signatures. */
+  trustedRoot?: string;
 }
 
 /** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
@@ -60,6 +72,9 @@ export interface RawOptions {
   timeout?: string;
   githubToken?: string;
   writableRoots?: string[];
+  verifySignatures?: string;
+  trustPolicy?: string;
+  trustedRoot?: string;
 }
 
 /** One parser for both entries, so an empty value means the default in each. */
@@ -81,7 +96,8 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     timeout: parseTimeout(raw.timeout),
     githubToken: raw.githubToken || undefined,
     ...(raw.writableRoots ? { writableRoots: raw.writableRoots } : {}),
-    ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {})
+    ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {}),
+    signatures: parseSignatureOptions(raw)
   };
 }
 
@@ -93,6 +109,12 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
 export async function lockfileRoots(options: CommandOptions): Promise<readonly string[] | undefined> {
   if (options.writableRoots) return options.writableRoots;
   return options.lockfileNamed ? undefined : [await repositoryRoot(options.cwd)];
+}
+
+function parseSignatureOptions(raw: RawOptions): SignatureOptions | undefined {
+  const level = parseLevel('verify-signatures', raw.verifySignatures, 'ignore');
+  if (level === 'ignore') return undefined;
+  return { level, policy: raw.trustPolicy?.trim() || DEFAULT_TRUST_POLICY, trustedRoot: raw.trustedRoot?.trim() || undefined };
 }
 
 /** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */

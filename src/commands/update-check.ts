@@ -5,6 +5,8 @@ import { platformsOf } from '../remote/resolve.js';
 import { mapLimit } from '../util/map-limit.js';
 import { currentOf } from './drift.js';
 import type { Log } from './log.js';
+import { checkSignatures, type SignatureCheck } from './signatures.js';
+import type { SignedBy } from '../lockfile/lockfile.js';
 import { allOrFail } from './resolve-all.js';
 import { newestCreated, platformChanges, type PinnedSide, type PlatformChange } from './update-change.js';
 import { ageInDays, cooldownVerdict } from './update-cooldown.js';
@@ -18,7 +20,9 @@ export interface ImageUpdate {
   from: string;
   to: string;
   /** Taken, or left for now: too young for the cooldown, or of an age that cannot be told. */
-  status: 'updated' | 'cooldown' | 'unknown-age';
+  status: 'updated' | 'cooldown' | 'unknown-age' | 'unsigned';
+  /** For `unsigned`: what was found and what the trust policy wants. */
+  signature?: string;
   /** For `cooldown`: the first day (UTC) the new image is old enough. */
   eligibleOn?: string;
   /** The newest `created` of the new image's platforms; absent when none states one. */
@@ -32,6 +36,8 @@ export interface Move {
   pin: Pin;
   update: ImageUpdate;
   image: ImageDetails;
+  /** The new image's verified signer, when signatures are checked. */
+  signedBy?: SignedBy;
 }
 
 export interface TagCheck {
@@ -49,7 +55,13 @@ const PLATFORMS_IN_FLIGHT = 4;
  * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
  * platforms that changed (for their sizes and layers), when the registry still has them.
  */
-export async function checkTags(client: RegistryClient, followed: FollowedTag[], options: UpdateOptions, log: Log): Promise<TagCheck> {
+export async function checkTags(
+  client: RegistryClient,
+  followed: FollowedTag[],
+  options: UpdateOptions,
+  log: Log,
+  signatureCheck?: SignatureCheck
+): Promise<TagCheck> {
   if (followed.length > 0) log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
   await client.authorize(
     followed.map(({ tag }) => tag),
@@ -63,7 +75,10 @@ export async function checkTags(client: RegistryClient, followed: FollowedTag[],
     const image = await readImageDetails(client, tag, current.digest, options.platforms);
     const created = newestCreated(Object.values(image.images));
     const verdict = cooldownVerdict(created, now, options.cooldown);
-    const status = verdict.take ? 'updated' : verdict.reason;
+    // A new digest is taken only when signed as the trust policy says, whatever its age.
+    const signed = await checkSignatures(client, signatureCheck, [{ reference: tag, digest: image.digest }], 1);
+    const unsigned = signed.problems.get(tag.toString());
+    const status = unsigned ? 'unsigned' : verdict.take ? 'updated' : verdict.reason;
     const moves = await mapLimit(moved, PLATFORMS_IN_FLIGHT, async (pin): Promise<Move> => {
       const pinned = await pinnedSide(client, tag, pin, image);
       const update: ImageUpdate = {
@@ -72,10 +87,11 @@ export async function checkTags(client: RegistryClient, followed: FollowedTag[],
         to: image.digest,
         status,
         ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
+        ...(unsigned ? { signature: unsigned } : {}),
         ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
         platforms: platformChanges(pinned, image)
       };
-      return { pin, update, image };
+      return { pin, update, image, signedBy: signed.signedBy.get(tag.toString()) };
     });
     return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
   });

@@ -27,7 +27,8 @@ export function lockfileAfterMoves(lockfile: Lockfile, moves: readonly Move[], u
     const newKey = `${move.update.reference}@${move.image.digest}`;
     const used = usages.get(newKey);
     const { digest, mediaType, platforms } = move.image;
-    put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
+    const signedBy = move.signedBy ? { signedBy: move.signedBy } : {};
+    put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources, ...signedBy });
   }
   return { ...lockfile, images };
 }

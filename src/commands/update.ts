@@ -10,6 +10,7 @@ import type { Log } from './log.js';
 import { lockfileRoots } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport, type ImageReport } from './report.js';
+import { loadSignatureCheck } from './signatures.js';
 import { checkTags, type ImageUpdate, type Move } from './update-check.js';
 import { lockfileAfterMoves } from './update-lockfile.js';
 import { updateMarkdown } from './update-markdown.js';
@@ -47,10 +48,11 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
   try {
     const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile, options.writableRoots) : undefined;
     const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
+    const signatureCheck = await loadSignatureCheck(options);
     const lockfile = file.previous;
     const before = await collectReferences(options);
     const targets = updateTargets([...before.usages.values()], lockfile);
-    const checked = await checkTags(client, targets.followed, options, log);
+    const checked = await checkTags(client, targets.followed, options, log, signatureCheck);
     const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
 
     const taken = checked.moves.filter((move) => move.update.status === 'updated');

@@ -4,6 +4,7 @@ import { openLockfile } from '../lockfile/lockfile-file.js';
 import { collectReferences, type Usage } from './collect.js';
 import { lockfileCoverage, type StoredLockfile } from './coverage.js';
 import { checkDrift } from './drift.js';
+import { checkSignatures, loadSignatureCheck } from './signatures.js';
 import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
 import type { CommandOptions } from './options.js';
@@ -20,6 +21,7 @@ export async function verify(options: CommandOptions, log: Log, client = createR
     const collected = await collectReferences(options);
     const usages = [...collected.usages.values()];
     const stored = await readStoredLockfile(options);
+    const signatureCheck = await loadSignatureCheck(options);
     const parts = { options, client, started, changed: false, problems: collected.problems };
     if (!stored) {
       const findings = findingsFor(usages, options, () => undefined);
@@ -27,14 +29,18 @@ export async function verify(options: CommandOptions, log: Log, client = createR
     }
     log.info(`verifying ${usages.length} image reference${usages.length === 1 ? '' : 's'} against ${options.lockfile}`);
     const coverage = lockfileCoverage(usages, stored);
-    const drift = await checkDrift(client, coverage.locked, options, log);
+    const lockedDigests = coverage.locked.map(({ usage, entry }) => ({ reference: usage.reference, digest: entry.digest }));
+    const [drift, signatures] = await Promise.all([
+      checkDrift(client, coverage.locked, options, log),
+      checkSignatures(client, signatureCheck, lockedDigests, options.concurrency)
+    ]);
     return commandReport('verify', {
       ...parts,
       images: drift.images,
       removed: coverage.unused,
       findings: findingsFor(usages, options, (key) => stored.lockfile.images[key]?.digest),
-      failures: [...coverage.failures, ...drift.failures],
-      warnings: [...coverage.warnings, ...drift.warnings]
+      failures: [...coverage.failures, ...drift.failures, ...signatures.failures],
+      warnings: [...coverage.warnings, ...drift.warnings, ...signatures.warnings]
     });
   } finally {
     await client.close();

@@ -9,7 +9,12 @@ export interface LockEntry {
   mediaType: string;
   platforms: Record<string, string>;
   sources: string[];
+  /** The verified signer (SPEC), when signature verification is on. */
+  signedBy?: SignedBy;
 }
+
+/** Who signed a locked digest: a keyless identity and its OIDC issuer, or a key's fingerprint. */
+export type SignedBy = { identity: string; issuer: string } | { key: string };
 
 export interface Lockfile {
   lockfileVersion: 1;
@@ -95,7 +100,16 @@ function checkEntry(reference: string, entry: unknown, fail: (reason: string) =>
   if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
     where('sources', 'is not a list of paths');
   const { digest, mediaType, platforms, sources } = entry as unknown as LockEntry;
-  return { digest, mediaType, platforms, sources };
+  const signedBy = entry.signedBy === undefined ? undefined : checkSignedBy(entry.signedBy, (reason) => where('signedBy', reason));
+  return { digest, mediaType, platforms, sources, ...(signedBy ? { signedBy } : {}) };
+}
+
+function checkSignedBy(value: unknown, fail: (reason: string) => never): SignedBy {
+  if (isRecord(value) && typeof value.key === 'string') return { key: value.key };
+  if (isRecord(value) && typeof value.identity === 'string' && typeof value.issuer === 'string') {
+    return { identity: value.identity, issuer: value.issuer };
+  }
+  return fail('is neither {identity, issuer} nor {key}');
 }
 
 /** A value for a message: a primitive as JSON; a list or object, which may be any size or depth, only by kind. */

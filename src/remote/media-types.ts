@@ -25,6 +25,8 @@ export interface Descriptor {
     'os.version'?: string;
   };
   annotations?: Record<string, string>;
+  /** OCI 1.1: what a referrer is (a Sigstore bundle, an SBOM). */
+  artifactType?: string;
 }
 
 export interface IndexManifest {

@@ -8,7 +8,7 @@ import { parseRateLimit, type RateLimit } from '../transport/ratelimit.js';
 import type { StallBudget } from '../transport/stall.js';
 import { endpointsFor, type Endpoint, type EndpointOptions } from './endpoint.js';
 import { parseManifest, type FetchedManifest } from './manifest.js';
-import { MANIFEST_ACCEPT } from './media-types.js';
+import { MANIFEST_ACCEPT, OCI_INDEX, type IndexManifest } from './media-types.js';
 import { registryError } from './registry-error.js';
 import { readCapped } from './read-capped.js';
 import { mapLimit } from '../util/map-limit.js';
@@ -60,6 +60,8 @@ export class RegistryClient {
   readonly rateLimits = new Map<string, RateLimit>();
   private readonly http: HttpClient;
   private readonly authenticators = new Map<string, Authenticator>();
+  /** Registries that answered 404 to the referrers API. */
+  private readonly noReferrersApi = new Set<string>();
 
   constructor(private readonly options: RegistryClientOptions = {}) {
     this.http = new HttpClient(options.http);
@@ -113,8 +115,56 @@ export class RegistryClient {
     return { tags: tags as string[], next: nextPageQuery(firstHeader(response.headers, 'link'), `tag list of ${repo.name}`) };
   }
 
+  /**
+   * The OCI 1.1 referrers of a manifest (`GET /v2/<name>/referrers/<digest>`), an image
+   * index; undefined when the registry has no referrers API (404), so the caller falls back
+   * to the `sha256-<hex>` tag schema.
+   */
+  async getReferrers(repo: Reference, digest: string): Promise<IndexManifest | undefined> {
+    // A registry without the API lacks it for every repository: ask it once per run.
+    if (this.noReferrersApi.has(repo.registry)) return undefined;
+    try {
+      const response = await this.call(repo, `referrers/${digest}`, 'GET', { accept: OCI_INDEX });
+      const bytes = await readCapped(
+        response,
+        this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES,
+        `referrers of ${repo.name}@${digest}`
+      );
+      const index = JSON.parse(bytes.toString('utf8')) as IndexManifest;
+      if (!Array.isArray(index.manifests)) throw new RegistryError(`referrers of ${repo.name}@${digest} is not an image index`);
+      return index;
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) {
+        this.noReferrersApi.add(repo.registry);
+        return undefined;
+      }
+      if (error instanceof SyntaxError) throw new RegistryError(`referrers of ${repo.name}@${digest} is not valid JSON`);
+      throw error;
+    }
+  }
+
+  /** A manifest that may be absent (a signature tag): undefined on 404. */
+  async findManifest(repo: Reference, reference: string): Promise<FetchedManifest | undefined> {
+    try {
+      return await this.getManifest(repo, reference);
+    } catch (error) {
+      if (error instanceof RegistryError && error.status === 404) return undefined;
+      throw error;
+    }
+  }
+
   /** A small JSON blob (an image config), read whole and checked against its digest. */
   async getBlobJson<T>(repo: Reference, digest: string): Promise<T> {
+    const bytes = await this.getSmallBlob(repo, digest);
+    try {
+      return JSON.parse(bytes.toString('utf8')) as T;
+    } catch {
+      throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
+    }
+  }
+
+  /** A small blob's exact bytes (a config, a signature payload), checked against its digest. */
+  async getSmallBlob(repo: Reference, digest: string): Promise<Buffer> {
     const bytes = await this.http.retryStalls(repo.registry, async () => {
       const { body } = await this.openBlob(repo, digest);
       return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
@@ -123,11 +173,7 @@ export class RegistryClient {
     if (digest.startsWith('sha256:') && actual !== digest) {
       throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
     }
-    try {
-      return JSON.parse(bytes.toString('utf8')) as T;
-    } catch {
-      throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
-    }
+    return bytes;
   }
 
   /** How many stalls a blob download may meet over all its resumes. */

@@ -50,7 +50,7 @@ async function servePage(upstream: URL, url: URL, res: ServerResponse): Promise<
   json(res, 200, { name, tags: page }, link);
 }
 
-function forward(upstream: URL, req: IncomingMessage, res: ServerResponse): void {
+export function forward(upstream: URL, req: IncomingMessage, res: ServerResponse): void {
   const options = { host: upstream.hostname, port: upstream.port, path: req.url, method: req.method, headers: req.headers };
   const outgoing = request(options, (answer) => {
     res.writeHead(answer.statusCode ?? 502, answer.headers);
