@@ -55,3 +55,34 @@ export function relaxFlowIndentation(content: string): { text: string; padded: S
   }
   return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
 }
+
+/** A line that is only a template tag (`{{- if .Values.x }}`, `{% for x in y %}`, `{# note #}`). */
+const TAG_LINE = /^\s*\{[{%#].*[}%#]\}\s*$/;
+/** A plain value that starts a template expression, which YAML would read as a flow mapping. */
+const TEMPLATED_VALUE = /^(\s*(?:-\s+)?[^\s#"'{][^#]*?:\s+|\s*-\s+)(\{\{.*)$/;
+
+/**
+ * A YAML file that holds template lines (Helm, Jinja): tag-only lines blanked, and plain
+ * values that start with `{{` quoted, so that the rest of the file parses and what it names
+ * is read (the templated values are then reported as not resolvable). Line numbers stay;
+ * the quoted lines are returned as padded, since their columns moved.
+ */
+export function withoutTemplateLines(content: string): { text: string; padded: Set<number>; blanked: number[] } | undefined {
+  const lines = content.split('\n');
+  const padded = new Set<number>();
+  const blanked: number[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const line = lines[index];
+    if (TAG_LINE.test(line.replace(/\r$/, ''))) {
+      lines[index] = line.endsWith('\r') ? '\r' : '';
+      blanked.push(index + 1);
+      continue;
+    }
+    const value = TEMPLATED_VALUE.exec(line.replace(/\r$/, ''));
+    if (value) {
+      lines[index] = `${value[1]}'${value[2].trimEnd().replace(/'/g, "''")}'${line.endsWith('\r') ? '\r' : ''}`;
+      padded.add(index + 1);
+    }
+  }
+  return blanked.length + padded.size > 0 ? { text: lines.join('\n'), padded, blanked } : undefined;
+}
