@@ -44,8 +44,8 @@ export class YamlSource {
     this.content = text;
     this.padded = padded;
     if (blanked.length > 0) {
-      const count = `${blanked.length} template line${blanked.length === 1 ? '' : 's'}`;
-      this.problems.push({ line: blanked[0], message: `holds template lines ({{ }}, {% %}): ${count} left out, the rest read` });
+      const count = `${blanked.length} line${blanked.length === 1 ? '' : 's'}`;
+      this.problems.push({ line: blanked[0], message: `template syntax ({{ }}, {% %}) on ${count} left out; the rest is read` });
     }
     this.lines = new LineIndex(this.content);
     for (const document of documents) {

@@ -213,8 +213,27 @@ describe('compose files discovery cannot read whole', () => {
     const result = await scanKind(composeKind, 'docker-compose.yml', content);
     expect(summary(result)).toEqual(['6 docker.io/redis:6 @6:12', '9 postgres:16 @9:12']);
     expect(result.problems.map((problem) => `${problem.line} ${problem.message}`)).toEqual([
-      '4 holds template lines ({{ }}, {% %}): 2 template lines left out, the rest read',
+      '3 template syntax ({{ }}, {% %}) on 3 lines left out; the rest is read',
       '3 cannot resolve the template in "{{ cookiecutter.project_slug }}_django"'
     ]);
   });
+});
+
+test('template expressions in keys and statement tags inside lines are read past, columns kept', async () => {
+  const content = [
+    'volumes:',
+    '  {{ cookiecutter.slug }}_data: {}',
+    "  {% if cookiecutter.redis == 'y' %}{{ cookiecutter.slug }}_redis: {}{% endif %}",
+    'services:',
+    "  django:{% if cookiecutter.celery == 'y' %} &django{% endif %}",
+    '    image: ghcr.io/acme/django:5.1',
+    '  mailpit:',
+    '    image: docker.io/axllent/mailpit:v1.21',
+    ''
+  ].join('\n');
+  const result = await scanKind(composeKind, 'docker-compose.yml', content);
+  expect(summary(result)).toEqual(['6 ghcr.io/acme/django:5.1 @6:12', '8 docker.io/axllent/mailpit:v1.21 @8:12']);
+  expect(result.problems.map((problem) => problem.message)).toEqual([
+    'template syntax ({{ }}, {% %}) on 3 lines left out; the rest is read'
+  ]);
 });
