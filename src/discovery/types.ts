@@ -10,6 +10,7 @@ export type ReferenceKind =
   | 'workflow-service'
   | 'workflow-step'
   | 'action-image'
+  | 'action-step'
   | 'k8s-container'
   | 'k8s-image-volume'
   | 'k8s-custom-resource'

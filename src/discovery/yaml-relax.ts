@@ -55,3 +55,49 @@ export function relaxFlowIndentation(content: string): { text: string; padded: S
   }
   return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
 }
+
+/** A line that is only a template tag (`{{- if .Values.x }}`, `{% for x in y %}`, `{# note #}`). */
+const TAG_LINE = /^\s*\{[{%#].*[}%#]\}\s*$/;
+/** A statement tag inside a line (`django:{% if x %} &django{% endif %}`). */
+const INLINE_TAG = /\{%.*?%\}/g;
+/** An expression in a key (`{{ slug }}_data: {}`), before the key's colon. */
+const KEY_EXPRESSION = /^(\s*(?:-\s+)?)((?=[^:#]*\{\{)[^\s#"':][^:#]*?)(:(?:\s|$))/;
+/** A plain value that starts a template expression, which YAML would read as a flow mapping. */
+const TEMPLATED_VALUE = /^(\s*(?:-\s+)?[^\s#"'{][^#]*?:\s+|\s*-\s+)(\{\{.*)$/;
+
+/**
+ * A YAML file that holds template lines (Helm, Jinja, cookiecutter), made to parse so that
+ * what it names is read: tag-only lines blanked, statement tags inside a line and
+ * expressions in keys overwritten with as many blanks or `x`s (columns kept), and plain
+ * values that start with `{{` quoted (their lines returned as padded: columns moved). The
+ * templated values are then reported as not resolvable. Line numbers stay.
+ */
+export function withoutTemplateLines(content: string): { text: string; padded: Set<number>; blanked: number[] } | undefined {
+  const lines = content.split('\n');
+  const padded = new Set<number>();
+  const blanked: number[] = [];
+  for (let index = 0; index < lines.length; index++) {
+    const cr = lines[index].endsWith('\r') ? '\r' : '';
+    let line = cr ? lines[index].slice(0, -1) : lines[index];
+    if (TAG_LINE.test(line)) {
+      lines[index] = cr;
+      blanked.push(index + 1);
+      continue;
+    }
+    const before = line;
+    line = line.replace(INLINE_TAG, (tag) => ' '.repeat(tag.length));
+    line = line.replace(
+      KEY_EXPRESSION,
+      (_, indent: string, key: string, colon: string) =>
+        `${indent}${key.replace(/\{\{.*?\}\}/g, (expression) => 'x'.repeat(expression.length))}${colon}`
+    );
+    const value = TEMPLATED_VALUE.exec(line);
+    if (value) {
+      line = `${value[1]}'${value[2].trimEnd().replace(/'/g, "''")}'`;
+      padded.add(index + 1);
+    }
+    if (line !== before) blanked.push(index + 1);
+    lines[index] = line + cr;
+  }
+  return blanked.length > 0 ? { text: lines.join('\n'), padded, blanked } : undefined;
+}

@@ -1,7 +1,7 @@
 import { isAlias, isMap, isScalar, isSeq, LineCounter, parseAllDocuments, Scalar, type Document } from 'yaml';
 import type { TextSpan } from './types.js';
 import { LineIndex } from './line-index.js';
-import { relaxFlowIndentation } from './yaml-relax.js';
+import { relaxFlowIndentation, withoutTemplateLines } from './yaml-relax.js';
 
 /**
  * YAML files read for their structure and for where each value is written. Values are
@@ -21,17 +21,31 @@ export class YamlSource {
   private readonly padded: ReadonlySet<number>;
 
   constructor(content: string) {
-    let documents = parseAllDocuments(content, { lineCounter: new LineCounter(), uniqueKeys: false });
-    const relaxed = documents.some((document) => document.errors.length > 0) ? relaxFlowIndentation(content) : undefined;
-    const relaxedCounter = new LineCounter();
-    const retried = relaxed && parseAllDocuments(relaxed.text, { lineCounter: relaxedCounter, uniqueKeys: false });
-    if (relaxed && retried && errorCount(retried) < errorCount(documents)) {
-      documents = retried;
-      this.content = relaxed.text;
-      this.padded = relaxed.padded;
-    } else {
-      this.content = content;
-      this.padded = new Set();
+    const parse = (text: string) => parseAllDocuments(text, { lineCounter: new LineCounter(), uniqueKeys: false });
+    let documents = parse(content);
+    let text = content;
+    let padded = new Set<number>();
+    let blanked: number[] = [];
+    // Text a strict parser refuses but the tools around it read: each rewrite kept only if fewer documents fail.
+    if (errorCount(documents) > 0) {
+      const relaxed = relaxFlowIndentation(text);
+      const retried = relaxed && parse(relaxed.text);
+      if (relaxed && retried && errorCount(retried) < errorCount(documents))
+        [documents, text, padded] = [retried, relaxed.text, relaxed.padded];
+    }
+    if (errorCount(documents) > 0) {
+      const untemplated = withoutTemplateLines(text);
+      const retried = untemplated && parse(untemplated.text);
+      if (untemplated && retried && errorCount(retried) < errorCount(documents)) {
+        [documents, text, blanked] = [retried, untemplated.text, untemplated.blanked];
+        padded = new Set([...padded, ...untemplated.padded]);
+      }
+    }
+    this.content = text;
+    this.padded = padded;
+    if (blanked.length > 0) {
+      const count = `${blanked.length} line${blanked.length === 1 ? '' : 's'}`;
+      this.problems.push({ line: blanked[0], message: `template syntax ({{ }}, {% %}) on ${count} left out; the rest is read` });
     }
     this.lines = new LineIndex(this.content);
     for (const document of documents) {

@@ -31,6 +31,25 @@ runs:
     }
   });
 
+  test("a composite action's steps that run an image (uses: docker://) are references, with the span pin rewrites", async () => {
+    const content = `name: Release notes
+runs:
+  using: composite
+  steps:
+    - uses: actions/checkout@v4
+    - name: Render
+      uses: docker://alpine:3.20
+      with:
+        args: sh -c 'echo notes'
+    - uses: "docker://ghcr.io/acme/notes:1.2"
+    - run: echo done
+      shell: bash
+`;
+    const result = await scanKind(actionKind, 'notes/action.yml', content);
+    expect(summary(result)).toEqual(['7 alpine:3.20 @7:22', '10 ghcr.io/acme/notes:1.2 @10:23']);
+    expect(result.occurrences.map((occurrence) => occurrence.kind)).toEqual(['action-step', 'action-step']);
+  });
+
   test('an expression is reported; the path is recognised in any folder', async () => {
     const result = await scanKind(actionKind, 'action.yml', 'runs:\n  using: docker\n  image: docker://${{ inputs.image }}\n');
     expect(result.problems).toEqual([

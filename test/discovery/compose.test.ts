@@ -183,3 +183,57 @@ describe('compose files in their repository', () => {
     expect(summary(withEnv).slice(0, 2)).toEqual(['3 frontend:latest', '5 r.example.org/frontend:1']);
   });
 });
+
+describe('compose files discovery cannot read whole', () => {
+  test('the version-1 layout (services at the top level) is a warning naming why, on the first service', async () => {
+    const content = 'web:\n  image: nginx:1.25\n  ports: ["80:80"]\ndb:\n  image: postgres:9.6\n';
+    const result = await scanKind(composeKind, 'docker-compose.yml', content);
+    expect(result.occurrences).toEqual([]);
+    expect(result.problems).toEqual([
+      { file: 'docker-compose.yml', line: 2, message: expect.stringMatching(/^not read: a compose file in the version-1 layout/) }
+    ]);
+    // A file with `services:` (any version) and one with only top-level extension fields are not that.
+    expect((await scanKind(composeKind, 'compose.yaml', 'version: "2"\nservices:\n  a:\n    image: redis:7\n')).problems).toEqual([]);
+    expect((await scanKind(composeKind, 'compose.yaml', 'x-common:\n  restart: always\n')).problems).toEqual([]);
+  });
+
+  test('template lines ({% %}, {{ }}) are left out with a warning; the lines around them are read, with their spans', async () => {
+    const content = [
+      'services:',
+      '  django:',
+      '    image: {{ cookiecutter.project_slug }}_django',
+      "{%- if cookiecutter.use_celery == 'y' %}",
+      '  redis:',
+      '    image: docker.io/redis:6',
+      '{%- endif %}',
+      '  postgres:',
+      '    image: postgres:16',
+      ''
+    ].join('\n');
+    const result = await scanKind(composeKind, 'docker-compose.yml', content);
+    expect(summary(result)).toEqual(['6 docker.io/redis:6 @6:12', '9 postgres:16 @9:12']);
+    expect(result.problems.map((problem) => `${problem.line} ${problem.message}`)).toEqual([
+      '3 template syntax ({{ }}, {% %}) on 3 lines left out; the rest is read',
+      '3 cannot resolve the template in "{{ cookiecutter.project_slug }}_django"'
+    ]);
+  });
+});
+
+test('template expressions in keys and statement tags inside lines are read past, columns kept', async () => {
+  const content = [
+    'volumes:',
+    '  {{ cookiecutter.slug }}_data: {}',
+    "  {% if cookiecutter.redis == 'y' %}{{ cookiecutter.slug }}_redis: {}{% endif %}",
+    'services:',
+    "  django:{% if cookiecutter.celery == 'y' %} &django{% endif %}",
+    '    image: ghcr.io/acme/django:5.1',
+    '  mailpit:',
+    '    image: docker.io/axllent/mailpit:v1.21',
+    ''
+  ].join('\n');
+  const result = await scanKind(composeKind, 'docker-compose.yml', content);
+  expect(summary(result)).toEqual(['6 ghcr.io/acme/django:5.1 @6:12', '8 docker.io/axllent/mailpit:v1.21 @8:12']);
+  expect(result.problems.map((problem) => problem.message)).toEqual([
+    'template syntax ({{ }}, {% %}) on 3 lines left out; the rest is read'
+  ]);
+});

@@ -66,3 +66,27 @@ describe('GitLab CI', () => {
     expect((await scanKind(gitlabCiKind, '.gitlab-ci.yml', 'include: ../outside.yml\n')).follow).toEqual([]);
   });
 });
+
+describe("GitLab's dependency proxy", () => {
+  test('its prefixes stand for Docker Hub: the image is locked as Docker Hub’s, and pinned after the prefix', async () => {
+    const content = `image: \${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/node:22-alpine
+services:
+  - $CI_DEPENDENCY_PROXY_DIRECT_GROUP_IMAGE_PREFIX/postgres:16
+  - name: \${CI_DEPENDENCY_PROXY_SERVER}/acme/platform/dependency_proxy/containers/redis:7.2
+lint:
+  image: \${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/\${LINTER}
+  variables:
+    LINTER: golangci/golangci-lint:v1.60
+other:
+  image: \${CI_REGISTRY_IMAGE}/builder:1
+`;
+    const result = await scanKind(gitlabCiKind, '.gitlab-ci.yml', content);
+    expect(summary(result)).toEqual([
+      '1 node:22-alpine @1:50',
+      '3 postgres:16 @3:52',
+      '4 redis:7.2 @4:83',
+      '6 golangci/golangci-lint:v1.60'
+    ]);
+    expect(result.problems.map((problem) => problem.line)).toEqual([10]);
+  });
+});

@@ -67,6 +67,30 @@ describe('Helm values files', () => {
     expect(git.digestSlot).toEqual({ span: { line: 27, column: 10, length: 0 }, from: '', prefix: ' ' });
   });
 
+  test("a map's version or sha keys are read; one naming no tag is not resolvable, never latest", async () => {
+    const values = `coreImage:
+  registry: docker.io
+  repository: bitnami/postgresql
+  version: 16.4.0
+hashedImage:
+  repository: acme/hashed
+  sha: ${'c'.repeat(64)}
+bare:
+  image:
+    repository: acme/bare
+    pullPolicy: IfNotPresent
+`;
+    const result = await scan(values, { 'charts/shop/Chart.yaml': 'apiVersion: v2\nname: shop\nversion: 0.1.0\n' });
+    expect(summary(result)).toEqual(['3 docker.io/bitnami/postgresql:16.4.0', `6 acme/hashed@sha256:${'c'.repeat(64)}`]);
+    expect(result.problems).toEqual([
+      {
+        file: 'charts/shop/values.yaml',
+        line: 10,
+        message: '"acme/bare" names no tag or digest here (its chart\'s template picks one): not resolvable'
+      }
+    ]);
+  });
+
   test('templated values are reported, not taken as invalid references', async () => {
     const result = await scan(
       'image:\n  repository: "{{ .Values.global.registry }}/app"\n  tag: 1\nworker:\n  image: "{{ .Values.image }}"\n'

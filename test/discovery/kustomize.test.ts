@@ -39,6 +39,30 @@ describe('kustomize images', () => {
     expect(crlf.occurrences[0].digestSlot).toEqual({ span: { line: 7, column: 38, length: 0 }, from: '', prefix: '\r\n    digest: ' });
   });
 
+  test('a newName carrying its own tag or digest is read, newTag and digest overriding it, and pinned where it is written', async () => {
+    const content = `images:
+  - name: postgres
+    newName: awesome/postgres:11@${DIGEST}
+  - name: cache
+    newName: registry.example.com:5000/cache/redis:7.2
+  - name: db
+    newName: awesome/postgres@${DIGEST}
+  - name: api
+    newName: ghcr.io/acme/api:1.0
+    newTag: "1.1"
+  - name: localhost-only
+    newName: localhost:5000/app
+`;
+    const result = await scanKind(kustomizeKind, 'kustomization.yaml', content);
+    expect(summary(result)).toEqual([
+      `3 awesome/postgres:11@${DIGEST} @3:14`,
+      '5 registry.example.com:5000/cache/redis:7.2 @5:14',
+      `7 awesome/postgres@${DIGEST} @7:14`,
+      '9 ghcr.io/acme/api:1.1'
+    ]);
+    expect(result.occurrences[3].digestSlot).toEqual({ span: { line: 10, column: 18, length: 0 }, from: '', prefix: '\n    digest: ' });
+  });
+
   test('odd shapes are ignored', async () => {
     for (const content of ['images: {nginx: 1}\n', 'images:\n  - nginx:1.25\n', 'images:\n  - newTag: "1"\n', '']) {
       expect(await scanKind(kustomizeKind, 'kustomization.yaml', content)).toEqual({ occurrences: [], problems: [] });

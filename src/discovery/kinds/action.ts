@@ -3,8 +3,9 @@ import { baseName, type FileKind } from '../file-kind.js';
 import { addActionImage, DOCKER_SCHEME } from './workflow.js';
 
 /**
- * Docker container actions: `runs.image: docker://<ref>` in `action.yml`. An image
- * naming a Dockerfile is built, not pulled, so it is not a reference.
+ * Actions' `action.yml`: a Docker container action's `runs.image: docker://<ref>` (an
+ * image naming a Dockerfile is built, not pulled, so it is not a reference), and a
+ * composite action's steps that run an image, `uses: docker://<ref>`.
  */
 export const actionKind: FileKind = {
   name: 'container action',
@@ -17,6 +18,10 @@ export const actionKind: FileKind = {
     for (const document of yaml.documents) {
       const image = yaml.string(document, yaml.get(document, document.contents, 'runs', 'image'));
       if (image?.value.startsWith(DOCKER_SCHEME)) add('action-image', image, DOCKER_SCHEME.length);
+      for (const step of yaml.items(document, yaml.get(document, document.contents, 'runs', 'steps'))) {
+        const uses = yaml.string(document, yaml.get(document, step, 'uses'));
+        if (uses?.value.startsWith(DOCKER_SCHEME)) add('action-step', uses, DOCKER_SCHEME.length);
+      }
     }
     return collector.done();
   }

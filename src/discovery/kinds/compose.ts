@@ -1,10 +1,11 @@
 import { posix } from 'node:path';
+import type { Document } from 'yaml';
 import { Collector } from '../collector.js';
 import { parseDotEnv } from '../dotenv.js';
 import { expand, type Lookup } from '../expand.js';
 import { baseName, dirName, type FileKind, type FileScan, type Repository, type SourceFile } from '../file-kind.js';
 import type { ReferenceKind } from '../types.js';
-import { shifted, type YamlString } from '../yaml-source.js';
+import { shifted, type YamlSource, type YamlString } from '../yaml-source.js';
 
 const IMAGE_CONTEXT = 'docker-image://';
 
@@ -47,6 +48,8 @@ export function scanCompose(file: SourceFile, lookup: Lookup = () => undefined):
       collector.problem(text.line, `cannot expand "${written}": ${expansion.error}`);
       return;
     }
+    // A Jinja or cookiecutter template of a compose file: filled in before Compose sees it.
+    if (/\{\{|\{%/.test(expansion.value)) return collector.problem(text.line, `cannot resolve the template in "${written}"`);
     // Only text written in the file can be rewritten, not a value from the environment.
     const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
     const edit = source && yaml.span(text, prefix.length + source.start, source.end - source.start);
@@ -54,6 +57,8 @@ export function scanCompose(file: SourceFile, lookup: Lookup = () => undefined):
   };
   for (const document of yaml.documents) {
     const get = (node: unknown, ...path: string[]) => yaml.get(document, node, ...path);
+    const layoutOne = versionOneServices(yaml, document);
+    if (layoutOne) collector.problem(layoutOne, VERSION_ONE);
     for (const [, service] of yaml.entries(document, get(document.contents, 'services'))) {
       const build = get(service, 'build');
       if (build === undefined) add('compose-image', yaml.string(document, get(service, 'image')));
@@ -85,4 +90,18 @@ function followedPath(from: string, path: string): string | undefined {
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || posix.isAbsolute(path) || path.includes('$')) return undefined;
   const joined = posix.normalize(posix.join(dirName(from), path));
   return joined.startsWith('../') || joined === '..' ? undefined : joined;
+}
+
+const VERSION_ONE =
+  'not read: a compose file in the version-1 layout (services at the top level, no `services:` key), which Compose v2 no longer reads; move them under `services:`';
+
+/** The line of the first top-level service of a version-1 compose file (no `services:`, maps with `image` or `build`); else undefined. */
+function versionOneServices(yaml: YamlSource, document: Document): number | undefined {
+  if (yaml.get(document, document.contents, 'services') !== undefined) return undefined;
+  for (const [, value] of yaml.entries(document, document.contents)) {
+    const image = yaml.string(document, yaml.get(document, value, 'image'));
+    if (image) return image.line;
+    if (yaml.get(document, value, 'build') !== undefined) return 1;
+  }
+  return undefined;
 }

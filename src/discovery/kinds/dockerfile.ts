@@ -153,6 +153,8 @@ class DockerfileScan {
     platform?: string
   ): void {
     const at = instruction.at(start);
+    // A Dockerfile that is itself a template (cookiecutter, Jinja): filled in before any build.
+    if (/\{\{|\{%/.test(written)) return this.collector.problem(at.line, `cannot resolve the template in "${written}"`);
     const expansion = expand(written, withPlatformArgs(scope.lookup), this.dialect);
     if (!expansion.ok) {
       this.collector.problem(at.line, `cannot expand "${written}": ${expansion.error}`);

@@ -22,9 +22,17 @@ const GLOBAL_KEYWORDS = new Set([
 ]);
 
 /**
+ * GitLab's dependency proxy for Docker Hub images: `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/`,
+ * its `DIRECT_` form, and `${CI_DEPENDENCY_PROXY_SERVER}/<group>/dependency_proxy/containers/`.
+ */
+const DEPENDENCY_PROXY =
+  /^\$(?:\{CI_DEPENDENCY_PROXY_(?:DIRECT_)?GROUP_IMAGE_PREFIX\}|CI_DEPENDENCY_PROXY_(?:DIRECT_)?GROUP_IMAGE_PREFIX(?![A-Za-z0-9_]))\/|^\$(?:\{CI_DEPENDENCY_PROXY_SERVER\}|CI_DEPENDENCY_PROXY_SERVER(?![A-Za-z0-9_]))\/(?:[^/\s]+\/)+?dependency_proxy\/containers\//;
+
+/**
  * GitLab CI: `image` and `services` (each a string or a map with `name`) at the top level,
  * under `default:` and in every job, `$VAR` expanded from the `variables:` of the file and
- * the job. What needs GitLab's predefined variables is reported, not guessed. Local
+ * the job. What needs GitLab's predefined variables is reported, not guessed, but for the
+ * dependency proxy's prefixes, which stand for Docker Hub (`DEPENDENCY_PROXY`). Local
  * `include:` files are read as GitLab CI configuration too.
  */
 export const gitlabCiKind: FileKind = {
@@ -40,13 +48,15 @@ export const gitlabCiKind: FileKind = {
       const add = (kind: ReferenceKind, node: unknown, lookup: Lookup) => {
         const text = yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'name'));
         if (!text || text.value === '') return;
-        const expansion = expand(text.value, lookup, { kind: 'compose' });
+        // Through GitLab's dependency proxy, the image is Docker Hub's: the prefix stays as written.
+        const proxied = DEPENDENCY_PROXY.exec(text.value)?.[0].length ?? 0;
+        const expansion = expand(text.value.slice(proxied), lookup, { kind: 'compose' });
         if (!expansion.ok) {
           collector.problem(text.line, `cannot expand "${text.value}": ${expansion.error}`);
           return;
         }
         const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
-        const edit = source && yaml.span(text, source.start, source.end - source.start);
+        const edit = source && yaml.span(text, proxied + source.start, source.end - source.start);
         collector.image(kind, expansion.value, text.line, { edit });
       };
       const scanJob = (job: unknown, lookup: Lookup) => {

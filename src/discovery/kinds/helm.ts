@@ -7,9 +7,12 @@ import { isTemplated } from './templated.js';
 /**
  * Helm values files (`values*.yaml` beside a `Chart.yaml`): every `image` (or `*Image`)
  * value, either a whole reference or a map in the layouts charts use (`registry`,
- * `repository`, `tag`, `digest`; under another key when it has `registry`), an empty tag meaning the chart's `appVersion` as
- * `helm create` writes it. A map is pinned through its `digest` key; one without it is
- * reported, since where its template puts a digest cannot be known from the values.
+ * `repository`, `tag` or `version`, `digest` or `sha`; under another key when it has
+ * `registry`), an empty tag meaning the chart's `appVersion` as `helm create` writes it. A
+ * map that names no tag, no digest and has no `appVersion` to fall back on is reported as
+ * not resolvable: the chart's template decides its tag, and `latest` would be a guess. A
+ * map is pinned through its `digest` key; one without it is reported, since where its
+ * template puts a digest cannot be known from the values.
  */
 export const helmValuesKind: FileKind = {
   name: 'Helm values file',
@@ -42,8 +45,17 @@ function imageMap(collector: Collector, file: SourceFile, document: Document, ma
   // A chart or git repository URL is not an image's repository.
   if (!repository || repository.value === '' || repository.value.includes('://')) return;
   const registry = field('registry');
-  const digest = field('digest');
-  const tag = field('tag') || (digest ? undefined : appVersion);
+  const sha = field('digest') || field('sha');
+  const digest = sha && !sha.includes(':') ? `sha256:${sha}` : sha;
+  const tag = field('tag') || field('version') || (digest ? undefined : appVersion);
+  if (!tag && !digest) {
+    // A problem on the line, not an invalid reference: the values are fine, they just do not say.
+    collector.problem(
+      repository.line,
+      `"${repository.value}" names no tag or digest here (its chart's template picks one): not resolvable`
+    );
+    return;
+  }
   const text = `${registry ? `${registry}/` : ''}${repository.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
   if (isTemplated(text)) {
     collector.problem(repository.line, `cannot resolve the template in "${text}"`);
