@@ -2,6 +2,6197 @@
 import { createRequire as __WEBPACK_EXTERNAL_createRequire } from "module";
 /******/ var __webpack_modules__ = ({
 
+/***/ 8456:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.toMessageSignatureBundle = toMessageSignatureBundle;
+exports.toDSSEBundle = toDSSEBundle;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const protobuf_specs_1 = __nccwpck_require__(9654);
+const bundle_1 = __nccwpck_require__(7742);
+// Message signature bundle - $case: 'messageSignature'
+function toMessageSignatureBundle(options) {
+    return {
+        mediaType: options.certificateChain
+            ? bundle_1.BUNDLE_V02_MEDIA_TYPE
+            : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+            $case: 'messageSignature',
+            messageSignature: {
+                messageDigest: {
+                    algorithm: protobuf_specs_1.HashAlgorithm.SHA2_256,
+                    digest: options.digest,
+                },
+                signature: options.signature,
+            },
+        },
+        verificationMaterial: toVerificationMaterial(options),
+    };
+}
+// DSSE envelope bundle - $case: 'dsseEnvelope'
+function toDSSEBundle(options) {
+    return {
+        mediaType: options.certificateChain
+            ? bundle_1.BUNDLE_V02_MEDIA_TYPE
+            : bundle_1.BUNDLE_V03_MEDIA_TYPE,
+        content: {
+            $case: 'dsseEnvelope',
+            dsseEnvelope: toEnvelope(options),
+        },
+        verificationMaterial: toVerificationMaterial(options),
+    };
+}
+function toEnvelope(options) {
+    return {
+        payloadType: options.artifactType,
+        payload: options.artifact,
+        signatures: [toSignature(options)],
+    };
+}
+function toSignature(options) {
+    return {
+        keyid: options.keyHint || '',
+        sig: options.signature,
+    };
+}
+// Verification material
+function toVerificationMaterial(options) {
+    return {
+        content: toKeyContent(options),
+        tlogEntries: [],
+        timestampVerificationData: { rfc3161Timestamps: [] },
+    };
+}
+function toKeyContent(options) {
+    if (options.certificate) {
+        if (options.certificateChain) {
+            return {
+                $case: 'x509CertificateChain',
+                x509CertificateChain: {
+                    certificates: [{ rawBytes: options.certificate }],
+                },
+            };
+        }
+        else {
+            return {
+                $case: 'certificate',
+                certificate: { rawBytes: options.certificate },
+            };
+        }
+    }
+    else {
+        return {
+            $case: 'publicKey',
+            publicKey: {
+                hint: options.keyHint || '',
+            },
+        };
+    }
+}
+
+
+/***/ }),
+
+/***/ 7742:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.BUNDLE_V03_MEDIA_TYPE = exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = exports.BUNDLE_V02_MEDIA_TYPE = exports.BUNDLE_V01_MEDIA_TYPE = void 0;
+exports.isBundleWithCertificateChain = isBundleWithCertificateChain;
+exports.isBundleWithPublicKey = isBundleWithPublicKey;
+exports.isBundleWithMessageSignature = isBundleWithMessageSignature;
+exports.isBundleWithDsseEnvelope = isBundleWithDsseEnvelope;
+exports.BUNDLE_V01_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.1';
+exports.BUNDLE_V02_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.2';
+exports.BUNDLE_V03_LEGACY_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle+json;version=0.3';
+exports.BUNDLE_V03_MEDIA_TYPE = 'application/vnd.dev.sigstore.bundle.v0.3+json';
+// Type guards for bundle variants.
+function isBundleWithCertificateChain(b) {
+    return b.verificationMaterial.content.$case === 'x509CertificateChain';
+}
+function isBundleWithPublicKey(b) {
+    return b.verificationMaterial.content.$case === 'publicKey';
+}
+function isBundleWithMessageSignature(b) {
+    return b.content.$case === 'messageSignature';
+}
+function isBundleWithDsseEnvelope(b) {
+    return b.content.$case === 'dsseEnvelope';
+}
+
+
+/***/ }),
+
+/***/ 7714:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ValidationError = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+class ValidationError extends Error {
+    constructor(message, fields) {
+        super(message);
+        this.fields = fields;
+    }
+}
+exports.ValidationError = ValidationError;
+
+
+/***/ }),
+
+/***/ 1040:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+__webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.vw = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.hj = __webpack_unused_export__ = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+var build_1 = __nccwpck_require__(8456);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return build_1.toDSSEBundle; } });
+Object.defineProperty(exports, "hj", ({ enumerable: true, get: function () { return build_1.toMessageSignatureBundle; } }));
+var bundle_1 = __nccwpck_require__(7742);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V01_MEDIA_TYPE; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V02_MEDIA_TYPE; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V03_MEDIA_TYPE; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.isBundleWithCertificateChain; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.isBundleWithDsseEnvelope; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.isBundleWithMessageSignature; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.isBundleWithPublicKey; } });
+var error_1 = __nccwpck_require__(7714);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return error_1.ValidationError; } });
+var serialized_1 = __nccwpck_require__(3404);
+Object.defineProperty(exports, "vw", ({ enumerable: true, get: function () { return serialized_1.bundleFromJSON; } }));
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return serialized_1.bundleToJSON; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return serialized_1.envelopeFromJSON; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return serialized_1.envelopeToJSON; } });
+var validate_1 = __nccwpck_require__(9352);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return validate_1.assertBundle; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return validate_1.assertBundleLatest; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return validate_1.assertBundleV01; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return validate_1.assertBundleV02; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return validate_1.isBundleV01; } });
+
+
+/***/ }),
+
+/***/ 3404:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.envelopeToJSON = exports.envelopeFromJSON = exports.bundleToJSON = exports.bundleFromJSON = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const protobuf_specs_1 = __nccwpck_require__(9654);
+const bundle_1 = __nccwpck_require__(7742);
+const validate_1 = __nccwpck_require__(9352);
+const bundleFromJSON = (obj) => {
+    const bundle = protobuf_specs_1.Bundle.fromJSON(obj);
+    switch (bundle.mediaType) {
+        case bundle_1.BUNDLE_V01_MEDIA_TYPE:
+            (0, validate_1.assertBundleV01)(bundle);
+            break;
+        case bundle_1.BUNDLE_V02_MEDIA_TYPE:
+            (0, validate_1.assertBundleV02)(bundle);
+            break;
+        default:
+            (0, validate_1.assertBundleLatest)(bundle);
+            break;
+    }
+    return bundle;
+};
+exports.bundleFromJSON = bundleFromJSON;
+const bundleToJSON = (bundle) => {
+    return protobuf_specs_1.Bundle.toJSON(bundle);
+};
+exports.bundleToJSON = bundleToJSON;
+const envelopeFromJSON = (obj) => {
+    return protobuf_specs_1.Envelope.fromJSON(obj);
+};
+exports.envelopeFromJSON = envelopeFromJSON;
+const envelopeToJSON = (envelope) => {
+    return protobuf_specs_1.Envelope.toJSON(envelope);
+};
+exports.envelopeToJSON = envelopeToJSON;
+
+
+/***/ }),
+
+/***/ 9352:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.assertBundle = assertBundle;
+exports.assertBundleV01 = assertBundleV01;
+exports.isBundleV01 = isBundleV01;
+exports.assertBundleV02 = assertBundleV02;
+exports.assertBundleLatest = assertBundleLatest;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const error_1 = __nccwpck_require__(7714);
+// Performs basic validation of a Sigstore bundle to ensure that all required
+// fields are populated. This is not a complete validation of the bundle, but
+// rather a check that the bundle is in a valid state to be processed by the
+// rest of the code.
+function assertBundle(b) {
+    const invalidValues = validateBundleBase(b);
+    if (invalidValues.length > 0) {
+        throw new error_1.ValidationError('invalid bundle', invalidValues);
+    }
+}
+// Asserts that the given bundle conforms to the v0.1 bundle format.
+function assertBundleV01(b) {
+    const invalidValues = [];
+    invalidValues.push(...validateBundleBase(b));
+    invalidValues.push(...validateInclusionPromise(b));
+    if (invalidValues.length > 0) {
+        throw new error_1.ValidationError('invalid v0.1 bundle', invalidValues);
+    }
+}
+// Type guard to determine if Bundle is a v0.1 bundle.
+function isBundleV01(b) {
+    try {
+        assertBundleV01(b);
+        return true;
+    }
+    catch (e) {
+        return false;
+    }
+}
+// Asserts that the given bundle conforms to the v0.2 bundle format.
+function assertBundleV02(b) {
+    const invalidValues = [];
+    invalidValues.push(...validateBundleBase(b));
+    invalidValues.push(...validateInclusionProof(b));
+    if (invalidValues.length > 0) {
+        throw new error_1.ValidationError('invalid v0.2 bundle', invalidValues);
+    }
+}
+// Asserts that the given bundle conforms to the newest (0.3) bundle format.
+function assertBundleLatest(b) {
+    const invalidValues = [];
+    invalidValues.push(...validateBundleBase(b));
+    invalidValues.push(...validateInclusionProof(b));
+    invalidValues.push(...validateNoCertificateChain(b));
+    if (invalidValues.length > 0) {
+        throw new error_1.ValidationError('invalid bundle', invalidValues);
+    }
+}
+function validateBundleBase(b) {
+    const invalidValues = [];
+    // Media type validation
+    if (b.mediaType === undefined ||
+        (!b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\+json;version=\d\.\d/) &&
+            !b.mediaType.match(/^application\/vnd\.dev\.sigstore\.bundle\.v\d\.\d\+json/))) {
+        invalidValues.push('mediaType');
+    }
+    // Content-related validation
+    if (b.content === undefined) {
+        invalidValues.push('content');
+    }
+    else {
+        switch (b.content.$case) {
+            case 'messageSignature':
+                if (b.content.messageSignature.messageDigest === undefined) {
+                    invalidValues.push('content.messageSignature.messageDigest');
+                }
+                else {
+                    if (b.content.messageSignature.messageDigest.digest.length === 0) {
+                        invalidValues.push('content.messageSignature.messageDigest.digest');
+                    }
+                }
+                if (b.content.messageSignature.signature.length === 0) {
+                    invalidValues.push('content.messageSignature.signature');
+                }
+                break;
+            case 'dsseEnvelope':
+                if (b.content.dsseEnvelope.payload.length === 0) {
+                    invalidValues.push('content.dsseEnvelope.payload');
+                }
+                if (b.content.dsseEnvelope.signatures.length !== 1) {
+                    invalidValues.push('content.dsseEnvelope.signatures');
+                }
+                else {
+                    if (b.content.dsseEnvelope.signatures[0].sig.length === 0) {
+                        invalidValues.push('content.dsseEnvelope.signatures[0].sig');
+                    }
+                }
+                break;
+        }
+    }
+    // Verification material-related validation
+    if (b.verificationMaterial === undefined) {
+        invalidValues.push('verificationMaterial');
+    }
+    else {
+        if (b.verificationMaterial.content === undefined) {
+            invalidValues.push('verificationMaterial.content');
+        }
+        else {
+            switch (b.verificationMaterial.content.$case) {
+                case 'x509CertificateChain':
+                    if (b.verificationMaterial.content.x509CertificateChain.certificates
+                        .length === 0) {
+                        invalidValues.push('verificationMaterial.content.x509CertificateChain.certificates');
+                    }
+                    b.verificationMaterial.content.x509CertificateChain.certificates.forEach((cert, i) => {
+                        if (cert.rawBytes.length === 0) {
+                            invalidValues.push(`verificationMaterial.content.x509CertificateChain.certificates[${i}].rawBytes`);
+                        }
+                    });
+                    break;
+                case 'certificate':
+                    if (b.verificationMaterial.content.certificate.rawBytes.length === 0) {
+                        invalidValues.push('verificationMaterial.content.certificate.rawBytes');
+                    }
+                    break;
+            }
+        }
+        if (b.verificationMaterial.tlogEntries === undefined) {
+            invalidValues.push('verificationMaterial.tlogEntries');
+        }
+        else {
+            if (b.verificationMaterial.tlogEntries.length > 0) {
+                b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+                    if (entry.logId === undefined) {
+                        invalidValues.push(`verificationMaterial.tlogEntries[${i}].logId`);
+                    }
+                    if (entry.kindVersion === undefined) {
+                        invalidValues.push(`verificationMaterial.tlogEntries[${i}].kindVersion`);
+                    }
+                });
+            }
+        }
+    }
+    return invalidValues;
+}
+// Necessary for V01 bundles
+function validateInclusionPromise(b) {
+    const invalidValues = [];
+    if (b.verificationMaterial &&
+        b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+            if (entry.inclusionPromise === undefined) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionPromise`);
+            }
+        });
+    }
+    return invalidValues;
+}
+// Necessary for V02 and later bundles
+function validateInclusionProof(b) {
+    const invalidValues = [];
+    if (b.verificationMaterial &&
+        b.verificationMaterial.tlogEntries?.length > 0) {
+        b.verificationMaterial.tlogEntries.forEach((entry, i) => {
+            if (entry.inclusionProof === undefined) {
+                invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof`);
+            }
+            else {
+                if (entry.inclusionProof.checkpoint === undefined) {
+                    invalidValues.push(`verificationMaterial.tlogEntries[${i}].inclusionProof.checkpoint`);
+                }
+            }
+        });
+    }
+    return invalidValues;
+}
+// Necessary for V03 and later bundles
+function validateNoCertificateChain(b) {
+    const invalidValues = [];
+    /* istanbul ignore next */
+    if (b.verificationMaterial?.content?.$case === 'x509CertificateChain') {
+        invalidValues.push('verificationMaterial.content.$case');
+    }
+    return invalidValues;
+}
+
+
+/***/ }),
+
+/***/ 1121:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ASN1TypeError = exports.ASN1ParseError = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+class ASN1ParseError extends Error {
+}
+exports.ASN1ParseError = ASN1ParseError;
+class ASN1TypeError extends Error {
+}
+exports.ASN1TypeError = ASN1TypeError;
+
+
+/***/ }),
+
+/***/ 6027:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ASN1Obj = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+var obj_1 = __nccwpck_require__(990);
+Object.defineProperty(exports, "ASN1Obj", ({ enumerable: true, get: function () { return obj_1.ASN1Obj; } }));
+
+
+/***/ }),
+
+/***/ 4243:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.decodeLength = decodeLength;
+exports.encodeLength = encodeLength;
+const error_1 = __nccwpck_require__(1121);
+// Decodes the length of a DER-encoded ANS.1 element from the supplied stream.
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-encoded-length-and-value-bytes
+function decodeLength(stream) {
+    const buf = stream.getUint8();
+    // If the most significant bit is UNSET the length is just the value of the
+    // byte.
+    if ((buf & 0x80) === 0x00) {
+        return buf;
+    }
+    // Otherwise, the lower 7 bits of the first byte indicate the number of bytes
+    // that follow to encode the length.
+    const byteCount = buf & 0x7f;
+    // Ensure the encoded length can safely fit in a JS number.
+    if (byteCount > 6) {
+        throw new error_1.ASN1ParseError('length exceeds 6 byte limit');
+    }
+    // Iterate over the bytes that encode the length.
+    let len = 0;
+    for (let i = 0; i < byteCount; i++) {
+        len = len * 256 + stream.getUint8();
+    }
+    // This is a valid ASN.1 length encoding, but we don't support it.
+    if (len === 0) {
+        throw new error_1.ASN1ParseError('indefinite length encoding not supported');
+    }
+    return len;
+}
+// Translates the supplied value to a DER-encoded length.
+function encodeLength(len) {
+    if (len < 128) {
+        return Buffer.from([len]);
+    }
+    // Bitwise operations on large numbers are not supported in JS, so we need to
+    // use BigInts.
+    let val = BigInt(len);
+    const bytes = [];
+    while (val > 0n) {
+        bytes.unshift(Number(val & 255n));
+        val = val >> 8n;
+    }
+    return Buffer.from([0x80 | bytes.length, ...bytes]);
+}
+
+
+/***/ }),
+
+/***/ 990:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ASN1Obj = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const stream_1 = __nccwpck_require__(1673);
+const error_1 = __nccwpck_require__(1121);
+const length_1 = __nccwpck_require__(4243);
+const parse_1 = __nccwpck_require__(1044);
+const tag_1 = __nccwpck_require__(9343);
+class ASN1Obj {
+    tag;
+    subs;
+    value;
+    constructor(tag, value, subs) {
+        this.tag = tag;
+        this.value = value;
+        this.subs = subs;
+    }
+    // Constructs an ASN.1 object from a Buffer of DER-encoded bytes.
+    static parseBuffer(buf) {
+        return parseStream(new stream_1.ByteStream(buf));
+    }
+    toDER() {
+        const valueStream = new stream_1.ByteStream();
+        if (this.subs.length > 0) {
+            for (const sub of this.subs) {
+                valueStream.appendView(sub.toDER());
+            }
+        }
+        else {
+            valueStream.appendView(this.value);
+        }
+        const value = valueStream.buffer;
+        // Concat tag/length/value
+        const obj = new stream_1.ByteStream();
+        obj.appendChar(this.tag.toDER());
+        obj.appendView((0, length_1.encodeLength)(value.length));
+        obj.appendView(value);
+        return obj.buffer;
+    }
+    /////////////////////////////////////////////////////////////////////////////
+    // Convenience methods for parsing ASN.1 primitives into JS types
+    // Returns the ASN.1 object's value as a boolean. Throws an error if the
+    // object is not a boolean.
+    toBoolean() {
+        if (!this.tag.isBoolean()) {
+            throw new error_1.ASN1TypeError('not a boolean');
+        }
+        return (0, parse_1.parseBoolean)(this.value);
+    }
+    // Returns the ASN.1 object's value as a BigInt. Throws an error if the
+    // object is not an integer.
+    toInteger() {
+        if (!this.tag.isInteger()) {
+            throw new error_1.ASN1TypeError('not an integer');
+        }
+        return (0, parse_1.parseInteger)(this.value);
+    }
+    // Returns the ASN.1 object's value as an OID string. Throws an error if the
+    // object is not an OID.
+    toOID() {
+        if (!this.tag.isOID()) {
+            throw new error_1.ASN1TypeError('not an OID');
+        }
+        return (0, parse_1.parseOID)(this.value);
+    }
+    // Returns the ASN.1 object's value as a Date. Throws an error if the object
+    // is not either a UTCTime or a GeneralizedTime.
+    toDate() {
+        switch (true) {
+            case this.tag.isUTCTime():
+                return (0, parse_1.parseTime)(this.value, true);
+            case this.tag.isGeneralizedTime():
+                return (0, parse_1.parseTime)(this.value, false);
+            default:
+                throw new error_1.ASN1TypeError('not a date');
+        }
+    }
+    // Returns the ASN.1 object's value as a number[] where each number is the
+    // value of a bit in the bit string. Throws an error if the object is not a
+    // bit string.
+    toBitString() {
+        if (!this.tag.isBitString()) {
+            throw new error_1.ASN1TypeError('not a bit string');
+        }
+        return (0, parse_1.parseBitString)(this.value);
+    }
+}
+exports.ASN1Obj = ASN1Obj;
+/////////////////////////////////////////////////////////////////////////////
+// Internal stream parsing functions
+function parseStream(stream) {
+    // Parse tag, length, and value from stream
+    const tag = new tag_1.ASN1Tag(stream.getUint8());
+    const len = (0, length_1.decodeLength)(stream);
+    const value = stream.slice(stream.position, len);
+    const start = stream.position;
+    let subs = [];
+    // If the object is constructed, parse its children. Sometimes, children
+    // are embedded in OCTESTRING objects, so we need to check those
+    // for children as well.
+    if (tag.constructed) {
+        subs = collectSubs(stream, len);
+    }
+    else if (tag.isOctetString()) {
+        // Attempt to parse children of OCTETSTRING objects. If anything fails,
+        // assume the object is not constructed and treat as primitive.
+        try {
+            subs = collectSubs(stream, len);
+        }
+        catch (e) {
+            // Fail silently and treat as primitive
+        }
+    }
+    // If there are no children, move stream cursor to the end of the object
+    if (subs.length === 0) {
+        stream.seek(start + len);
+    }
+    return new ASN1Obj(tag, value, subs);
+}
+function collectSubs(stream, len) {
+    // Calculate end of object content
+    const end = stream.position + len;
+    // Make sure there are enough bytes left in the stream. This should never
+    // happen, cause it'll get caught when the stream is sliced in parseStream.
+    // Leaving as an extra check just in case.
+    /* istanbul ignore if */
+    if (end > stream.length) {
+        throw new error_1.ASN1ParseError('invalid length');
+    }
+    // Parse all children
+    const subs = [];
+    while (stream.position < end) {
+        subs.push(parseStream(stream));
+    }
+    // When we're done parsing children, we should be at the end of the object
+    if (stream.position !== end) {
+        throw new error_1.ASN1ParseError('invalid length');
+    }
+    return subs;
+}
+
+
+/***/ }),
+
+/***/ 1044:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.parseInteger = parseInteger;
+exports.parseStringASCII = parseStringASCII;
+exports.parseTime = parseTime;
+exports.parseOID = parseOID;
+exports.parseBoolean = parseBoolean;
+exports.parseBitString = parseBitString;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const RE_TIME_SHORT_YEAR = /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+const RE_TIME_LONG_YEAR = /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\.\d{3})?Z$/;
+// Parse a BigInt from the DER-encoded buffer
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-integer
+function parseInteger(buf) {
+    let pos = 0;
+    const end = buf.length;
+    let val = buf[pos];
+    const neg = val > 0x7f;
+    // Consume any padding bytes
+    const pad = neg ? 0xff : 0x00;
+    while (val == pad && ++pos < end) {
+        val = buf[pos];
+    }
+    // Calculate remaining bytes to read
+    const len = end - pos;
+    if (len === 0)
+        return BigInt(neg ? -1 : 0);
+    // Handle two's complement for negative numbers
+    val = neg ? val - 256 : val;
+    // Parse remaining bytes
+    let n = BigInt(val);
+    for (let i = pos + 1; i < end; ++i) {
+        n = n * BigInt(256) + BigInt(buf[i]);
+    }
+    return n;
+}
+// Parse an ASCII string from the DER-encoded buffer
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-basic-types#boolean
+function parseStringASCII(buf) {
+    return buf.toString('ascii');
+}
+// Parse a Date from the DER-encoded buffer
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5.1
+function parseTime(buf, shortYear) {
+    const timeStr = parseStringASCII(buf);
+    // Parse the time string into matches - captured groups start at index 1
+    const m = shortYear
+        ? RE_TIME_SHORT_YEAR.exec(timeStr)
+        : RE_TIME_LONG_YEAR.exec(timeStr);
+    if (!m) {
+        throw new Error('invalid time');
+    }
+    // Translate dates with a 2-digit year to 4 digits per the spec
+    if (shortYear) {
+        let year = Number(m[1]);
+        year += year >= 50 ? 1900 : 2000;
+        m[1] = year.toString();
+    }
+    // Translate to ISO8601 format and parse
+    return new Date(`${m[1]}-${m[2]}-${m[3]}T${m[4]}:${m[5]}:${m[6]}Z`);
+}
+// Parse an OID from the DER-encoded buffer
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-object-identifier
+function parseOID(buf) {
+    let pos = 0;
+    const end = buf.length;
+    // Consume first byte which encodes the first two OID components
+    let n = buf[pos++];
+    const first = Math.floor(n / 40);
+    const second = n % 40;
+    let oid = `${first}.${second}`;
+    // Consume remaining bytes
+    let val = 0;
+    for (; pos < end; ++pos) {
+        n = buf[pos];
+        val = (val << 7) + (n & 0x7f);
+        // If the left-most bit is NOT set, then this is the last byte in the
+        // sequence and we can add the value to the OID and reset the accumulator
+        if ((n & 0x80) === 0) {
+            oid += `.${val}`;
+            val = 0;
+        }
+    }
+    return oid;
+}
+// Parse a boolean from the DER-encoded buffer
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-basic-types#boolean
+function parseBoolean(buf) {
+    return buf[0] !== 0;
+}
+// Parse a bit string from the DER-encoded buffer
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-bit-string
+function parseBitString(buf) {
+    // First byte tell us how many unused bits are in the last byte
+    const unused = buf[0];
+    const start = 1;
+    const end = buf.length;
+    const bits = [];
+    for (let i = start; i < end; ++i) {
+        const byte = buf[i];
+        // The skip value is only used for the last byte
+        const skip = i === end - 1 ? unused : 0;
+        // Iterate over each bit in the byte (most significant first)
+        for (let j = 7; j >= skip; --j) {
+            // Read the bit and add it to the bit string
+            bits.push((byte >> j) & 0x01);
+        }
+    }
+    return bits;
+}
+
+
+/***/ }),
+
+/***/ 9343:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ASN1Tag = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const error_1 = __nccwpck_require__(1121);
+const UNIVERSAL_TAG = {
+    BOOLEAN: 0x01,
+    INTEGER: 0x02,
+    BIT_STRING: 0x03,
+    OCTET_STRING: 0x04,
+    OBJECT_IDENTIFIER: 0x06,
+    SEQUENCE: 0x10,
+    SET: 0x11,
+    PRINTABLE_STRING: 0x13,
+    UTC_TIME: 0x17,
+    GENERALIZED_TIME: 0x18,
+};
+const TAG_CLASS = {
+    UNIVERSAL: 0x00,
+    APPLICATION: 0x01,
+    CONTEXT_SPECIFIC: 0x02,
+    PRIVATE: 0x03,
+};
+// https://learn.microsoft.com/en-us/windows/win32/seccertenroll/about-encoded-tag-bytes
+class ASN1Tag {
+    number;
+    constructed;
+    class;
+    constructor(enc) {
+        // Bits 0 through 4 are the tag number
+        this.number = enc & 0x1f;
+        // Bit 5 is the constructed bit
+        this.constructed = (enc & 0x20) === 0x20;
+        // Bit 6 & 7 are the class
+        this.class = enc >> 6;
+        if (this.number === 0x1f) {
+            throw new error_1.ASN1ParseError('long form tags not supported');
+        }
+        if (this.class === TAG_CLASS.UNIVERSAL && this.number === 0x00) {
+            throw new error_1.ASN1ParseError('unsupported tag 0x00');
+        }
+    }
+    isUniversal() {
+        return this.class === TAG_CLASS.UNIVERSAL;
+    }
+    isContextSpecific(num) {
+        const res = this.class === TAG_CLASS.CONTEXT_SPECIFIC;
+        return num !== undefined ? res && this.number === num : res;
+    }
+    isBoolean() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.BOOLEAN;
+    }
+    isInteger() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.INTEGER;
+    }
+    isBitString() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.BIT_STRING;
+    }
+    isOctetString() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.OCTET_STRING;
+    }
+    isOID() {
+        return (this.isUniversal() && this.number === UNIVERSAL_TAG.OBJECT_IDENTIFIER);
+    }
+    isUTCTime() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.UTC_TIME;
+    }
+    isGeneralizedTime() {
+        return this.isUniversal() && this.number === UNIVERSAL_TAG.GENERALIZED_TIME;
+    }
+    toDER() {
+        return this.number | (this.constructed ? 0x20 : 0x00) | (this.class << 6);
+    }
+}
+exports.ASN1Tag = ASN1Tag;
+
+
+/***/ }),
+
+/***/ 9368:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __importDefault = (this && this.__importDefault) || function (mod) {
+    return (mod && mod.__esModule) ? mod : { "default": mod };
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.createPublicKey = createPublicKey;
+exports.digest = digest;
+exports.verify = verify;
+exports.bufferEqual = bufferEqual;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const crypto_1 = __importDefault(__nccwpck_require__(6982));
+function createPublicKey(key, type = 'spki') {
+    if (typeof key === 'string') {
+        if (key.startsWith('-----')) {
+            return crypto_1.default.createPublicKey(key);
+        }
+        else {
+            return crypto_1.default.createPublicKey({
+                key: Buffer.from(key, 'base64'),
+                format: 'der',
+                type: type,
+            });
+        }
+    }
+    else {
+        return crypto_1.default.createPublicKey({ key, format: 'der', type: type });
+    }
+}
+function digest(algorithm, ...data) {
+    const hash = crypto_1.default.createHash(algorithm);
+    for (const d of data) {
+        hash.update(d);
+    }
+    return hash.digest();
+}
+function verify(data, key, signature, algorithm) {
+    // The try/catch is to work around an issue in Node 14.x where verify throws
+    // an error in some scenarios if the signature is invalid.
+    try {
+        return crypto_1.default.verify(algorithm, data, key, signature);
+    }
+    catch (e) {
+        /* istanbul ignore next */
+        return false;
+    }
+}
+function bufferEqual(a, b) {
+    try {
+        return crypto_1.default.timingSafeEqual(a, b);
+    }
+    catch {
+        /* istanbul ignore next */
+        return false;
+    }
+}
+
+
+/***/ }),
+
+/***/ 9032:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.preAuthEncoding = preAuthEncoding;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const PAE_PREFIX = 'DSSEv1';
+// DSSE Pre-Authentication Encoding
+function preAuthEncoding(payloadType, payload) {
+    const typeBytes = Buffer.from(payloadType, 'utf-8');
+    return Buffer.concat([
+        Buffer.from(`${PAE_PREFIX} ${typeBytes.length} `, 'ascii'),
+        typeBytes,
+        Buffer.from(` ${payload.length} `, 'ascii'),
+        payload,
+    ]);
+}
+
+
+/***/ }),
+
+/***/ 2788:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.base64Encode = base64Encode;
+exports.base64Decode = base64Decode;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const BASE64_ENCODING = 'base64';
+const UTF8_ENCODING = 'utf-8';
+function base64Encode(str) {
+    return Buffer.from(str, UTF8_ENCODING).toString(BASE64_ENCODING);
+}
+function base64Decode(str) {
+    return Buffer.from(str, BASE64_ENCODING).toString(UTF8_ENCODING);
+}
+
+
+/***/ }),
+
+/***/ 3917:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = exports.ByteStream = exports.RFC3161Timestamp = exports.pem = exports.json = exports.encoding = exports.dsse = exports.crypto = exports.ASN1Obj = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+var asn1_1 = __nccwpck_require__(6027);
+Object.defineProperty(exports, "ASN1Obj", ({ enumerable: true, get: function () { return asn1_1.ASN1Obj; } }));
+exports.crypto = __importStar(__nccwpck_require__(9368));
+exports.dsse = __importStar(__nccwpck_require__(9032));
+exports.encoding = __importStar(__nccwpck_require__(2788));
+exports.json = __importStar(__nccwpck_require__(3327));
+exports.pem = __importStar(__nccwpck_require__(1055));
+var rfc3161_1 = __nccwpck_require__(994);
+Object.defineProperty(exports, "RFC3161Timestamp", ({ enumerable: true, get: function () { return rfc3161_1.RFC3161Timestamp; } }));
+var stream_1 = __nccwpck_require__(1673);
+Object.defineProperty(exports, "ByteStream", ({ enumerable: true, get: function () { return stream_1.ByteStream; } }));
+var x509_1 = __nccwpck_require__(9358);
+Object.defineProperty(exports, "EXTENSION_OID_SCT", ({ enumerable: true, get: function () { return x509_1.EXTENSION_OID_SCT; } }));
+Object.defineProperty(exports, "X509Certificate", ({ enumerable: true, get: function () { return x509_1.X509Certificate; } }));
+Object.defineProperty(exports, "X509SCTExtension", ({ enumerable: true, get: function () { return x509_1.X509SCTExtension; } }));
+
+
+/***/ }),
+
+/***/ 3327:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.canonicalize = canonicalize;
+// JSON canonicalization per https://github.com/cyberphone/json-canonicalization
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+function canonicalize(object) {
+    let buffer = '';
+    if (object === null || typeof object !== 'object' || object.toJSON != null) {
+        // Primitives or toJSONable objects
+        buffer += JSON.stringify(object);
+    }
+    else if (Array.isArray(object)) {
+        // Array - maintain element order
+        buffer += '[';
+        let first = true;
+        object.forEach((element) => {
+            if (!first) {
+                buffer += ',';
+            }
+            first = false;
+            // recursive call
+            buffer += canonicalize(element);
+        });
+        buffer += ']';
+    }
+    else {
+        // Object - Sort properties before serializing
+        buffer += '{';
+        let first = true;
+        Object.keys(object)
+            .sort()
+            .forEach((property) => {
+            if (!first) {
+                buffer += ',';
+            }
+            first = false;
+            buffer += JSON.stringify(property);
+            buffer += ':';
+            // recursive call
+            buffer += canonicalize(object[property]);
+        });
+        buffer += '}';
+    }
+    return buffer;
+}
+
+
+/***/ }),
+
+/***/ 1817:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SHA2_HASH_ALGOS = exports.RSA_SIGNATURE_ALGOS = exports.ECDSA_SIGNATURE_ALGOS = void 0;
+exports.ECDSA_SIGNATURE_ALGOS = {
+    '1.2.840.10045.4.3.1': 'sha224',
+    '1.2.840.10045.4.3.2': 'sha256',
+    '1.2.840.10045.4.3.3': 'sha384',
+    '1.2.840.10045.4.3.4': 'sha512',
+};
+exports.RSA_SIGNATURE_ALGOS = {
+    '1.2.840.113549.1.1.14': 'sha224',
+    '1.2.840.113549.1.1.11': 'sha256',
+    '1.2.840.113549.1.1.12': 'sha384',
+    '1.2.840.113549.1.1.13': 'sha512',
+};
+exports.SHA2_HASH_ALGOS = {
+    '2.16.840.1.101.3.4.2.1': 'sha256',
+    '2.16.840.1.101.3.4.2.2': 'sha384',
+    '2.16.840.1.101.3.4.2.3': 'sha512',
+};
+
+
+/***/ }),
+
+/***/ 1055:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.toDER = toDER;
+exports.fromDER = fromDER;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const PEM_HEADER = /-----BEGIN (.*)-----/;
+const PEM_FOOTER = /-----END (.*)-----/;
+function toDER(certificate) {
+    let der = '';
+    certificate.split('\n').forEach((line) => {
+        if (line.match(PEM_HEADER) || line.match(PEM_FOOTER)) {
+            return;
+        }
+        der += line;
+    });
+    return Buffer.from(der, 'base64');
+}
+// Translates a DER-encoded buffer into a PEM-encoded string. Standard PEM
+// encoding dictates that each certificate should have a trailing newline after
+// the footer.
+function fromDER(certificate, type = 'CERTIFICATE') {
+    // Base64-encode the certificate.
+    const der = certificate.toString('base64');
+    // Split the certificate into lines of 64 characters.
+    const lines = der.match(/.{1,64}/g) || '';
+    return [`-----BEGIN ${type}-----`, ...lines, `-----END ${type}-----`]
+        .join('\n')
+        .concat('\n');
+}
+
+
+/***/ }),
+
+/***/ 7512:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RFC3161TimestampVerificationError = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+class RFC3161TimestampVerificationError extends Error {
+}
+exports.RFC3161TimestampVerificationError = RFC3161TimestampVerificationError;
+
+
+/***/ }),
+
+/***/ 994:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RFC3161Timestamp = void 0;
+var timestamp_1 = __nccwpck_require__(2714);
+Object.defineProperty(exports, "RFC3161Timestamp", ({ enumerable: true, get: function () { return timestamp_1.RFC3161Timestamp; } }));
+
+
+/***/ }),
+
+/***/ 2714:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.RFC3161Timestamp = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const asn1_1 = __nccwpck_require__(6027);
+const crypto = __importStar(__nccwpck_require__(9368));
+const oid_1 = __nccwpck_require__(1817);
+const error_1 = __nccwpck_require__(7512);
+const tstinfo_1 = __nccwpck_require__(2925);
+const OID_PKCS9_CONTENT_TYPE_SIGNED_DATA = '1.2.840.113549.1.7.2';
+const OID_PKCS9_CONTENT_TYPE_TSTINFO = '1.2.840.113549.1.9.16.1.4';
+const OID_PKCS9_MESSAGE_DIGEST_KEY = '1.2.840.113549.1.9.4';
+class RFC3161Timestamp {
+    root;
+    constructor(asn1) {
+        this.root = asn1;
+    }
+    static parse(der) {
+        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+        return new RFC3161Timestamp(asn1);
+    }
+    get status() {
+        return this.pkiStatusInfoObj.subs[0].toInteger();
+    }
+    get contentType() {
+        return this.contentTypeObj.toOID();
+    }
+    get eContentType() {
+        return this.eContentTypeObj.toOID();
+    }
+    get signingTime() {
+        return this.tstInfo.genTime;
+    }
+    get signerIssuer() {
+        return this.signerSidObj.subs[0].value;
+    }
+    get signerSerialNumber() {
+        return this.signerSidObj.subs[1].value;
+    }
+    get signerDigestAlgorithm() {
+        const oid = this.signerDigestAlgorithmObj.subs[0].toOID();
+        return oid_1.SHA2_HASH_ALGOS[oid];
+    }
+    get signatureAlgorithm() {
+        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+    }
+    get signatureValue() {
+        return this.signatureValueObj.value;
+    }
+    get tstInfo() {
+        // Need to unpack tstInfo from an OCTET STRING
+        return new tstinfo_1.TSTInfo(this.eContentObj.subs[0].subs[0]);
+    }
+    verify(data, publicKey) {
+        if (!this.timeStampTokenObj) {
+            throw new error_1.RFC3161TimestampVerificationError('timeStampToken is missing');
+        }
+        // Check for expected ContentInfo content type
+        if (this.contentType !== OID_PKCS9_CONTENT_TYPE_SIGNED_DATA) {
+            throw new error_1.RFC3161TimestampVerificationError(`incorrect content type: ${this.contentType}`);
+        }
+        // Check for expected encapsulated content type
+        if (this.eContentType !== OID_PKCS9_CONTENT_TYPE_TSTINFO) {
+            throw new error_1.RFC3161TimestampVerificationError(`incorrect encapsulated content type: ${this.eContentType}`);
+        }
+        // Check that the tstInfo references the correct artifact
+        this.tstInfo.verify(data);
+        // Check that the signed message digest matches the tstInfo
+        this.verifyMessageDigest();
+        // Check that the signature is valid for the signed attributes
+        this.verifySignature(publicKey);
+    }
+    verifyMessageDigest() {
+        // Check that the tstInfo matches the signed data
+        const tstInfoDigest = crypto.digest(this.signerDigestAlgorithm, this.tstInfo.raw);
+        const expectedDigest = this.messageDigestAttributeObj.subs[1].subs[0].value;
+        if (!crypto.bufferEqual(tstInfoDigest, expectedDigest)) {
+            throw new error_1.RFC3161TimestampVerificationError('signed data does not match tstInfo');
+        }
+    }
+    verifySignature(key) {
+        // Encode the signed attributes for verification
+        const signedAttrs = this.signedAttrsObj.toDER();
+        signedAttrs[0] = 0x31; // Change context-specific tag to SET
+        // Check that the signature is valid for the signed attributes
+        const verified = crypto.verify(signedAttrs, key, this.signatureValue, this.signatureAlgorithm);
+        if (!verified) {
+            throw new error_1.RFC3161TimestampVerificationError('signature verification failed');
+        }
+    }
+    // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+    get pkiStatusInfoObj() {
+        // pkiStatusInfo is the first element of the timestamp response sequence
+        return this.root.subs[0];
+    }
+    // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+    get timeStampTokenObj() {
+        // timeStampToken is the first element of the timestamp response sequence
+        return this.root.subs[1];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-3
+    get contentTypeObj() {
+        return this.timeStampTokenObj.subs[0];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5652#section-3
+    get signedDataObj() {
+        const obj = this.timeStampTokenObj.subs.find((sub) => sub.tag.isContextSpecific(0x00));
+        return obj.subs[0];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+    get encapContentInfoObj() {
+        return this.signedDataObj.subs[2];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.1
+    get signerInfosObj() {
+        // SignerInfos is the last element of the signed data sequence
+        const sd = this.signedDataObj;
+        return sd.subs[sd.subs.length - 1];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5652#section-5.1
+    get signerInfoObj() {
+        // Only supporting one signer
+        return this.signerInfosObj.subs[0];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+    get eContentTypeObj() {
+        return this.encapContentInfoObj.subs[0];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.2
+    get eContentObj() {
+        return this.encapContentInfoObj.subs[1];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+    get signedAttrsObj() {
+        const signedAttrs = this.signerInfoObj.subs.find((sub) => sub.tag.isContextSpecific(0x00));
+        return signedAttrs;
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+    get messageDigestAttributeObj() {
+        const messageDigest = this.signedAttrsObj.subs.find((sub) => sub.subs[0].tag.isOID() &&
+            sub.subs[0].toOID() === OID_PKCS9_MESSAGE_DIGEST_KEY);
+        return messageDigest;
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+    get signerSidObj() {
+        return this.signerInfoObj.subs[1];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+    get signerDigestAlgorithmObj() {
+        // Signature is the 2nd element of the signerInfoObj object
+        return this.signerInfoObj.subs[2];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+    get signatureAlgorithmObj() {
+        // Signature is the 4th element of the signerInfoObj object
+        return this.signerInfoObj.subs[4];
+    }
+    // https://datatracker.ietf.org/doc/html/rfc5652#section-5.3
+    get signatureValueObj() {
+        // Signature is the 6th element of the signerInfoObj object
+        return this.signerInfoObj.subs[5];
+    }
+}
+exports.RFC3161Timestamp = RFC3161Timestamp;
+
+
+/***/ }),
+
+/***/ 2925:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TSTInfo = void 0;
+const crypto = __importStar(__nccwpck_require__(9368));
+const oid_1 = __nccwpck_require__(1817);
+const error_1 = __nccwpck_require__(7512);
+class TSTInfo {
+    root;
+    constructor(asn1) {
+        this.root = asn1;
+    }
+    get version() {
+        return this.root.subs[0].toInteger();
+    }
+    get genTime() {
+        return this.root.subs[4].toDate();
+    }
+    get messageImprintHashAlgorithm() {
+        const oid = this.messageImprintObj.subs[0].subs[0].toOID();
+        return oid_1.SHA2_HASH_ALGOS[oid];
+    }
+    get messageImprintHashedMessage() {
+        return this.messageImprintObj.subs[1].value;
+    }
+    get raw() {
+        return this.root.toDER();
+    }
+    verify(data) {
+        const digest = crypto.digest(this.messageImprintHashAlgorithm, data);
+        if (!crypto.bufferEqual(digest, this.messageImprintHashedMessage)) {
+            throw new error_1.RFC3161TimestampVerificationError('message imprint does not match artifact');
+        }
+    }
+    // https://www.rfc-editor.org/rfc/rfc3161#section-2.4.2
+    get messageImprintObj() {
+        return this.root.subs[2];
+    }
+}
+exports.TSTInfo = TSTInfo;
+
+
+/***/ }),
+
+/***/ 1673:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ByteStream = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+class StreamError extends Error {
+}
+class ByteStream {
+    static BLOCK_SIZE = 1024;
+    buf;
+    view;
+    start = 0;
+    constructor(buffer) {
+        if (buffer) {
+            this.buf = buffer;
+            this.view = Buffer.from(buffer);
+        }
+        else {
+            this.buf = Buffer.alloc(0);
+            this.view = Buffer.from(this.buf);
+        }
+    }
+    get buffer() {
+        return this.view.subarray(0, this.start);
+    }
+    get length() {
+        return this.view.byteLength;
+    }
+    get position() {
+        return this.start;
+    }
+    seek(position) {
+        this.start = position;
+    }
+    // Returns a Buffer containing the specified number of bytes starting at the
+    // given start position.
+    slice(start, len) {
+        const end = start + len;
+        if (end > this.length) {
+            throw new StreamError('request past end of buffer');
+        }
+        return this.view.subarray(start, end);
+    }
+    appendChar(char) {
+        this.ensureCapacity(1);
+        this.view[this.start] = char;
+        this.start += 1;
+    }
+    appendUint16(num) {
+        this.ensureCapacity(2);
+        const value = new Uint16Array([num]);
+        const view = new Uint8Array(value.buffer);
+        this.view[this.start] = view[1];
+        this.view[this.start + 1] = view[0];
+        this.start += 2;
+    }
+    appendUint24(num) {
+        this.ensureCapacity(3);
+        const value = new Uint32Array([num]);
+        const view = new Uint8Array(value.buffer);
+        this.view[this.start] = view[2];
+        this.view[this.start + 1] = view[1];
+        this.view[this.start + 2] = view[0];
+        this.start += 3;
+    }
+    appendView(view) {
+        this.ensureCapacity(view.length);
+        this.view.set(view, this.start);
+        this.start += view.length;
+    }
+    getBlock(size) {
+        if (size <= 0) {
+            return Buffer.alloc(0);
+        }
+        if (this.start + size > this.view.length) {
+            throw new Error('request past end of buffer');
+        }
+        const result = this.view.subarray(this.start, this.start + size);
+        this.start += size;
+        return result;
+    }
+    getUint8() {
+        return this.getBlock(1)[0];
+    }
+    getUint16() {
+        const block = this.getBlock(2);
+        return (block[0] << 8) | block[1];
+    }
+    ensureCapacity(size) {
+        if (this.start + size > this.view.byteLength) {
+            const blockSize = ByteStream.BLOCK_SIZE + (size > ByteStream.BLOCK_SIZE ? size : 0);
+            this.realloc(this.view.byteLength + blockSize);
+        }
+    }
+    realloc(size) {
+        const newArray = Buffer.alloc(size);
+        const newView = Buffer.from(newArray);
+        // Copy the old buffer into the new one
+        newView.set(this.view);
+        this.buf = newArray;
+        this.view = newView;
+    }
+}
+exports.ByteStream = ByteStream;
+
+
+/***/ }),
+
+/***/ 3566:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const asn1_1 = __nccwpck_require__(6027);
+const crypto = __importStar(__nccwpck_require__(9368));
+const oid_1 = __nccwpck_require__(1817);
+const pem = __importStar(__nccwpck_require__(1055));
+const ext_1 = __nccwpck_require__(6389);
+const EXTENSION_OID_SUBJECT_KEY_ID = '2.5.29.14';
+const EXTENSION_OID_KEY_USAGE = '2.5.29.15';
+const EXTENSION_OID_SUBJECT_ALT_NAME = '2.5.29.17';
+const EXTENSION_OID_BASIC_CONSTRAINTS = '2.5.29.19';
+const EXTENSION_OID_AUTHORITY_KEY_ID = '2.5.29.35';
+exports.EXTENSION_OID_SCT = '1.3.6.1.4.1.11129.2.4.2';
+class X509Certificate {
+    root;
+    constructor(asn1) {
+        this.root = asn1;
+    }
+    static parse(cert) {
+        const der = typeof cert === 'string' ? pem.toDER(cert) : cert;
+        const asn1 = asn1_1.ASN1Obj.parseBuffer(der);
+        return new X509Certificate(asn1);
+    }
+    get tbsCertificate() {
+        return this.tbsCertificateObj;
+    }
+    get version() {
+        // version number is the first element of the version context specific tag
+        const ver = this.versionObj.subs[0].toInteger();
+        return `v${(ver + BigInt(1)).toString()}`;
+    }
+    get serialNumber() {
+        return this.serialNumberObj.value;
+    }
+    get notBefore() {
+        // notBefore is the first element of the validity sequence
+        return this.validityObj.subs[0].toDate();
+    }
+    get notAfter() {
+        // notAfter is the second element of the validity sequence
+        return this.validityObj.subs[1].toDate();
+    }
+    get issuer() {
+        return this.issuerObj.value;
+    }
+    get subject() {
+        return this.subjectObj.value;
+    }
+    get publicKey() {
+        return this.subjectPublicKeyInfoObj.toDER();
+    }
+    get signatureAlgorithm() {
+        const oid = this.signatureAlgorithmObj.subs[0].toOID();
+        if (oid_1.RSA_SIGNATURE_ALGOS[oid]) {
+            return oid_1.RSA_SIGNATURE_ALGOS[oid];
+        }
+        return oid_1.ECDSA_SIGNATURE_ALGOS[oid];
+    }
+    get signatureValue() {
+        // Signature value is a bit string, so we need to skip the first byte
+        return this.signatureValueObj.value.subarray(1);
+    }
+    get subjectAltName() {
+        const ext = this.extSubjectAltName;
+        return ext?.uri || /* istanbul ignore next */ ext?.rfc822Name;
+    }
+    get extensions() {
+        // The extension list is the first (and only) element of the extensions
+        // context specific tag
+        /* istanbul ignore next */
+        const extSeq = this.extensionsObj?.subs[0];
+        /* istanbul ignore next */
+        return extSeq?.subs || [];
+    }
+    get extKeyUsage() {
+        const ext = this.findExtension(EXTENSION_OID_KEY_USAGE);
+        return ext ? new ext_1.X509KeyUsageExtension(ext) : undefined;
+    }
+    get extBasicConstraints() {
+        const ext = this.findExtension(EXTENSION_OID_BASIC_CONSTRAINTS);
+        return ext ? new ext_1.X509BasicConstraintsExtension(ext) : undefined;
+    }
+    get extSubjectAltName() {
+        const ext = this.findExtension(EXTENSION_OID_SUBJECT_ALT_NAME);
+        return ext ? new ext_1.X509SubjectAlternativeNameExtension(ext) : undefined;
+    }
+    get extAuthorityKeyID() {
+        const ext = this.findExtension(EXTENSION_OID_AUTHORITY_KEY_ID);
+        return ext ? new ext_1.X509AuthorityKeyIDExtension(ext) : undefined;
+    }
+    get extSubjectKeyID() {
+        const ext = this.findExtension(EXTENSION_OID_SUBJECT_KEY_ID);
+        return ext
+            ? new ext_1.X509SubjectKeyIDExtension(ext)
+            : /* istanbul ignore next */ undefined;
+    }
+    get extSCT() {
+        const ext = this.findExtension(exports.EXTENSION_OID_SCT);
+        return ext ? new ext_1.X509SCTExtension(ext) : undefined;
+    }
+    get isCA() {
+        const ca = this.extBasicConstraints?.isCA || false;
+        // If the KeyUsage extension is present, keyCertSign must be set
+        /* istanbul ignore else */
+        if (this.extKeyUsage) {
+            return ca && this.extKeyUsage.keyCertSign;
+        }
+        // TODO: test coverage for this case
+        /* istanbul ignore next */
+        return ca;
+    }
+    extension(oid) {
+        const ext = this.findExtension(oid);
+        return ext ? new ext_1.X509Extension(ext) : undefined;
+    }
+    verify(issuerCertificate) {
+        // Use the issuer's public key if provided, otherwise use the subject's
+        const publicKey = issuerCertificate?.publicKey || this.publicKey;
+        const key = crypto.createPublicKey(publicKey);
+        return crypto.verify(this.tbsCertificate.toDER(), key, this.signatureValue, this.signatureAlgorithm);
+    }
+    validForDate(date) {
+        return this.notBefore <= date && date <= this.notAfter;
+    }
+    equals(other) {
+        return this.root.toDER().equals(other.root.toDER());
+    }
+    // Creates a copy of the certificate with a new buffer
+    clone() {
+        const der = this.root.toDER();
+        const clone = Buffer.alloc(der.length);
+        der.copy(clone);
+        return X509Certificate.parse(clone);
+    }
+    findExtension(oid) {
+        // Find the extension with the given OID. The OID will always be the first
+        // element of the extension sequence
+        return this.extensions.find((ext) => ext.subs[0].toOID() === oid);
+    }
+    /////////////////////////////////////////////////////////////////////////////
+    // The following properties use the documented x509 structure to locate the
+    // desired ASN.1 object
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.1
+    get tbsCertificateObj() {
+        // tbsCertificate is the first element of the certificate sequence
+        return this.root.subs[0];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.2
+    get signatureAlgorithmObj() {
+        // signatureAlgorithm is the second element of the certificate sequence
+        return this.root.subs[1];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.1.3
+    get signatureValueObj() {
+        // signatureValue is the third element of the certificate sequence
+        return this.root.subs[2];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.1
+    get versionObj() {
+        // version is the first element of the tbsCertificate sequence
+        return this.tbsCertificateObj.subs[0];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.2
+    get serialNumberObj() {
+        // serialNumber is the second element of the tbsCertificate sequence
+        return this.tbsCertificateObj.subs[1];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.4
+    get issuerObj() {
+        // issuer is the fourth element of the tbsCertificate sequence
+        return this.tbsCertificateObj.subs[3];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.5
+    get validityObj() {
+        // version is the fifth element of the tbsCertificate sequence
+        return this.tbsCertificateObj.subs[4];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.6
+    get subjectObj() {
+        // subject is the sixth element of the tbsCertificate sequence
+        return this.tbsCertificateObj.subs[5];
+    }
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.7
+    get subjectPublicKeyInfoObj() {
+        // subjectPublicKeyInfo is the seventh element of the tbsCertificate sequence
+        return this.tbsCertificateObj.subs[6];
+    }
+    // Extensions can't be located by index because their position varies. Instead,
+    // we need to find the extensions context specific tag
+    // https://www.rfc-editor.org/rfc/rfc5280#section-4.1.2.9
+    get extensionsObj() {
+        return this.tbsCertificateObj.subs.find((sub) => sub.tag.isContextSpecific(0x03));
+    }
+}
+exports.X509Certificate = X509Certificate;
+
+
+/***/ }),
+
+/***/ 6389:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.X509SCTExtension = exports.X509SubjectKeyIDExtension = exports.X509AuthorityKeyIDExtension = exports.X509SubjectAlternativeNameExtension = exports.X509KeyUsageExtension = exports.X509BasicConstraintsExtension = exports.X509Extension = void 0;
+const stream_1 = __nccwpck_require__(1673);
+const sct_1 = __nccwpck_require__(6144);
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.1
+class X509Extension {
+    root;
+    constructor(asn1) {
+        this.root = asn1;
+    }
+    get oid() {
+        return this.root.subs[0].toOID();
+    }
+    get critical() {
+        // The critical field is optional and will be the second element of the
+        // extension sequence if present. Default to false if not present.
+        return this.root.subs.length === 3 ? this.root.subs[1].toBoolean() : false;
+    }
+    get value() {
+        return this.extnValueObj.value;
+    }
+    get valueObj() {
+        return this.extnValueObj;
+    }
+    get extnValueObj() {
+        // The extnValue field will be the last element of the extension sequence
+        return this.root.subs[this.root.subs.length - 1];
+    }
+}
+exports.X509Extension = X509Extension;
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.9
+class X509BasicConstraintsExtension extends X509Extension {
+    get isCA() {
+        return this.sequence.subs[0]?.toBoolean() ?? false;
+    }
+    get pathLenConstraint() {
+        return this.sequence.subs.length > 1
+            ? this.sequence.subs[1].toInteger()
+            : undefined;
+    }
+    // The extnValue field contains a single sequence wrapping the isCA and
+    // pathLenConstraint.
+    get sequence() {
+        return this.extnValueObj.subs[0];
+    }
+}
+exports.X509BasicConstraintsExtension = X509BasicConstraintsExtension;
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.3
+class X509KeyUsageExtension extends X509Extension {
+    get digitalSignature() {
+        return this.bitString[0] === 1;
+    }
+    get keyCertSign() {
+        return this.bitString[5] === 1;
+    }
+    get crlSign() {
+        return this.bitString[6] === 1;
+    }
+    // The extnValue field contains a single bit string which is a bit mask
+    // indicating which key usages are enabled.
+    get bitString() {
+        return this.extnValueObj.subs[0].toBitString();
+    }
+}
+exports.X509KeyUsageExtension = X509KeyUsageExtension;
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.6
+class X509SubjectAlternativeNameExtension extends X509Extension {
+    get rfc822Name() {
+        return this.findGeneralName(0x01)?.value.toString('ascii');
+    }
+    get uri() {
+        return this.findGeneralName(0x06)?.value.toString('ascii');
+    }
+    // Retrieve the value of an otherName with the given OID.
+    otherName(oid) {
+        const otherName = this.findGeneralName(0x00);
+        if (otherName === undefined) {
+            return undefined;
+        }
+        // The otherName is a sequence containing an OID and a value.
+        // Need to check that the OID matches the one we're looking for.
+        const otherNameOID = otherName.subs[0].toOID();
+        if (otherNameOID !== oid) {
+            return undefined;
+        }
+        // The otherNameValue is a sequence containing the actual value.
+        const otherNameValue = otherName.subs[1];
+        return otherNameValue.subs[0].value.toString('ascii');
+    }
+    findGeneralName(tag) {
+        return this.generalNames.find((gn) => gn.tag.isContextSpecific(tag));
+    }
+    // The extnValue field contains a sequence of GeneralNames.
+    get generalNames() {
+        return this.extnValueObj.subs[0].subs;
+    }
+}
+exports.X509SubjectAlternativeNameExtension = X509SubjectAlternativeNameExtension;
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.1
+class X509AuthorityKeyIDExtension extends X509Extension {
+    get keyIdentifier() {
+        return this.findSequenceMember(0x00)?.value;
+    }
+    findSequenceMember(tag) {
+        return this.sequence.subs.find((el) => el.tag.isContextSpecific(tag));
+    }
+    // The extnValue field contains a single sequence wrapping the keyIdentifier
+    get sequence() {
+        return this.extnValueObj.subs[0];
+    }
+}
+exports.X509AuthorityKeyIDExtension = X509AuthorityKeyIDExtension;
+// https://www.rfc-editor.org/rfc/rfc5280#section-4.2.1.2
+class X509SubjectKeyIDExtension extends X509Extension {
+    get keyIdentifier() {
+        return this.extnValueObj.subs[0].value;
+    }
+}
+exports.X509SubjectKeyIDExtension = X509SubjectKeyIDExtension;
+// https://www.rfc-editor.org/rfc/rfc6962#section-3.3
+class X509SCTExtension extends X509Extension {
+    constructor(asn1) {
+        super(asn1);
+    }
+    get signedCertificateTimestamps() {
+        const buf = this.extnValueObj.subs[0].value;
+        const stream = new stream_1.ByteStream(buf);
+        // The overall list length is encoded in the first two bytes -- note this
+        // is the length of the list in bytes, NOT the number of SCTs in the list
+        const end = stream.getUint16() + 2;
+        const sctList = [];
+        while (stream.position < end) {
+            // Read the length of the next SCT
+            const sctLength = stream.getUint16();
+            // Slice out the bytes for the next SCT and parse it
+            const sct = stream.getBlock(sctLength);
+            sctList.push(sct_1.SignedCertificateTimestamp.parse(sct));
+        }
+        if (stream.position !== end) {
+            throw new Error('SCT list length does not match actual length');
+        }
+        return sctList;
+    }
+}
+exports.X509SCTExtension = X509SCTExtension;
+
+
+/***/ }),
+
+/***/ 9358:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.X509SCTExtension = exports.X509Certificate = exports.EXTENSION_OID_SCT = void 0;
+var cert_1 = __nccwpck_require__(3566);
+Object.defineProperty(exports, "EXTENSION_OID_SCT", ({ enumerable: true, get: function () { return cert_1.EXTENSION_OID_SCT; } }));
+Object.defineProperty(exports, "X509Certificate", ({ enumerable: true, get: function () { return cert_1.X509Certificate; } }));
+var ext_1 = __nccwpck_require__(6389);
+Object.defineProperty(exports, "X509SCTExtension", ({ enumerable: true, get: function () { return ext_1.X509SCTExtension; } }));
+
+
+/***/ }),
+
+/***/ 6144:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __setModuleDefault = (this && this.__setModuleDefault) || (Object.create ? (function(o, v) {
+    Object.defineProperty(o, "default", { enumerable: true, value: v });
+}) : function(o, v) {
+    o["default"] = v;
+});
+var __importStar = (this && this.__importStar) || (function () {
+    var ownKeys = function(o) {
+        ownKeys = Object.getOwnPropertyNames || function (o) {
+            var ar = [];
+            for (var k in o) if (Object.prototype.hasOwnProperty.call(o, k)) ar[ar.length] = k;
+            return ar;
+        };
+        return ownKeys(o);
+    };
+    return function (mod) {
+        if (mod && mod.__esModule) return mod;
+        var result = {};
+        if (mod != null) for (var k = ownKeys(mod), i = 0; i < k.length; i++) if (k[i] !== "default") __createBinding(result, mod, k[i]);
+        __setModuleDefault(result, mod);
+        return result;
+    };
+})();
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.SignedCertificateTimestamp = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const crypto = __importStar(__nccwpck_require__(9368));
+const stream_1 = __nccwpck_require__(1673);
+class SignedCertificateTimestamp {
+    version;
+    logID;
+    timestamp;
+    extensions;
+    hashAlgorithm;
+    signatureAlgorithm;
+    signature;
+    constructor(options) {
+        this.version = options.version;
+        this.logID = options.logID;
+        this.timestamp = options.timestamp;
+        this.extensions = options.extensions;
+        this.hashAlgorithm = options.hashAlgorithm;
+        this.signatureAlgorithm = options.signatureAlgorithm;
+        this.signature = options.signature;
+    }
+    get datetime() {
+        return new Date(Number(this.timestamp.readBigInt64BE()));
+    }
+    // Returns the hash algorithm used to generate the SCT's signature.
+    // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+    get algorithm() {
+        switch (this.hashAlgorithm) {
+            /* istanbul ignore next */
+            case 0:
+                return 'none';
+            /* istanbul ignore next */
+            case 1:
+                return 'md5';
+            /* istanbul ignore next */
+            case 2:
+                return 'sha1';
+            /* istanbul ignore next */
+            case 3:
+                return 'sha224';
+            case 4:
+                return 'sha256';
+            /* istanbul ignore next */
+            case 5:
+                return 'sha384';
+            /* istanbul ignore next */
+            case 6:
+                return 'sha512';
+            /* istanbul ignore next */
+            default:
+                return 'unknown';
+        }
+    }
+    verify(preCert, key) {
+        // Assemble the digitally-signed struct (the data over which the signature
+        // was generated).
+        // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+        const stream = new stream_1.ByteStream();
+        stream.appendChar(this.version);
+        stream.appendChar(0x00); // SignatureType = certificate_timestamp(0)
+        stream.appendView(this.timestamp);
+        stream.appendUint16(0x01); // LogEntryType = precert_entry(1)
+        stream.appendView(preCert);
+        stream.appendUint16(this.extensions.byteLength);
+        /* istanbul ignore next - extensions are very uncommon */
+        if (this.extensions.byteLength > 0) {
+            stream.appendView(this.extensions);
+        }
+        return crypto.verify(stream.buffer, key, this.signature, this.algorithm);
+    }
+    // Parses a SignedCertificateTimestamp from a buffer. SCTs are encoded using
+    // TLS encoding which means the fields and lengths of most fields are
+    // specified as part of the SCT and TLS specs.
+    // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+    // https://www.rfc-editor.org/rfc/rfc5246#section-7.4.1.4.1
+    static parse(buf) {
+        const stream = new stream_1.ByteStream(buf);
+        // Version - enum { v1(0), (255) }
+        const version = stream.getUint8();
+        // Log ID  - struct { opaque key_id[32]; }
+        const logID = stream.getBlock(32);
+        // Timestamp - uint64
+        const timestamp = stream.getBlock(8);
+        // Extensions - opaque extensions<0..2^16-1>;
+        const extenstionLength = stream.getUint16();
+        const extensions = stream.getBlock(extenstionLength);
+        // Hash algo - enum { sha256(4), . . . (255) }
+        const hashAlgorithm = stream.getUint8();
+        // Signature algo - enum { anonymous(0), rsa(1), dsa(2), ecdsa(3), (255) }
+        const signatureAlgorithm = stream.getUint8();
+        // Signature  - opaque signature<0..2^16-1>;
+        const sigLength = stream.getUint16();
+        const signature = stream.getBlock(sigLength);
+        // Check that we read the entire buffer
+        if (stream.position !== buf.length) {
+            throw new Error('SCT buffer length mismatch');
+        }
+        return new SignedCertificateTimestamp({
+            version,
+            logID,
+            timestamp,
+            extensions,
+            hashAlgorithm,
+            signatureAlgorithm,
+            signature,
+        });
+    }
+}
+exports.SignedCertificateTimestamp = SignedCertificateTimestamp;
+
+
+/***/ }),
+
+/***/ 7030:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: envelope.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Signature = exports.Envelope = void 0;
+exports.Envelope = {
+    fromJSON(object) {
+        return {
+            payload: isSet(object.payload) ? Buffer.from(bytesFromBase64(object.payload)) : Buffer.alloc(0),
+            payloadType: isSet(object.payloadType) ? globalThis.String(object.payloadType) : "",
+            signatures: globalThis.Array.isArray(object?.signatures)
+                ? object.signatures.map((e) => exports.Signature.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.payload.length !== 0) {
+            obj.payload = base64FromBytes(message.payload);
+        }
+        if (message.payloadType !== "") {
+            obj.payloadType = message.payloadType;
+        }
+        if (message.signatures?.length) {
+            obj.signatures = message.signatures.map((e) => exports.Signature.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.Signature = {
+    fromJSON(object) {
+        return {
+            sig: isSet(object.sig) ? Buffer.from(bytesFromBase64(object.sig)) : Buffer.alloc(0),
+            keyid: isSet(object.keyid) ? globalThis.String(object.keyid) : "",
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.sig.length !== 0) {
+            obj.sig = base64FromBytes(message.sig);
+        }
+        if (message.keyid !== "") {
+            obj.keyid = message.keyid;
+        }
+        return obj;
+    },
+};
+function bytesFromBase64(b64) {
+    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+function base64FromBytes(arr) {
+    return globalThis.Buffer.from(arr).toString("base64");
+}
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 5000:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: google/protobuf/timestamp.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Timestamp = void 0;
+exports.Timestamp = {
+    fromJSON(object) {
+        return {
+            seconds: isSet(object.seconds) ? globalThis.String(object.seconds) : "0",
+            nanos: isSet(object.nanos) ? globalThis.Number(object.nanos) : 0,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.seconds !== "0") {
+            obj.seconds = message.seconds;
+        }
+        if (message.nanos !== 0) {
+            obj.nanos = Math.round(message.nanos);
+        }
+        return obj;
+    },
+};
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 6764:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: rekor/v2/dsse.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DSSELogEntryV002 = exports.DSSERequestV002 = void 0;
+/* eslint-disable */
+const envelope_1 = __nccwpck_require__(7030);
+const sigstore_common_1 = __nccwpck_require__(5334);
+const verifier_1 = __nccwpck_require__(7543);
+exports.DSSERequestV002 = {
+    fromJSON(object) {
+        return {
+            envelope: isSet(object.envelope) ? envelope_1.Envelope.fromJSON(object.envelope) : undefined,
+            verifiers: globalThis.Array.isArray(object?.verifiers)
+                ? object.verifiers.map((e) => verifier_1.Verifier.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.envelope !== undefined) {
+            obj.envelope = envelope_1.Envelope.toJSON(message.envelope);
+        }
+        if (message.verifiers?.length) {
+            obj.verifiers = message.verifiers.map((e) => verifier_1.Verifier.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.DSSELogEntryV002 = {
+    fromJSON(object) {
+        return {
+            payloadHash: isSet(object.payloadHash) ? sigstore_common_1.HashOutput.fromJSON(object.payloadHash) : undefined,
+            signatures: globalThis.Array.isArray(object?.signatures)
+                ? object.signatures.map((e) => verifier_1.Signature.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.payloadHash !== undefined) {
+            obj.payloadHash = sigstore_common_1.HashOutput.toJSON(message.payloadHash);
+        }
+        if (message.signatures?.length) {
+            obj.signatures = message.signatures.map((e) => verifier_1.Signature.toJSON(e));
+        }
+        return obj;
+    },
+};
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 381:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: rekor/v2/entry.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CreateEntryRequest = exports.Spec = exports.Entry = void 0;
+/* eslint-disable */
+const dsse_1 = __nccwpck_require__(6764);
+const hashedrekord_1 = __nccwpck_require__(4969);
+exports.Entry = {
+    fromJSON(object) {
+        return {
+            kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+            apiVersion: isSet(object.apiVersion) ? globalThis.String(object.apiVersion) : "",
+            spec: isSet(object.spec) ? exports.Spec.fromJSON(object.spec) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.kind !== "") {
+            obj.kind = message.kind;
+        }
+        if (message.apiVersion !== "") {
+            obj.apiVersion = message.apiVersion;
+        }
+        if (message.spec !== undefined) {
+            obj.spec = exports.Spec.toJSON(message.spec);
+        }
+        return obj;
+    },
+};
+exports.Spec = {
+    fromJSON(object) {
+        return {
+            spec: isSet(object.hashedRekordV002)
+                ? { $case: "hashedRekordV002", hashedRekordV002: hashedrekord_1.HashedRekordLogEntryV002.fromJSON(object.hashedRekordV002) }
+                : isSet(object.dsseV002)
+                    ? { $case: "dsseV002", dsseV002: dsse_1.DSSELogEntryV002.fromJSON(object.dsseV002) }
+                    : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.spec?.$case === "hashedRekordV002") {
+            obj.hashedRekordV002 = hashedrekord_1.HashedRekordLogEntryV002.toJSON(message.spec.hashedRekordV002);
+        }
+        else if (message.spec?.$case === "dsseV002") {
+            obj.dsseV002 = dsse_1.DSSELogEntryV002.toJSON(message.spec.dsseV002);
+        }
+        return obj;
+    },
+};
+exports.CreateEntryRequest = {
+    fromJSON(object) {
+        return {
+            spec: isSet(object.hashedRekordRequestV002)
+                ? {
+                    $case: "hashedRekordRequestV002",
+                    hashedRekordRequestV002: hashedrekord_1.HashedRekordRequestV002.fromJSON(object.hashedRekordRequestV002),
+                }
+                : isSet(object.dsseRequestV002)
+                    ? { $case: "dsseRequestV002", dsseRequestV002: dsse_1.DSSERequestV002.fromJSON(object.dsseRequestV002) }
+                    : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.spec?.$case === "hashedRekordRequestV002") {
+            obj.hashedRekordRequestV002 = hashedrekord_1.HashedRekordRequestV002.toJSON(message.spec.hashedRekordRequestV002);
+        }
+        else if (message.spec?.$case === "dsseRequestV002") {
+            obj.dsseRequestV002 = dsse_1.DSSERequestV002.toJSON(message.spec.dsseRequestV002);
+        }
+        return obj;
+    },
+};
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 4969:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: rekor/v2/hashedrekord.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HashedRekordLogEntryV002 = exports.HashedRekordRequestV002 = void 0;
+/* eslint-disable */
+const sigstore_common_1 = __nccwpck_require__(5334);
+const verifier_1 = __nccwpck_require__(7543);
+exports.HashedRekordRequestV002 = {
+    fromJSON(object) {
+        return {
+            digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
+            signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.digest.length !== 0) {
+            obj.digest = base64FromBytes(message.digest);
+        }
+        if (message.signature !== undefined) {
+            obj.signature = verifier_1.Signature.toJSON(message.signature);
+        }
+        return obj;
+    },
+};
+exports.HashedRekordLogEntryV002 = {
+    fromJSON(object) {
+        return {
+            data: isSet(object.data) ? sigstore_common_1.HashOutput.fromJSON(object.data) : undefined,
+            signature: isSet(object.signature) ? verifier_1.Signature.fromJSON(object.signature) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.data !== undefined) {
+            obj.data = sigstore_common_1.HashOutput.toJSON(message.data);
+        }
+        if (message.signature !== undefined) {
+            obj.signature = verifier_1.Signature.toJSON(message.signature);
+        }
+        return obj;
+    },
+};
+function bytesFromBase64(b64) {
+    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+function base64FromBytes(arr) {
+    return globalThis.Buffer.from(arr).toString("base64");
+}
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 7543:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: rekor/v2/verifier.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Signature = exports.Verifier = exports.PublicKey = void 0;
+/* eslint-disable */
+const sigstore_common_1 = __nccwpck_require__(5334);
+exports.PublicKey = {
+    fromJSON(object) {
+        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.rawBytes.length !== 0) {
+            obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        return obj;
+    },
+};
+exports.Verifier = {
+    fromJSON(object) {
+        return {
+            verifier: isSet(object.publicKey)
+                ? { $case: "publicKey", publicKey: exports.PublicKey.fromJSON(object.publicKey) }
+                : isSet(object.x509Certificate)
+                    ? { $case: "x509Certificate", x509Certificate: sigstore_common_1.X509Certificate.fromJSON(object.x509Certificate) }
+                    : undefined,
+            keyDetails: isSet(object.keyDetails) ? (0, sigstore_common_1.publicKeyDetailsFromJSON)(object.keyDetails) : 0,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.verifier?.$case === "publicKey") {
+            obj.publicKey = exports.PublicKey.toJSON(message.verifier.publicKey);
+        }
+        else if (message.verifier?.$case === "x509Certificate") {
+            obj.x509Certificate = sigstore_common_1.X509Certificate.toJSON(message.verifier.x509Certificate);
+        }
+        if (message.keyDetails !== 0) {
+            obj.keyDetails = (0, sigstore_common_1.publicKeyDetailsToJSON)(message.keyDetails);
+        }
+        return obj;
+    },
+};
+exports.Signature = {
+    fromJSON(object) {
+        return {
+            content: isSet(object.content) ? Buffer.from(bytesFromBase64(object.content)) : Buffer.alloc(0),
+            verifier: isSet(object.verifier) ? exports.Verifier.fromJSON(object.verifier) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.content.length !== 0) {
+            obj.content = base64FromBytes(message.content);
+        }
+        if (message.verifier !== undefined) {
+            obj.verifier = exports.Verifier.toJSON(message.verifier);
+        }
+        return obj;
+    },
+};
+function bytesFromBase64(b64) {
+    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+function base64FromBytes(arr) {
+    return globalThis.Buffer.from(arr).toString("base64");
+}
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 715:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: sigstore_bundle.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Bundle = exports.VerificationMaterial = exports.TimestampVerificationData = void 0;
+/* eslint-disable */
+const envelope_1 = __nccwpck_require__(7030);
+const sigstore_common_1 = __nccwpck_require__(5334);
+const sigstore_rekor_1 = __nccwpck_require__(5204);
+exports.TimestampVerificationData = {
+    fromJSON(object) {
+        return {
+            rfc3161Timestamps: globalThis.Array.isArray(object?.rfc3161Timestamps)
+                ? object.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.rfc3161Timestamps?.length) {
+            obj.rfc3161Timestamps = message.rfc3161Timestamps.map((e) => sigstore_common_1.RFC3161SignedTimestamp.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.VerificationMaterial = {
+    fromJSON(object) {
+        return {
+            content: isSet(object.publicKey)
+                ? { $case: "publicKey", publicKey: sigstore_common_1.PublicKeyIdentifier.fromJSON(object.publicKey) }
+                : isSet(object.x509CertificateChain)
+                    ? {
+                        $case: "x509CertificateChain",
+                        x509CertificateChain: sigstore_common_1.X509CertificateChain.fromJSON(object.x509CertificateChain),
+                    }
+                    : isSet(object.certificate)
+                        ? { $case: "certificate", certificate: sigstore_common_1.X509Certificate.fromJSON(object.certificate) }
+                        : undefined,
+            tlogEntries: globalThis.Array.isArray(object?.tlogEntries)
+                ? object.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.fromJSON(e))
+                : [],
+            timestampVerificationData: isSet(object.timestampVerificationData)
+                ? exports.TimestampVerificationData.fromJSON(object.timestampVerificationData)
+                : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.content?.$case === "publicKey") {
+            obj.publicKey = sigstore_common_1.PublicKeyIdentifier.toJSON(message.content.publicKey);
+        }
+        else if (message.content?.$case === "x509CertificateChain") {
+            obj.x509CertificateChain = sigstore_common_1.X509CertificateChain.toJSON(message.content.x509CertificateChain);
+        }
+        else if (message.content?.$case === "certificate") {
+            obj.certificate = sigstore_common_1.X509Certificate.toJSON(message.content.certificate);
+        }
+        if (message.tlogEntries?.length) {
+            obj.tlogEntries = message.tlogEntries.map((e) => sigstore_rekor_1.TransparencyLogEntry.toJSON(e));
+        }
+        if (message.timestampVerificationData !== undefined) {
+            obj.timestampVerificationData = exports.TimestampVerificationData.toJSON(message.timestampVerificationData);
+        }
+        return obj;
+    },
+};
+exports.Bundle = {
+    fromJSON(object) {
+        return {
+            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+            verificationMaterial: isSet(object.verificationMaterial)
+                ? exports.VerificationMaterial.fromJSON(object.verificationMaterial)
+                : undefined,
+            content: isSet(object.messageSignature)
+                ? { $case: "messageSignature", messageSignature: sigstore_common_1.MessageSignature.fromJSON(object.messageSignature) }
+                : isSet(object.dsseEnvelope)
+                    ? { $case: "dsseEnvelope", dsseEnvelope: envelope_1.Envelope.fromJSON(object.dsseEnvelope) }
+                    : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+            obj.mediaType = message.mediaType;
+        }
+        if (message.verificationMaterial !== undefined) {
+            obj.verificationMaterial = exports.VerificationMaterial.toJSON(message.verificationMaterial);
+        }
+        if (message.content?.$case === "messageSignature") {
+            obj.messageSignature = sigstore_common_1.MessageSignature.toJSON(message.content.messageSignature);
+        }
+        else if (message.content?.$case === "dsseEnvelope") {
+            obj.dsseEnvelope = envelope_1.Envelope.toJSON(message.content.dsseEnvelope);
+        }
+        return obj;
+    },
+};
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 5334:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: sigstore_common.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TimeRange = exports.X509CertificateChain = exports.SubjectAlternativeName = exports.X509Certificate = exports.DistinguishedName = exports.ObjectIdentifierValuePair = exports.ObjectIdentifier = exports.PublicKeyIdentifier = exports.PublicKey = exports.RFC3161SignedTimestamp = exports.LogId = exports.MessageSignature = exports.HashOutput = exports.SubjectAlternativeNameType = exports.PublicKeyDetails = exports.HashAlgorithm = void 0;
+exports.hashAlgorithmFromJSON = hashAlgorithmFromJSON;
+exports.hashAlgorithmToJSON = hashAlgorithmToJSON;
+exports.publicKeyDetailsFromJSON = publicKeyDetailsFromJSON;
+exports.publicKeyDetailsToJSON = publicKeyDetailsToJSON;
+exports.subjectAlternativeNameTypeFromJSON = subjectAlternativeNameTypeFromJSON;
+exports.subjectAlternativeNameTypeToJSON = subjectAlternativeNameTypeToJSON;
+/* eslint-disable */
+const timestamp_1 = __nccwpck_require__(5000);
+/**
+ * Only a subset of the secure hash standard algorithms are supported.
+ * See <https://nvlpubs.nist.gov/nistpubs/FIPS/NIST.FIPS.180-4.pdf> for more
+ * details.
+ * UNSPECIFIED SHOULD not be used, primary reason for inclusion is to force
+ * any proto JSON serialization to emit the used hash algorithm, as default
+ * option is to *omit* the default value of an enum (which is the first
+ * value, represented by '0'.
+ */
+var HashAlgorithm;
+(function (HashAlgorithm) {
+    HashAlgorithm[HashAlgorithm["HASH_ALGORITHM_UNSPECIFIED"] = 0] = "HASH_ALGORITHM_UNSPECIFIED";
+    HashAlgorithm[HashAlgorithm["SHA2_256"] = 1] = "SHA2_256";
+    HashAlgorithm[HashAlgorithm["SHA2_384"] = 2] = "SHA2_384";
+    HashAlgorithm[HashAlgorithm["SHA2_512"] = 3] = "SHA2_512";
+    /**
+     * SHA3_256 - Used for LMS
+     *
+     * @deprecated
+     */
+    HashAlgorithm[HashAlgorithm["SHA3_256"] = 4] = "SHA3_256";
+    /**
+     * SHA3_384 - Used for LMS
+     *
+     * @deprecated
+     */
+    HashAlgorithm[HashAlgorithm["SHA3_384"] = 5] = "SHA3_384";
+})(HashAlgorithm || (exports.HashAlgorithm = HashAlgorithm = {}));
+function hashAlgorithmFromJSON(object) {
+    switch (object) {
+        case 0:
+        case "HASH_ALGORITHM_UNSPECIFIED":
+            return HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED;
+        case 1:
+        case "SHA2_256":
+            return HashAlgorithm.SHA2_256;
+        case 2:
+        case "SHA2_384":
+            return HashAlgorithm.SHA2_384;
+        case 3:
+        case "SHA2_512":
+            return HashAlgorithm.SHA2_512;
+        case 4:
+        case "SHA3_256":
+            return HashAlgorithm.SHA3_256;
+        case 5:
+        case "SHA3_384":
+            return HashAlgorithm.SHA3_384;
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+    }
+}
+function hashAlgorithmToJSON(object) {
+    switch (object) {
+        case HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED:
+            return "HASH_ALGORITHM_UNSPECIFIED";
+        case HashAlgorithm.SHA2_256:
+            return "SHA2_256";
+        case HashAlgorithm.SHA2_384:
+            return "SHA2_384";
+        case HashAlgorithm.SHA2_512:
+            return "SHA2_512";
+        case HashAlgorithm.SHA3_256:
+            return "SHA3_256";
+        case HashAlgorithm.SHA3_384:
+            return "SHA3_384";
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum HashAlgorithm");
+    }
+}
+/**
+ * Details of a specific public key, capturing the the key encoding method,
+ * and signature algorithm.
+ *
+ * PublicKeyDetails captures the public key/hash algorithm combinations
+ * recommended in the Sigstore ecosystem.
+ *
+ * This is modelled as a linear set as we want to provide a small number of
+ * opinionated options instead of allowing every possible permutation.
+ *
+ * Any changes to this enum MUST be reflected in the algorithm registry.
+ *
+ * See: <https://github.com/sigstore/architecture-docs/blob/main/algorithm-registry.md>
+ *
+ * To avoid the possibility of contradicting formats such as PKCS1 with
+ * ED25519 the valid permutations are listed as a linear set instead of a
+ * cartesian set (i.e one combined variable instead of two, one for encoding
+ * and one for the signature algorithm).
+ */
+var PublicKeyDetails;
+(function (PublicKeyDetails) {
+    PublicKeyDetails[PublicKeyDetails["PUBLIC_KEY_DETAILS_UNSPECIFIED"] = 0] = "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+    /**
+     * PKCS1_RSA_PKCS1V5 - RSA
+     *
+     * @deprecated
+     */
+    PublicKeyDetails[PublicKeyDetails["PKCS1_RSA_PKCS1V5"] = 1] = "PKCS1_RSA_PKCS1V5";
+    /**
+     * PKCS1_RSA_PSS - See RFC8017
+     *
+     * @deprecated
+     */
+    PublicKeyDetails[PublicKeyDetails["PKCS1_RSA_PSS"] = 2] = "PKCS1_RSA_PSS";
+    /** @deprecated */
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V5"] = 3] = "PKIX_RSA_PKCS1V5";
+    /** @deprecated */
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS"] = 4] = "PKIX_RSA_PSS";
+    /** PKIX_RSA_PKCS1V15_2048_SHA256 - RSA public key in PKIX format, PKCS#1v1.5 signature */
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V15_2048_SHA256"] = 9] = "PKIX_RSA_PKCS1V15_2048_SHA256";
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V15_3072_SHA256"] = 10] = "PKIX_RSA_PKCS1V15_3072_SHA256";
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PKCS1V15_4096_SHA256"] = 11] = "PKIX_RSA_PKCS1V15_4096_SHA256";
+    /** PKIX_RSA_PSS_2048_SHA256 - RSA public key in PKIX format, RSASSA-PSS signature */
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS_2048_SHA256"] = 16] = "PKIX_RSA_PSS_2048_SHA256";
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS_3072_SHA256"] = 17] = "PKIX_RSA_PSS_3072_SHA256";
+    PublicKeyDetails[PublicKeyDetails["PKIX_RSA_PSS_4096_SHA256"] = 18] = "PKIX_RSA_PSS_4096_SHA256";
+    /**
+     * PKIX_ECDSA_P256_HMAC_SHA_256 - ECDSA
+     *
+     * @deprecated
+     */
+    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P256_HMAC_SHA_256"] = 6] = "PKIX_ECDSA_P256_HMAC_SHA_256";
+    /** PKIX_ECDSA_P256_SHA_256 - See NIST FIPS 186-4 */
+    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P256_SHA_256"] = 5] = "PKIX_ECDSA_P256_SHA_256";
+    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P384_SHA_384"] = 12] = "PKIX_ECDSA_P384_SHA_384";
+    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P521_SHA_512"] = 13] = "PKIX_ECDSA_P521_SHA_512";
+    /** PKIX_ED25519 - Ed 25519 */
+    PublicKeyDetails[PublicKeyDetails["PKIX_ED25519"] = 7] = "PKIX_ED25519";
+    PublicKeyDetails[PublicKeyDetails["PKIX_ED25519_PH"] = 8] = "PKIX_ED25519_PH";
+    /**
+     * PKIX_ECDSA_P384_SHA_256 - These algorithms are deprecated and should not be used, but they
+     * were/are being used by most Sigstore clients implementations.
+     *
+     * @deprecated
+     */
+    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P384_SHA_256"] = 19] = "PKIX_ECDSA_P384_SHA_256";
+    /** @deprecated */
+    PublicKeyDetails[PublicKeyDetails["PKIX_ECDSA_P521_SHA_256"] = 20] = "PKIX_ECDSA_P521_SHA_256";
+    /**
+     * LMS_SHA256 - LMS and LM-OTS
+     *
+     * These algorithms are deprecated and should not be used.
+     * There are no plans to support SLH-DSA at this time.
+     *
+     * USER WARNING: LMS and LM-OTS are both stateful signature schemes.
+     * Using them correctly requires discretion and careful consideration
+     * to ensure that individual secret keys are not used more than once.
+     * In addition, LM-OTS is a single-use scheme, meaning that it
+     * MUST NOT be used for more than one signature per LM-OTS key.
+     * If you cannot maintain these invariants, you MUST NOT use these
+     * schemes.
+     *
+     * @deprecated
+     */
+    PublicKeyDetails[PublicKeyDetails["LMS_SHA256"] = 14] = "LMS_SHA256";
+    /** @deprecated */
+    PublicKeyDetails[PublicKeyDetails["LMOTS_SHA256"] = 15] = "LMOTS_SHA256";
+    /**
+     * ML_DSA_44 - ML-DSA
+     *
+     * These ML_DSA_44, ML_DSA_65 and ML-DSA_87 algorithms are the pure variants
+     * that take data to sign rather than the prehash variants (HashML-DSA), which
+     * take digests. While considered quantum-resistant, their usage
+     * involves tradeoffs in that signatures and keys are much larger, and
+     * this makes deployments more costly.
+     *
+     * USER WARNING: ML_DSA_44, ML_DSA_65 and ML_DSA_87 are experimental algorithms.
+     * In the future they MAY be used by private Sigstore deployments, but
+     * they are not yet fully functional. This warning will be removed when
+     * these algorithms are widely supported by Sigstore clients and servers,
+     * but care should still be taken for production environments.
+     *
+     * See NIST FIPS 204, RFC 9881 for algorithm identifiers
+     */
+    PublicKeyDetails[PublicKeyDetails["ML_DSA_44"] = 23] = "ML_DSA_44";
+    PublicKeyDetails[PublicKeyDetails["ML_DSA_65"] = 21] = "ML_DSA_65";
+    PublicKeyDetails[PublicKeyDetails["ML_DSA_87"] = 22] = "ML_DSA_87";
+})(PublicKeyDetails || (exports.PublicKeyDetails = PublicKeyDetails = {}));
+function publicKeyDetailsFromJSON(object) {
+    switch (object) {
+        case 0:
+        case "PUBLIC_KEY_DETAILS_UNSPECIFIED":
+            return PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED;
+        case 1:
+        case "PKCS1_RSA_PKCS1V5":
+            return PublicKeyDetails.PKCS1_RSA_PKCS1V5;
+        case 2:
+        case "PKCS1_RSA_PSS":
+            return PublicKeyDetails.PKCS1_RSA_PSS;
+        case 3:
+        case "PKIX_RSA_PKCS1V5":
+            return PublicKeyDetails.PKIX_RSA_PKCS1V5;
+        case 4:
+        case "PKIX_RSA_PSS":
+            return PublicKeyDetails.PKIX_RSA_PSS;
+        case 9:
+        case "PKIX_RSA_PKCS1V15_2048_SHA256":
+            return PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256;
+        case 10:
+        case "PKIX_RSA_PKCS1V15_3072_SHA256":
+            return PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256;
+        case 11:
+        case "PKIX_RSA_PKCS1V15_4096_SHA256":
+            return PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256;
+        case 16:
+        case "PKIX_RSA_PSS_2048_SHA256":
+            return PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256;
+        case 17:
+        case "PKIX_RSA_PSS_3072_SHA256":
+            return PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256;
+        case 18:
+        case "PKIX_RSA_PSS_4096_SHA256":
+            return PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256;
+        case 6:
+        case "PKIX_ECDSA_P256_HMAC_SHA_256":
+            return PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256;
+        case 5:
+        case "PKIX_ECDSA_P256_SHA_256":
+            return PublicKeyDetails.PKIX_ECDSA_P256_SHA_256;
+        case 12:
+        case "PKIX_ECDSA_P384_SHA_384":
+            return PublicKeyDetails.PKIX_ECDSA_P384_SHA_384;
+        case 13:
+        case "PKIX_ECDSA_P521_SHA_512":
+            return PublicKeyDetails.PKIX_ECDSA_P521_SHA_512;
+        case 7:
+        case "PKIX_ED25519":
+            return PublicKeyDetails.PKIX_ED25519;
+        case 8:
+        case "PKIX_ED25519_PH":
+            return PublicKeyDetails.PKIX_ED25519_PH;
+        case 19:
+        case "PKIX_ECDSA_P384_SHA_256":
+            return PublicKeyDetails.PKIX_ECDSA_P384_SHA_256;
+        case 20:
+        case "PKIX_ECDSA_P521_SHA_256":
+            return PublicKeyDetails.PKIX_ECDSA_P521_SHA_256;
+        case 14:
+        case "LMS_SHA256":
+            return PublicKeyDetails.LMS_SHA256;
+        case 15:
+        case "LMOTS_SHA256":
+            return PublicKeyDetails.LMOTS_SHA256;
+        case 23:
+        case "ML_DSA_44":
+            return PublicKeyDetails.ML_DSA_44;
+        case 21:
+        case "ML_DSA_65":
+            return PublicKeyDetails.ML_DSA_65;
+        case 22:
+        case "ML_DSA_87":
+            return PublicKeyDetails.ML_DSA_87;
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+    }
+}
+function publicKeyDetailsToJSON(object) {
+    switch (object) {
+        case PublicKeyDetails.PUBLIC_KEY_DETAILS_UNSPECIFIED:
+            return "PUBLIC_KEY_DETAILS_UNSPECIFIED";
+        case PublicKeyDetails.PKCS1_RSA_PKCS1V5:
+            return "PKCS1_RSA_PKCS1V5";
+        case PublicKeyDetails.PKCS1_RSA_PSS:
+            return "PKCS1_RSA_PSS";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V5:
+            return "PKIX_RSA_PKCS1V5";
+        case PublicKeyDetails.PKIX_RSA_PSS:
+            return "PKIX_RSA_PSS";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256:
+            return "PKIX_RSA_PKCS1V15_2048_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256:
+            return "PKIX_RSA_PKCS1V15_3072_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256:
+            return "PKIX_RSA_PKCS1V15_4096_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_2048_SHA256:
+            return "PKIX_RSA_PSS_2048_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_3072_SHA256:
+            return "PKIX_RSA_PSS_3072_SHA256";
+        case PublicKeyDetails.PKIX_RSA_PSS_4096_SHA256:
+            return "PKIX_RSA_PSS_4096_SHA256";
+        case PublicKeyDetails.PKIX_ECDSA_P256_HMAC_SHA_256:
+            return "PKIX_ECDSA_P256_HMAC_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P256_SHA_256:
+            return "PKIX_ECDSA_P256_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_384:
+            return "PKIX_ECDSA_P384_SHA_384";
+        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_512:
+            return "PKIX_ECDSA_P521_SHA_512";
+        case PublicKeyDetails.PKIX_ED25519:
+            return "PKIX_ED25519";
+        case PublicKeyDetails.PKIX_ED25519_PH:
+            return "PKIX_ED25519_PH";
+        case PublicKeyDetails.PKIX_ECDSA_P384_SHA_256:
+            return "PKIX_ECDSA_P384_SHA_256";
+        case PublicKeyDetails.PKIX_ECDSA_P521_SHA_256:
+            return "PKIX_ECDSA_P521_SHA_256";
+        case PublicKeyDetails.LMS_SHA256:
+            return "LMS_SHA256";
+        case PublicKeyDetails.LMOTS_SHA256:
+            return "LMOTS_SHA256";
+        case PublicKeyDetails.ML_DSA_44:
+            return "ML_DSA_44";
+        case PublicKeyDetails.ML_DSA_65:
+            return "ML_DSA_65";
+        case PublicKeyDetails.ML_DSA_87:
+            return "ML_DSA_87";
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum PublicKeyDetails");
+    }
+}
+var SubjectAlternativeNameType;
+(function (SubjectAlternativeNameType) {
+    SubjectAlternativeNameType[SubjectAlternativeNameType["SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED"] = 0] = "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+    SubjectAlternativeNameType[SubjectAlternativeNameType["EMAIL"] = 1] = "EMAIL";
+    SubjectAlternativeNameType[SubjectAlternativeNameType["URI"] = 2] = "URI";
+    /**
+     * OTHER_NAME - OID 1.3.6.1.4.1.57264.1.7
+     * See https://github.com/sigstore/fulcio/blob/main/docs/oid-info.md#1361415726417--othername-san
+     * for more details.
+     */
+    SubjectAlternativeNameType[SubjectAlternativeNameType["OTHER_NAME"] = 3] = "OTHER_NAME";
+})(SubjectAlternativeNameType || (exports.SubjectAlternativeNameType = SubjectAlternativeNameType = {}));
+function subjectAlternativeNameTypeFromJSON(object) {
+    switch (object) {
+        case 0:
+        case "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED":
+            return SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED;
+        case 1:
+        case "EMAIL":
+            return SubjectAlternativeNameType.EMAIL;
+        case 2:
+        case "URI":
+            return SubjectAlternativeNameType.URI;
+        case 3:
+        case "OTHER_NAME":
+            return SubjectAlternativeNameType.OTHER_NAME;
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+    }
+}
+function subjectAlternativeNameTypeToJSON(object) {
+    switch (object) {
+        case SubjectAlternativeNameType.SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED:
+            return "SUBJECT_ALTERNATIVE_NAME_TYPE_UNSPECIFIED";
+        case SubjectAlternativeNameType.EMAIL:
+            return "EMAIL";
+        case SubjectAlternativeNameType.URI:
+            return "URI";
+        case SubjectAlternativeNameType.OTHER_NAME:
+            return "OTHER_NAME";
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum SubjectAlternativeNameType");
+    }
+}
+exports.HashOutput = {
+    fromJSON(object) {
+        return {
+            algorithm: isSet(object.algorithm) ? hashAlgorithmFromJSON(object.algorithm) : 0,
+            digest: isSet(object.digest) ? Buffer.from(bytesFromBase64(object.digest)) : Buffer.alloc(0),
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.algorithm !== 0) {
+            obj.algorithm = hashAlgorithmToJSON(message.algorithm);
+        }
+        if (message.digest.length !== 0) {
+            obj.digest = base64FromBytes(message.digest);
+        }
+        return obj;
+    },
+};
+exports.MessageSignature = {
+    fromJSON(object) {
+        return {
+            messageDigest: isSet(object.messageDigest) ? exports.HashOutput.fromJSON(object.messageDigest) : undefined,
+            signature: isSet(object.signature) ? Buffer.from(bytesFromBase64(object.signature)) : Buffer.alloc(0),
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.messageDigest !== undefined) {
+            obj.messageDigest = exports.HashOutput.toJSON(message.messageDigest);
+        }
+        if (message.signature.length !== 0) {
+            obj.signature = base64FromBytes(message.signature);
+        }
+        return obj;
+    },
+};
+exports.LogId = {
+    fromJSON(object) {
+        return { keyId: isSet(object.keyId) ? Buffer.from(bytesFromBase64(object.keyId)) : Buffer.alloc(0) };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.keyId.length !== 0) {
+            obj.keyId = base64FromBytes(message.keyId);
+        }
+        return obj;
+    },
+};
+exports.RFC3161SignedTimestamp = {
+    fromJSON(object) {
+        return {
+            signedTimestamp: isSet(object.signedTimestamp)
+                ? Buffer.from(bytesFromBase64(object.signedTimestamp))
+                : Buffer.alloc(0),
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.signedTimestamp.length !== 0) {
+            obj.signedTimestamp = base64FromBytes(message.signedTimestamp);
+        }
+        return obj;
+    },
+};
+exports.PublicKey = {
+    fromJSON(object) {
+        return {
+            rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : undefined,
+            keyDetails: isSet(object.keyDetails) ? publicKeyDetailsFromJSON(object.keyDetails) : 0,
+            validFor: isSet(object.validFor) ? exports.TimeRange.fromJSON(object.validFor) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.rawBytes !== undefined) {
+            obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        if (message.keyDetails !== 0) {
+            obj.keyDetails = publicKeyDetailsToJSON(message.keyDetails);
+        }
+        if (message.validFor !== undefined) {
+            obj.validFor = exports.TimeRange.toJSON(message.validFor);
+        }
+        return obj;
+    },
+};
+exports.PublicKeyIdentifier = {
+    fromJSON(object) {
+        return { hint: isSet(object.hint) ? globalThis.String(object.hint) : "" };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.hint !== "") {
+            obj.hint = message.hint;
+        }
+        return obj;
+    },
+};
+exports.ObjectIdentifier = {
+    fromJSON(object) {
+        return { id: globalThis.Array.isArray(object?.id) ? object.id.map((e) => globalThis.Number(e)) : [] };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.id?.length) {
+            obj.id = message.id.map((e) => Math.round(e));
+        }
+        return obj;
+    },
+};
+exports.ObjectIdentifierValuePair = {
+    fromJSON(object) {
+        return {
+            oid: isSet(object.oid) ? exports.ObjectIdentifier.fromJSON(object.oid) : undefined,
+            value: isSet(object.value) ? Buffer.from(bytesFromBase64(object.value)) : Buffer.alloc(0),
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.oid !== undefined) {
+            obj.oid = exports.ObjectIdentifier.toJSON(message.oid);
+        }
+        if (message.value.length !== 0) {
+            obj.value = base64FromBytes(message.value);
+        }
+        return obj;
+    },
+};
+exports.DistinguishedName = {
+    fromJSON(object) {
+        return {
+            organization: isSet(object.organization) ? globalThis.String(object.organization) : "",
+            commonName: isSet(object.commonName) ? globalThis.String(object.commonName) : "",
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.organization !== "") {
+            obj.organization = message.organization;
+        }
+        if (message.commonName !== "") {
+            obj.commonName = message.commonName;
+        }
+        return obj;
+    },
+};
+exports.X509Certificate = {
+    fromJSON(object) {
+        return { rawBytes: isSet(object.rawBytes) ? Buffer.from(bytesFromBase64(object.rawBytes)) : Buffer.alloc(0) };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.rawBytes.length !== 0) {
+            obj.rawBytes = base64FromBytes(message.rawBytes);
+        }
+        return obj;
+    },
+};
+exports.SubjectAlternativeName = {
+    fromJSON(object) {
+        return {
+            type: isSet(object.type) ? subjectAlternativeNameTypeFromJSON(object.type) : 0,
+            identity: isSet(object.regexp)
+                ? { $case: "regexp", regexp: globalThis.String(object.regexp) }
+                : isSet(object.value)
+                    ? { $case: "value", value: globalThis.String(object.value) }
+                    : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.type !== 0) {
+            obj.type = subjectAlternativeNameTypeToJSON(message.type);
+        }
+        if (message.identity?.$case === "regexp") {
+            obj.regexp = message.identity.regexp;
+        }
+        else if (message.identity?.$case === "value") {
+            obj.value = message.identity.value;
+        }
+        return obj;
+    },
+};
+exports.X509CertificateChain = {
+    fromJSON(object) {
+        return {
+            certificates: globalThis.Array.isArray(object?.certificates)
+                ? object.certificates.map((e) => exports.X509Certificate.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.certificates?.length) {
+            obj.certificates = message.certificates.map((e) => exports.X509Certificate.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.TimeRange = {
+    fromJSON(object) {
+        return {
+            start: isSet(object.start) ? fromJsonTimestamp(object.start) : undefined,
+            end: isSet(object.end) ? fromJsonTimestamp(object.end) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.start !== undefined) {
+            obj.start = message.start.toISOString();
+        }
+        if (message.end !== undefined) {
+            obj.end = message.end.toISOString();
+        }
+        return obj;
+    },
+};
+function bytesFromBase64(b64) {
+    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+function base64FromBytes(arr) {
+    return globalThis.Buffer.from(arr).toString("base64");
+}
+function fromTimestamp(t) {
+    let millis = (globalThis.Number(t.seconds) || 0) * 1_000;
+    millis += (t.nanos || 0) / 1_000_000;
+    return new globalThis.Date(millis);
+}
+function fromJsonTimestamp(o) {
+    if (o instanceof globalThis.Date) {
+        return o;
+    }
+    else if (typeof o === "string") {
+        return new globalThis.Date(o);
+    }
+    else {
+        return fromTimestamp(timestamp_1.Timestamp.fromJSON(o));
+    }
+}
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 5204:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: sigstore_rekor.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.TransparencyLogEntry = exports.InclusionPromise = exports.InclusionProof = exports.Checkpoint = exports.KindVersion = void 0;
+/* eslint-disable */
+const sigstore_common_1 = __nccwpck_require__(5334);
+exports.KindVersion = {
+    fromJSON(object) {
+        return {
+            kind: isSet(object.kind) ? globalThis.String(object.kind) : "",
+            version: isSet(object.version) ? globalThis.String(object.version) : "",
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.kind !== "") {
+            obj.kind = message.kind;
+        }
+        if (message.version !== "") {
+            obj.version = message.version;
+        }
+        return obj;
+    },
+};
+exports.Checkpoint = {
+    fromJSON(object) {
+        return { envelope: isSet(object.envelope) ? globalThis.String(object.envelope) : "" };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.envelope !== "") {
+            obj.envelope = message.envelope;
+        }
+        return obj;
+    },
+};
+exports.InclusionProof = {
+    fromJSON(object) {
+        return {
+            logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+            rootHash: isSet(object.rootHash) ? Buffer.from(bytesFromBase64(object.rootHash)) : Buffer.alloc(0),
+            treeSize: isSet(object.treeSize) ? globalThis.String(object.treeSize) : "0",
+            hashes: globalThis.Array.isArray(object?.hashes)
+                ? object.hashes.map((e) => Buffer.from(bytesFromBase64(e)))
+                : [],
+            checkpoint: isSet(object.checkpoint) ? exports.Checkpoint.fromJSON(object.checkpoint) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.logIndex !== "0") {
+            obj.logIndex = message.logIndex;
+        }
+        if (message.rootHash.length !== 0) {
+            obj.rootHash = base64FromBytes(message.rootHash);
+        }
+        if (message.treeSize !== "0") {
+            obj.treeSize = message.treeSize;
+        }
+        if (message.hashes?.length) {
+            obj.hashes = message.hashes.map((e) => base64FromBytes(e));
+        }
+        if (message.checkpoint !== undefined) {
+            obj.checkpoint = exports.Checkpoint.toJSON(message.checkpoint);
+        }
+        return obj;
+    },
+};
+exports.InclusionPromise = {
+    fromJSON(object) {
+        return {
+            signedEntryTimestamp: isSet(object.signedEntryTimestamp)
+                ? Buffer.from(bytesFromBase64(object.signedEntryTimestamp))
+                : Buffer.alloc(0),
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.signedEntryTimestamp.length !== 0) {
+            obj.signedEntryTimestamp = base64FromBytes(message.signedEntryTimestamp);
+        }
+        return obj;
+    },
+};
+exports.TransparencyLogEntry = {
+    fromJSON(object) {
+        return {
+            logIndex: isSet(object.logIndex) ? globalThis.String(object.logIndex) : "0",
+            logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : undefined,
+            kindVersion: isSet(object.kindVersion) ? exports.KindVersion.fromJSON(object.kindVersion) : undefined,
+            integratedTime: isSet(object.integratedTime) ? globalThis.String(object.integratedTime) : "0",
+            inclusionPromise: isSet(object.inclusionPromise) ? exports.InclusionPromise.fromJSON(object.inclusionPromise) : undefined,
+            inclusionProof: isSet(object.inclusionProof) ? exports.InclusionProof.fromJSON(object.inclusionProof) : undefined,
+            canonicalizedBody: isSet(object.canonicalizedBody)
+                ? Buffer.from(bytesFromBase64(object.canonicalizedBody))
+                : Buffer.alloc(0),
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.logIndex !== "0") {
+            obj.logIndex = message.logIndex;
+        }
+        if (message.logId !== undefined) {
+            obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+        }
+        if (message.kindVersion !== undefined) {
+            obj.kindVersion = exports.KindVersion.toJSON(message.kindVersion);
+        }
+        if (message.integratedTime !== "0") {
+            obj.integratedTime = message.integratedTime;
+        }
+        if (message.inclusionPromise !== undefined) {
+            obj.inclusionPromise = exports.InclusionPromise.toJSON(message.inclusionPromise);
+        }
+        if (message.inclusionProof !== undefined) {
+            obj.inclusionProof = exports.InclusionProof.toJSON(message.inclusionProof);
+        }
+        if (message.canonicalizedBody.length !== 0) {
+            obj.canonicalizedBody = base64FromBytes(message.canonicalizedBody);
+        }
+        return obj;
+    },
+};
+function bytesFromBase64(b64) {
+    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+function base64FromBytes(arr) {
+    return globalThis.Buffer.from(arr).toString("base64");
+}
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 1997:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: sigstore_trustroot.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.ClientTrustConfig = exports.ServiceConfiguration = exports.Service = exports.SigningConfig = exports.TrustedRoot = exports.CertificateAuthority = exports.TransparencyLogInstance = exports.ServiceSelector = void 0;
+exports.serviceSelectorFromJSON = serviceSelectorFromJSON;
+exports.serviceSelectorToJSON = serviceSelectorToJSON;
+/* eslint-disable */
+const sigstore_common_1 = __nccwpck_require__(5334);
+/**
+ * ServiceSelector specifies how a client SHOULD select a set of
+ * Services to connect to. A client SHOULD throw an error if
+ * the value is SERVICE_SELECTOR_UNDEFINED.
+ */
+var ServiceSelector;
+(function (ServiceSelector) {
+    ServiceSelector[ServiceSelector["SERVICE_SELECTOR_UNDEFINED"] = 0] = "SERVICE_SELECTOR_UNDEFINED";
+    /**
+     * ALL - Clients SHOULD select all Services based on supported API version
+     * and validity window.
+     */
+    ServiceSelector[ServiceSelector["ALL"] = 1] = "ALL";
+    /**
+     * ANY - Clients SHOULD select one Service based on supported API version
+     * and validity window. It is up to the client implementation to
+     * decide how to select the Service, e.g. random or round-robin.
+     */
+    ServiceSelector[ServiceSelector["ANY"] = 2] = "ANY";
+    /**
+     * EXACT - Clients SHOULD select a specific number of Services based on
+     * supported API version and validity window, using the provided
+     * `count`. It is up to the client implementation to decide how to
+     * select the Service, e.g. random or round-robin.
+     */
+    ServiceSelector[ServiceSelector["EXACT"] = 3] = "EXACT";
+})(ServiceSelector || (exports.ServiceSelector = ServiceSelector = {}));
+function serviceSelectorFromJSON(object) {
+    switch (object) {
+        case 0:
+        case "SERVICE_SELECTOR_UNDEFINED":
+            return ServiceSelector.SERVICE_SELECTOR_UNDEFINED;
+        case 1:
+        case "ALL":
+            return ServiceSelector.ALL;
+        case 2:
+        case "ANY":
+            return ServiceSelector.ANY;
+        case 3:
+        case "EXACT":
+            return ServiceSelector.EXACT;
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+    }
+}
+function serviceSelectorToJSON(object) {
+    switch (object) {
+        case ServiceSelector.SERVICE_SELECTOR_UNDEFINED:
+            return "SERVICE_SELECTOR_UNDEFINED";
+        case ServiceSelector.ALL:
+            return "ALL";
+        case ServiceSelector.ANY:
+            return "ANY";
+        case ServiceSelector.EXACT:
+            return "EXACT";
+        default:
+            throw new globalThis.Error("Unrecognized enum value " + object + " for enum ServiceSelector");
+    }
+}
+exports.TransparencyLogInstance = {
+    fromJSON(object) {
+        return {
+            baseUrl: isSet(object.baseUrl) ? globalThis.String(object.baseUrl) : "",
+            hashAlgorithm: isSet(object.hashAlgorithm) ? (0, sigstore_common_1.hashAlgorithmFromJSON)(object.hashAlgorithm) : 0,
+            publicKey: isSet(object.publicKey) ? sigstore_common_1.PublicKey.fromJSON(object.publicKey) : undefined,
+            logId: isSet(object.logId) ? sigstore_common_1.LogId.fromJSON(object.logId) : undefined,
+            checkpointKeyId: isSet(object.checkpointKeyId) ? sigstore_common_1.LogId.fromJSON(object.checkpointKeyId) : undefined,
+            operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.baseUrl !== "") {
+            obj.baseUrl = message.baseUrl;
+        }
+        if (message.hashAlgorithm !== 0) {
+            obj.hashAlgorithm = (0, sigstore_common_1.hashAlgorithmToJSON)(message.hashAlgorithm);
+        }
+        if (message.publicKey !== undefined) {
+            obj.publicKey = sigstore_common_1.PublicKey.toJSON(message.publicKey);
+        }
+        if (message.logId !== undefined) {
+            obj.logId = sigstore_common_1.LogId.toJSON(message.logId);
+        }
+        if (message.checkpointKeyId !== undefined) {
+            obj.checkpointKeyId = sigstore_common_1.LogId.toJSON(message.checkpointKeyId);
+        }
+        if (message.operator !== "") {
+            obj.operator = message.operator;
+        }
+        return obj;
+    },
+};
+exports.CertificateAuthority = {
+    fromJSON(object) {
+        return {
+            subject: isSet(object.subject) ? sigstore_common_1.DistinguishedName.fromJSON(object.subject) : undefined,
+            uri: isSet(object.uri) ? globalThis.String(object.uri) : "",
+            certChain: isSet(object.certChain) ? sigstore_common_1.X509CertificateChain.fromJSON(object.certChain) : undefined,
+            validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : undefined,
+            operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.subject !== undefined) {
+            obj.subject = sigstore_common_1.DistinguishedName.toJSON(message.subject);
+        }
+        if (message.uri !== "") {
+            obj.uri = message.uri;
+        }
+        if (message.certChain !== undefined) {
+            obj.certChain = sigstore_common_1.X509CertificateChain.toJSON(message.certChain);
+        }
+        if (message.validFor !== undefined) {
+            obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+        }
+        if (message.operator !== "") {
+            obj.operator = message.operator;
+        }
+        return obj;
+    },
+};
+exports.TrustedRoot = {
+    fromJSON(object) {
+        return {
+            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+            tlogs: globalThis.Array.isArray(object?.tlogs)
+                ? object.tlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e))
+                : [],
+            certificateAuthorities: globalThis.Array.isArray(object?.certificateAuthorities)
+                ? object.certificateAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e))
+                : [],
+            ctlogs: globalThis.Array.isArray(object?.ctlogs)
+                ? object.ctlogs.map((e) => exports.TransparencyLogInstance.fromJSON(e))
+                : [],
+            timestampAuthorities: globalThis.Array.isArray(object?.timestampAuthorities)
+                ? object.timestampAuthorities.map((e) => exports.CertificateAuthority.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+            obj.mediaType = message.mediaType;
+        }
+        if (message.tlogs?.length) {
+            obj.tlogs = message.tlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        }
+        if (message.certificateAuthorities?.length) {
+            obj.certificateAuthorities = message.certificateAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        }
+        if (message.ctlogs?.length) {
+            obj.ctlogs = message.ctlogs.map((e) => exports.TransparencyLogInstance.toJSON(e));
+        }
+        if (message.timestampAuthorities?.length) {
+            obj.timestampAuthorities = message.timestampAuthorities.map((e) => exports.CertificateAuthority.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.SigningConfig = {
+    fromJSON(object) {
+        return {
+            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+            caUrls: globalThis.Array.isArray(object?.caUrls) ? object.caUrls.map((e) => exports.Service.fromJSON(e)) : [],
+            oidcUrls: globalThis.Array.isArray(object?.oidcUrls) ? object.oidcUrls.map((e) => exports.Service.fromJSON(e)) : [],
+            rekorTlogUrls: globalThis.Array.isArray(object?.rekorTlogUrls)
+                ? object.rekorTlogUrls.map((e) => exports.Service.fromJSON(e))
+                : [],
+            rekorTlogConfig: isSet(object.rekorTlogConfig)
+                ? exports.ServiceConfiguration.fromJSON(object.rekorTlogConfig)
+                : undefined,
+            tsaUrls: globalThis.Array.isArray(object?.tsaUrls) ? object.tsaUrls.map((e) => exports.Service.fromJSON(e)) : [],
+            tsaConfig: isSet(object.tsaConfig) ? exports.ServiceConfiguration.fromJSON(object.tsaConfig) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+            obj.mediaType = message.mediaType;
+        }
+        if (message.caUrls?.length) {
+            obj.caUrls = message.caUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.oidcUrls?.length) {
+            obj.oidcUrls = message.oidcUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.rekorTlogUrls?.length) {
+            obj.rekorTlogUrls = message.rekorTlogUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.rekorTlogConfig !== undefined) {
+            obj.rekorTlogConfig = exports.ServiceConfiguration.toJSON(message.rekorTlogConfig);
+        }
+        if (message.tsaUrls?.length) {
+            obj.tsaUrls = message.tsaUrls.map((e) => exports.Service.toJSON(e));
+        }
+        if (message.tsaConfig !== undefined) {
+            obj.tsaConfig = exports.ServiceConfiguration.toJSON(message.tsaConfig);
+        }
+        return obj;
+    },
+};
+exports.Service = {
+    fromJSON(object) {
+        return {
+            url: isSet(object.url) ? globalThis.String(object.url) : "",
+            majorApiVersion: isSet(object.majorApiVersion) ? globalThis.Number(object.majorApiVersion) : 0,
+            validFor: isSet(object.validFor) ? sigstore_common_1.TimeRange.fromJSON(object.validFor) : undefined,
+            operator: isSet(object.operator) ? globalThis.String(object.operator) : "",
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.url !== "") {
+            obj.url = message.url;
+        }
+        if (message.majorApiVersion !== 0) {
+            obj.majorApiVersion = Math.round(message.majorApiVersion);
+        }
+        if (message.validFor !== undefined) {
+            obj.validFor = sigstore_common_1.TimeRange.toJSON(message.validFor);
+        }
+        if (message.operator !== "") {
+            obj.operator = message.operator;
+        }
+        return obj;
+    },
+};
+exports.ServiceConfiguration = {
+    fromJSON(object) {
+        return {
+            selector: isSet(object.selector) ? serviceSelectorFromJSON(object.selector) : 0,
+            count: isSet(object.count) ? globalThis.Number(object.count) : 0,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.selector !== 0) {
+            obj.selector = serviceSelectorToJSON(message.selector);
+        }
+        if (message.count !== 0) {
+            obj.count = Math.round(message.count);
+        }
+        return obj;
+    },
+};
+exports.ClientTrustConfig = {
+    fromJSON(object) {
+        return {
+            mediaType: isSet(object.mediaType) ? globalThis.String(object.mediaType) : "",
+            trustedRoot: isSet(object.trustedRoot) ? exports.TrustedRoot.fromJSON(object.trustedRoot) : undefined,
+            signingConfig: isSet(object.signingConfig) ? exports.SigningConfig.fromJSON(object.signingConfig) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.mediaType !== "") {
+            obj.mediaType = message.mediaType;
+        }
+        if (message.trustedRoot !== undefined) {
+            obj.trustedRoot = exports.TrustedRoot.toJSON(message.trustedRoot);
+        }
+        if (message.signingConfig !== undefined) {
+            obj.signingConfig = exports.SigningConfig.toJSON(message.signingConfig);
+        }
+        return obj;
+    },
+};
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 9732:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+// Code generated by protoc-gen-ts_proto. DO NOT EDIT.
+// versions:
+//   protoc-gen-ts_proto  v2.12.0
+//   protoc               v7.35.1
+// source: sigstore_verification.proto
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Input = exports.Artifact = exports.ArtifactVerificationOptions_ObserverTimestampOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions = exports.ArtifactVerificationOptions_CtlogOptions = exports.ArtifactVerificationOptions_TlogOptions = exports.ArtifactVerificationOptions = exports.PublicKeyIdentities = exports.CertificateIdentities = exports.CertificateIdentity = void 0;
+/* eslint-disable */
+const sigstore_bundle_1 = __nccwpck_require__(715);
+const sigstore_common_1 = __nccwpck_require__(5334);
+const sigstore_trustroot_1 = __nccwpck_require__(1997);
+exports.CertificateIdentity = {
+    fromJSON(object) {
+        return {
+            issuer: isSet(object.issuer) ? globalThis.String(object.issuer) : "",
+            san: isSet(object.san) ? sigstore_common_1.SubjectAlternativeName.fromJSON(object.san) : undefined,
+            oids: globalThis.Array.isArray(object?.oids)
+                ? object.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.issuer !== "") {
+            obj.issuer = message.issuer;
+        }
+        if (message.san !== undefined) {
+            obj.san = sigstore_common_1.SubjectAlternativeName.toJSON(message.san);
+        }
+        if (message.oids?.length) {
+            obj.oids = message.oids.map((e) => sigstore_common_1.ObjectIdentifierValuePair.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.CertificateIdentities = {
+    fromJSON(object) {
+        return {
+            identities: globalThis.Array.isArray(object?.identities)
+                ? object.identities.map((e) => exports.CertificateIdentity.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.identities?.length) {
+            obj.identities = message.identities.map((e) => exports.CertificateIdentity.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.PublicKeyIdentities = {
+    fromJSON(object) {
+        return {
+            publicKeys: globalThis.Array.isArray(object?.publicKeys)
+                ? object.publicKeys.map((e) => sigstore_common_1.PublicKey.fromJSON(e))
+                : [],
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.publicKeys?.length) {
+            obj.publicKeys = message.publicKeys.map((e) => sigstore_common_1.PublicKey.toJSON(e));
+        }
+        return obj;
+    },
+};
+exports.ArtifactVerificationOptions = {
+    fromJSON(object) {
+        return {
+            signers: isSet(object.certificateIdentities)
+                ? {
+                    $case: "certificateIdentities",
+                    certificateIdentities: exports.CertificateIdentities.fromJSON(object.certificateIdentities),
+                }
+                : isSet(object.publicKeys)
+                    ? { $case: "publicKeys", publicKeys: exports.PublicKeyIdentities.fromJSON(object.publicKeys) }
+                    : undefined,
+            tlogOptions: isSet(object.tlogOptions)
+                ? exports.ArtifactVerificationOptions_TlogOptions.fromJSON(object.tlogOptions)
+                : undefined,
+            ctlogOptions: isSet(object.ctlogOptions)
+                ? exports.ArtifactVerificationOptions_CtlogOptions.fromJSON(object.ctlogOptions)
+                : undefined,
+            tsaOptions: isSet(object.tsaOptions)
+                ? exports.ArtifactVerificationOptions_TimestampAuthorityOptions.fromJSON(object.tsaOptions)
+                : undefined,
+            integratedTsOptions: isSet(object.integratedTsOptions)
+                ? exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.fromJSON(object.integratedTsOptions)
+                : undefined,
+            observerOptions: isSet(object.observerOptions)
+                ? exports.ArtifactVerificationOptions_ObserverTimestampOptions.fromJSON(object.observerOptions)
+                : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.signers?.$case === "certificateIdentities") {
+            obj.certificateIdentities = exports.CertificateIdentities.toJSON(message.signers.certificateIdentities);
+        }
+        else if (message.signers?.$case === "publicKeys") {
+            obj.publicKeys = exports.PublicKeyIdentities.toJSON(message.signers.publicKeys);
+        }
+        if (message.tlogOptions !== undefined) {
+            obj.tlogOptions = exports.ArtifactVerificationOptions_TlogOptions.toJSON(message.tlogOptions);
+        }
+        if (message.ctlogOptions !== undefined) {
+            obj.ctlogOptions = exports.ArtifactVerificationOptions_CtlogOptions.toJSON(message.ctlogOptions);
+        }
+        if (message.tsaOptions !== undefined) {
+            obj.tsaOptions = exports.ArtifactVerificationOptions_TimestampAuthorityOptions.toJSON(message.tsaOptions);
+        }
+        if (message.integratedTsOptions !== undefined) {
+            obj.integratedTsOptions = exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions.toJSON(message.integratedTsOptions);
+        }
+        if (message.observerOptions !== undefined) {
+            obj.observerOptions = exports.ArtifactVerificationOptions_ObserverTimestampOptions.toJSON(message.observerOptions);
+        }
+        return obj;
+    },
+};
+exports.ArtifactVerificationOptions_TlogOptions = {
+    fromJSON(object) {
+        return {
+            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+            performOnlineVerification: isSet(object.performOnlineVerification)
+                ? globalThis.Boolean(object.performOnlineVerification)
+                : false,
+            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+            obj.threshold = Math.round(message.threshold);
+        }
+        if (message.performOnlineVerification !== false) {
+            obj.performOnlineVerification = message.performOnlineVerification;
+        }
+        if (message.disable !== false) {
+            obj.disable = message.disable;
+        }
+        return obj;
+    },
+};
+exports.ArtifactVerificationOptions_CtlogOptions = {
+    fromJSON(object) {
+        return {
+            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+            obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+            obj.disable = message.disable;
+        }
+        return obj;
+    },
+};
+exports.ArtifactVerificationOptions_TimestampAuthorityOptions = {
+    fromJSON(object) {
+        return {
+            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+            obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+            obj.disable = message.disable;
+        }
+        return obj;
+    },
+};
+exports.ArtifactVerificationOptions_TlogIntegratedTimestampOptions = {
+    fromJSON(object) {
+        return {
+            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+            obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+            obj.disable = message.disable;
+        }
+        return obj;
+    },
+};
+exports.ArtifactVerificationOptions_ObserverTimestampOptions = {
+    fromJSON(object) {
+        return {
+            threshold: isSet(object.threshold) ? globalThis.Number(object.threshold) : 0,
+            disable: isSet(object.disable) ? globalThis.Boolean(object.disable) : false,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.threshold !== 0) {
+            obj.threshold = Math.round(message.threshold);
+        }
+        if (message.disable !== false) {
+            obj.disable = message.disable;
+        }
+        return obj;
+    },
+};
+exports.Artifact = {
+    fromJSON(object) {
+        return {
+            data: isSet(object.artifactUri)
+                ? { $case: "artifactUri", artifactUri: globalThis.String(object.artifactUri) }
+                : isSet(object.artifact)
+                    ? { $case: "artifact", artifact: Buffer.from(bytesFromBase64(object.artifact)) }
+                    : isSet(object.artifactDigest)
+                        ? { $case: "artifactDigest", artifactDigest: sigstore_common_1.HashOutput.fromJSON(object.artifactDigest) }
+                        : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.data?.$case === "artifactUri") {
+            obj.artifactUri = message.data.artifactUri;
+        }
+        else if (message.data?.$case === "artifact") {
+            obj.artifact = base64FromBytes(message.data.artifact);
+        }
+        else if (message.data?.$case === "artifactDigest") {
+            obj.artifactDigest = sigstore_common_1.HashOutput.toJSON(message.data.artifactDigest);
+        }
+        return obj;
+    },
+};
+exports.Input = {
+    fromJSON(object) {
+        return {
+            artifactTrustRoot: isSet(object.artifactTrustRoot) ? sigstore_trustroot_1.TrustedRoot.fromJSON(object.artifactTrustRoot) : undefined,
+            artifactVerificationOptions: isSet(object.artifactVerificationOptions)
+                ? exports.ArtifactVerificationOptions.fromJSON(object.artifactVerificationOptions)
+                : undefined,
+            bundle: isSet(object.bundle) ? sigstore_bundle_1.Bundle.fromJSON(object.bundle) : undefined,
+            artifact: isSet(object.artifact) ? exports.Artifact.fromJSON(object.artifact) : undefined,
+        };
+    },
+    toJSON(message) {
+        const obj = {};
+        if (message.artifactTrustRoot !== undefined) {
+            obj.artifactTrustRoot = sigstore_trustroot_1.TrustedRoot.toJSON(message.artifactTrustRoot);
+        }
+        if (message.artifactVerificationOptions !== undefined) {
+            obj.artifactVerificationOptions = exports.ArtifactVerificationOptions.toJSON(message.artifactVerificationOptions);
+        }
+        if (message.bundle !== undefined) {
+            obj.bundle = sigstore_bundle_1.Bundle.toJSON(message.bundle);
+        }
+        if (message.artifact !== undefined) {
+            obj.artifact = exports.Artifact.toJSON(message.artifact);
+        }
+        return obj;
+    },
+};
+function bytesFromBase64(b64) {
+    return Uint8Array.from(globalThis.Buffer.from(b64, "base64"));
+}
+function base64FromBytes(arr) {
+    return globalThis.Buffer.from(arr).toString("base64");
+}
+function isSet(value) {
+    return value !== null && value !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 9654:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+__exportStar(__nccwpck_require__(7030), exports);
+__exportStar(__nccwpck_require__(715), exports);
+__exportStar(__nccwpck_require__(5334), exports);
+__exportStar(__nccwpck_require__(5204), exports);
+__exportStar(__nccwpck_require__(1997), exports);
+__exportStar(__nccwpck_require__(9732), exports);
+
+
+/***/ }),
+
+/***/ 3835:
+/***/ (function(__unused_webpack_module, exports, __nccwpck_require__) {
+
+
+var __createBinding = (this && this.__createBinding) || (Object.create ? (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    var desc = Object.getOwnPropertyDescriptor(m, k);
+    if (!desc || ("get" in desc ? !m.__esModule : desc.writable || desc.configurable)) {
+      desc = { enumerable: true, get: function() { return m[k]; } };
+    }
+    Object.defineProperty(o, k2, desc);
+}) : (function(o, m, k, k2) {
+    if (k2 === undefined) k2 = k;
+    o[k2] = m[k];
+}));
+var __exportStar = (this && this.__exportStar) || function(m, exports) {
+    for (var p in m) if (p !== "default" && !Object.prototype.hasOwnProperty.call(exports, p)) __createBinding(exports, m, p);
+};
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+/*
+Copyright 2025 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+__exportStar(__nccwpck_require__(6764), exports);
+__exportStar(__nccwpck_require__(381), exports);
+__exportStar(__nccwpck_require__(4969), exports);
+__exportStar(__nccwpck_require__(7543), exports);
+
+
+/***/ }),
+
+/***/ 2635:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DSSESignatureContent = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+class DSSESignatureContent {
+    env;
+    constructor(env) {
+        this.env = env;
+    }
+    compareDigest(digest) {
+        return core_1.crypto.bufferEqual(digest, core_1.crypto.digest('sha256', this.env.payload));
+    }
+    compareSignature(signature) {
+        return core_1.crypto.bufferEqual(signature, this.signature);
+    }
+    verifySignature(key) {
+        return core_1.crypto.verify(this.preAuthEncoding, key, this.signature);
+    }
+    get signature() {
+        return this.env.signatures.length > 0
+            ? this.env.signatures[0].sig
+            : Buffer.from('');
+    }
+    // DSSE Pre-Authentication Encoding
+    get preAuthEncoding() {
+        return core_1.dsse.preAuthEncoding(this.env.payloadType, this.env.payload);
+    }
+}
+exports.DSSESignatureContent = DSSESignatureContent;
+
+
+/***/ }),
+
+/***/ 2544:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.toSignedEntity = toSignedEntity;
+exports.signatureContent = signatureContent;
+const core_1 = __nccwpck_require__(3917);
+const dsse_1 = __nccwpck_require__(2635);
+const message_1 = __nccwpck_require__(6531);
+function toSignedEntity(bundle, artifact) {
+    const { tlogEntries, timestampVerificationData } = bundle.verificationMaterial;
+    const timestamps = [];
+    for (const entry of tlogEntries) {
+        if (entry.integratedTime && entry.integratedTime !== '0') {
+            timestamps.push({
+                $case: 'transparency-log',
+                tlogEntry: entry,
+            });
+        }
+    }
+    for (const ts of timestampVerificationData?.rfc3161Timestamps ?? []) {
+        timestamps.push({
+            $case: 'timestamp-authority',
+            timestamp: core_1.RFC3161Timestamp.parse(Buffer.from(ts.signedTimestamp)),
+        });
+    }
+    return {
+        signature: signatureContent(bundle, artifact),
+        key: key(bundle),
+        tlogEntries,
+        timestamps,
+    };
+}
+function signatureContent(bundle, artifact) {
+    switch (bundle.content.$case) {
+        case 'dsseEnvelope':
+            return new dsse_1.DSSESignatureContent(bundle.content.dsseEnvelope);
+        case 'messageSignature':
+            return new message_1.MessageSignatureContent(bundle.content.messageSignature, artifact);
+    }
+}
+function key(bundle) {
+    switch (bundle.verificationMaterial.content.$case) {
+        case 'publicKey':
+            return {
+                $case: 'public-key',
+                hint: bundle.verificationMaterial.content.publicKey.hint,
+            };
+        case 'x509CertificateChain':
+            return {
+                $case: 'certificate',
+                certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.x509CertificateChain
+                    .certificates[0].rawBytes)),
+            };
+        case 'certificate':
+            return {
+                $case: 'certificate',
+                certificate: core_1.X509Certificate.parse(Buffer.from(bundle.verificationMaterial.content.certificate.rawBytes)),
+            };
+    }
+}
+
+
+/***/ }),
+
+/***/ 6531:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.MessageSignatureContent = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const protobuf_specs_1 = __nccwpck_require__(9654);
+// Map from the Sigstore protobuf HashAlgorithm enum to
+// the string values used by the Node.js crypto module.
+const HASH_ALGORITHM_MAP = {
+    [protobuf_specs_1.HashAlgorithm.HASH_ALGORITHM_UNSPECIFIED]: 'sha256',
+    [protobuf_specs_1.HashAlgorithm.SHA2_256]: 'sha256',
+    [protobuf_specs_1.HashAlgorithm.SHA2_384]: 'sha384',
+    [protobuf_specs_1.HashAlgorithm.SHA2_512]: 'sha512',
+    [protobuf_specs_1.HashAlgorithm.SHA3_256]: 'sha3-256',
+    [protobuf_specs_1.HashAlgorithm.SHA3_384]: 'sha3-384',
+};
+class MessageSignatureContent {
+    signature;
+    messageDigest;
+    artifact;
+    hashAlgorithm;
+    constructor(messageSignature, artifact) {
+        this.signature = messageSignature.signature;
+        this.messageDigest = messageSignature.messageDigest.digest;
+        this.artifact = artifact;
+        this.hashAlgorithm =
+            HASH_ALGORITHM_MAP[messageSignature.messageDigest.algorithm] ??
+                /* istanbul ignore next */ 'sha256';
+    }
+    compareSignature(signature) {
+        return core_1.crypto.bufferEqual(signature, this.signature);
+    }
+    compareDigest(digest) {
+        return core_1.crypto.bufferEqual(digest, this.messageDigest);
+    }
+    verifySignature(key) {
+        return core_1.crypto.verify(this.artifact, key, this.signature, this.hashAlgorithm);
+    }
+}
+exports.MessageSignatureContent = MessageSignatureContent;
+
+
+/***/ }),
+
+/***/ 6849:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.PolicyError = exports.VerificationError = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+class BaseError extends Error {
+    code;
+    cause; /* eslint-disable-line @typescript-eslint/no-explicit-any */
+    constructor({ code, message, cause, }) {
+        super(message);
+        this.code = code;
+        this.cause = cause;
+        this.name = this.constructor.name;
+    }
+}
+class VerificationError extends BaseError {
+}
+exports.VerificationError = VerificationError;
+class PolicyError extends BaseError {
+}
+exports.PolicyError = PolicyError;
+
+
+/***/ }),
+
+/***/ 4187:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+var __webpack_unused_export__;
+
+__webpack_unused_export__ = ({ value: true });
+exports.BL = exports.jO = __webpack_unused_export__ = __webpack_unused_export__ = exports.DC = void 0;
+/* istanbul ignore file */
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+var bundle_1 = __nccwpck_require__(2544);
+Object.defineProperty(exports, "DC", ({ enumerable: true, get: function () { return bundle_1.toSignedEntity; } }));
+var error_1 = __nccwpck_require__(6849);
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return error_1.PolicyError; } });
+__webpack_unused_export__ = ({ enumerable: true, get: function () { return error_1.VerificationError; } });
+var trust_1 = __nccwpck_require__(7822);
+Object.defineProperty(exports, "jO", ({ enumerable: true, get: function () { return trust_1.toTrustMaterial; } }));
+var verifier_1 = __nccwpck_require__(4433);
+Object.defineProperty(exports, "BL", ({ enumerable: true, get: function () { return verifier_1.Verifier; } }));
+
+
+/***/ }),
+
+/***/ 8412:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.CertificateChainVerifier = void 0;
+exports.verifyCertificateChain = verifyCertificateChain;
+const error_1 = __nccwpck_require__(6849);
+const trust_1 = __nccwpck_require__(7822);
+function verifyCertificateChain(timestamp, leaf, certificateAuthorities) {
+    // Filter list of trusted CAs to those which are valid for the given
+    // timestamp
+    const cas = (0, trust_1.filterCertAuthorities)(certificateAuthorities, timestamp);
+    /* eslint-disable-next-line @typescript-eslint/no-explicit-any */
+    let error;
+    for (const ca of cas) {
+        try {
+            const verifier = new CertificateChainVerifier({
+                trustedCerts: ca.certChain,
+                untrustedCert: leaf,
+                timestamp,
+            });
+            return verifier.verify();
+        }
+        catch (err) {
+            error = err;
+        }
+    }
+    // If we failed to verify the certificate chain for all of the trusted
+    // CAs, throw the last error we encountered.
+    throw new error_1.VerificationError({
+        code: 'CERTIFICATE_ERROR',
+        message: 'Failed to verify certificate chain',
+        cause: error,
+    });
+}
+class CertificateChainVerifier {
+    untrustedCert;
+    trustedCerts;
+    localCerts;
+    timestamp;
+    constructor(opts) {
+        this.untrustedCert = opts.untrustedCert;
+        this.trustedCerts = opts.trustedCerts;
+        this.localCerts = dedupeCertificates([
+            ...opts.trustedCerts,
+            opts.untrustedCert,
+        ]);
+        this.timestamp = opts.timestamp;
+    }
+    verify() {
+        // Construct certificate path from leaf to root
+        const certificatePath = this.sort();
+        // Perform validation checks on each certificate in the path
+        this.checkPath(certificatePath);
+        const validForDate = certificatePath.every((cert) => cert.validForDate(this.timestamp));
+        if (!validForDate) {
+            throw new error_1.VerificationError({
+                code: 'CERTIFICATE_ERROR',
+                message: 'certificate is not valid or expired at the specified date',
+            });
+        }
+        // Return verified certificate path
+        return certificatePath;
+    }
+    sort() {
+        const leafCert = this.untrustedCert;
+        // Construct all possible paths from the leaf
+        let paths = this.buildPaths(leafCert);
+        // Filter for paths which contain a trusted certificate
+        paths = paths.filter((path) => path.some((cert) => this.trustedCerts.includes(cert)));
+        if (paths.length === 0) {
+            throw new error_1.VerificationError({
+                code: 'CERTIFICATE_ERROR',
+                message: 'no trusted certificate path found',
+            });
+        }
+        // Find the shortest of possible paths
+        /* istanbul ignore next */
+        const path = paths.reduce((prev, curr) => prev.length < curr.length ? prev : curr);
+        // Construct chain from shortest path
+        // Removes the last certificate in the path, which will be a second copy
+        // of the root certificate given that the root is self-signed.
+        return [leafCert, ...path].slice(0, -1);
+    }
+    // Recursively build all possible paths from the leaf to the root
+    buildPaths(certificate) {
+        const paths = [];
+        const issuers = this.findIssuer(certificate);
+        if (issuers.length === 0) {
+            throw new error_1.VerificationError({
+                code: 'CERTIFICATE_ERROR',
+                message: 'no valid certificate path found',
+            });
+        }
+        for (let i = 0; i < issuers.length; i++) {
+            const issuer = issuers[i];
+            // Base case - issuer is self
+            if (issuer.equals(certificate)) {
+                paths.push([certificate]);
+                continue;
+            }
+            // Recursively build path for the issuer
+            const subPaths = this.buildPaths(issuer);
+            // Construct paths by appending the issuer to each subpath
+            for (let j = 0; j < subPaths.length; j++) {
+                paths.push([issuer, ...subPaths[j]]);
+            }
+        }
+        return paths;
+    }
+    // Return all possible issuers for the given certificate
+    findIssuer(certificate) {
+        let issuers = [];
+        let keyIdentifier;
+        // Exit early if the certificate is self-signed
+        if (certificate.subject.equals(certificate.issuer)) {
+            if (certificate.verify()) {
+                return [certificate];
+            }
+        }
+        // If the certificate has an authority key identifier, use that
+        // to find the issuer
+        if (certificate.extAuthorityKeyID) {
+            keyIdentifier = certificate.extAuthorityKeyID.keyIdentifier;
+            // TODO: Add support for authorityCertIssuer/authorityCertSerialNumber
+            // though Fulcio doesn't appear to use these
+        }
+        // Find possible issuers by comparing the authorityKeyID/subjectKeyID
+        // or issuer/subject. Potential issuers are added to the result array.
+        this.localCerts.forEach((possibleIssuer) => {
+            if (keyIdentifier) {
+                /* istanbul ignore else */
+                if (possibleIssuer.extSubjectKeyID) {
+                    if (possibleIssuer.extSubjectKeyID.keyIdentifier.equals(keyIdentifier)) {
+                        issuers.push(possibleIssuer);
+                    }
+                    return;
+                }
+            }
+            // Fallback to comparing certificate issuer and subject if
+            // subjectKey/authorityKey extensions are not present
+            if (possibleIssuer.subject.equals(certificate.issuer)) {
+                issuers.push(possibleIssuer);
+            }
+        });
+        // Remove any issuers which fail to verify the certificate
+        issuers = issuers.filter((issuer) => {
+            try {
+                return certificate.verify(issuer);
+            }
+            catch (ex) {
+                /* istanbul ignore next - should never error */
+                return false;
+            }
+        });
+        return issuers;
+    }
+    checkPath(path) {
+        /* istanbul ignore if */
+        if (path.length < 1) {
+            throw new error_1.VerificationError({
+                code: 'CERTIFICATE_ERROR',
+                message: 'certificate chain must contain at least one certificate',
+            });
+        }
+        // Ensure that all certificates beyond the leaf are CAs
+        const validCAs = path.slice(1).every((cert) => cert.isCA);
+        if (!validCAs) {
+            throw new error_1.VerificationError({
+                code: 'CERTIFICATE_ERROR',
+                message: 'intermediate certificate is not a CA',
+            });
+        }
+        // Certificate's issuer must match the subject of the next certificate
+        // in the chain
+        for (let i = path.length - 2; i >= 0; i--) {
+            /* istanbul ignore if */
+            if (!path[i].issuer.equals(path[i + 1].subject)) {
+                throw new error_1.VerificationError({
+                    code: 'CERTIFICATE_ERROR',
+                    message: 'incorrect certificate name chaining',
+                });
+            }
+        }
+        // Check pathlength constraints
+        for (let i = 0; i < path.length; i++) {
+            const cert = path[i];
+            // If the certificate is a CA, check the path length
+            if (cert.extBasicConstraints?.isCA) {
+                const pathLength = cert.extBasicConstraints.pathLenConstraint;
+                // The path length, if set, indicates how many intermediate
+                // certificates (NOT including the leaf) are allowed to follow. The
+                // pathLength constraint of any intermediate CA certificate MUST be
+                // greater than or equal to it's own depth in the chain (with an
+                // adjustment for the leaf certificate)
+                if (pathLength !== undefined && pathLength < i - 1) {
+                    throw new error_1.VerificationError({
+                        code: 'CERTIFICATE_ERROR',
+                        message: 'path length constraint exceeded',
+                    });
+                }
+            }
+        }
+    }
+}
+exports.CertificateChainVerifier = CertificateChainVerifier;
+// Remove duplicate certificates from the array
+function dedupeCertificates(certs) {
+    for (let i = 0; i < certs.length; i++) {
+        for (let j = i + 1; j < certs.length; j++) {
+            if (certs[i].equals(certs[j])) {
+                certs.splice(j, 1);
+                j--;
+            }
+        }
+    }
+    return certs;
+}
+
+
+/***/ }),
+
+/***/ 3771:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifyPublicKey = verifyPublicKey;
+exports.verifyCertificate = verifyCertificate;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const error_1 = __nccwpck_require__(6849);
+const certificate_1 = __nccwpck_require__(8412);
+const sct_1 = __nccwpck_require__(1633);
+const OID_FULCIO_ISSUER_V1 = '1.3.6.1.4.1.57264.1.1';
+const OID_FULCIO_ISSUER_V2 = '1.3.6.1.4.1.57264.1.8';
+function verifyPublicKey(hint, timestamps, trustMaterial) {
+    const key = trustMaterial.publicKey(hint);
+    timestamps.forEach((timestamp) => {
+        if (!key.validFor(timestamp)) {
+            throw new error_1.VerificationError({
+                code: 'PUBLIC_KEY_ERROR',
+                message: `Public key is not valid for timestamp: ${timestamp.toISOString()}`,
+            });
+        }
+    });
+    return { key: key.publicKey };
+}
+function verifyCertificate(leaf, timestamps, trustMaterial) {
+    // Check that leaf certificate chains to a trusted CA
+    let path = [];
+    timestamps.forEach((timestamp) => {
+        path = (0, certificate_1.verifyCertificateChain)(timestamp, leaf, trustMaterial.certificateAuthorities);
+    });
+    return {
+        scts: (0, sct_1.verifySCTs)(path[0], path[1], trustMaterial.ctlogs),
+        signer: getSigner(path[0]),
+    };
+}
+function getSigner(cert) {
+    let issuer;
+    const issuerExtension = cert.extension(OID_FULCIO_ISSUER_V2);
+    /* istanbul ignore next */
+    if (issuerExtension) {
+        issuer = issuerExtension.valueObj.subs?.[0]?.value.toString('ascii');
+    }
+    else {
+        issuer = cert.extension(OID_FULCIO_ISSUER_V1)?.value.toString('ascii');
+    }
+    const oids = cert.extensions.map((ext) => {
+        const oid = ext.subs[0].toOID();
+        return {
+            oid: { id: oid.split('.').map(Number) },
+            value: ext.subs[ext.subs.length - 1].value,
+        };
+    });
+    const identity = {
+        extensions: { issuer },
+        subjectAlternativeName: cert.subjectAltName,
+        oids,
+    };
+    return {
+        key: core_1.crypto.createPublicKey(cert.publicKey),
+        identity,
+    };
+}
+
+
+/***/ }),
+
+/***/ 1633:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifySCTs = verifySCTs;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const error_1 = __nccwpck_require__(6849);
+const trust_1 = __nccwpck_require__(7822);
+function verifySCTs(cert, issuer, ctlogs) {
+    let extSCT;
+    // Verifying the SCT requires that we remove the SCT extension and
+    // re-encode the TBS structure to DER -- this value is part of the data
+    // over which the signature is calculated. Since this is a destructive action
+    // we create a copy of the certificate so we can remove the SCT extension
+    // without affecting the original certificate.
+    const clone = cert.clone();
+    // Intentionally not using the findExtension method here because we want to
+    // remove the the SCT extension from the certificate before calculating the
+    // PreCert structure
+    for (let i = 0; i < clone.extensions.length; i++) {
+        const ext = clone.extensions[i];
+        if (ext.subs[0].toOID() === core_1.EXTENSION_OID_SCT) {
+            extSCT = new core_1.X509SCTExtension(ext);
+            // Remove the extension from the certificate
+            clone.extensions.splice(i, 1);
+            break;
+        }
+    }
+    // No SCT extension found to verify
+    if (!extSCT) {
+        return [];
+    }
+    // Found an SCT extension but it has no SCTs
+    /* istanbul ignore if -- too difficult to fabricate test case for this */
+    if (extSCT.signedCertificateTimestamps.length === 0) {
+        return [];
+    }
+    // Construct the PreCert structure
+    // https://www.rfc-editor.org/rfc/rfc6962#section-3.2
+    const preCert = new core_1.ByteStream();
+    // Calculate hash of the issuer's public key
+    const issuerId = core_1.crypto.digest('sha256', issuer.publicKey);
+    preCert.appendView(issuerId);
+    // Re-encodes the certificate to DER after removing the SCT extension
+    const tbs = clone.tbsCertificate.toDER();
+    preCert.appendUint24(tbs.length);
+    preCert.appendView(tbs);
+    // Calculate and return the verification results for each SCT
+    return extSCT.signedCertificateTimestamps.map((sct) => {
+        // Find the ctlog instance that corresponds to the SCT's logID
+        const validCTLogs = (0, trust_1.filterTLogAuthorities)(ctlogs, {
+            logID: sct.logID,
+            targetDate: sct.datetime,
+        });
+        // See if the SCT is valid for any of the CT logs
+        const verified = validCTLogs.some((log) => sct.verify(preCert.buffer, log.publicKey));
+        if (!verified) {
+            throw new error_1.VerificationError({
+                code: 'CERTIFICATE_ERROR',
+                message: 'SCT verification failed',
+            });
+        }
+        return sct.logID;
+    });
+}
+
+
+/***/ }),
+
+/***/ 8037:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifySubjectAlternativeName = verifySubjectAlternativeName;
+exports.verifyExtensions = verifyExtensions;
+exports.verifyOIDs = verifyOIDs;
+const error_1 = __nccwpck_require__(6849);
+// Verifies that the signer's SAN matches the policy identity. The
+// policyIdentity is treated as a JavaScript regular expression pattern and
+// tested against the full signerIdentity string. For exact matching, use
+// anchored patterns (e.g. '^user@example\\.com$').
+function verifySubjectAlternativeName(policyIdentity, signerIdentity) {
+    if (signerIdentity === undefined || !signerIdentity.match(policyIdentity)) {
+        throw new error_1.PolicyError({
+            code: 'UNTRUSTED_SIGNER_ERROR',
+            message: `certificate identity error - expected ${policyIdentity}, got ${signerIdentity}`,
+        });
+    }
+}
+function verifyExtensions(policyExtensions, signerExtensions = {}) {
+    let key;
+    for (key in policyExtensions) {
+        if (signerExtensions[key] !== policyExtensions[key]) {
+            throw new error_1.PolicyError({
+                code: 'UNTRUSTED_SIGNER_ERROR',
+                message: `invalid certificate extension - expected ${key}=${policyExtensions[key]}, got ${key}=${signerExtensions[key]}`,
+            });
+        }
+    }
+}
+function verifyOIDs(policyOIDs, signerOIDs = []) {
+    for (const policyOID of policyOIDs) {
+        const match = signerOIDs.find((signerOID) => oidEquals(policyOID.oid?.id, signerOID.oid?.id) &&
+            policyOID.value.equals(signerOID.value));
+        if (!match) {
+            /* istanbul ignore next */
+            const oid = policyOID.oid?.id.join('.') ?? '<unknown>';
+            throw new error_1.PolicyError({
+                code: 'UNTRUSTED_SIGNER_ERROR',
+                message: `invalid certificate extension - missing OID ${oid}`,
+            });
+        }
+    }
+}
+function oidEquals(a, b) {
+    /* istanbul ignore if */
+    if (a === undefined || b === undefined) {
+        return false;
+    }
+    return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+
+/***/ }),
+
+/***/ 7968:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.getTSATimestamp = getTSATimestamp;
+exports.getTLogTimestamp = getTLogTimestamp;
+const tsa_1 = __nccwpck_require__(4472);
+function getTSATimestamp(timestamp, data, timestampAuthorities) {
+    (0, tsa_1.verifyRFC3161Timestamp)(timestamp, data, timestampAuthorities);
+    return {
+        type: 'timestamp-authority',
+        logID: timestamp.signerSerialNumber,
+        timestamp: timestamp.signingTime,
+    };
+}
+function getTLogTimestamp(entry) {
+    // Only entries with an inclusion promise provide a verifiable timestamp
+    if (!entry.inclusionPromise) {
+        return undefined;
+    }
+    return {
+        type: 'transparency-log',
+        logID: entry.logId.keyId,
+        timestamp: new Date(Number(entry.integratedTime) * 1000),
+    };
+}
+
+
+/***/ }),
+
+/***/ 4472:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifyRFC3161Timestamp = verifyRFC3161Timestamp;
+const core_1 = __nccwpck_require__(3917);
+const error_1 = __nccwpck_require__(6849);
+const certificate_1 = __nccwpck_require__(8412);
+const trust_1 = __nccwpck_require__(7822);
+function verifyRFC3161Timestamp(timestamp, data, timestampAuthorities) {
+    const signingTime = timestamp.signingTime;
+    // Filter for CAs which were valid at the time of signing
+    timestampAuthorities = (0, trust_1.filterCertAuthorities)(timestampAuthorities, signingTime);
+    // Filter for CAs which match serial and issuer embedded in the timestamp
+    timestampAuthorities = filterCAsBySerialAndIssuer(timestampAuthorities, {
+        serialNumber: timestamp.signerSerialNumber,
+        issuer: timestamp.signerIssuer,
+    });
+    // Check that we can verify the timestamp with AT LEAST ONE of the remaining
+    // CAs
+    const verified = timestampAuthorities.some((ca) => {
+        try {
+            verifyTimestampForCA(timestamp, data, ca);
+            return true;
+        }
+        catch (e) {
+            return false;
+        }
+    });
+    if (!verified) {
+        throw new error_1.VerificationError({
+            code: 'TIMESTAMP_ERROR',
+            message: 'timestamp could not be verified',
+        });
+    }
+}
+function verifyTimestampForCA(timestamp, data, ca) {
+    const [leaf, ...cas] = ca.certChain;
+    const signingKey = core_1.crypto.createPublicKey(leaf.publicKey);
+    const signingTime = timestamp.signingTime;
+    // Verify the certificate chain for the provided CA
+    try {
+        new certificate_1.CertificateChainVerifier({
+            untrustedCert: leaf,
+            trustedCerts: cas,
+            timestamp: signingTime,
+        }).verify();
+    }
+    catch (e) {
+        throw new error_1.VerificationError({
+            code: 'TIMESTAMP_ERROR',
+            message: 'invalid certificate chain',
+        });
+    }
+    // Check that the signing certificate's key can be used to verify the
+    // timestamp signature.
+    timestamp.verify(data, signingKey);
+}
+// Filters the list of CAs to those which have a leaf signing certificate which
+// matches the given serial number and issuer.
+function filterCAsBySerialAndIssuer(timestampAuthorities, criteria) {
+    return timestampAuthorities.filter((ca) => ca.certChain.length > 0 &&
+        core_1.crypto.bufferEqual(ca.certChain[0].serialNumber, criteria.serialNumber) &&
+        core_1.crypto.bufferEqual(ca.certChain[0].issuer, criteria.issuer));
+}
+
+
+/***/ }),
+
+/***/ 9266:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.LogCheckpoint = void 0;
+exports.verifyCheckpoint = verifyCheckpoint;
+/*
+Copyright 2025 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const error_1 = __nccwpck_require__(6849);
+// Separator between the note and the signatures in a checkpoint
+const CHECKPOINT_SEPARATOR = '\n\n';
+// Checkpoint signatures are of the following form:
+// "– <identity> <key_hint+signature_bytes>\n"
+// where:
+// - the prefix is an emdash (U+2014).
+// - <identity> gives a human-readable representation of the signing ID.
+// - <key_hint+signature_bytes> is the first 4 bytes of the SHA256 hash of the
+//   associated public key followed by the signature bytes.
+const SIGNATURE_REGEX = /\u2014 (\S+) (\S+)\n/g;
+// Verifies the checkpoint value in the given tlog entry. There are two steps
+// to the verification:
+// 1. Verify that all signatures in the checkpoint can be verified against a
+//    trusted public key
+// 2. Verify that the root hash in the checkpoint matches the root hash in the
+//    inclusion proof
+// See: https://github.com/transparency-dev/formats/blob/main/log/README.md
+function verifyCheckpoint(entry, tlogs) {
+    const inclusionProof = entry.inclusionProof;
+    const signedNote = SignedNote.fromString(inclusionProof.checkpoint.envelope);
+    const checkpoint = LogCheckpoint.fromString(signedNote.note);
+    // Verify that the signatures in the checkpoint are all valid
+    if (!verifySignedNote(signedNote, tlogs)) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_INCLUSION_PROOF_ERROR',
+            message: 'invalid checkpoint signature',
+        });
+    }
+    return checkpoint;
+}
+// Verifies the signatures in the SignedNote. For each signature, the
+// corresponding transparency log is looked up by the key hint and the
+// signature is verified against the public key in the transparency log.
+// Throws an error if any of the signatures are invalid.
+function verifySignedNote(signedNote, tlogs) {
+    const data = Buffer.from(signedNote.note, 'utf-8');
+    return signedNote.signatures.some((signature) => {
+        // Find the transparency log instance with the matching key hint
+        const tlog = tlogs.find((tlog) => core_1.crypto.bufferEqual(tlog.logID.subarray(0, 4), signature.keyHint) &&
+            tlog.baseURL.match(signature.name) // Match the name to the base URL of the tlog
+        );
+        if (!tlog) {
+            return false;
+        }
+        return core_1.crypto.verify(data, tlog.publicKey, signature.signature);
+    });
+}
+// SignedNote represents a signed note from a transparency log checkpoint. Consists
+// of a body (or note) and one more signatures calculated over the body. See
+// https://github.com/transparency-dev/formats/blob/main/log/README.md#signed-envelope
+class SignedNote {
+    note;
+    signatures;
+    constructor(note, signatures) {
+        this.note = note;
+        this.signatures = signatures;
+    }
+    // Deserialize a SignedNote from a string
+    static fromString(envelope) {
+        if (!envelope.includes(CHECKPOINT_SEPARATOR)) {
+            throw new error_1.VerificationError({
+                code: 'TLOG_INCLUSION_PROOF_ERROR',
+                message: 'missing checkpoint separator',
+            });
+        }
+        // Split the note into the header and the data portions at the separator
+        const split = envelope.indexOf(CHECKPOINT_SEPARATOR);
+        const header = envelope.slice(0, split + 1);
+        const data = envelope.slice(split + CHECKPOINT_SEPARATOR.length);
+        // Find all the signature lines in the data portion
+        const matches = data.matchAll(SIGNATURE_REGEX);
+        // Parse each of the matched signature lines into the name and signature.
+        // The first four bytes of the signature are the key hint (should match the
+        // first four bytes of the log ID), and the rest is the signature itself.
+        const signatures = Array.from(matches, (match) => {
+            const [, name, signature] = match;
+            const sigBytes = Buffer.from(signature, 'base64');
+            if (sigBytes.length < 5) {
+                throw new error_1.VerificationError({
+                    code: 'TLOG_INCLUSION_PROOF_ERROR',
+                    message: 'malformed checkpoint signature',
+                });
+            }
+            return {
+                name,
+                keyHint: sigBytes.subarray(0, 4),
+                signature: sigBytes.subarray(4),
+            };
+        });
+        if (signatures.length === 0) {
+            throw new error_1.VerificationError({
+                code: 'TLOG_INCLUSION_PROOF_ERROR',
+                message: 'no signatures found in checkpoint',
+            });
+        }
+        return new SignedNote(header, signatures);
+    }
+}
+// LogCheckpoint represents a transparency log checkpoint. Consists of the
+// following:
+//  - origin: the name of the transparency log
+//  - logSize: the size of the log at the time of the checkpoint
+//  - logHash: the root hash of the log at the time of the checkpoint
+//  - rest: the rest of the checkpoint body, which is a list of log entries
+// See:
+// https://github.com/transparency-dev/formats/blob/main/log/README.md#checkpoint-body
+class LogCheckpoint {
+    origin;
+    logSize;
+    logHash;
+    rest;
+    constructor(origin, logSize, logHash, rest) {
+        this.origin = origin;
+        this.logSize = logSize;
+        this.logHash = logHash;
+        this.rest = rest;
+    }
+    static fromString(note) {
+        const lines = note.trimEnd().split('\n');
+        if (lines.length < 3) {
+            throw new error_1.VerificationError({
+                code: 'TLOG_INCLUSION_PROOF_ERROR',
+                message: 'too few lines in checkpoint header',
+            });
+        }
+        const origin = lines[0];
+        const logSize = BigInt(lines[1]);
+        const rootHash = Buffer.from(lines[2], 'base64');
+        const rest = lines.slice(3);
+        return new LogCheckpoint(origin, logSize, rootHash, rest);
+    }
+}
+exports.LogCheckpoint = LogCheckpoint;
+
+
+/***/ }),
+
+/***/ 7005:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.DSSE_API_VERSION_V1 = void 0;
+exports.verifyDSSETLogBody = verifyDSSETLogBody;
+exports.verifyDSSETLogBodyV2 = verifyDSSETLogBodyV2;
+/*
+Copyright 2025 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const error_1 = __nccwpck_require__(6849);
+exports.DSSE_API_VERSION_V1 = '0.0.1';
+// Compare the given dsse tlog entry to the given bundle
+function verifyDSSETLogBody(tlogEntry, content) {
+    switch (tlogEntry.apiVersion) {
+        case exports.DSSE_API_VERSION_V1:
+            return verifyDSSE001TLogBody(tlogEntry, content);
+        default:
+            throw new error_1.VerificationError({
+                code: 'TLOG_BODY_ERROR',
+                message: `unsupported dsse version: ${tlogEntry.apiVersion}`,
+            });
+    }
+}
+// Compare the given dsse tlog entry to the given bundle. This function is
+// specifically for Rekor V2 entries.
+function verifyDSSETLogBodyV2(tlogEntry, content) {
+    const spec = tlogEntry.spec?.spec;
+    if (!spec) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: `missing dsse spec`,
+        });
+    }
+    switch (spec.$case) {
+        case 'dsseV002':
+            return verifyDSSE002TLogBody(spec.dsseV002, content);
+        default:
+            throw new error_1.VerificationError({
+                code: 'TLOG_BODY_ERROR',
+                message: `unsupported version: ${spec.$case}`,
+            });
+    }
+}
+// Compare the given dsse v0.0.1 tlog entry to the given DSSE envelope.
+function verifyDSSE001TLogBody(tlogEntry, content) {
+    // Ensure the bundle's DSSE only contains a single signature
+    if (tlogEntry.spec.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'signature count mismatch',
+        });
+    }
+    const tlogSig = tlogEntry.spec.signatures[0].signature;
+    // Ensure that the signature in the bundle's DSSE matches tlog entry
+    if (!content.compareSignature(Buffer.from(tlogSig, 'base64')))
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'tlog entry signature mismatch',
+        });
+    // Ensure the digest of the bundle's DSSE payload matches the digest in the
+    // tlog entry
+    const tlogHash = tlogEntry.spec.payloadHash?.value || '';
+    if (!content.compareDigest(Buffer.from(tlogHash, 'hex'))) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'DSSE payload hash mismatch',
+        });
+    }
+}
+// Compare the given dsse v0.0.2 tlog entry to the given DSSE envelope.
+function verifyDSSE002TLogBody(spec, content) {
+    // Ensure the bundle's DSSE only contains a single signature
+    if (spec.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'signature count mismatch',
+        });
+    }
+    const tlogSig = spec.signatures[0].content;
+    // Ensure that the signature in the bundle's DSSE matches tlog entry
+    if (!content.compareSignature(tlogSig))
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'tlog entry signature mismatch',
+        });
+    // Ensure the digest of the bundle's DSSE payload matches the digest in the
+    // tlog entry
+    const tlogHash = spec.payloadHash?.digest || Buffer.from('');
+    if (!content.compareDigest(tlogHash)) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'DSSE payload hash mismatch',
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 1484:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.HASHEDREKORD_API_VERSION_V1 = void 0;
+exports.verifyHashedRekordTLogBody = verifyHashedRekordTLogBody;
+exports.verifyHashedRekordTLogBodyV2 = verifyHashedRekordTLogBodyV2;
+/*
+Copyright 2025 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const error_1 = __nccwpck_require__(6849);
+exports.HASHEDREKORD_API_VERSION_V1 = '0.0.1';
+// Compare the given hashedrekord tlog entry to the given bundle
+function verifyHashedRekordTLogBody(tlogEntry, content) {
+    switch (tlogEntry.apiVersion) {
+        case exports.HASHEDREKORD_API_VERSION_V1:
+            return verifyHashedrekord001TLogBody(tlogEntry, content);
+        default:
+            throw new error_1.VerificationError({
+                code: 'TLOG_BODY_ERROR',
+                message: `unsupported hashedrekord version: ${tlogEntry.apiVersion}`,
+            });
+    }
+}
+// Compare the given hashedrekor tlog entry to the given bundle. This function is
+// specifically for Rekor V2 entries.
+function verifyHashedRekordTLogBodyV2(tlogEntry, content) {
+    const spec = tlogEntry.spec?.spec;
+    if (!spec) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: `missing dsse spec`,
+        });
+    }
+    switch (spec.$case) {
+        case 'hashedRekordV002':
+            return verifyHashedrekord002TLogBody(spec.hashedRekordV002, content);
+        default:
+            throw new error_1.VerificationError({
+                code: 'TLOG_BODY_ERROR',
+                message: `unsupported version: ${spec.$case}`,
+            });
+    }
+}
+// Compare the given hashedrekord v0.0.1 tlog entry to the given message
+// signature
+function verifyHashedrekord001TLogBody(tlogEntry, content) {
+    // Ensure that the bundles message signature matches the tlog entry
+    const tlogSig = tlogEntry.spec.signature.content || '';
+    if (!content.compareSignature(Buffer.from(tlogSig, 'base64'))) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'signature mismatch',
+        });
+    }
+    // Ensure that the bundle's message digest matches the tlog entry
+    const tlogDigest = tlogEntry.spec.data.hash?.value || '';
+    if (!content.compareDigest(Buffer.from(tlogDigest, 'hex'))) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'digest mismatch',
+        });
+    }
+}
+// Compare the given hashedrekord v0.0.2 tlog entry to the given message
+// signature
+function verifyHashedrekord002TLogBody(spec, content) {
+    // Ensure that the bundles message signature matches the tlog entry
+    const tlogSig = spec.signature?.content || Buffer.from('');
+    if (!content.compareSignature(tlogSig)) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'signature mismatch',
+        });
+    }
+    // Ensure that the bundle's message digest matches the tlog entry
+    const tlogHash = spec.data?.digest || Buffer.from('');
+    if (!content.compareDigest(tlogHash)) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'digest mismatch',
+        });
+    }
+}
+
+
+/***/ }),
+
+/***/ 8218:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifyTLogBody = verifyTLogBody;
+exports.verifyTLogInclusion = verifyTLogInclusion;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const v2_1 = __nccwpck_require__(3835);
+const error_1 = __nccwpck_require__(6849);
+const dsse_1 = __nccwpck_require__(7005);
+const hashedrekord_1 = __nccwpck_require__(1484);
+const intoto_1 = __nccwpck_require__(7703);
+const checkpoint_1 = __nccwpck_require__(9266);
+const merkle_1 = __nccwpck_require__(7046);
+const set_1 = __nccwpck_require__(333);
+// Verifies that the given tlog entry matches the supplied signature content.
+function verifyTLogBody(entry, sigContent) {
+    const { kind, version } = entry.kindVersion;
+    const body = JSON.parse(entry.canonicalizedBody.toString('utf8'));
+    // validate body
+    if (kind !== body.kind || version !== body.apiVersion) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: `kind/version mismatch - expected: ${kind}/${version}, received: ${body.kind}/${body.apiVersion}`,
+        });
+    }
+    switch (kind) {
+        case 'dsse':
+            // Rekor V1 and V2 use incompatible types so we need to branch here based on version
+            if (version == dsse_1.DSSE_API_VERSION_V1) {
+                return (0, dsse_1.verifyDSSETLogBody)(body, sigContent);
+            }
+            else {
+                const entryRekorV2 = v2_1.Entry.fromJSON(body);
+                return (0, dsse_1.verifyDSSETLogBodyV2)(entryRekorV2, sigContent);
+            }
+        case 'intoto':
+            return (0, intoto_1.verifyIntotoTLogBody)(body, sigContent);
+        case 'hashedrekord':
+            // Rekor V1 and V2 use incompatible types so we need to branch here based on version
+            if (version == hashedrekord_1.HASHEDREKORD_API_VERSION_V1) {
+                return (0, hashedrekord_1.verifyHashedRekordTLogBody)(body, sigContent);
+            }
+            else {
+                const entryRekorV2 = v2_1.Entry.fromJSON(body);
+                return (0, hashedrekord_1.verifyHashedRekordTLogBodyV2)(entryRekorV2, sigContent);
+            }
+        /* istanbul ignore next */
+        default:
+            throw new error_1.VerificationError({
+                code: 'TLOG_BODY_ERROR',
+                message: `unsupported kind: ${kind}`,
+            });
+    }
+}
+function verifyTLogInclusion(entry, tlogAuthorities) {
+    let inclusionVerified = false;
+    if (isTLogEntryWithInclusionPromise(entry)) {
+        (0, set_1.verifyTLogSET)(entry, tlogAuthorities);
+        inclusionVerified = true;
+    }
+    if (isTLogEntryWithInclusionProof(entry)) {
+        const checkpoint = (0, checkpoint_1.verifyCheckpoint)(entry, tlogAuthorities);
+        (0, merkle_1.verifyMerkleInclusion)(entry, checkpoint);
+        inclusionVerified = true;
+    }
+    if (!inclusionVerified) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_MISSING_INCLUSION_ERROR',
+            message: 'inclusion could not be verified',
+        });
+    }
+    return;
+}
+function isTLogEntryWithInclusionPromise(entry) {
+    return entry.inclusionPromise !== undefined;
+}
+function isTLogEntryWithInclusionProof(entry) {
+    return entry.inclusionProof !== undefined;
+}
+
+
+/***/ }),
+
+/***/ 7703:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifyIntotoTLogBody = verifyIntotoTLogBody;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const error_1 = __nccwpck_require__(6849);
+// Compare the given intoto tlog entry to the given bundle
+function verifyIntotoTLogBody(tlogEntry, content) {
+    switch (tlogEntry.apiVersion) {
+        case '0.0.2':
+            return verifyIntoto002TLogBody(tlogEntry, content);
+        default:
+            throw new error_1.VerificationError({
+                code: 'TLOG_BODY_ERROR',
+                message: `unsupported intoto version: ${tlogEntry.apiVersion}`,
+            });
+    }
+}
+// Compare the given intoto v0.0.2 tlog entry to the given DSSE envelope.
+function verifyIntoto002TLogBody(tlogEntry, content) {
+    // Ensure the bundle's DSSE contains a single signature
+    if (tlogEntry.spec.content.envelope.signatures?.length !== 1) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'signature count mismatch',
+        });
+    }
+    // Signature is double-base64-encoded in the tlog entry
+    const tlogSig = base64Decode(tlogEntry.spec.content.envelope.signatures[0].sig);
+    // Ensure that the signature in the bundle's DSSE matches tlog entry
+    if (!content.compareSignature(Buffer.from(tlogSig, 'base64'))) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'tlog entry signature mismatch',
+        });
+    }
+    // Ensure the digest of the bundle's DSSE payload matches the digest in the
+    // tlog entry
+    const tlogHash = tlogEntry.spec.content.payloadHash?.value || '';
+    if (!content.compareDigest(Buffer.from(tlogHash, 'hex'))) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_BODY_ERROR',
+            message: 'DSSE payload hash mismatch',
+        });
+    }
+}
+function base64Decode(str) {
+    return Buffer.from(str, 'base64').toString('utf-8');
+}
+
+
+/***/ }),
+
+/***/ 7046:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifyMerkleInclusion = verifyMerkleInclusion;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const error_1 = __nccwpck_require__(6849);
+const RFC6962_LEAF_HASH_PREFIX = Buffer.from([0x00]);
+const RFC6962_NODE_HASH_PREFIX = Buffer.from([0x01]);
+function verifyMerkleInclusion(entry, checkpoint) {
+    const inclusionProof = entry.inclusionProof;
+    const logIndex = BigInt(inclusionProof.logIndex);
+    const treeSize = BigInt(checkpoint.logSize);
+    if (logIndex < 0n || logIndex >= treeSize) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_INCLUSION_PROOF_ERROR',
+            message: `invalid index: ${logIndex}`,
+        });
+    }
+    // Figure out which subset of hashes corresponds to the inner and border
+    // nodes
+    const { inner, border } = decompInclProof(logIndex, treeSize);
+    if (inclusionProof.hashes.length !== inner + border) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_INCLUSION_PROOF_ERROR',
+            message: 'invalid hash count',
+        });
+    }
+    const innerHashes = inclusionProof.hashes.slice(0, inner);
+    const borderHashes = inclusionProof.hashes.slice(inner);
+    // The entry's hash is the leaf hash
+    const leafHash = hashLeaf(entry.canonicalizedBody);
+    // Chain the hashes belonging to the inner and border portions
+    const calculatedHash = chainBorderRight(chainInner(leafHash, innerHashes, logIndex), borderHashes);
+    // Calculated hash should match the root hash in the inclusion proof
+    if (!core_1.crypto.bufferEqual(calculatedHash, checkpoint.logHash)) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_INCLUSION_PROOF_ERROR',
+            message: 'calculated root hash does not match inclusion proof',
+        });
+    }
+}
+// Breaks down inclusion proof for a leaf at the specified index in a tree of
+// the specified size. The split point is where paths to the index leaf and
+// the (size - 1) leaf diverge. Returns lengths of the bottom and upper proof
+// parts.
+function decompInclProof(index, size) {
+    const inner = innerProofSize(index, size);
+    const border = onesCount(index >> BigInt(inner));
+    return { inner, border };
+}
+// Computes a subtree hash for a node on or below the tree's right border.
+// Assumes the provided proof hashes are ordered from lower to higher levels
+// and seed is the initial hash of the node specified by the index.
+function chainInner(seed, hashes, index) {
+    return hashes.reduce((acc, h, i) => {
+        if ((index >> BigInt(i)) & BigInt(1)) {
+            return hashChildren(h, acc);
+        }
+        else {
+            return hashChildren(acc, h);
+        }
+    }, seed);
+}
+// Computes a subtree hash for nodes along the tree's right border.
+function chainBorderRight(seed, hashes) {
+    return hashes.reduce((acc, h) => hashChildren(h, acc), seed);
+}
+function innerProofSize(index, size) {
+    return bitLength(index ^ (size - BigInt(1)));
+}
+// Counts the number of ones in the binary representation of the given number.
+// https://en.wikipedia.org/wiki/Hamming_weight
+function onesCount(num) {
+    return num.toString(2).split('1').length - 1;
+}
+// Returns the number of bits necessary to represent an integer in binary.
+function bitLength(n) {
+    if (n === 0n) {
+        return 0;
+    }
+    return n.toString(2).length;
+}
+// Hashing logic according to RFC6962.
+// https://datatracker.ietf.org/doc/html/rfc6962#section-2
+function hashChildren(left, right) {
+    return core_1.crypto.digest('sha256', RFC6962_NODE_HASH_PREFIX, left, right);
+}
+function hashLeaf(leaf) {
+    return core_1.crypto.digest('sha256', RFC6962_LEAF_HASH_PREFIX, leaf);
+}
+
+
+/***/ }),
+
+/***/ 333:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.verifyTLogSET = verifyTLogSET;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const error_1 = __nccwpck_require__(6849);
+const trust_1 = __nccwpck_require__(7822);
+// Verifies the SET for the given entry against the list of trusted
+// transparency logs. Returns true if the SET can be verified against at least
+// one of the trusted logs; otherwise, returns false.
+function verifyTLogSET(entry, tlogs) {
+    // Filter the list of tlog instances to only those which might be able to
+    // verify the SET
+    const validTLogs = (0, trust_1.filterTLogAuthorities)(tlogs, {
+        logID: entry.logId.keyId,
+        targetDate: new Date(Number(entry.integratedTime) * 1000),
+    });
+    // Check to see if we can verify the SET against any of the valid tlogs
+    const verified = validTLogs.some((tlog) => {
+        // Re-create the original Rekor verification payload
+        const payload = toVerificationPayload(entry);
+        // Canonicalize the payload and turn into a buffer for verification
+        const data = Buffer.from(core_1.json.canonicalize(payload), 'utf8');
+        // Extract the SET from the tlog entry
+        const signature = entry.inclusionPromise.signedEntryTimestamp;
+        return core_1.crypto.verify(data, tlog.publicKey, signature);
+    });
+    if (!verified) {
+        throw new error_1.VerificationError({
+            code: 'TLOG_INCLUSION_PROMISE_ERROR',
+            message: 'inclusion promise could not be verified',
+        });
+    }
+}
+// Returns a properly formatted "VerificationPayload" for one of the
+// transaction log entires in the given bundle which can be used for SET
+// verification.
+function toVerificationPayload(entry) {
+    const { integratedTime, logIndex, logId, canonicalizedBody } = entry;
+    return {
+        body: canonicalizedBody.toString('base64'),
+        integratedTime: Number(integratedTime),
+        logIndex: Number(logIndex),
+        logID: logId.keyId.toString('hex'),
+    };
+}
+
+
+/***/ }),
+
+/***/ 9738:
+/***/ ((__unused_webpack_module, exports) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.filterCertAuthorities = filterCertAuthorities;
+exports.filterTLogAuthorities = filterTLogAuthorities;
+function filterCertAuthorities(certAuthorities, timestamp) {
+    return certAuthorities.filter((ca) => {
+        return ca.validFor.start <= timestamp && ca.validFor.end >= timestamp;
+    });
+}
+// Filter the list of tlog instances to only those which match the given log
+// ID and have public keys which are valid for the given integrated time.
+function filterTLogAuthorities(tlogAuthorities, criteria) {
+    return tlogAuthorities.filter((tlog) => {
+        // If we're filtering by log ID and the log IDs don't match, we can't use
+        // this tlog
+        if (criteria.logID && !tlog.logID.equals(criteria.logID)) {
+            return false;
+        }
+        // Check that the integrated time is within the validFor range
+        return (tlog.validFor.start <= criteria.targetDate &&
+            criteria.targetDate <= tlog.validFor.end);
+    });
+}
+
+
+/***/ }),
+
+/***/ 7822:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.filterTLogAuthorities = exports.filterCertAuthorities = void 0;
+exports.toTrustMaterial = toTrustMaterial;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const core_1 = __nccwpck_require__(3917);
+const protobuf_specs_1 = __nccwpck_require__(9654);
+const error_1 = __nccwpck_require__(6849);
+const BEGINNING_OF_TIME = new Date(0);
+const END_OF_TIME = new Date(8640000000000000);
+var filter_1 = __nccwpck_require__(9738);
+Object.defineProperty(exports, "filterCertAuthorities", ({ enumerable: true, get: function () { return filter_1.filterCertAuthorities; } }));
+Object.defineProperty(exports, "filterTLogAuthorities", ({ enumerable: true, get: function () { return filter_1.filterTLogAuthorities; } }));
+function toTrustMaterial(root, keys) {
+    const keyFinder = typeof keys === 'function' ? keys : keyLocator(keys);
+    return {
+        certificateAuthorities: root.certificateAuthorities.map(createCertAuthority),
+        timestampAuthorities: root.timestampAuthorities.map(createCertAuthority),
+        tlogs: root.tlogs.map(createTLogAuthority),
+        ctlogs: root.ctlogs.map(createTLogAuthority),
+        publicKey: keyFinder,
+    };
+}
+function createTLogAuthority(tlogInstance) {
+    const keyDetails = tlogInstance.publicKey.keyDetails;
+    const keyType = keyDetails === protobuf_specs_1.PublicKeyDetails.PKCS1_RSA_PKCS1V5 ||
+        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V5 ||
+        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_2048_SHA256 ||
+        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_3072_SHA256 ||
+        keyDetails === protobuf_specs_1.PublicKeyDetails.PKIX_RSA_PKCS1V15_4096_SHA256
+        ? 'pkcs1'
+        : 'spki';
+    /* istanbul ignore next */
+    return {
+        baseURL: tlogInstance.baseUrl,
+        logID: tlogInstance.checkpointKeyId
+            ? tlogInstance.checkpointKeyId.keyId
+            : tlogInstance.logId.keyId,
+        publicKey: core_1.crypto.createPublicKey(tlogInstance.publicKey.rawBytes, keyType),
+        validFor: {
+            start: tlogInstance.publicKey.validFor?.start || BEGINNING_OF_TIME,
+            end: tlogInstance.publicKey.validFor?.end || END_OF_TIME,
+        },
+    };
+}
+function createCertAuthority(ca) {
+    /* istanbul ignore next */
+    return {
+        certChain: ca.certChain.certificates.map((cert) => {
+            return core_1.X509Certificate.parse(Buffer.from(cert.rawBytes));
+        }),
+        validFor: {
+            start: ca.validFor?.start || BEGINNING_OF_TIME,
+            end: ca.validFor?.end || END_OF_TIME,
+        },
+    };
+}
+function keyLocator(keys) {
+    return (hint) => {
+        const key = (keys || {})[hint];
+        if (!key) {
+            throw new error_1.VerificationError({
+                code: 'PUBLIC_KEY_ERROR',
+                message: `key not found: ${hint}`,
+            });
+        }
+        return {
+            publicKey: core_1.crypto.createPublicKey(key.rawBytes),
+            validFor: (date) => {
+                /* istanbul ignore next */
+                return ((key.validFor?.start || BEGINNING_OF_TIME) <= date &&
+                    (key.validFor?.end || END_OF_TIME) >= date);
+            },
+        };
+    };
+}
+
+
+/***/ }),
+
+/***/ 4433:
+/***/ ((__unused_webpack_module, exports, __nccwpck_require__) => {
+
+
+Object.defineProperty(exports, "__esModule", ({ value: true }));
+exports.Verifier = void 0;
+/*
+Copyright 2023 The Sigstore Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+const util_1 = __nccwpck_require__(9023);
+const error_1 = __nccwpck_require__(6849);
+const key_1 = __nccwpck_require__(3771);
+const policy_1 = __nccwpck_require__(8037);
+const timestamp_1 = __nccwpck_require__(7968);
+const tlog_1 = __nccwpck_require__(8218);
+class Verifier {
+    trustMaterial;
+    options;
+    constructor(trustMaterial, options = {}) {
+        this.trustMaterial = trustMaterial;
+        this.options = {
+            ctlogThreshold: options.ctlogThreshold ?? 1,
+            tlogThreshold: options.tlogThreshold ?? 1,
+            timestampThreshold: options.timestampThreshold ?? options.tsaThreshold ?? 1,
+            tsaThreshold: 0,
+        };
+    }
+    verify(entity, policy) {
+        const timestamps = this.verifyTimestamps(entity);
+        const signer = this.verifySigningKey(entity, timestamps);
+        this.verifyTLogs(entity);
+        this.verifySignature(entity, signer);
+        if (policy) {
+            this.verifyPolicy(policy, signer.identity || {});
+        }
+        return signer;
+    }
+    // Checks that all of the timestamps in the entity are valid and returns them
+    verifyTimestamps(entity) {
+        const timestamps = [];
+        for (const timestamp of entity.timestamps) {
+            switch (timestamp.$case) {
+                case 'timestamp-authority':
+                    timestamps.push((0, timestamp_1.getTSATimestamp)(timestamp.timestamp, entity.signature.signature, this.trustMaterial.timestampAuthorities));
+                    break;
+                case 'transparency-log': {
+                    const result = (0, timestamp_1.getTLogTimestamp)(timestamp.tlogEntry);
+                    /* istanbul ignore else */
+                    if (result) {
+                        timestamps.push(result);
+                    }
+                    break;
+                }
+            }
+        }
+        // Check for duplicate timestamps
+        if (containsDupes(timestamps)) {
+            throw new error_1.VerificationError({
+                code: 'TIMESTAMP_ERROR',
+                message: 'duplicate timestamp',
+            });
+        }
+        if (timestamps.length < this.options.timestampThreshold) {
+            throw new error_1.VerificationError({
+                code: 'TIMESTAMP_ERROR',
+                message: `expected ${this.options.timestampThreshold} timestamps, got ${timestamps.length}`,
+            });
+        }
+        return timestamps.map((t) => t.timestamp);
+    }
+    // Checks that the signing key is valid for all of the the supplied timestamps
+    // and returns the signer.
+    verifySigningKey({ key }, timestamps) {
+        switch (key.$case) {
+            case 'public-key': {
+                return (0, key_1.verifyPublicKey)(key.hint, timestamps, this.trustMaterial);
+            }
+            case 'certificate': {
+                const result = (0, key_1.verifyCertificate)(key.certificate, timestamps, this.trustMaterial);
+                /* istanbul ignore next - no fixture */
+                if (containsDupes(result.scts)) {
+                    throw new error_1.VerificationError({
+                        code: 'CERTIFICATE_ERROR',
+                        message: 'duplicate SCT',
+                    });
+                }
+                if (result.scts.length < this.options.ctlogThreshold) {
+                    throw new error_1.VerificationError({
+                        code: 'CERTIFICATE_ERROR',
+                        message: `expected ${this.options.ctlogThreshold} SCTs, got ${result.scts.length}`,
+                    });
+                }
+                return result.signer;
+            }
+        }
+    }
+    // Checks that the tlog entries are valid for the supplied content
+    verifyTLogs({ signature: content, tlogEntries }) {
+        let tlogCount = 0;
+        tlogEntries.forEach((entry) => {
+            tlogCount++;
+            (0, tlog_1.verifyTLogInclusion)(entry, this.trustMaterial.tlogs);
+            (0, tlog_1.verifyTLogBody)(entry, content);
+        });
+        if (tlogCount < this.options.tlogThreshold) {
+            throw new error_1.VerificationError({
+                code: 'TLOG_ERROR',
+                message: `expected ${this.options.tlogThreshold} tlog entries, got ${tlogCount}`,
+            });
+        }
+    }
+    // Checks that the signature is valid for the supplied content
+    verifySignature(entity, signer) {
+        if (!entity.signature.verifySignature(signer.key)) {
+            throw new error_1.VerificationError({
+                code: 'SIGNATURE_ERROR',
+                message: 'signature verification failed',
+            });
+        }
+    }
+    verifyPolicy(policy, identity) {
+        // Check the subject alternative name of the signer matches the policy
+        /* istanbul ignore else */
+        if (policy.subjectAlternativeName) {
+            (0, policy_1.verifySubjectAlternativeName)(policy.subjectAlternativeName, identity.subjectAlternativeName);
+        }
+        // Check that the extensions of the signer match the policy
+        /* istanbul ignore else */
+        if (policy.extensions) {
+            (0, policy_1.verifyExtensions)(policy.extensions, identity.extensions);
+        }
+        // Check that the OIDs of the signer match the policy
+        /* istanbul ignore if */
+        if (policy.oids) {
+            (0, policy_1.verifyOIDs)(policy.oids, identity.oids);
+        }
+    }
+}
+exports.Verifier = Verifier;
+// Checks for duplicate items in the array. Objects are compared using
+// deep equality.
+function containsDupes(arr) {
+    for (let i = 0; i < arr.length; i++) {
+        for (let j = i + 1; j < arr.length; j++) {
+            if ((0, util_1.isDeepStrictEqual)(arr[i], arr[j])) {
+                return true;
+            }
+        }
+    }
+    return false;
+}
+
+
+/***/ }),
+
 /***/ 3057:
 /***/ ((module) => {
 
@@ -10056,7 +16247,7 @@ function headerValueEquals (lhs, rhs) {
 
 
 
-const net = __nccwpck_require__(7030)
+const net = __nccwpck_require__(4649)
 const assert = __nccwpck_require__(4589)
 const util = __nccwpck_require__(3440)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
@@ -12012,7 +18203,7 @@ module.exports = {
 
 
 const { Buffer } = __nccwpck_require__(4573)
-const net = __nccwpck_require__(7030)
+const net = __nccwpck_require__(4649)
 const { InvalidArgumentError } = __nccwpck_require__(8707)
 
 /**
@@ -12484,7 +18675,7 @@ const assert = __nccwpck_require__(4589)
 const { kDestroyed, kBodyUsed, kListeners, kBody } = __nccwpck_require__(6443)
 const { IncomingMessage } = __nccwpck_require__(7067)
 const stream = __nccwpck_require__(7075)
-const net = __nccwpck_require__(7030)
+const net = __nccwpck_require__(4649)
 const { stringify } = __nccwpck_require__(1792)
 const { EventEmitter: EE } = __nccwpck_require__(8474)
 const timers = __nccwpck_require__(6603)
@@ -16737,7 +22928,7 @@ module.exports = connectH2
 
 
 const assert = __nccwpck_require__(4589)
-const net = __nccwpck_require__(7030)
+const net = __nccwpck_require__(4649)
 const http = __nccwpck_require__(7067)
 const util = __nccwpck_require__(3440)
 const { ClientStats } = __nccwpck_require__(6854)
@@ -23624,7 +29815,7 @@ module.exports = (opts = {}) => {
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
-const { isIP } = __nccwpck_require__(7030)
+const { isIP } = __nccwpck_require__(4649)
 const { lookup } = __nccwpck_require__(610)
 const DecoratorHandler = __nccwpck_require__(8155)
 const { InvalidArgumentError, InformationalError } = __nccwpck_require__(8707)
@@ -46468,7 +52659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 7136:
+/***/ 8069:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -46577,10 +52768,12 @@ function localError(error, doing) {
 
 /**
  * The real file a write to `path` lands in: through symbolic links (a symlinked file is
- * rewritten where it is, and stays a link), and refused when that is outside `root` (the
- * repository or workspace). `label` is how the user named the path, for messages.
+ * rewritten where it is, and stays a link), and refused when that is outside every one of
+ * `roots` (the repository, or the action's workspace and temporary folder). Without roots
+ * it may be anywhere: a path the user typed on the command line is the user's choice.
+ * `label` is how the user named the path, for messages.
  */
-async function writeTarget(path, root, label) {
+async function writeTarget(path, roots, label) {
     let target;
     try {
         target = await (0,promises_.realpath)(path);
@@ -46593,10 +52786,11 @@ async function writeTarget(path, root, label) {
             throw new LocalError(`${label} is a symbolic link to ${await (0,promises_.readlink)(path)}, which does not exist`);
         target = (0,external_node_path_.join)(await realAncestor((0,external_node_path_.dirname)(path)), (0,external_node_path_.basename)(path));
     }
-    if (root !== undefined) {
-        const realRoot = await (0,promises_.realpath)(root).catch(() => (0,external_node_path_.resolve)(root));
-        if (!isInside(realRoot, target))
-            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
+    if (roots !== undefined) {
+        const realRoots = await Promise.all(roots.map((root) => (0,promises_.realpath)(root).catch(() => (0,external_node_path_.resolve)(root))));
+        if (!realRoots.some((root) => isInside(root, target))) {
+            throw new LocalError(`${label} is ${target}, outside ${realRoots.join(' and ')}: refusing to write there`);
+        }
     }
     return target;
 }
@@ -46715,13 +52909,13 @@ const LEGACY_TEMP = /^\.[^/]+\.[0-9a-f]{12}\.tmp$/;
 /**
  * The one way a file is written: readers see the old bytes or the new ones, never half
  * (a temporary file beside the target, synced, then renamed over it). A symbolic link is
- * written through to its target (inside `root`), and an existing file keeps its mode
+ * written through to its target (inside `roots`), and an existing file keeps its mode
  * and owner. Temporary files a killed run left beside it are cleared first. Any failure
  * is a `LocalError` naming `label`, and leaves no temporary file.
  */
 async function writeFileAtomic(path, data, options = {}) {
     const label = options.label ?? path;
-    const target = await writeTarget(path, options.root, label);
+    const target = await writeTarget(path, options.roots, label);
     const prefix = `.${(0,external_node_path_.basename)(target)}`;
     const temporary = (0,external_node_path_.join)((0,external_node_path_.dirname)(target), tempName(prefix));
     let file;
@@ -46976,7 +53170,16 @@ function checkEntry(reference, entry, fail) {
     if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
         where('sources', 'is not a list of paths');
     const { digest, mediaType, platforms, sources } = entry;
-    return { digest, mediaType, platforms, sources };
+    const signedBy = entry.signedBy === undefined ? undefined : checkSignedBy(entry.signedBy, (reason) => where('signedBy', reason));
+    return { digest, mediaType, platforms, sources, ...(signedBy ? { signedBy } : {}) };
+}
+function checkSignedBy(value, fail) {
+    if (isRecord(value) && typeof value.key === 'string')
+        return { key: value.key };
+    if (isRecord(value) && typeof value.identity === 'string' && typeof value.issuer === 'string') {
+        return { identity: value.identity, issuer: value.issuer };
+    }
+    return fail('is neither {identity, issuer} nor {key}');
 }
 /** A value for a message: a primitive as JSON; a list or object, which may be any size or depth, only by kind. */
 function shown(value) {
@@ -47003,7 +53206,7 @@ async function writeLockfile(path, lockfile, options = {}) {
     const before = await (0,promises_.readFile)(path, 'utf8').catch(() => undefined);
     if (before === text)
         return false;
-    await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, root: options.root });
+    await writeFileAtomic(path, text, { label: `the lockfile ${options.label ?? path}`, roots: options.roots });
     return true;
 }
 
@@ -47013,22 +53216,23 @@ async function writeLockfile(path, lockfile, options = {}) {
 
 
 /**
- * Finds, confines and reads the lockfile before any network work: a path (or link)
- * leading outside `root` is refused before it is read, and for a command that writes
- * it, its folder must be writable and the temporary files a killed run left there go.
+ * Finds and reads the lockfile (a path relative to `cwd`) before any network work: a path
+ * (or link) leading outside `roots`, when given, is refused before it is read, and for a
+ * command that writes it, its folder must be writable and the temporary files a killed
+ * run left there go.
  */
-async function openLockfile(root, lockfile, purpose) {
+async function openLockfile(cwd, lockfile, purpose, roots) {
     const label = `the lockfile ${lockfile}`;
-    const path = await writeTarget((0,external_node_path_.resolve)(root, lockfile), root, label);
+    const path = await writeTarget((0,external_node_path_.resolve)(cwd, lockfile), roots, label);
     if (purpose === 'write') {
         await checkWritable(path, label);
         await removeAbandonedTemps(path);
     }
-    return { label: lockfile, path, root, previous: await readLockfile(path, lockfile) };
+    return { label: lockfile, path, roots, previous: await readLockfile(path, lockfile) };
 }
 /** Writes `lockfile` over the one opened; returns whether its bytes changed. */
 function saveLockfile(file, lockfile) {
-    return writeLockfile(file.path, lockfile, { root: file.root, label: file.label });
+    return writeLockfile(file.path, lockfile, { roots: file.roots, label: file.label });
 }
 
 // EXTERNAL MODULE: external "fs"
@@ -47943,6 +54147,29 @@ async function settleLimit(items, limit, fn) {
 
 // EXTERNAL MODULE: ./node_modules/yaml/dist/index.js
 var dist = __nccwpck_require__(8815);
+;// CONCATENATED MODULE: ./src/discovery/line-index.ts
+/** Where each line of a text starts, to turn offsets into 1-based lines and columns. */
+class LineIndex {
+    starts = [0];
+    constructor(text) {
+        for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1))
+            this.starts.push(i + 1);
+    }
+    /** 1-based line and column (in UTF-16 code units) of an offset. */
+    position(offset) {
+        let low = 0;
+        let high = this.starts.length - 1;
+        while (low < high) {
+            const middle = (low + high + 1) >> 1;
+            if (this.starts[middle] <= offset)
+                low = middle;
+            else
+                high = middle - 1;
+        }
+        return { line: low + 1, column: offset - this.starts[low] + 1 };
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/discovery/yaml-relax.ts
 /**
  * Text `kubectl` reads but a strict YAML 1.2 parser refuses: flow collections and quoted
@@ -48012,8 +54239,50 @@ function relaxFlowIndentation(content) {
     }
     return padded.size > 0 ? { text: lines.join('\n'), padded } : undefined;
 }
+/** A line that is only a template tag (`{{- if .Values.x }}`, `{% for x in y %}`, `{# note #}`). */
+const TAG_LINE = /^\s*\{[{%#].*[}%#]\}\s*$/;
+/** A statement tag inside a line (`django:{% if x %} &django{% endif %}`). */
+const INLINE_TAG = /\{%.*?%\}/g;
+/** An expression in a key (`{{ slug }}_data: {}`), before the key's colon. */
+const KEY_EXPRESSION = /^(\s*(?:-\s+)?)((?=[^:#]*\{\{)[^\s#"':][^:#]*?)(:(?:\s|$))/;
+/** A plain value that starts a template expression, which YAML would read as a flow mapping. */
+const TEMPLATED_VALUE = /^(\s*(?:-\s+)?[^\s#"'{][^#]*?:\s+|\s*-\s+)(\{\{.*)$/;
+/**
+ * A YAML file that holds template lines (Helm, Jinja, cookiecutter), made to parse so that
+ * what it names is read: tag-only lines blanked, statement tags inside a line and
+ * expressions in keys overwritten with as many blanks or `x`s (columns kept), and plain
+ * values that start with `{{` quoted (their lines returned as padded: columns moved). The
+ * templated values are then reported as not resolvable. Line numbers stay.
+ */
+function withoutTemplateLines(content) {
+    const lines = content.split('\n');
+    const padded = new Set();
+    const blanked = [];
+    for (let index = 0; index < lines.length; index++) {
+        const cr = lines[index].endsWith('\r') ? '\r' : '';
+        let line = cr ? lines[index].slice(0, -1) : lines[index];
+        if (TAG_LINE.test(line)) {
+            lines[index] = cr;
+            blanked.push(index + 1);
+            continue;
+        }
+        const before = line;
+        line = line.replace(INLINE_TAG, (tag) => ' '.repeat(tag.length));
+        line = line.replace(KEY_EXPRESSION, (_, indent, key, colon) => `${indent}${key.replace(/\{\{.*?\}\}/g, (expression) => 'x'.repeat(expression.length))}${colon}`);
+        const value = TEMPLATED_VALUE.exec(line);
+        if (value) {
+            line = `${value[1]}'${value[2].trimEnd().replace(/'/g, "''")}'`;
+            padded.add(index + 1);
+        }
+        if (line !== before)
+            blanked.push(index + 1);
+        lines[index] = line + cr;
+    }
+    return blanked.length > 0 ? { text: lines.join('\n'), padded, blanked } : undefined;
+}
 
 ;// CONCATENATED MODULE: ./src/discovery/yaml-source.ts
+
 
 
 /**
@@ -48025,26 +54294,40 @@ function relaxFlowIndentation(content) {
 class YamlSource {
     documents = [];
     problems = [];
-    lineCounter = new dist/* LineCounter */.HN();
+    /** Lines and columns of `content`: the parser's own line counter can miss a newline the lexer folded into a token (`!!str ---`). */
+    lines;
     /** The text parsed: the file's, or with continuation lines re-indented (see `relaxFlowIndentation`). */
     content;
     /** Lines re-indented to parse: their columns are not the file's, so nothing on them is rewritable. */
     padded;
     constructor(content) {
-        let documents = (0,dist/* parseAllDocuments */.hR)(content, { lineCounter: this.lineCounter, uniqueKeys: false });
-        const relaxed = documents.some((document) => document.errors.length > 0) ? relaxFlowIndentation(content) : undefined;
-        const relaxedCounter = new dist/* LineCounter */.HN();
-        const retried = relaxed && (0,dist/* parseAllDocuments */.hR)(relaxed.text, { lineCounter: relaxedCounter, uniqueKeys: false });
-        if (relaxed && retried && errorCount(retried) < errorCount(documents)) {
-            documents = retried;
-            this.lineCounter = relaxedCounter;
-            this.content = relaxed.text;
-            this.padded = relaxed.padded;
+        const parse = (text) => (0,dist/* parseAllDocuments */.hR)(text, { lineCounter: new dist/* LineCounter */.HN(), uniqueKeys: false });
+        let documents = parse(content);
+        let text = content;
+        let padded = new Set();
+        let blanked = [];
+        // Text a strict parser refuses but the tools around it read: each rewrite kept only if fewer documents fail.
+        if (errorCount(documents) > 0) {
+            const relaxed = relaxFlowIndentation(text);
+            const retried = relaxed && parse(relaxed.text);
+            if (relaxed && retried && errorCount(retried) < errorCount(documents))
+                [documents, text, padded] = [retried, relaxed.text, relaxed.padded];
         }
-        else {
-            this.content = content;
-            this.padded = new Set();
+        if (errorCount(documents) > 0) {
+            const untemplated = withoutTemplateLines(text);
+            const retried = untemplated && parse(untemplated.text);
+            if (untemplated && retried && errorCount(retried) < errorCount(documents)) {
+                [documents, text, blanked] = [retried, untemplated.text, untemplated.blanked];
+                padded = new Set([...padded, ...untemplated.padded]);
+            }
         }
+        this.content = text;
+        this.padded = padded;
+        if (blanked.length > 0) {
+            const count = `${blanked.length} line${blanked.length === 1 ? '' : 's'}`;
+            this.problems.push({ line: blanked[0], message: `template syntax ({{ }}, {% %}) on ${count} left out; the rest is read` });
+        }
+        this.lines = new LineIndex(this.content);
         for (const document of documents) {
             const [error] = document.errors;
             // A document the parser had to guess about is skipped rather than half read.
@@ -48108,7 +54391,7 @@ class YamlSource {
         if (!(0,dist/* isScalar */.jn)(scalar) || typeof scalar.value !== 'string' || !scalar.range)
             return undefined;
         const [start, end] = scalar.range;
-        const line = this.lineCounter.linePos(start).line;
+        const line = this.lines.position(start).line;
         const quoted = scalar.type === dist/* Scalar */.X5.QUOTE_DOUBLE || scalar.type === dist/* Scalar */.X5.QUOTE_SINGLE;
         const verbatimStart = quoted ? start + 1 : start;
         const source = this.content.slice(verbatimStart, quoted ? end - 1 : end);
@@ -48144,11 +54427,11 @@ class YamlSource {
             return undefined;
         const [start, end] = scalar.range;
         const value = this.content.slice(start, end);
-        return { value, line: this.lineCounter.linePos(start).line, verbatimStart: start };
+        return { value, line: this.lines.position(start).line, verbatimStart: start };
     }
     /** The span of `length` characters at offset `offset` (on one line), unless its line was re-indented. */
     spanAt(offset, length) {
-        const { line, col } = this.lineCounter.linePos(offset);
+        const { line, column: col } = this.lines.position(offset);
         return this.padded.has(line) ? undefined : { line, column: col, length };
     }
     /** The span of `length` characters at `offset` in a verbatim string's value. */
@@ -48157,6 +54440,14 @@ class YamlSource {
             return undefined;
         return this.spanAt(text.verbatimStart + offset, length);
     }
+}
+/** A YAML string without its first `count` characters (a `docker://` or `name=` prefix). */
+function shifted(text, count) {
+    return {
+        ...text,
+        value: text.value.slice(count),
+        verbatimStart: text.verbatimStart === undefined ? undefined : text.verbatimStart + count
+    };
 }
 function errorCount(documents) {
     return documents.reduce((count, document) => count + document.errors.length, 0);
@@ -48302,8 +54593,9 @@ function addActionImage(collector, file) {
 
 
 /**
- * Docker container actions: `runs.image: docker://<ref>` in `action.yml`. An image
- * naming a Dockerfile is built, not pulled, so it is not a reference.
+ * Actions' `action.yml`: a Docker container action's `runs.image: docker://<ref>` (an
+ * image naming a Dockerfile is built, not pulled, so it is not a reference), and a
+ * composite action's steps that run an image, `uses: docker://<ref>`.
  */
 const actionKind = {
     name: 'container action',
@@ -48317,38 +54609,18 @@ const actionKind = {
             const image = yaml.string(document, yaml.get(document, document.contents, 'runs', 'image'));
             if (image?.value.startsWith(DOCKER_SCHEME))
                 add('action-image', image, DOCKER_SCHEME.length);
+            for (const step of yaml.items(document, yaml.get(document, document.contents, 'runs', 'steps'))) {
+                const uses = yaml.string(document, yaml.get(document, step, 'uses'));
+                if (uses?.value.startsWith(DOCKER_SCHEME))
+                    add('action-step', uses, DOCKER_SCHEME.length);
+            }
         }
         return collector.done();
     }
 };
 
-;// CONCATENATED MODULE: ./src/discovery/dotenv.ts
-/**
- * The variables of a `.env` file as Compose reads it: `NAME=value` lines, an optional
- * `export ` before the name, `#` comments, values in single quotes (verbatim) or double
- * quotes (with `\n`-style escapes), and unquoted values ending at ` #`.
- */
-function parseDotEnv(text) {
-    const variables = new Map();
-    for (const raw of text.split(/\r?\n/)) {
-        const line = raw.trim().replace(/^export\s+/, '');
-        const match = /^([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
-        if (match)
-            variables.set(match[1], dotenv_valueOf(match[2]));
-    }
-    return variables;
-}
-function dotenv_valueOf(written) {
-    const quote = written[0];
-    if ((quote === '"' || quote === "'") && written.indexOf(quote, 1) > 0) {
-        const inner = written.slice(1, written.indexOf(quote, 1));
-        return quote === "'" ? inner : inner.replace(/\\([nrt"\\])/g, (_, ch) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch);
-    }
-    // Found by search, not a regex over the rest: `\s+#.*$` backtracks quadratically over long blanks.
-    const comment = written.search(/\s#/);
-    return (comment === -1 ? written : written.slice(0, comment)).trim();
-}
-
+// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
+var main = __nccwpck_require__(9547);
 ;// CONCATENATED MODULE: ./src/discovery/expanded-word.ts
 /** An expanded word with its provenance; errors wait until the word is known to be used. */
 class Word {
@@ -48569,7 +54841,707 @@ class WordParser {
     }
 }
 
+;// CONCATENATED MODULE: ./src/discovery/hcl.ts
+/** Far deeper than a Bake file nests; keeps a hostile input off the stack's limit. */
+const MAX_DEPTH = 64;
+class Unreadable extends Error {
+    offset;
+    constructor(offset) {
+        super('unreadable');
+        this.offset = offset;
+    }
+}
+function parseHcl(text) {
+    const reader = new HclReader(text);
+    const body = { attributes: new Map(), blocks: [] };
+    try {
+        reader.body(body, 0);
+        return { body };
+    }
+    catch (error) {
+        if (!(error instanceof Unreadable))
+            throw error;
+        return { body, problem: { offset: error.offset, message: 'cannot read the HCL from here on; what came before is read' } };
+    }
+}
+const hcl_IDENTIFIER = /[A-Za-z_][A-Za-z0-9_-]*/y;
+class HclReader {
+    text;
+    at = 0;
+    constructor(text) {
+        this.text = text;
+    }
+    body(body, depth, closing) {
+        if (depth > MAX_DEPTH)
+            throw new Unreadable(this.at);
+        for (;;) {
+            this.skip(true);
+            if (this.at >= this.text.length) {
+                if (closing)
+                    throw new Unreadable(this.at);
+                return;
+            }
+            if (closing && this.text[this.at] === closing)
+                return void this.at++;
+            const start = this.at;
+            const name = this.identifier();
+            this.skip(false);
+            if (this.text[this.at] === '=' && this.text[this.at + 1] !== '=') {
+                this.at++;
+                body.attributes.set(name, this.value(depth + 1));
+                continue;
+            }
+            const labels = [];
+            while (this.text[this.at] !== '{') {
+                if (this.text[this.at] === '"')
+                    labels.push(this.string().value);
+                else
+                    labels.push(this.identifier());
+                this.skip(false);
+            }
+            this.at++;
+            const block = { type: name, labels, start, body: { attributes: new Map(), blocks: [] } };
+            body.blocks.push(block);
+            this.body(block.body, depth + 1, '}');
+        }
+    }
+    value(depth) {
+        if (depth > MAX_DEPTH)
+            throw new Unreadable(this.at);
+        this.skip(false);
+        const next = this.text[this.at];
+        if (next === '"')
+            return this.string();
+        if (next === '[') {
+            this.at++;
+            const items = [];
+            while (!this.closes(']'))
+                items.push(this.value(depth + 1));
+            return { type: 'list', items };
+        }
+        if (next === '{') {
+            this.at++;
+            const entries = [];
+            while (!this.closes('}')) {
+                const key = this.text[this.at] === '"' ? this.string().value : this.identifier();
+                this.skip(false);
+                if (this.text[this.at] !== '=' && this.text[this.at] !== ':')
+                    throw new Unreadable(this.at);
+                this.at++;
+                entries.push([key, this.value(depth + 1)]);
+            }
+            return { type: 'object', entries };
+        }
+        this.otherExpression();
+        return { type: 'other' };
+    }
+    /** After a list item or object entry: skips a separator, and consumes `close` when it comes. */
+    closes(close) {
+        this.skip(true);
+        if (this.text[this.at] === ',') {
+            this.at++;
+            this.skip(true);
+        }
+        if (this.at >= this.text.length)
+            throw new Unreadable(this.at);
+        if (this.text[this.at] !== close)
+            return false;
+        this.at++;
+        return true;
+    }
+    string() {
+        const start = ++this.at;
+        let depth = 0;
+        while (this.at < this.text.length) {
+            const char = this.text[this.at];
+            if (char === '\\')
+                this.at += 2;
+            else if (char === '\n' && depth === 0)
+                break;
+            else if ((char === '$' || char === '%') && this.text[this.at + 1] === '{') {
+                depth++;
+                this.at += 2;
+            }
+            else if (char === '}' && depth > 0) {
+                depth--;
+                this.at++;
+            }
+            else if (char === '"' && depth === 0) {
+                const raw = this.text.slice(start, this.at++);
+                const value = raw.replace(/\\(["\\nrt])/g, (_, escaped) => ({ n: '\n', r: '\r', t: '\t' })[escaped] ?? escaped);
+                return { type: 'string', value, start, verbatim: value === raw && !/[$%]\{/.test(raw) };
+            }
+            else
+                this.at++;
+        }
+        throw new Unreadable(start);
+    }
+    /** An expression of no interest (a number, `var.x`, `f(a, b)`, `a ? b : c`, a heredoc), to its end. */
+    otherExpression() {
+        const heredoc = /<<-?([A-Za-z_][A-Za-z0-9_]*)\r?\n/y;
+        heredoc.lastIndex = this.at;
+        const opening = heredoc.exec(this.text);
+        if (opening) {
+            const end = new RegExp(`^[ \\t]*${opening[1]}[ \\t]*$`, 'm');
+            const match = end.exec(this.text.slice(heredoc.lastIndex));
+            if (!match)
+                throw new Unreadable(this.at);
+            this.at = heredoc.lastIndex + match.index + match[0].length;
+            return;
+        }
+        const start = this.at;
+        let depth = 0;
+        while (this.at < this.text.length) {
+            const char = this.text[this.at];
+            if (char === '"') {
+                this.string();
+                continue;
+            }
+            if ('([{'.includes(char))
+                depth++;
+            else if (')]}'.includes(char)) {
+                if (depth === 0)
+                    break;
+                depth--;
+            }
+            else if ((char === '\n' || char === ',') && depth === 0)
+                break;
+            else if (char === '#' || (char === '/' && this.text[this.at + 1] === '/'))
+                break;
+            this.at++;
+        }
+        if (this.at === start)
+            throw new Unreadable(start);
+    }
+    identifier() {
+        hcl_IDENTIFIER.lastIndex = this.at;
+        const match = hcl_IDENTIFIER.exec(this.text);
+        if (!match)
+            throw new Unreadable(this.at);
+        this.at = hcl_IDENTIFIER.lastIndex;
+        return match[0];
+    }
+    /** Blanks and comments; newlines too when `newlines`. */
+    skip(newlines) {
+        for (;;) {
+            const char = this.text[this.at];
+            if (char === ' ' || char === '\t' || char === '\r' || (newlines && char === '\n'))
+                this.at++;
+            else if (char === '#' || (char === '/' && this.text[this.at + 1] === '/')) {
+                const end = this.text.indexOf('\n', this.at);
+                this.at = end === -1 ? this.text.length : end;
+            }
+            else if (char === '/' && this.text[this.at + 1] === '*') {
+                const end = this.text.indexOf('*/', this.at + 2);
+                this.at = end === -1 ? this.text.length : end + 2;
+            }
+            else
+                return;
+        }
+    }
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/bake.ts
+
+
+
+
+
+
+const DOCKER_IMAGE = 'docker-image://';
+/**
+ * Docker Bake files (`docker-bake.hcl`, `docker-bake.json`, their `.override` files): a
+ * target's `contexts` of the form `docker-image://<ref>`, and its `args` that are the whole
+ * image of a `FROM` in the target's Dockerfile (`args = {BASE = "alpine:3.20"}` for
+ * `FROM ${BASE}`), reported on the Bake file's line where the value is written, which is
+ * what pin rewrites. `${VAR}` takes the environment, else the `variable` block's default.
+ */
+const bakeKind = {
+    name: 'Docker Bake file',
+    patterns: ['**/docker-bake*.hcl', '**/docker-bake*.json'],
+    matchesPath: (path) => /^docker-bake.*\.(hcl|json)$/i.test(baseName(path)),
+    scan: async (file, repository) => {
+        const collector = new Collector(file.path);
+        const lines = new LineIndex(file.content);
+        const { body, problem } = file.path.endsWith('.json') ? jsonBody(file.content) : parseHcl(file.content);
+        if (problem)
+            collector.problem(lines.position(problem.offset).line, problem.message);
+        const variables = new Map();
+        for (const block of body.blocks.filter((one) => one.type === 'variable' && one.labels[0])) {
+            const fallback = block.body.attributes.get('default');
+            if (fallback?.type === 'string')
+                variables.set(block.labels[0], fallback.value);
+        }
+        const lookup = (name) => repository.env[name] ?? variables.get(name);
+        const add = (kind, value, offset) => {
+            const place = lines.position(value.start + offset);
+            const written = value.value.slice(offset);
+            if (value.verbatim) {
+                return collector.image(kind, written, place.line, { edit: { line: place.line, column: place.column, length: written.length } });
+            }
+            // HCL's `${NAME}` and `$${` read as Compose's `${NAME}` and `$$`.
+            const expansion = expand(written, lookup, { kind: 'compose' });
+            if (!expansion.ok)
+                return collector.problem(place.line, `cannot expand "${value.value}": ${expansion.error}`);
+            collector.image(kind, expansion.value, place.line, { unpinnable: NOT_VERBATIM });
+        };
+        for (const target of body.blocks.filter((block) => block.type === 'target')) {
+            for (const [, value] of entries(target.body.attributes.get('contexts'))) {
+                if (value.type === 'string' && value.value.startsWith(DOCKER_IMAGE))
+                    add('bake-context', value, DOCKER_IMAGE.length);
+            }
+            const args = entries(target.body.attributes.get('args'));
+            if (args.length === 0)
+                continue;
+            const froms = await fromArguments(target, file, repository, lookup);
+            for (const [name, value] of args)
+                if (value.type === 'string' && froms.has(name))
+                    add('bake-arg', value, 0);
+        }
+        return collector.done();
+    }
+};
+const NOT_VERBATIM = 'its value is built from variables or escapes in the Bake file';
+function entries(value) {
+    return value?.type === 'object' ? value.entries : [];
+}
+/** The build arguments that are the whole image of a `FROM` in the target's Dockerfile (or `dockerfile-inline`). */
+async function fromArguments(target, file, repository, lookup) {
+    const text = (name) => {
+        const value = target.body.attributes.get(name);
+        return value?.type === 'string' ? expand(value.value, lookup, { kind: 'compose' }).value : undefined;
+    };
+    // As written: its `${NAME}`s are the build arguments looked for, not Bake variables.
+    const inlineValue = target.body.attributes.get('dockerfile-inline');
+    const inline = inlineValue?.type === 'string' ? inlineValue.value : undefined;
+    const context = text('context') ?? '.';
+    const path = [dirName(file.path), context, text('dockerfile') ?? 'Dockerfile']
+        .join('/')
+        .split('/')
+        .reduce((parts, part) => (part === '..' ? parts.slice(0, -1) : part === '.' || part === '' ? parts : [...parts, part]), [])
+        .join('/');
+    const dockerfile = inline ?? (await repository.readText(path)) ?? '';
+    const used = new Set();
+    for (const line of dockerfile.split('\n')) {
+        const [instruction, ...words] = line.trim().split(/\s+/);
+        if (instruction?.toUpperCase() !== 'FROM')
+            continue;
+        // Only an argument that is the whole image: in `golangci-${FLAG}` or `xx:${VERSION}` its value is no image.
+        const image = words.find((word) => !word.startsWith('--')) ?? '';
+        const whole = /^\$(?:\{([A-Za-z_]\w*)(?::?-[^}]*)?\}|([A-Za-z_]\w*))$/.exec(image);
+        if (whole)
+            used.add(whole[1] ?? whole[2]);
+    }
+    return used;
+}
+/** docker-bake.json in the shape `parseHcl` gives: `target` and `variable` objects become blocks. */
+function jsonBody(content) {
+    const body = { attributes: new Map(), blocks: [] };
+    const errors = [];
+    const root = (0,main.parseTree)(content, errors, { allowTrailingComma: true });
+    if (!root || root.type !== 'object')
+        return { body, problem: { offset: 0, message: 'not a JSON object' } };
+    for (const type of ['target', 'variable']) {
+        for (const entry of (0,main.findNodeAtLocation)(root, [type])?.children ?? []) {
+            const [key, value] = entry.children ?? [];
+            if (typeof key?.value !== 'string' || value?.type !== 'object')
+                continue;
+            const block = { type, labels: [key.value], start: entry.offset, body: { attributes: new Map(), blocks: [] } };
+            for (const attribute of value.children ?? []) {
+                const [name, attributeValue] = attribute.children ?? [];
+                if (typeof name?.value === 'string' && attributeValue)
+                    block.body.attributes.set(name.value, jsonValue(content, attributeValue));
+            }
+            body.blocks.push(block);
+        }
+    }
+    return errors.length > 0 ? { body, problem: { offset: errors[0].offset, message: 'the JSON does not parse from here on' } } : { body };
+}
+function jsonValue(content, node) {
+    if (node.type === 'string') {
+        const raw = content.slice(node.offset + 1, node.offset + node.length - 1);
+        return { type: 'string', value: node.value, start: node.offset + 1, verbatim: raw === node.value && !/[$%]\{/.test(raw) };
+    }
+    if (node.type === 'object') {
+        const pairs = (node.children ?? []).flatMap((pair) => {
+            const [key, value] = pair.children ?? [];
+            return typeof key?.value === 'string' && value ? [[key.value, jsonValue(content, value)]] : [];
+        });
+        return { type: 'object', entries: pairs };
+    }
+    if (node.type === 'array')
+        return { type: 'list', items: (node.children ?? []).map((child) => jsonValue(content, child)) };
+    return { type: 'other' };
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/templated.ts
+/**
+ * Whether a value is filled in by a tool before it is used: Helm or Argo `{{ }}`, Tekton
+ * `$(params.x)`, envsubst `${X}`/`$X`. Such a value is reported as not resolvable rather than
+ * as an invalid reference, since it is not meant to be read as written.
+ */
+function isTemplated(value) {
+    return /\{\{|\$\(|\$\{|\$[A-Za-z_]/.test(value);
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/literal-image.ts
+
+
+/** What CI systems fill in before a job runs, besides `isTemplated`'s: CircleCI `<< x >>`, Azure `$[ x ]`. */
+const CI_PLACEHOLDER = /<<|\$\[/;
+/** Scans each YAML document of a CI file with `visit`, which adds the images it finds (see `literalImage`). */
+function scanLiteralImages(file, visit) {
+    const collector = Collector.ofYaml(file);
+    const add = literalImage(collector, file.yaml);
+    for (const document of file.yaml.documents)
+        visit(document, add);
+    return collector.done();
+}
+/**
+ * Adds an image written as one YAML string, rewritable in place where it is verbatim. A
+ * value the CI system fills in first (`${VAR}`, `$(var)`, `<< parameters.x >>`) is
+ * reported as not resolvable rather than guessed. `line` is where the image is used, when
+ * its text is written elsewhere (a parameter's default). A value reached again through
+ * an anchor (`<<: *defaults`) is one use: it is reported once.
+ */
+function literalImage(collector, yaml) {
+    const seen = new Set();
+    return (kind, text, line = text?.line) => {
+        if (!text || text.value === '' || line === undefined)
+            return;
+        const place = JSON.stringify([line, text.line, text.verbatimStart, text.value]);
+        if (seen.has(place))
+            return;
+        seen.add(place);
+        if (isTemplated(text.value) || CI_PLACEHOLDER.test(text.value))
+            collector.problem(line, `cannot resolve the variable in "${text.value}"`);
+        else
+            collector.image(kind, text.value, line, { edit: yaml.span(text, 0, text.value.length) });
+    };
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/azure-pipelines.ts
+
+
+/**
+ * Azure Pipelines: `resources.containers[].image`, and the `container:` and `services:` of
+ * the pipeline (a single job), of `jobs` and of `stages[].jobs` (conditional and `each`
+ * insertions included). A string there names a
+ * container resource when one has that alias (already reported at its `image`), else an
+ * image; a map has an `image`. Template expressions, macros and runtime expressions
+ * (`${{ }}`, `$( )`, `$[ ]`) are reported, not guessed.
+ */
+const azurePipelinesKind = {
+    name: 'Azure Pipelines configuration',
+    patterns: ['**/azure-pipelines*.y*ml', '**/.azure-pipelines/**/*.y*ml'],
+    matchesPath: (path) => /^azure-pipelines.*\.ya?ml$/i.test(baseName(path)) || /(^|\/)\.azure-pipelines\/.+\.ya?ml$/i.test(path),
+    matchesContent: (file) => file.isYaml && file.yaml.documents.some((document) => isPipeline(file, document)),
+    scan: (file) => scanLiteralImages(file, (document, add) => {
+        const { yaml } = file;
+        const root = document.contents;
+        const aliases = new Set();
+        for (const resource of yaml.items(document, yaml.get(document, root, 'resources', 'containers'))) {
+            const alias = yaml.string(document, yaml.get(document, resource, 'container'));
+            if (alias)
+                aliases.add(alias.value);
+            add('azure-container', yaml.string(document, yaml.get(document, resource, 'image')));
+        }
+        const addContainer = (kind, node) => {
+            const text = yaml.string(document, node);
+            if (text) {
+                if (!aliases.has(text.value))
+                    add(kind, text);
+            }
+            else
+                add(kind, yaml.string(document, yaml.get(document, node, 'image')));
+        };
+        // Items inside `- ${{ if ... }}:` or `- ${{ each ... }}:` are items of the list too.
+        const itemsOf = (parent, list) => {
+            const seen = new Set();
+            const expanded = (item) => {
+                if (seen.has(item))
+                    return [];
+                seen.add(item);
+                const insertions = yaml.entries(document, item).filter(([key]) => key.startsWith('${{'));
+                return insertions.length === 0 ? [item] : insertions.flatMap(([, value]) => yaml.items(document, value).flatMap(expanded));
+            };
+            return yaml.items(document, yaml.get(document, parent, list)).flatMap(expanded);
+        };
+        const stages = itemsOf(root, 'stages');
+        const jobs = [root, ...[root, ...stages].flatMap((parent) => itemsOf(parent, 'jobs'))];
+        for (const job of jobs) {
+            addContainer('azure-container', yaml.get(document, job, 'container'));
+            for (const [, service] of yaml.entries(document, yaml.get(document, job, 'services')))
+                addContainer('azure-service', service);
+        }
+    })
+};
+/** Keys only an Azure Pipelines list item has: a stage, a job, or a step that is not a plain `script`. */
+const ITEM_KEYS = {
+    stages: ['stage'],
+    jobs: ['job', 'deployment'],
+    steps: ['task', 'bash', 'pwsh', 'powershell', 'checkout']
+};
+/** A document shaped as a pipeline or a template: container resources, or stages, jobs or steps with their keys. */
+function isPipeline(file, document) {
+    const { yaml } = file;
+    const root = document.contents;
+    if (yaml.items(document, yaml.get(document, root, 'resources', 'containers')).length > 0)
+        return true;
+    return Object.entries(ITEM_KEYS).some(([list, keys]) => yaml.items(document, yaml.get(document, root, list)).some((item) => keys.some((key) => yaml.get(document, item, key) !== undefined)));
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/bitbucket.ts
+
+
+
+/** The pipelines of `pipelines:`: `default` is a list of steps, the others map names (branch patterns) to lists. */
+const NAMED_PIPELINES = ['branches', 'tags', 'pull-requests', 'custom'];
+/**
+ * Bitbucket Pipelines: the top-level `image` (a string, or a map with `name` for private
+ * registries), `definitions.services.*.image`, and the `image` of every step of every
+ * pipeline, in `parallel` groups and `stage`s too, and pipes run straight from an image
+ * (`- pipe: docker://...`; other pipes name a repository, not an image). A step reused
+ * through a YAML anchor is reported once, where it is written.
+ */
+const bitbucketKind = {
+    name: 'Bitbucket Pipelines configuration',
+    patterns: ['bitbucket-pipelines.yml'],
+    matchesPath: (path) => path === 'bitbucket-pipelines.yml',
+    matchesContent: (file) => file.isYaml &&
+        file.yaml.documents.some((document) => ['default', ...NAMED_PIPELINES].some((name) => file.yaml.get(document, document.contents, 'pipelines', name) !== undefined)),
+    scan: (file) => scanLiteralImages(file, (document, add) => {
+        const { yaml } = file;
+        const root = document.contents;
+        const imageOf = (node) => {
+            const image = yaml.get(document, node, 'image');
+            return yaml.string(document, image) ?? yaml.string(document, yaml.get(document, image, 'name'));
+        };
+        add('bitbucket-image', imageOf(root));
+        for (const [, service] of yaml.entries(document, yaml.get(document, root, 'definitions', 'services')))
+            add('bitbucket-service', imageOf(service));
+        for (const step of pipelineSteps(yaml, document, root)) {
+            add('bitbucket-image', imageOf(step));
+            for (const section of ['script', 'after-script']) {
+                for (const command of yaml.items(document, yaml.get(document, step, section))) {
+                    const pipe = yaml.string(document, yaml.get(document, command, 'pipe'));
+                    if (pipe?.value.startsWith(DOCKER_SCHEME))
+                        add('bitbucket-pipe', shifted(pipe, DOCKER_SCHEME.length));
+                }
+            }
+        }
+    })
+};
+/** Every step of every pipeline, each node once (anchors make one step appear in several pipelines). */
+function pipelineSteps(yaml, document, root) {
+    const pipelines = yaml.get(document, root, 'pipelines');
+    const lists = [yaml.get(document, pipelines, 'default')];
+    for (const name of NAMED_PIPELINES)
+        lists.push(...yaml.entries(document, yaml.get(document, pipelines, name)).map(([, list]) => list));
+    const steps = new Set();
+    const visit = (list) => {
+        for (const item of yaml.items(document, list)) {
+            const step = yaml.get(document, item, 'step');
+            if (step !== undefined)
+                steps.add(step);
+            // `parallel:` is a list of steps, or a map with `steps:`; `stage:` has `steps:`.
+            const parallel = yaml.get(document, item, 'parallel');
+            visit(parallel);
+            visit(yaml.get(document, parallel, 'steps'));
+            visit(yaml.get(document, item, 'stage', 'steps'));
+        }
+    };
+    lists.forEach(visit);
+    return steps;
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/circleci.ts
+
+/** A whole value that is one pipeline parameter: `<< pipeline.parameters.name >>`. */
+const PIPELINE_PARAMETER = /^<<\s*pipeline\.parameters\.([\w-]+)\s*>>$/;
+/** A whole value that is one parameter of the job: `<< parameters.name >>`. */
+const JOB_PARAMETER = /^<<\s*parameters\.([\w-]+)\s*>>$/;
+/**
+ * CircleCI: the `docker:` images of every job and executor (`- image: ...`, the first the
+ * primary container, the others its services), in the file and in inline orbs. An image
+ * that is exactly a pipeline parameter is its `default`; one that is exactly a job
+ * parameter is each value the workflows pass to the job (`matrix` ones too), else its
+ * `default`: each rewritten where that value is written. Other parameters are reported.
+ * Orbs themselves, `machine:` and `macos:` images are not container images.
+ */
+const circleciKind = {
+    name: 'CircleCI configuration',
+    patterns: ['.circleci/config.y*ml'],
+    matchesPath: (path) => /^\.circleci\/config\.ya?ml$/.test(path),
+    matchesContent: (file) => {
+        const { yaml } = file;
+        return (file.isYaml &&
+            yaml.documents.some((document) => {
+                const has = (key) => yaml.get(document, document.contents, key) !== undefined;
+                return has('version') && (has('jobs') || has('workflows')) && !has('on');
+            }));
+    },
+    scan: (file) => scanLiteralImages(file, (document, add) => {
+        const { yaml } = file;
+        const root = document.contents;
+        const parameters = pipelineParameters(yaml, document, root);
+        const calls = jobCalls(yaml, document, root);
+        const inlineOrbs = yaml.entries(document, yaml.get(document, root, 'orbs')).map(([, orb]) => orb);
+        for (const scope of [root, ...inlineOrbs]) {
+            for (const section of ['jobs', 'executors']) {
+                for (const [name, definition] of yaml.entries(document, yaml.get(document, scope, section))) {
+                    for (const container of yaml.items(document, yaml.get(document, definition, 'docker'))) {
+                        const image = yaml.string(document, yaml.get(document, container, 'image'));
+                        if (!image)
+                            continue;
+                        const pipelineParameter = PIPELINE_PARAMETER.exec(image.value)?.[1];
+                        const jobParameter = section === 'jobs' && scope === root ? JOB_PARAMETER.exec(image.value)?.[1] : undefined;
+                        const values = pipelineParameter !== undefined
+                            ? [parameters.get(pipelineParameter)]
+                            : jobParameter !== undefined
+                                ? argumentsOf(yaml, document, definition, calls.get(name) ?? [], jobParameter)
+                                : [image];
+                        for (const value of values)
+                            add('circleci-image', value ?? image, image.line);
+                    }
+                }
+            }
+        }
+    })
+};
+/** The string defaults of the top-level `parameters:`. */
+function pipelineParameters(yaml, document, root) {
+    const defaults = new Map();
+    for (const [name, parameter] of yaml.entries(document, yaml.get(document, root, 'parameters'))) {
+        const value = yaml.string(document, yaml.get(document, parameter, 'default'));
+        if (value)
+            defaults.set(name, value);
+    }
+    return defaults;
+}
+/** The arguments each workflow passes to each job (a map per call, undefined for a call by bare name). */
+function jobCalls(yaml, document, root) {
+    const calls = new Map();
+    const call = (job, args) => calls.set(job, [...(calls.get(job) ?? []), args]);
+    for (const [, workflow] of yaml.entries(document, yaml.get(document, root, 'workflows'))) {
+        for (const item of yaml.items(document, yaml.get(document, workflow, 'jobs'))) {
+            const bare = yaml.string(document, item);
+            if (bare)
+                call(bare.value, undefined);
+            for (const [job, args] of yaml.entries(document, item))
+                call(job, args);
+        }
+    }
+    return calls;
+}
+/**
+ * The values a job's parameter takes: what each call passes (each `matrix` value), or the
+ * parameter's `default` for a call that passes none; undefined where neither is a string.
+ */
+function argumentsOf(yaml, document, job, calls, parameter) {
+    const fallback = yaml.string(document, yaml.get(document, job, 'parameters', parameter, 'default'));
+    if (calls.length === 0)
+        return [fallback];
+    return calls.flatMap((args) => {
+        const matrix = yaml.items(document, yaml.get(document, args, 'matrix', 'parameters', parameter));
+        if (matrix.length > 0)
+            return matrix.map((value) => yaml.string(document, value));
+        const given = yaml.get(document, args, parameter);
+        return [given === undefined ? fallback : yaml.string(document, given)];
+    });
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/cloud-build.ts
+
+
+
+/**
+ * Google Cloud Build: `steps[].name`, the builder image each step runs, in YAML or JSON.
+ * User substitutions (`$_NAME`, `${_NAME}`) take their values from the file's
+ * `substitutions:`; the built-in ones (`$PROJECT_ID`, ...) are only known when the build
+ * runs, and are reported. `$$` is a literal `$`.
+ */
+const cloudBuildKind = {
+    name: 'Cloud Build configuration',
+    patterns: ['**/cloudbuild*.y*ml', '**/cloudbuild*.json'],
+    matchesPath: (path) => /^cloudbuild.*\.(ya?ml|json)$/i.test(baseName(path)),
+    matchesContent: (file) => {
+        const { yaml } = file;
+        return (/\.(ya?ml|json)$/i.test(file.path) &&
+            yaml.documents.some((document) => {
+                const steps = yaml.items(document, yaml.get(document, document.contents, 'steps'));
+                return (steps.length > 0 &&
+                    steps.every((step) => yaml.string(document, yaml.get(document, step, 'name')) && yaml.get(document, step, 'image') === undefined));
+            }));
+    },
+    scan: (file) => {
+        const collector = Collector.ofYaml(file);
+        const { yaml } = file;
+        for (const document of yaml.documents) {
+            const root = document.contents;
+            const substitutions = new Map();
+            for (const [name, value] of yaml.entries(document, yaml.get(document, root, 'substitutions'))) {
+                const text = yaml.scalarText(document, value);
+                if (text && name.startsWith('_'))
+                    substitutions.set(name, text.value);
+            }
+            for (const step of yaml.items(document, yaml.get(document, root, 'steps'))) {
+                const text = yaml.string(document, yaml.get(document, step, 'name'));
+                if (!text || text.value === '')
+                    continue;
+                const expansion = expand(text.value, (name) => substitutions.get(name), { kind: 'compose' });
+                if (!expansion.ok) {
+                    collector.problem(text.line, `cannot expand "${text.value}": ${expansion.error}`);
+                    continue;
+                }
+                const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
+                const edit = source && yaml.span(text, source.start, source.end - source.start);
+                collector.image('cloudbuild-step', expansion.value, text.line, { edit });
+            }
+        }
+        return collector.done();
+    }
+};
+
+;// CONCATENATED MODULE: ./src/discovery/dotenv.ts
+
+/**
+ * The variables of a `.env` file as Compose reads it: `NAME=value` lines, an optional
+ * `export ` before the name, `#` comments, values in single quotes (verbatim) or double
+ * quotes (with `\n`-style escapes), and unquoted values ending at ` #`. Double-quoted and
+ * unquoted values are interpolated (`${NAME:-default}`, `$NAME`): the process environment
+ * first, then the keys above them in the file, as Compose's own parser looks them up.
+ */
+function parseDotEnv(text, environment = () => undefined) {
+    const variables = new Map();
+    const lookup = (name) => environment(name) ?? variables.get(name);
+    for (const raw of text.split(/\r?\n/)) {
+        const line = raw.trim().replace(/^export\s+/, '');
+        const match = /^([A-Za-z_][A-Za-z0-9_.-]*)\s*=\s*(.*)$/.exec(line);
+        if (!match)
+            continue;
+        const { value, verbatim } = dotenv_valueOf(match[2]);
+        const expansion = verbatim ? undefined : expand(value, lookup, { kind: 'compose' });
+        // A value Compose would refuse (`${X:?unset}`) stays as written: the reference using it is reported.
+        variables.set(match[1], expansion?.ok ? expansion.value : value);
+    }
+    return variables;
+}
+function dotenv_valueOf(written) {
+    const quote = written[0];
+    if ((quote === '"' || quote === "'") && written.indexOf(quote, 1) > 0) {
+        const inner = written.slice(1, written.indexOf(quote, 1));
+        if (quote === "'")
+            return { value: inner, verbatim: true };
+        return { value: inner.replace(/\\([nrt"\\])/g, (_, ch) => ({ n: '\n', r: '\r', t: '\t' })[ch] ?? ch), verbatim: false };
+    }
+    // Found by search, not a regex over the rest: `\s+#.*$` backtracks quadratically over long blanks.
+    const comment = written.search(/\s#/);
+    return { value: (comment === -1 ? written : written.slice(0, comment)).trim(), verbatim: false };
+}
+
 ;// CONCATENATED MODULE: ./src/discovery/kinds/compose.ts
+
 
 
 
@@ -48590,9 +55562,10 @@ const composeKind = {
  */
 async function projectEnv(path, repository) {
     const dir = dirName(path);
-    const dotEnv = parseDotEnv((await repository.readText(dir ? `${dir}/.env` : '.env')) ?? '');
     const { env } = repository;
-    return (name) => (Object.hasOwn(env, name) ? env[name] : undefined) ?? dotEnv.get(name);
+    const environment = (name) => (Object.hasOwn(env, name) ? env[name] : undefined);
+    const dotEnv = parseDotEnv((await repository.readText(dir ? `${dir}/.env` : '.env')) ?? '', environment);
+    return (name) => environment(name) ?? dotEnv.get(name);
 }
 /**
  * `services.*.image` (a service with `build` is skipped: its `image` names what the build
@@ -48613,6 +55586,9 @@ function scanCompose(file, lookup = () => undefined) {
             collector.problem(text.line, `cannot expand "${written}": ${expansion.error}`);
             return;
         }
+        // A Jinja or cookiecutter template of a compose file: filled in before Compose sees it.
+        if (/\{\{|\{%/.test(expansion.value))
+            return collector.problem(text.line, `cannot resolve the template in "${written}"`);
         // Only text written in the file can be rewritten, not a value from the environment.
         const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
         const edit = source && yaml.span(text, prefix.length + source.start, source.end - source.start);
@@ -48620,6 +55596,9 @@ function scanCompose(file, lookup = () => undefined) {
     };
     for (const document of yaml.documents) {
         const get = (node, ...path) => yaml.get(document, node, ...path);
+        const layoutOne = versionOneServices(yaml, document);
+        if (layoutOne)
+            collector.problem(layoutOne, VERSION_ONE);
         for (const [, service] of yaml.entries(document, get(document.contents, 'services'))) {
             const build = get(service, 'build');
             if (build === undefined)
@@ -48632,7 +55611,7 @@ function scanCompose(file, lookup = () => undefined) {
                 const text = yaml.string(document, item);
                 const equals = text ? text.value.indexOf('=') + 1 : 0;
                 if (text && equals > 0)
-                    add('compose-additional-context', { ...text, ...shifted(text, equals) }, IMAGE_CONTEXT);
+                    add('compose-additional-context', shifted(text, equals), IMAGE_CONTEXT);
             }
             const extended = yaml.string(document, get(service, 'extends', 'file'));
             if (extended)
@@ -48649,10 +55628,6 @@ function scanCompose(file, lookup = () => undefined) {
     }
     return { ...collector.done(), follow: follow.flatMap((path) => followedPath(file.path, path) ?? []) };
 }
-/** A YAML string with its first `count` characters dropped. */
-function shifted(text, count) {
-    return { value: text.value.slice(count), verbatimStart: text.verbatimStart === undefined ? undefined : text.verbatimStart + count };
-}
 /** A path relative to the compose file, as a repository-relative one; undefined for remote or outside ones. */
 function followedPath(from, path) {
     if (/^[a-z][a-z0-9+.-]*:\/\//i.test(path) || external_node_path_.posix.isAbsolute(path) || path.includes('$'))
@@ -48660,17 +55635,19 @@ function followedPath(from, path) {
     const joined = external_node_path_.posix.normalize(external_node_path_.posix.join(dirName(from), path));
     return joined.startsWith('../') || joined === '..' ? undefined : joined;
 }
-
-// EXTERNAL MODULE: ./node_modules/jsonc-parser/lib/umd/main.js
-var main = __nccwpck_require__(9547);
-;// CONCATENATED MODULE: ./src/discovery/kinds/templated.ts
-/**
- * Whether a value is filled in by a tool before it is used: Helm or Argo `{{ }}`, Tekton
- * `$(params.x)`, envsubst `${X}`/`$X`. Such a value is reported as not resolvable rather than
- * as an invalid reference, since it is not meant to be read as written.
- */
-function isTemplated(value) {
-    return /\{\{|\$\(|\$\{|\$[A-Za-z_]/.test(value);
+const VERSION_ONE = 'not read: a compose file in the version-1 layout (services at the top level, no `services:` key), which Compose v2 no longer reads; move them under `services:`';
+/** The line of the first top-level service of a version-1 compose file (no `services:`, maps with `image` or `build`); else undefined. */
+function versionOneServices(yaml, document) {
+    if (yaml.get(document, document.contents, 'services') !== undefined)
+        return undefined;
+    for (const [, value] of yaml.entries(document, document.contents)) {
+        const image = yaml.string(document, yaml.get(document, value, 'image'));
+        if (image)
+            return image.line;
+        if (yaml.get(document, value, 'build') !== undefined)
+            return 1;
+    }
+    return undefined;
 }
 
 ;// CONCATENATED MODULE: ./src/discovery/kinds/devcontainer.ts
@@ -49049,6 +56026,9 @@ class DockerfileScan {
     /** The reference `written` at offset `start` of the instruction's arguments. */
     image(kind, instruction, start, written, scope, stages, platform) {
         const at = instruction.at(start);
+        // A Dockerfile that is itself a template (cookiecutter, Jinja): filled in before any build.
+        if (/\{\{|\{%/.test(written))
+            return this.collector.problem(at.line, `cannot resolve the template in "${written}"`);
         const expansion = expand(written, withPlatformArgs(scope.lookup), this.dialect);
         if (!expansion.ok) {
             this.collector.problem(at.line, `cannot expand "${written}": ${expansion.error}`);
@@ -49111,6 +56091,40 @@ function mountSource(flag) {
     return undefined;
 }
 
+;// CONCATENATED MODULE: ./src/discovery/kinds/drone.ts
+
+
+/**
+ * Drone: the `image` of every step and service of each `kind: pipeline` document (other
+ * kinds, `secret` or `signature`, hold none). The 0.8 layout, a `pipeline:` map of
+ * steps, is read too. `${DRONE_TAG}` and other substitutions are reported, not guessed.
+ */
+const droneKind = {
+    name: 'Drone pipeline',
+    patterns: ['**/.drone.y*ml'],
+    matchesPath: (path) => /^\.drone\.ya?ml$/i.test(baseName(path)),
+    scan: (file) => scanStepImages(file, { steps: 'drone-step', pipeline: 'drone-step', services: 'drone-service' })
+};
+/**
+ * The `image` of every entry of the given sections of a Drone-like file (Drone, and
+ * Woodpecker, its fork), each a list of steps or a map of them by name.
+ */
+function scanStepImages(file, sections) {
+    const { yaml } = file;
+    return scanLiteralImages(file, (document, add) => {
+        const root = document.contents;
+        const kind = yaml.string(document, yaml.get(document, root, 'kind'));
+        if (kind && kind.value !== 'pipeline')
+            return;
+        for (const [section, referenceKind] of Object.entries(sections)) {
+            const node = yaml.get(document, root, section);
+            const entries = [...yaml.items(document, node), ...yaml.entries(document, node).map(([, entry]) => entry)];
+            for (const entry of entries)
+                add(referenceKind, yaml.string(document, yaml.get(document, entry, 'image')));
+        }
+    });
+}
+
 ;// CONCATENATED MODULE: ./src/discovery/kinds/gitlab-ci.ts
 
 
@@ -49130,9 +56144,15 @@ const GLOBAL_KEYWORDS = new Set([
     'spec'
 ]);
 /**
+ * GitLab's dependency proxy for Docker Hub images: `${CI_DEPENDENCY_PROXY_GROUP_IMAGE_PREFIX}/`,
+ * its `DIRECT_` form, and `${CI_DEPENDENCY_PROXY_SERVER}/<group>/dependency_proxy/containers/`.
+ */
+const DEPENDENCY_PROXY = /^\$(?:\{CI_DEPENDENCY_PROXY_(?:DIRECT_)?GROUP_IMAGE_PREFIX\}|CI_DEPENDENCY_PROXY_(?:DIRECT_)?GROUP_IMAGE_PREFIX(?![A-Za-z0-9_]))\/|^\$(?:\{CI_DEPENDENCY_PROXY_SERVER\}|CI_DEPENDENCY_PROXY_SERVER(?![A-Za-z0-9_]))\/(?:[^/\s]+\/)+?dependency_proxy\/containers\//;
+/**
  * GitLab CI: `image` and `services` (each a string or a map with `name`) at the top level,
  * under `default:` and in every job, `$VAR` expanded from the `variables:` of the file and
- * the job. What needs GitLab's predefined variables is reported, not guessed. Local
+ * the job. What needs GitLab's predefined variables is reported, not guessed, but for the
+ * dependency proxy's prefixes, which stand for Docker Hub (`DEPENDENCY_PROXY`). Local
  * `include:` files are read as GitLab CI configuration too.
  */
 const gitlabCiKind = {
@@ -49149,13 +56169,15 @@ const gitlabCiKind = {
                 const text = yaml.string(document, node) ?? yaml.string(document, yaml.get(document, node, 'name'));
                 if (!text || text.value === '')
                     return;
-                const expansion = expand(text.value, lookup, { kind: 'compose' });
+                // Through GitLab's dependency proxy, the image is Docker Hub's: the prefix stays as written.
+                const proxied = DEPENDENCY_PROXY.exec(text.value)?.[0].length ?? 0;
+                const expansion = expand(text.value.slice(proxied), lookup, { kind: 'compose' });
                 if (!expansion.ok) {
                     collector.problem(text.line, `cannot expand "${text.value}": ${expansion.error}`);
                     return;
                 }
                 const source = expansion.source?.kind === 'literal' ? expansion.source : undefined;
-                const edit = source && yaml.span(text, source.start, source.end - source.start);
+                const edit = source && yaml.span(text, proxied + source.start, source.end - source.start);
                 collector.image(kind, expansion.value, text.line, { edit });
             };
             const scanJob = (job, lookup) => {
@@ -49257,9 +56279,12 @@ function asMap(document, node) {
 /**
  * Helm values files (`values*.yaml` beside a `Chart.yaml`): every `image` (or `*Image`)
  * value, either a whole reference or a map in the layouts charts use (`registry`,
- * `repository`, `tag`, `digest`; under another key when it has `registry`), an empty tag meaning the chart's `appVersion` as
- * `helm create` writes it. A map is pinned through its `digest` key; one without it is
- * reported, since where its template puts a digest cannot be known from the values.
+ * `repository`, `tag` or `version`, `digest` or `sha`; under another key when it has
+ * `registry`), an empty tag meaning the chart's `appVersion` as `helm create` writes it. A
+ * map that names no tag, no digest and has no `appVersion` to fall back on is reported as
+ * not resolvable: the chart's template decides its tag, and `latest` would be a guess. A
+ * map is pinned through its `digest` key; one without it is reported, since where its
+ * template puts a digest cannot be known from the values.
  */
 const helmValuesKind = {
     name: 'Helm values file',
@@ -49296,8 +56321,14 @@ function imageMap(collector, file, document, map, appVersion) {
     if (!repository || repository.value === '' || repository.value.includes('://'))
         return;
     const registry = field('registry');
-    const digest = field('digest');
-    const tag = field('tag') || (digest ? undefined : appVersion);
+    const sha = field('digest') || field('sha');
+    const digest = sha && !sha.includes(':') ? `sha256:${sha}` : sha;
+    const tag = field('tag') || field('version') || (digest ? undefined : appVersion);
+    if (!tag && !digest) {
+        // A problem on the line, not an invalid reference: the values are fine, they just do not say.
+        collector.problem(repository.line, `"${repository.value}" names no tag or digest here (its chart's template picks one): not resolvable`);
+        return;
+    }
     const text = `${registry ? `${registry}/` : ''}${repository.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
     if (isTemplated(text)) {
         collector.problem(repository.line, `cannot resolve the template in "${text}"`);
@@ -49320,9 +56351,65 @@ async function chartAppVersion(chart, repository) {
     return document && yaml.scalarText(document, yaml.get(document, document.contents, 'appVersion'))?.value;
 }
 
+;// CONCATENATED MODULE: ./src/discovery/kinds/argocd.ts
+/**
+ * Argo CD `Application` (and an `ApplicationSet`'s template): the kustomize image
+ * overrides of each source, `spec.source.kustomize.images` and `spec.sources[]`, written
+ * as kustomize's `edit set image` takes them: `[alias=]name[:tag][@digest]`. An override
+ * with neither tag nor digest only renames, so it names no reference by itself.
+ */
+const argoApplicationReader = {
+    matches: (apiVersion, kind) => apiVersion.startsWith('argoproj.io/') && (kind === 'Application' || kind === 'ApplicationSet'),
+    read: (yaml, document, resource, add) => {
+        const kind = yaml.string(document, yaml.get(document, resource, 'kind'))?.value;
+        const spec = kind === 'ApplicationSet' ? yaml.get(document, resource, 'spec', 'template', 'spec') : yaml.get(document, resource, 'spec');
+        const sources = [yaml.get(document, spec, 'source'), ...yaml.items(document, yaml.get(document, spec, 'sources'))];
+        for (const source of sources) {
+            for (const item of yaml.items(document, yaml.get(document, source, 'kustomize', 'images'))) {
+                const text = yaml.string(document, item);
+                if (!text)
+                    continue;
+                const offset = text.value.indexOf('=') + 1;
+                if (/[:@]/.test(text.value.slice(offset).replace(/^[^/]*:\d+\//, '')))
+                    add('argocd-kustomize-image', text, offset);
+            }
+        }
+    }
+};
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/tekton.ts
+const REFERENCES = new Set(['taskRef', 'pipelineRef']);
+/**
+ * Tekton bundles: the OCI image a `taskRef` or `pipelineRef` loads its Task or Pipeline
+ * from, wherever a Tekton resource holds one (PipelineRuns, TaskRuns, a Pipeline's tasks),
+ * in the older `bundle:` field or the bundles resolver's `bundle` parameter. (The
+ * `image:` of Task steps is read as in any custom resource.)
+ */
+const tektonBundleReader = {
+    matches: (apiVersion) => apiVersion.startsWith('tekton.dev/'),
+    read: (yaml, document, resource, add) => {
+        yaml.walk(document, resource, (key, reference) => {
+            if (!REFERENCES.has(key))
+                return;
+            add('tekton-bundle', yaml.string(document, yaml.get(document, reference, 'bundle')));
+            if (yaml.string(document, yaml.get(document, reference, 'resolver'))?.value !== 'bundles')
+                return;
+            for (const param of yaml.items(document, yaml.get(document, reference, 'params'))) {
+                if (yaml.string(document, yaml.get(document, param, 'name'))?.value === 'bundle') {
+                    add('tekton-bundle', yaml.string(document, yaml.get(document, param, 'value')));
+                }
+            }
+        });
+    }
+};
+
 ;// CONCATENATED MODULE: ./src/discovery/kinds/kubernetes.ts
 
 
+
+
+/** Custom resources that name images in fields of their own, each one module. */
+const CUSTOM_RESOURCE_READERS = [argoApplicationReader, tektonBundleReader];
 /** Where each workload kind keeps its pod spec. */
 const POD_SPEC_PATHS = {
     Pod: ['spec'],
@@ -49347,18 +56434,20 @@ const kubernetesKind = {
 /**
  * Images of a (multi-document) manifest: containers and image volumes of workloads, the
  * items of a `kind: List`, and in custom resources (an API group of their own) every
- * string `image` field, where operators such as Argo Workflows and Tekton keep them.
+ * string `image` field, where operators such as Argo Workflows and Tekton keep them, and
+ * the fields `CUSTOM_RESOURCE_READERS` know (Argo CD's kustomize overrides, Tekton bundles).
  */
 function parseKubernetes(file) {
     const collector = Collector.ofYaml(file);
     const { yaml } = file;
-    const add = (kind, text) => {
-        if (!text || text.value === '')
+    const add = (kind, text, offset = 0) => {
+        const value = text?.value.slice(offset);
+        if (!text || !value)
             return;
-        if (isTemplated(text.value))
+        if (isTemplated(value))
             collector.problem(text.line, `cannot resolve the template in "${text.value}"`);
         else
-            collector.image(kind, text.value, text.line, { edit: yaml.span(text, 0, text.value.length) });
+            collector.image(kind, value, text.line, { edit: yaml.span(text, offset, value.length) });
     };
     const visit = (document, object) => {
         const kind = manifestKind(yaml, document, object);
@@ -49377,13 +56466,18 @@ function parseKubernetes(file) {
                 add('k8s-image-volume', yaml.string(document, yaml.get(document, volume, 'image', 'reference')));
             }
         }
-        else if (kind && isCustomResource(yaml.string(document, yaml.get(document, object, 'apiVersion')).value)) {
+        else if (kind && isCustomResource(apiVersionOf(document, object))) {
+            const apiVersion = apiVersionOf(document, object);
             yaml.walk(document, object, (key, value) => {
                 if (key === 'image')
                     add('k8s-custom-resource', yaml.string(document, value));
             });
+            for (const reader of CUSTOM_RESOURCE_READERS)
+                if (reader.matches(apiVersion, kind))
+                    reader.read(yaml, document, object, add);
         }
     };
+    const apiVersionOf = (document, object) => yaml.string(document, yaml.get(document, object, 'apiVersion')).value;
     for (const document of yaml.documents)
         visit(document, document.contents);
     return collector.done();
@@ -49407,8 +56501,10 @@ function isCustomResource(apiVersion) {
 
 /**
  * kustomize's `images:` overrides: `newName` (else `name`) with `newTag` and `digest`. An
- * entry with neither keeps the manifests' tags, so it names no reference by itself.
- * Pinning sets `digest`, which kustomize then uses.
+ * entry with neither keeps the manifests' tags, so it names no reference by itself. A
+ * `newName` may carry its own tag or digest (`newName: postgres:16@sha256:...`), which
+ * `newTag` and `digest` override. Pinning sets `digest`, which kustomize then uses; a
+ * `newName` that carries the tag or digest and no `digest` key is pinned in place instead.
  */
 const kustomizeKind = {
     name: 'kustomization',
@@ -49421,11 +56517,19 @@ const kustomizeKind = {
             for (const entry of yaml.items(document, yaml.get(document, document.contents, 'images'))) {
                 const field = (key) => yaml.scalarText(document, yaml.get(document, entry, key));
                 const name = field('newName') ?? field('name');
-                const tag = field('newTag')?.value;
-                const digest = field('digest')?.value;
-                if (!name || (!tag && !digest))
+                if (!name)
                     continue;
-                const text = `${name.value}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+                const own = splitReference(name.value);
+                const tag = field('newTag')?.value ?? own.tag;
+                const digest = field('digest')?.value ?? own.digest;
+                if (!tag && !digest)
+                    continue;
+                const text = `${own.name}${tag ? `:${tag}` : ''}${digest ? `@${digest}` : ''}`;
+                if (text === name.value && !field('digest')) {
+                    // `newName: postgres:16`: the whole reference is written there, and is rewritten there.
+                    collector.image('kustomize-image', text, name.line, { edit: yaml.span(name, 0, text.length) });
+                    continue;
+                }
                 const digestSlot = existingDigestSlot(yaml, document, entry) ?? newDigestSlot(yaml, document, entry);
                 collector.image('kustomize-image', text, name.line, { digestSlot, unpinnable: digestSlot ? undefined : kustomize_UNPINNABLE });
             }
@@ -49434,8 +56538,92 @@ const kustomizeKind = {
     }
 };
 const kustomize_UNPINNABLE = 'its images entry is not a plain map a digest key can be added to';
+/** `name[:tag][@digest]` in its parts; a registry's port (`host:5000/x`) is not a tag. */
+function splitReference(reference) {
+    const at = reference.indexOf('@');
+    const digest = at === -1 ? undefined : reference.slice(at + 1);
+    const rest = at === -1 ? reference : reference.slice(0, at);
+    const colon = rest.lastIndexOf(':');
+    if (colon === -1 || rest.indexOf('/', colon) !== -1)
+        return { name: rest, digest };
+    return { name: rest.slice(0, colon), tag: rest.slice(colon + 1), digest };
+}
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/quadlet.ts
+
+
+
+/** The unit sections whose `Image=` names an image: a container, an image to pull, an image-backed volume. */
+const IMAGE_SECTIONS = new Set(['Container', 'Image', 'Volume']);
+/** `*.container` says what it is; `.image` and `.volume` only where Quadlet looks for units. */
+const UNIT_PATH = /(^|\/)(containers\/systemd|quadlets?)\//;
+/**
+ * Podman Quadlet units: `Image=` in `[Container]`, `[Image]` and `[Volume]` sections (systemd's
+ * INI: `#` and `;` comments, a trailing `\` continues a line). A value ending in `.image` or
+ * `.build` names another Quadlet unit, not an image; one in quotes is read inside them.
+ */
+const quadletKind = {
+    name: 'Podman Quadlet unit',
+    patterns: ['**/*.container', '**/{containers/systemd,quadlet,quadlets}/**/*.{image,volume}'],
+    matchesPath: (path) => /\.container$/.test(baseName(path)) || (/\.(image|volume)$/.test(baseName(path)) && UNIT_PATH.test(path)),
+    matchesContent: (file) => /^\s*\[(Container|Image)\]\s*$/m.test(file.content) && /^\s*Image\s*=/m.test(file.content),
+    scan: (file) => {
+        const collector = new Collector(file.path);
+        const lines = file.content.split('\n');
+        let section = '';
+        for (let index = 0; index < lines.length; index++) {
+            const line = lines[index].replace(/\r$/, '');
+            const header = /^\s*\[([^\]]*)\]\s*$/.exec(line);
+            if (header)
+                section = header[1];
+            const entry = /^(\s*Image\s*=\s*)(.*?)\s*$/.exec(line);
+            // A continued line is not one reference written in one place: its first part is not an image.
+            if (!entry || !IMAGE_SECTIONS.has(section) || entry[2].endsWith('\\'))
+                continue;
+            const quoted = /^(["'])(.*)\1$/.exec(entry[2]);
+            const value = quoted ? quoted[2] : entry[2];
+            if (value === '' || /\.(image|build)$/.test(value))
+                continue;
+            const column = entry[1].length + (quoted ? 2 : 1);
+            if (isTemplated(value))
+                collector.problem(index + 1, `cannot resolve the variable in "${value}"`);
+            else if (value.includes('%'))
+                collector.problem(index + 1, `cannot resolve the systemd specifier in "${value}"`);
+            else
+                collector.image('quadlet-image', value, index + 1, { edit: { line: index + 1, column, length: value.length } });
+        }
+        return collector.done();
+    }
+};
+
+;// CONCATENATED MODULE: ./src/discovery/kinds/woodpecker.ts
+
+/**
+ * Woodpecker: the `image` of every step, service and `clone` step of a workflow
+ * (`.woodpecker.yml`, or each file of `.woodpecker/`), as a list or a map by name; the
+ * older `pipeline:` key too. Matrix and other `${VARIABLE}`s are reported, not guessed.
+ */
+const woodpeckerKind = {
+    name: 'Woodpecker workflow',
+    patterns: ['.woodpecker.y*ml', '.woodpecker/*.y*ml'],
+    matchesPath: (path) => /^(\.woodpecker\.ya?ml|\.woodpecker\/[^/]+\.ya?ml)$/i.test(path),
+    scan: (file) => scanStepImages(file, {
+        steps: 'woodpecker-step',
+        pipeline: 'woodpecker-step',
+        services: 'woodpecker-service',
+        clone: 'woodpecker-clone'
+    })
+};
 
 ;// CONCATENATED MODULE: ./src/discovery/kinds/index.ts
+
+
+
+
+
+
+
+
 
 
 
@@ -49459,6 +56647,16 @@ const FILE_KINDS = [
     helmValuesKind,
     kustomizeKind,
     gitlabCiKind,
+    // CI systems whose path says what the file is.
+    circleciKind,
+    bitbucketKind,
+    azurePipelinesKind,
+    cloudBuildKind,
+    droneKind,
+    woodpeckerKind,
+    // Other tools whose path says what the file is.
+    quadletKind,
+    bakeKind,
     kubernetesKind
 ];
 /** SPEC's default globs: every kind's own. */
@@ -49867,15 +57065,316 @@ function invalidFindings(problems) {
     }));
 }
 
+// EXTERNAL MODULE: ./node_modules/@sigstore/protobuf-specs/dist/index.js
+var protobuf_specs_dist = __nccwpck_require__(9654);
+// EXTERNAL MODULE: ./node_modules/@sigstore/verify/dist/index.js
+var verify_dist = __nccwpck_require__(4187);
+;// CONCATENATED MODULE: ./src/signature/trusted-root.ts
+
+
+
+
+
+/**
+ * The CAs and logs keyless signatures are checked against, read once per run from a
+ * trusted root file (protobuf-specs JSON, as `cosign trusted-root create` and Sigstore's
+ * TUF repository give it).
+ */
+async function loadTrustedRoot(cwd, path) {
+    try {
+        return (0,verify_dist/* toTrustMaterial */.jO)(protobuf_specs_dist.TrustedRoot.fromJSON(JSON.parse(await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, path), 'utf8'))));
+    }
+    catch (error) {
+        throw new InputError(`cannot read the trusted root ${path}: ${error.message}`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/signature/trust-policy.ts
+
+
+
+
+
+
+const DEFAULT_TRUST_POLICY = '.github/image-lock-trust.yml';
+/**
+ * The trust policy file:
+ * `signatures: [{images: [PATTERN...], keyless: [{identity | identity-regexp, issuer}], keys: [PEM path]}]`;
+ * patterns are the `allow` patterns, the first rule that matches a reference applies.
+ */
+async function loadTrustPolicy(cwd, path) {
+    let text;
+    try {
+        text = await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, path), 'utf8');
+    }
+    catch (error) {
+        throw new InputError(`cannot read the trust policy ${path}: ${error.message}`);
+    }
+    const document = (0,dist/* parse */.qg)(text);
+    if (!document || !Array.isArray(document.signatures))
+        throw new InputError(`trust policy ${path} has no signatures: list`);
+    const rules = await Promise.all(document.signatures.map((entry, index) => parseRule(cwd, path, index, entry)));
+    return { rules };
+}
+/** The rule for a reference, or undefined when no pattern matches it (then no signature is asked for). */
+function ruleFor(policy, reference) {
+    return policy.rules.find((rule) => isAllowed(reference, rule.images));
+}
+async function parseRule(cwd, path, index, entry) {
+    const where = `trust policy ${path}, rule ${index + 1}`;
+    const rule = (entry ?? {});
+    const images = list(rule.images, `${where}: images`);
+    const keyless = (Array.isArray(rule.keyless) ? rule.keyless : []).map((item) => keylessSigner(item, where));
+    const keys = await Promise.all(list(rule.keys ?? [], `${where}: keys`).map((file) => keySigner(cwd, file, where)));
+    const signers = [...keyless, ...keys];
+    if (images.length === 0 || signers.length === 0)
+        throw new InputError(`${where}: needs images and at least one keyless identity or key`);
+    return { images, signers };
+}
+function keylessSigner(item, where) {
+    const { identity, 'identity-regexp': regexp, issuer } = (item ?? {});
+    if (typeof issuer !== 'string' || (typeof identity !== 'string') === (typeof regexp !== 'string')) {
+        throw new InputError(`${where}: a keyless signer needs an issuer and one of identity or identity-regexp`);
+    }
+    if (typeof identity === 'string')
+        return { identity, issuer };
+    try {
+        return { identityRegexp: new RegExp(regexp), issuer };
+    }
+    catch (error) {
+        throw new InputError(`${where}: invalid identity-regexp: ${error.message}`);
+    }
+}
+async function keySigner(cwd, file, where) {
+    try {
+        const key = (0,external_node_crypto_.createPublicKey)(await (0,promises_.readFile)((0,external_node_path_.resolve)(cwd, file), 'utf8'));
+        return { key, fingerprint: keyFingerprint(key) };
+    }
+    catch (error) {
+        throw new InputError(`${where}: cannot read the public key ${file}: ${error.message}`);
+    }
+}
+/** `sha256:<hex>` of the key's DER SubjectPublicKeyInfo, as SPEC's `signedBy.key`. */
+function keyFingerprint(key) {
+    return `sha256:${(0,external_node_crypto_.createHash)('sha256')
+        .update(key.export({ type: 'spki', format: 'der' }))
+        .digest('hex')}`;
+}
+function list(value, what) {
+    const values = typeof value === 'string' ? [value] : value;
+    if (!Array.isArray(values) || values.some((item) => typeof item !== 'string'))
+        throw new InputError(`${what} must be a list of strings`);
+    return values;
+}
+
+// EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
+var bundle_dist = __nccwpck_require__(1040);
+;// CONCATENATED MODULE: ./src/signature/check-signature.ts
+
+
+
+/**
+ * Checks one stored signature of `digest` against a rule's signers: the signed payload must
+ * name this digest, the signature must verify (with @sigstore/verify), and the signer must be
+ * one the rule allows. Keyless signers need the trusted root's CAs and logs (`keyless`).
+ */
+function checkSignature(found, digest, signers, keyless) {
+    let signed;
+    try {
+        signed = signedEntity(found);
+    }
+    catch (error) {
+        return { problem: `an unreadable signature (${error.message})` };
+    }
+    if (signed.subject !== digest)
+        return { problem: `a signature for another digest (${signed.subject ?? 'none named'})` };
+    const problems = [];
+    for (const signer of signers) {
+        try {
+            if ('key' in signer) {
+                if (!signed.keyed)
+                    continue;
+                new verify_dist/* Verifier */.BL(keyMaterial(signer), { tlogThreshold: 0, ctlogThreshold: 0, timestampThreshold: 0 }).verify(signed.entity);
+                return { signedBy: { key: signer.fingerprint } };
+            }
+            if (signed.keyed || !keyless)
+                continue;
+            // A private deployment may run no certificate transparency log: then no SCT is asked for.
+            const identity = new verify_dist/* Verifier */.BL(keyless, { ctlogThreshold: keyless.ctlogs.length > 0 ? 1 : 0 }).verify(signed.entity).identity;
+            const san = identity?.subjectAlternativeName ?? '';
+            const issuer = identity?.extensions?.issuer ?? '';
+            if (issuer === signer.issuer && (signer.identity === san || signer.identityRegexp?.test(san))) {
+                return { signedBy: { identity: san, issuer } };
+            }
+            problems.push(`signed by ${san} (issuer ${issuer})`);
+        }
+        catch (error) {
+            problems.push(`a signature that does not verify (${error.message})`);
+        }
+    }
+    return {
+        problem: problems[0] ??
+            (signed.keyed ? 'a key signature, no key in the policy matches it' : 'a keyless signature, and no keyless signer or trusted root')
+    };
+}
+/** The signed entity and the digest its payload names, from either storage form. */
+function signedEntity(found) {
+    if (found.form === 'simple-signing') {
+        // cosign's simple-signing payload (SIGNATURE_SPEC.md): the signature covers these exact bytes.
+        const payload = JSON.parse(found.payload.toString('utf8'));
+        const bundle = (0,bundle_dist/* toMessageSignatureBundle */.hj)({
+            digest: (0,external_node_crypto_.createHash)('sha256').update(found.payload).digest(),
+            signature: found.signature,
+            keyHint: 'policy-key'
+        });
+        return {
+            entity: (0,verify_dist/* toSignedEntity */.DC)(bundle, found.payload),
+            subject: payload.critical?.image?.['docker-manifest-digest'],
+            keyed: !found.certificate
+        };
+    }
+    const bundle = (0,bundle_dist/* bundleFromJSON */.vw)(found.bundle);
+    const keyed = bundle.verificationMaterial.content.$case === 'publicKey';
+    return { entity: (0,verify_dist/* toSignedEntity */.DC)(bundle), subject: bundleSubject(bundle), keyed };
+}
+/** A DSSE bundle signs an in-toto statement whose subject names the image's digest. */
+function bundleSubject(bundle) {
+    if (bundle.content.$case !== 'dsseEnvelope')
+        return undefined;
+    const statement = JSON.parse(bundle.content.dsseEnvelope.payload.toString('utf8'));
+    const hex = statement.subject?.[0]?.digest?.sha256;
+    return hex ? `sha256:${hex}` : undefined;
+}
+function keyMaterial(signer) {
+    return {
+        certificateAuthorities: [],
+        timestampAuthorities: [],
+        tlogs: [],
+        ctlogs: [],
+        publicKey: () => ({ publicKey: signer.key, validFor: () => true })
+    };
+}
+
+;// CONCATENATED MODULE: ./src/signature/signature-store.ts
+/** Sigstore bundles stored as OCI referrers (cosign 3's default) are found by this artifact type. */
+const BUNDLE_ARTIFACT_PREFIX = 'application/vnd.dev.sigstore.bundle';
+const COSIGN_SIGNATURE = 'dev.cosignproject.cosign/signature';
+const COSIGN_CERTIFICATE = 'dev.sigstore.cosign/certificate';
+const COSIGN_CHAIN = 'dev.sigstore.cosign/chain';
+/** Every signature stored for a manifest, in both storage forms, fetched in parallel. */
+async function findSignatures(client, repo, digest) {
+    const [bundles, legacy] = await Promise.all([findBundles(client, repo, digest), findSimpleSignatures(client, repo, digest)]);
+    return [...bundles, ...legacy];
+}
+/** The tag both cosign's storage forms derive from a digest: `sha256:<hex>` -> `sha256-<hex>`. */
+function digestTag(digest) {
+    return digest.replace(':', '-');
+}
+async function findBundles(client, repo, digest) {
+    // A registry without the referrers API answers 404; OCI 1.1's fallback is an index under the digest's tag.
+    const referrers = (await client.getReferrers(repo, digest)) ?? (await client.findManifest(repo, digestTag(digest)))?.json;
+    const descriptors = referrers && 'manifests' in referrers ? referrers.manifests : [];
+    const bundles = descriptors.filter((descriptor) => descriptor.artifactType?.startsWith(BUNDLE_ARTIFACT_PREFIX));
+    return Promise.all(bundles.map(async (descriptor) => {
+        const manifest = await client.getManifest(repo, descriptor.digest);
+        const layer = 'layers' in manifest.json ? manifest.json.layers[0] : undefined;
+        const bytes = layer ? await client.getSmallBlob(repo, layer.digest) : Buffer.from('null');
+        return { form: 'bundle', bundle: parseJson(bytes) };
+    }));
+}
+async function findSimpleSignatures(client, repo, digest) {
+    const manifest = await client.findManifest(repo, `${digestTag(digest)}.sig`);
+    const layers = manifest && 'layers' in manifest.json ? manifest.json.layers : [];
+    const signed = layers.filter((layer) => layer.annotations?.[COSIGN_SIGNATURE]);
+    return Promise.all(signed.map(async (layer) => ({
+        form: 'simple-signing',
+        payload: await client.getSmallBlob(repo, layer.digest),
+        signature: Buffer.from(layer.annotations[COSIGN_SIGNATURE], 'base64'),
+        certificate: layer.annotations?.[COSIGN_CERTIFICATE],
+        chain: layer.annotations?.[COSIGN_CHAIN]
+    })));
+}
+function parseJson(bytes) {
+    try {
+        return JSON.parse(bytes.toString('utf8'));
+    }
+    catch {
+        return undefined;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/signature/verify-signatures.ts
+
+
+
+
+/** Checks every locked digest's signatures against the policy, fetching them in parallel. */
+async function verifySignatures(client, locked, policy, concurrency, keyless) {
+    return mapLimit(locked, concurrency, async ({ reference, digest }) => {
+        const key = reference.toString();
+        const rule = ruleFor(policy, reference);
+        if (!rule)
+            return { key, status: 'no-rule' };
+        const found = await findSignatures(client, reference, digest);
+        if (found.length === 0)
+            return { key, status: 'unsigned', message: `${key} (${digest}) has no signature; the policy wants ${wanted(rule.signers)}` };
+        const checks = found.map((signature) => checkSignature(signature, digest, rule.signers, keyless));
+        const good = checks.find((check) => 'signedBy' in check);
+        if (good && 'signedBy' in good)
+            return { key, status: 'signed', signedBy: good.signedBy };
+        const problems = checks.map((check) => ('problem' in check ? check.problem : '')).join('; ');
+        return { key, status: 'rejected', message: `${key} (${digest}): found ${problems}; the policy wants ${wanted(rule.signers)}` };
+    });
+}
+function wanted(signers) {
+    return signers
+        .map((signer) => 'key' in signer
+        ? `key ${signer.fingerprint}`
+        : `${signer.identity ?? `identity matching /${signer.identityRegexp?.source}/`} from ${signer.issuer}`)
+        .join(' or ');
+}
+
+;// CONCATENATED MODULE: ./src/commands/signatures.ts
+
+
+
+/** Reads the policy and the trusted root when `--verify-signatures` is on; undefined when it is off. */
+async function loadSignatureCheck(options) {
+    const signatures = options.signatures;
+    if (!signatures)
+        return undefined;
+    const [policy, keyless] = await Promise.all([
+        loadTrustPolicy(options.cwd, signatures.policy),
+        signatures.trustedRoot ? loadTrustedRoot(options.cwd, signatures.trustedRoot) : undefined
+    ]);
+    return { options: signatures, policy, keyless };
+}
+/** Checks the signatures of `locked`, fetched `concurrency` digests at a time. */
+async function checkSignatures(client, check, locked, concurrency) {
+    const report = { signedBy: new Map(), problems: new Map(), failures: [], warnings: [] };
+    if (!check)
+        return report;
+    for (const outcome of await verifySignatures(client, locked, check.policy, concurrency, check.keyless)) {
+        if (outcome.status === 'signed')
+            report.signedBy.set(outcome.key, outcome.signedBy);
+        if (outcome.status !== 'unsigned' && outcome.status !== 'rejected')
+            continue;
+        report.problems.set(outcome.key, outcome.message);
+        (check.options.level === 'error' ? report.failures : report.warnings).push({ message: outcome.message });
+    }
+    return report;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
 
 
 /** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
-async function writeLock(file, usages, resolutionOf) {
+async function writeLock(file, usages, resolutionOf, signedBy) {
     const lockfile = { lockfileVersion: 1, images: {} };
     const images = usages.map((usage, index) => {
-        const entry = toEntry(resolutionOf(usage, index), usage);
         const key = usage.reference.toString();
+        const signer = signedBy?.get(key);
+        const entry = { ...toEntry(resolutionOf(usage, index), usage), ...(signer ? { signedBy: signer } : {}) };
         lockfile.images[key] = entry;
         return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
     });
@@ -49893,6 +57392,248 @@ function previousDigestOf(previous, key) {
 }
 function toEntry(image, usage) {
     return { digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, sources: sourcesOf(usage) };
+}
+
+;// CONCATENATED MODULE: ./src/fs/repository-root.ts
+
+
+/**
+ * What files image-lock found and rewrites itself (`pin`, `update`) must stay inside: the
+ * top of the git work tree holding `cwd` (a `.git` folder, or the `.git` file of a
+ * worktree or submodule), else `cwd` itself. Found by walking up, without running git.
+ */
+async function repositoryRoot(cwd) {
+    const start = (0,external_node_path_.resolve)(cwd);
+    for (let folder = start;; folder = (0,external_node_path_.dirname)(folder)) {
+        if (await (0,promises_.stat)((0,external_node_path_.join)(folder, '.git')).then(() => true, () => false))
+            return folder;
+        if ((0,external_node_path_.dirname)(folder) === folder)
+            return start;
+    }
+}
+
+;// CONCATENATED MODULE: ./src/platform/platform.ts
+
+/** The lockfile's key form: `os/arch[/variant]`, `:<os.version>` appended when present. */
+function formatPlatform(platform) {
+    const variant = platform.variant ? `/${platform.variant}` : '';
+    const osVersion = platform.osVersion ? `:${platform.osVersion}` : '';
+    return `${platform.os}/${platform.architecture}${variant}${osVersion}`;
+}
+function parsePlatform(text) {
+    const [path, osVersion] = splitOnce(text.trim(), ':');
+    const parts = path.split('/');
+    if (parts.length < 2 || parts.length > 3 || parts.some((part) => !/^[a-z0-9._-]+$/i.test(part))) {
+        throw new InputError(`invalid platform "${text}": expected os/arch[/variant]`);
+    }
+    const [os, architecture, variant] = parts;
+    return { os: os.toLowerCase(), architecture: architecture.toLowerCase(), variant, osVersion };
+}
+function splitOnce(text, separator) {
+    const at = text.indexOf(separator);
+    return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
+}
+/**
+ * containerd's normalisation (`platforms.Normalize`): architecture aliases folded, and
+ * the default variant of an architecture dropped or made explicit, so that
+ * `linux/arm64` and `linux/arm64/v8` are the same platform.
+ */
+function normalizePlatform(platform) {
+    let { architecture, variant } = platform;
+    switch (architecture) {
+        case 'x86_64':
+        case 'x86-64':
+        case 'amd64':
+            architecture = 'amd64';
+            if (variant === 'v1')
+                variant = undefined;
+            break;
+        case 'i386':
+            architecture = '386';
+            break;
+        case 'aarch64':
+        case 'arm64':
+            architecture = 'arm64';
+            if (variant === '8' || variant === 'v8' || variant === 'v8.0')
+                variant = undefined;
+            if (variant === '9' || variant === '9.0' || variant === 'v9.0')
+                variant = 'v9';
+            break;
+        case 'armhf':
+            architecture = 'arm';
+            variant = 'v7';
+            break;
+        case 'armel':
+            architecture = 'arm';
+            variant = 'v6';
+            break;
+        case 'arm':
+            if (!variant || variant === '7')
+                variant = 'v7';
+            else if (/^[568]$/.test(variant))
+                variant = `v${variant}`;
+            break;
+    }
+    return { os: platform.os.toLowerCase(), architecture, variant: variant || undefined, osVersion: platform.osVersion };
+}
+/**
+ * Whether `candidate` is what `wanted` asks for, compared after normalisation as
+ * containerd's `platforms.Only` does for an exact request; an os.version is compared
+ * only when the filter names one.
+ */
+function platformMatches(wanted, candidate) {
+    const a = normalizePlatform(wanted);
+    const b = normalizePlatform(candidate);
+    return (a.os === b.os &&
+        a.architecture === b.architecture &&
+        (a.variant ?? '') === (b.variant ?? '') &&
+        (a.osVersion === undefined || a.osVersion === b.osVersion));
+}
+/** The platform of the machine this runs on, as Docker names it (`linux/arm64` on arm runners). */
+function hostPlatform() {
+    const architecture = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' }[process.arch];
+    return normalizePlatform({ os: process.platform === 'win32' ? 'windows' : process.platform, architecture: architecture ?? process.arch });
+}
+
+;// CONCATENATED MODULE: ./src/remote/endpoint.ts
+
+
+const DOCKER_HUB_API = 'registry-1.docker.io';
+function endpointsFor(registry, options = {}) {
+    const mirrors = (options.mirrors?.[registry] ?? []).map((url) => ({
+        base: parseBaseUrl(url),
+        credentialHost: parseBaseUrl(url).host,
+        mirror: true
+    }));
+    const apiHost = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
+    const override = options.overrides?.[apiHost];
+    const scheme = isLoopback(apiHost) || options.insecureRegistries?.includes(registry) ? 'http' : 'https';
+    const base = override ? parseBaseUrl(override) : new URL(`${scheme}://${apiHost}`);
+    return [...mirrors, { base, credentialHost: registry, mirror: false }];
+}
+/** A mirror or override URL; a bare `host:port` gets the scheme its host deserves. */
+function parseBaseUrl(text) {
+    const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `${isLoopback(text) ? 'http' : 'https'}://${text}`;
+    let url;
+    try {
+        url = new URL(withScheme);
+    }
+    catch {
+        throw new InputError(`invalid registry URL "${text}"`);
+    }
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+        throw new InputError(`invalid registry URL "${text}": not http(s)`);
+    url.pathname = url.pathname.replace(/\/+$/, '') + '/';
+    return url;
+}
+function isLoopback(host) {
+    const hostname = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
+    return hostname === 'localhost' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
+}
+
+;// CONCATENATED MODULE: ./src/commands/options.ts
+
+
+
+
+
+
+
+
+/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
+const DEFAULT_TIMEOUT_SECONDS = 20;
+// Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
+const DEFAULT_CONCURRENCY = 16;
+/** One parser for both entries, so an empty value means the default in each. */
+function parseCommandOptions(raw) {
+    return {
+        cwd: raw.cwd,
+        files: insideRepository(raw.cwd, nonEmpty(raw.files)),
+        exclude: nonEmpty(raw.exclude),
+        images: nonEmpty(raw.images),
+        lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
+        platforms: nonEmpty(raw.platforms).map(parsePlatform),
+        mutable: parseLevel('mutable', raw.mutable, 'warn'),
+        latest: parseLevel('latest', raw.latest, 'warn'),
+        allow: nonEmpty(raw.allow),
+        drift: parseLevel('drift', raw.drift, 'warn'),
+        mirrors: parseMirrors(nonEmpty(raw.mirrors)),
+        insecureRegistries: nonEmpty(raw.insecureRegistries),
+        concurrency: parseConcurrency(raw.concurrency),
+        timeout: parseTimeout(raw.timeout),
+        githubToken: raw.githubToken || undefined,
+        ...(raw.writableRoots ? { writableRoots: raw.writableRoots } : {}),
+        ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {}),
+        signatures: parseSignatureOptions(raw)
+    };
+}
+/**
+ * Where the lockfile may be written: a lockfile the user named is written where asked
+ * (within `writableRoots` when set); the default one is a file of the repository, so a
+ * symbolic link taking it outside the repository is refused, as for the files `pin` rewrites.
+ */
+async function lockfileRoots(options) {
+    if (options.writableRoots)
+        return options.writableRoots;
+    return options.lockfileNamed ? undefined : [await repositoryRoot(options.cwd)];
+}
+function parseSignatureOptions(raw) {
+    const level = parseLevel('verify-signatures', raw.verifySignatures, 'ignore');
+    if (level === 'ignore')
+        return undefined;
+    return { level, policy: raw.trustPolicy?.trim() || DEFAULT_TRUST_POLICY, trustedRoot: raw.trustedRoot?.trim() || undefined };
+}
+/** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */
+function nonEmpty(values) {
+    return (values ?? [])
+        .flatMap((value) => value.split(/[\n,]/))
+        .map((value) => value.trim())
+        .filter(Boolean);
+}
+function parseLevel(name, value, fallback) {
+    const level = value?.trim() || fallback;
+    if (level === 'error' || level === 'warn' || level === 'ignore')
+        return level;
+    throw new InputError(`invalid ${name} level "${value}": expected error, warn or ignore`);
+}
+function parseConcurrency(value) {
+    if (!value?.trim())
+        return DEFAULT_CONCURRENCY;
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1 || number > 64) {
+        throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
+    }
+    return number;
+}
+function parseTimeout(value) {
+    if (!value?.trim())
+        return DEFAULT_TIMEOUT_SECONDS;
+    const seconds = Number(value);
+    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
+        throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
+    }
+    return seconds;
+}
+/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
+function insideRepository(cwd, patterns) {
+    const outside = patterns.filter((pattern) => !isInside((0,external_node_path_.resolve)(cwd), (0,external_node_path_.resolve)(cwd, pattern)));
+    if (outside.length > 0)
+        throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
+    return patterns;
+}
+/** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
+function parseMirrors(values) {
+    const mirrors = {};
+    for (const value of values) {
+        const at = value.indexOf('=');
+        if (at <= 0 || at === value.length - 1)
+            throw new InputError(`invalid mirror "${value}": expected REGISTRY=URL`);
+        const registry = value.slice(0, at).trim();
+        const url = value.slice(at + 1).trim();
+        parseBaseUrl(url);
+        (mirrors[registry === 'index.docker.io' ? 'docker.io' : registry] ??= []).push(url);
+    }
+    return mirrors;
 }
 
 ;// CONCATENATED MODULE: external "node:child_process"
@@ -50048,7 +57789,7 @@ function parseDockerConfig(text, file) {
     // docker/cli reads an empty file as an empty configuration.
     if (text.trim() === '')
         return emptyConfig(file);
-    const document = parseJson(text, where);
+    const document = docker_config_parseJson(text, where);
     if (document === null)
         return emptyConfig(file);
     if (!isObject(document))
@@ -50105,7 +57846,7 @@ function parseAuthConfigVariable(value) {
     // docker/cli treats an empty variable as unset.
     if (!value)
         return new Map();
-    const document = parseJson(value, AUTH_CONFIG_VARIABLE);
+    const document = docker_config_parseJson(value, AUTH_CONFIG_VARIABLE);
     if (!isObject(document))
         throw new InputError(`${AUTH_CONFIG_VARIABLE}: expected a JSON object`);
     return parseAuths(field(document, 'auths'), AUTH_CONFIG_VARIABLE, true);
@@ -50163,7 +57904,7 @@ function decodeAuth(auth, at) {
  * JSON.parse whose errors carry a position but never the text: V8 quotes the input
  * around the error, which may be a password.
  */
-function parseJson(text, where) {
+function docker_config_parseJson(text, where) {
     try {
         return JSON.parse(text);
     }
@@ -50653,42 +58394,6 @@ function parseRateLimit(headers) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/remote/endpoint.ts
-
-
-const DOCKER_HUB_API = 'registry-1.docker.io';
-function endpointsFor(registry, options = {}) {
-    const mirrors = (options.mirrors?.[registry] ?? []).map((url) => ({
-        base: parseBaseUrl(url),
-        credentialHost: parseBaseUrl(url).host,
-        mirror: true
-    }));
-    const apiHost = registry === DOCKER_HUB ? DOCKER_HUB_API : registry;
-    const override = options.overrides?.[apiHost];
-    const scheme = isLoopback(apiHost) || options.insecureRegistries?.includes(registry) ? 'http' : 'https';
-    const base = override ? parseBaseUrl(override) : new URL(`${scheme}://${apiHost}`);
-    return [...mirrors, { base, credentialHost: registry, mirror: false }];
-}
-/** A mirror or override URL; a bare `host:port` gets the scheme its host deserves. */
-function parseBaseUrl(text) {
-    const withScheme = /^[a-z]+:\/\//i.test(text) ? text : `${isLoopback(text) ? 'http' : 'https'}://${text}`;
-    let url;
-    try {
-        url = new URL(withScheme);
-    }
-    catch {
-        throw new InputError(`invalid registry URL "${text}"`);
-    }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:')
-        throw new InputError(`invalid registry URL "${text}": not http(s)`);
-    url.pathname = url.pathname.replace(/\/+$/, '') + '/';
-    return url;
-}
-function isLoopback(host) {
-    const hostname = host.replace(/:\d+$/, '').replace(/^\[(.*)\]$/, '$1');
-    return hostname === 'localhost' || hostname === '::1' || /^127(\.\d{1,3}){3}$/.test(hostname);
-}
-
 ;// CONCATENATED MODULE: ./src/remote/media-types.ts
 /** The manifest media types image-lock reads; schema 1 is long deprecated and refused. */
 const OCI_INDEX = 'application/vnd.oci.image.index.v1+json';
@@ -50858,6 +58563,8 @@ class RegistryClient {
     rateLimits = new Map();
     http;
     authenticators = new Map();
+    /** Registries that answered 404 to the referrers API. */
+    noReferrersApi = new Set();
     constructor(options = {}) {
         this.options = options;
         this.http = new HttpClient(options.http);
@@ -50909,8 +58616,56 @@ class RegistryClient {
         }
         return { tags: tags, next: nextPageQuery(firstHeader(response.headers, 'link'), `tag list of ${repo.name}`) };
     }
+    /**
+     * The OCI 1.1 referrers of a manifest (`GET /v2/<name>/referrers/<digest>`), an image
+     * index; undefined when the registry has no referrers API (404), so the caller falls back
+     * to the `sha256-<hex>` tag schema.
+     */
+    async getReferrers(repo, digest) {
+        // A registry without the API lacks it for every repository: ask it once per run.
+        if (this.noReferrersApi.has(repo.registry))
+            return undefined;
+        try {
+            const response = await this.call(repo, `referrers/${digest}`, 'GET', { accept: OCI_INDEX });
+            const bytes = await readCapped(response, this.options.maxManifestBytes ?? DEFAULT_MAX_MANIFEST_BYTES, `referrers of ${repo.name}@${digest}`);
+            const index = JSON.parse(bytes.toString('utf8'));
+            if (!Array.isArray(index.manifests))
+                throw new RegistryError(`referrers of ${repo.name}@${digest} is not an image index`);
+            return index;
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404) {
+                this.noReferrersApi.add(repo.registry);
+                return undefined;
+            }
+            if (error instanceof SyntaxError)
+                throw new RegistryError(`referrers of ${repo.name}@${digest} is not valid JSON`);
+            throw error;
+        }
+    }
+    /** A manifest that may be absent (a signature tag): undefined on 404. */
+    async findManifest(repo, reference) {
+        try {
+            return await this.getManifest(repo, reference);
+        }
+        catch (error) {
+            if (error instanceof RegistryError && error.status === 404)
+                return undefined;
+            throw error;
+        }
+    }
     /** A small JSON blob (an image config), read whole and checked against its digest. */
     async getBlobJson(repo, digest) {
+        const bytes = await this.getSmallBlob(repo, digest);
+        try {
+            return JSON.parse(bytes.toString('utf8'));
+        }
+        catch {
+            throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
+        }
+    }
+    /** A small blob's exact bytes (a config, a signature payload), checked against its digest. */
+    async getSmallBlob(repo, digest) {
         const bytes = await this.http.retryStalls(repo.registry, async () => {
             const { body } = await this.openBlob(repo, digest);
             return readCapped({ body }, MAX_CONFIG_BYTES, `blob ${repo.name}@${digest}`);
@@ -50919,12 +58674,7 @@ class RegistryClient {
         if (digest.startsWith('sha256:') && actual !== digest) {
             throw new RegistryError(`blob ${repo.name}@${digest} does not match its digest (got ${actual})`);
         }
-        try {
-            return JSON.parse(bytes.toString('utf8'));
-        }
-        catch {
-            throw new RegistryError(`blob ${repo.name}@${digest} is not valid JSON`);
-        }
+        return bytes;
     }
     /** How many stalls a blob download may meet over all its resumes. */
     stallBudget(repo) {
@@ -51056,89 +58806,6 @@ function reportExitCode(report) {
     return report.failures.length > 0 || report.findings.some((finding) => finding.level === 'error') ? 1 : 0;
 }
 
-;// CONCATENATED MODULE: ./src/platform/platform.ts
-
-/** The lockfile's key form: `os/arch[/variant]`, `:<os.version>` appended when present. */
-function formatPlatform(platform) {
-    const variant = platform.variant ? `/${platform.variant}` : '';
-    const osVersion = platform.osVersion ? `:${platform.osVersion}` : '';
-    return `${platform.os}/${platform.architecture}${variant}${osVersion}`;
-}
-function parsePlatform(text) {
-    const [path, osVersion] = splitOnce(text.trim(), ':');
-    const parts = path.split('/');
-    if (parts.length < 2 || parts.length > 3 || parts.some((part) => !/^[a-z0-9._-]+$/i.test(part))) {
-        throw new InputError(`invalid platform "${text}": expected os/arch[/variant]`);
-    }
-    const [os, architecture, variant] = parts;
-    return { os: os.toLowerCase(), architecture: architecture.toLowerCase(), variant, osVersion };
-}
-function splitOnce(text, separator) {
-    const at = text.indexOf(separator);
-    return at === -1 ? [text, undefined] : [text.slice(0, at), text.slice(at + 1)];
-}
-/**
- * containerd's normalisation (`platforms.Normalize`): architecture aliases folded, and
- * the default variant of an architecture dropped or made explicit, so that
- * `linux/arm64` and `linux/arm64/v8` are the same platform.
- */
-function normalizePlatform(platform) {
-    let { architecture, variant } = platform;
-    switch (architecture) {
-        case 'x86_64':
-        case 'x86-64':
-        case 'amd64':
-            architecture = 'amd64';
-            if (variant === 'v1')
-                variant = undefined;
-            break;
-        case 'i386':
-            architecture = '386';
-            break;
-        case 'aarch64':
-        case 'arm64':
-            architecture = 'arm64';
-            if (variant === '8' || variant === 'v8' || variant === 'v8.0')
-                variant = undefined;
-            if (variant === '9' || variant === '9.0' || variant === 'v9.0')
-                variant = 'v9';
-            break;
-        case 'armhf':
-            architecture = 'arm';
-            variant = 'v7';
-            break;
-        case 'armel':
-            architecture = 'arm';
-            variant = 'v6';
-            break;
-        case 'arm':
-            if (!variant || variant === '7')
-                variant = 'v7';
-            else if (/^[568]$/.test(variant))
-                variant = `v${variant}`;
-            break;
-    }
-    return { os: platform.os.toLowerCase(), architecture, variant: variant || undefined, osVersion: platform.osVersion };
-}
-/**
- * Whether `candidate` is what `wanted` asks for, compared after normalisation as
- * containerd's `platforms.Only` does for an exact request; an os.version is compared
- * only when the filter names one.
- */
-function platformMatches(wanted, candidate) {
-    const a = normalizePlatform(wanted);
-    const b = normalizePlatform(candidate);
-    return (a.os === b.os &&
-        a.architecture === b.architecture &&
-        (a.variant ?? '') === (b.variant ?? '') &&
-        (a.osVersion === undefined || a.osVersion === b.osVersion));
-}
-/** The platform of the machine this runs on, as Docker names it (`linux/arm64` on arm runners). */
-function hostPlatform() {
-    const architecture = { x64: 'amd64', arm64: 'arm64', arm: 'arm', ia32: '386' }[process.arch];
-    return normalizePlatform({ os: process.platform === 'win32' ? 'windows' : process.platform, architecture: architecture ?? process.arch });
-}
-
 ;// CONCATENATED MODULE: ./src/remote/resolve.ts
 
 
@@ -51229,6 +58896,8 @@ async function allOrFail(items, concurrency, fn) {
 
 
 
+
+
 /**
  * `lock`: resolve every reference to its digest and per-platform manifests and write
  * the lockfile. Nothing is written unless every reference resolved.
@@ -51236,11 +58905,14 @@ async function allOrFail(items, concurrency, fn) {
 async function lock(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
+        const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
+        const signatureCheck = await loadSignatureCheck(options);
         const collected = await collectReferences(options);
         const usages = [...collected.usages.values()];
         const resolved = await resolveAll(client, usages, options, log);
-        const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
+        const locked = usages.map((usage, index) => ({ reference: usage.reference, digest: resolved[index].digest }));
+        const signatures = await checkSignatures(client, signatureCheck, locked, options.concurrency);
+        const written = await writeLock(file, usages, (_usage, index) => resolved[index], signatures.signedBy);
         return commandReport('lock', {
             options,
             client,
@@ -51249,7 +58921,9 @@ async function lock(options, log, client = createRegistryClient(options)) {
             images: written.images,
             removed: written.removed,
             problems: collected.problems,
-            findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest)
+            findings: findingsFor(usages, options, (key) => written.lockfile.images[key]?.digest),
+            failures: signatures.failures,
+            warnings: signatures.warnings
         });
     }
     finally {
@@ -51265,7 +58939,7 @@ async function lock(options, log, client = createRegistryClient(options)) {
 /** A character that would make a reference longer: the span no longer holds all of it. */
 const REFERENCE_CHARACTER = /[\w.:/@-]/;
 /**
- * Replaces spans of one file inside `root`, all or none: only if every span still holds
+ * Replaces spans of one file inside `root` (the repository), all or none: only if every span still holds
  * exactly the reference it is expected to (not a longer one edited since), as one atomic
  * write through `writeFileAtomic`. Returns why it could not, or undefined when done.
  */
@@ -51276,7 +58950,7 @@ async function replaceSpans(path, replacements, root) {
     let content;
     try {
         // Through a symbolic link, the file it points to is what gets rewritten, if inside root.
-        target = await writeTarget(path, root, 'the file');
+        target = await writeTarget(path, [root], 'the file');
     }
     catch (error) {
         return messageOf(error);
@@ -51311,7 +58985,7 @@ async function replaceSpans(path, replacements, root) {
         updated = updated.slice(0, offset) + replacement.to + updated.slice(offset + replacement.span.length);
     }
     try {
-        await writeFileAtomic(target, updated, { root, label: 'the file' });
+        await writeFileAtomic(target, updated, { roots: [root], label: 'the file' });
     }
     catch (error) {
         return messageOf(error);
@@ -51320,6 +58994,7 @@ async function replaceSpans(path, replacements, root) {
 }
 
 ;// CONCATENATED MODULE: ./src/pin/pin.ts
+
 
 
 
@@ -51334,6 +59009,7 @@ async function replaceSpans(path, replacements, root) {
 async function pinFiles(cwd, occurrences, digestFor) {
     const result = { rewritten: [], skipped: [] };
     const skip = (occurrence, reason) => result.skipped.push({ file: occurrence.file, line: occurrence.line, text: occurrence.text, reason });
+    const root = await repositoryRoot(cwd);
     for (const [file, changes] of planChanges(occurrences, digestFor, skip)) {
         const applicable = [];
         for (const change of changes) {
@@ -51343,7 +59019,7 @@ async function pinFiles(cwd, occurrences, digestFor) {
             else if (change.to !== change.from)
                 applicable.push(change);
         }
-        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable, cwd);
+        const failure = await replaceSpans((0,external_node_path_.join)(cwd, file), applicable, root);
         for (const change of applicable) {
             if (failure)
                 for (const occurrence of change.occurrences)
@@ -51428,6 +59104,7 @@ function isDigest(digest) {
 
 
 
+
 /**
  * `pin`: resolve every reference like `lock`, rewrite each occurrence in the scanned files
  * to `name:tag@digest`, then write the lockfile for the references as they now stand, so
@@ -51437,7 +59114,7 @@ async function pin(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
         // A lockfile that cannot be read or written stops the run before any file is touched.
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
+        const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
         const before = [...(await collectReferences(options)).usages.values()];
         const resolved = await resolveAll(client, before, options, log);
         const resolutions = resolutionsByKey(before, resolved);
@@ -51666,6 +59343,7 @@ function ageInDays(created, now) {
 
 
 
+
 // Per pin, for the pinned image's changed platforms; the tags themselves run `concurrency` at a time.
 const update_check_PLATFORMS_IN_FLIGHT = 4;
 /**
@@ -51674,7 +59352,7 @@ const update_check_PLATFORMS_IN_FLIGHT = 4;
  * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
  * platforms that changed (for their sizes and layers), when the registry still has them.
  */
-async function checkTags(client, followed, options, log) {
+async function checkTags(client, followed, options, log, signatureCheck) {
     if (followed.length > 0)
         log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
     await client.authorize(followed.map(({ tag }) => tag), options.concurrency);
@@ -51687,7 +59365,10 @@ async function checkTags(client, followed, options, log) {
         const image = await readImageDetails(client, tag, current.digest, options.platforms);
         const created = newestCreated(Object.values(image.images));
         const verdict = cooldownVerdict(created, now, options.cooldown);
-        const status = verdict.take ? 'updated' : verdict.reason;
+        // A new digest is taken only when signed as the trust policy says, whatever its age.
+        const signed = await checkSignatures(client, signatureCheck, [{ reference: tag, digest: image.digest }], 1);
+        const unsigned = signed.problems.get(tag.toString());
+        const status = unsigned ? 'unsigned' : verdict.take ? 'updated' : verdict.reason;
         const moves = await mapLimit(moved, update_check_PLATFORMS_IN_FLIGHT, async (pin) => {
             const pinned = await pinnedSide(client, tag, pin, image);
             const update = {
@@ -51696,10 +59377,11 @@ async function checkTags(client, followed, options, log) {
                 to: image.digest,
                 status,
                 ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
+                ...(unsigned ? { signature: unsigned } : {}),
                 ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
                 platforms: platformChanges(pinned, image)
             };
-            return { pin, update, image };
+            return { pin, update, image, signedBy: signed.signedBy.get(tag.toString()) };
         });
         return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
     });
@@ -51760,7 +59442,8 @@ function lockfileAfterMoves(lockfile, moves, usages) {
         const newKey = `${move.update.reference}@${move.image.digest}`;
         const used = usages.get(newKey);
         const { digest, mediaType, platforms } = move.image;
-        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
+        const signedBy = move.signedBy ? { signedBy: move.signedBy } : {};
+        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources, ...signedBy });
     }
     return { ...lockfile, images };
 }
@@ -51815,8 +59498,9 @@ function describeDigestLinks(report) {
         `Digest links: ${links.linked.length} pinned reference(s) linked by ${links.pulls} daemon pull(s) by digest in ` +
             `${formatDuration(links.ms)} (manifests only, no layer; Docker Hub counts each manifest GET as a pull)`
     ];
+    // Only counted here: the warning names them, once (a long list said three times buries the rest).
     if (links.unlinked.length > 0)
-        lines.push(`Not linked (they need the registry): ${links.unlinked.map((u) => u.reference).join(', ')}`);
+        lines.push(`Not linked: ${links.unlinked.length} pinned reference(s), which need the registry when used`);
     return lines.join('\n');
 }
 /** The warning for pinned references the classic store could not link: they need the registry when used. */
@@ -51824,10 +59508,16 @@ function unlinkedWarning(report) {
     const unlinked = report.digestLinks?.unlinked ?? [];
     if (unlinked.length === 0)
         return undefined;
-    return (`${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason}): ` +
-        `${unlinked.map((u) => u.reference).join(', ')}. Their tags work offline; the containerd image store ` +
-        '(`containerd-snapshotter`) makes pinned references work offline too.');
+    return `${unlinkedTitle(report)}: ${unlinked.map((u) => u.reference).join(', ')}. ${UNLINKED_ADVICE}`;
 }
+/** What the unlinked references have in common, and why; undefined when every one was linked. */
+function unlinkedTitle(report) {
+    const unlinked = report.digestLinks?.unlinked ?? [];
+    if (unlinked.length === 0)
+        return undefined;
+    return `${unlinked.length} pinned reference(s) will need the registry when used (${unlinked[0].reason})`;
+}
+const UNLINKED_ADVICE = 'Their tags work offline; the containerd image store (`containerd-snapshotter`) makes pinned references work offline too.';
 
 ;// CONCATENATED MODULE: ./src/commands/update-words.ts
 
@@ -51840,6 +59530,8 @@ function ageText(update) {
 }
 /** Why a moved tag was not taken, and when it will be. */
 function skipText(update) {
+    if (update.status === 'unsigned')
+        return `not signed as the trust policy says: ${update.signature}`;
     if (update.status === 'cooldown')
         return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
     return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
@@ -52069,6 +59761,8 @@ function compare(a, b) {
 
 
 
+
+
 /**
  * `update`: follows the tag of every `name:tag@digest` reference in the files and the
  * lockfile. Where the tag moved to an image old enough for the cooldown, the digest is
@@ -52078,12 +59772,13 @@ function compare(a, b) {
 async function update(options, log, client = createRegistryClient(options)) {
     const started = Date.now();
     try {
-        const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile) : undefined;
-        const file = await openLockfile(options.cwd, options.lockfile, 'write');
+        const reportPath = options.reportFile ? await reportTarget(options.cwd, options.reportFile, options.writableRoots) : undefined;
+        const file = await openLockfile(options.cwd, options.lockfile, 'write', await lockfileRoots(options));
+        const signatureCheck = await loadSignatureCheck(options);
         const lockfile = file.previous;
         const before = await collectReferences(options);
         const targets = updateTargets([...before.usages.values()], lockfile);
-        const checked = await checkTags(client, targets.followed, options, log);
+        const checked = await checkTags(client, targets.followed, options, log, signatureCheck);
         const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
         const taken = checked.moves.filter((move) => move.update.status === 'updated');
         const digestByKey = new Map(taken.map((move) => [move.pin.key, move.image.digest]));
@@ -52121,7 +59816,7 @@ async function update(options, log, client = createRegistryClient(options)) {
             ...(options.reportFile ? { reportFile: options.reportFile } : {})
         };
         if (reportPath)
-            await writeFileAtomic(reportPath, updateMarkdown(report), { root: options.cwd, label: options.reportFile });
+            await writeFileAtomic(reportPath, updateMarkdown(report), { roots: options.writableRoots, label: options.reportFile });
         return report;
     }
     finally {
@@ -52153,10 +59848,10 @@ function imagesAfter(moves, unchanged) {
 function sourcesOfPin(pin) {
     return pin.usage ? sourcesOf(pin.usage) : (pin.entry?.sources ?? []);
 }
-/** The report's real path, inside the repository and writable: checked before any network work. */
-async function reportTarget(root, reportFile) {
+/** The report's real path, where it may be written and writable: checked before any network work. */
+async function reportTarget(cwd, reportFile, roots) {
     const label = `the report ${reportFile}`;
-    const path = await writeTarget((0,external_node_path_.resolve)(root, reportFile), root, label);
+    const path = await writeTarget((0,external_node_path_.resolve)(cwd, reportFile), roots, label);
     await checkWritable(path, label);
     return path;
 }
@@ -52232,6 +59927,7 @@ function lineOfKey(text, key) {
 
 
 
+
 /**
  * `verify`: the lockfile must hold every reference in use and nothing else, and (at the
  * `drift` level) each tag must still point to its locked digest. Changes no file.
@@ -52242,6 +59938,7 @@ async function verify(options, log, client = createRegistryClient(options)) {
         const collected = await collectReferences(options);
         const usages = [...collected.usages.values()];
         const stored = await readStoredLockfile(options);
+        const signatureCheck = await loadSignatureCheck(options);
         const parts = { options, client, started, changed: false, problems: collected.problems };
         if (!stored) {
             const findings = findingsFor(usages, options, () => undefined);
@@ -52249,14 +59946,18 @@ async function verify(options, log, client = createRegistryClient(options)) {
         }
         log.info(`verifying ${usages.length} image reference${usages.length === 1 ? '' : 's'} against ${options.lockfile}`);
         const coverage = lockfileCoverage(usages, stored);
-        const drift = await checkDrift(client, coverage.locked, options, log);
+        const lockedDigests = coverage.locked.map(({ usage, entry }) => ({ reference: usage.reference, digest: entry.digest }));
+        const [drift, signatures] = await Promise.all([
+            checkDrift(client, coverage.locked, options, log),
+            checkSignatures(client, signatureCheck, lockedDigests, options.concurrency)
+        ]);
         return commandReport('verify', {
             ...parts,
             images: drift.images,
             removed: coverage.unused,
             findings: findingsFor(usages, options, (key) => stored.lockfile.images[key]?.digest),
-            failures: [...coverage.failures, ...drift.failures],
-            warnings: [...coverage.warnings, ...drift.warnings]
+            failures: [...coverage.failures, ...drift.failures, ...signatures.failures],
+            warnings: [...coverage.warnings, ...drift.warnings, ...signatures.warnings]
         });
     }
     finally {
@@ -52276,90 +59977,6 @@ async function readStoredLockfile(options) {
         return undefined;
     const file = (0,external_node_path_.relative)(options.cwd, (0,external_node_path_.resolve)(options.cwd, options.lockfile)).split(external_node_path_.sep).join('/');
     return { lockfile, name: options.lockfile, file, text: await (0,promises_.readFile)(path, 'utf8') };
-}
-
-;// CONCATENATED MODULE: ./src/commands/options.ts
-
-
-
-
-
-
-/** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
-const DEFAULT_TIMEOUT_SECONDS = 20;
-// Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
-const DEFAULT_CONCURRENCY = 16;
-/** One parser for both entries, so an empty value means the default in each. */
-function parseCommandOptions(raw) {
-    return {
-        cwd: raw.cwd,
-        files: insideRepository(raw.cwd, nonEmpty(raw.files)),
-        exclude: nonEmpty(raw.exclude),
-        images: nonEmpty(raw.images),
-        lockfile: raw.lockfile?.trim() || DEFAULT_LOCKFILE,
-        platforms: nonEmpty(raw.platforms).map(parsePlatform),
-        mutable: parseLevel('mutable', raw.mutable, 'warn'),
-        latest: parseLevel('latest', raw.latest, 'warn'),
-        allow: nonEmpty(raw.allow),
-        drift: parseLevel('drift', raw.drift, 'warn'),
-        mirrors: parseMirrors(nonEmpty(raw.mirrors)),
-        insecureRegistries: nonEmpty(raw.insecureRegistries),
-        concurrency: parseConcurrency(raw.concurrency),
-        timeout: parseTimeout(raw.timeout),
-        githubToken: raw.githubToken || undefined
-    };
-}
-/** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */
-function nonEmpty(values) {
-    return (values ?? [])
-        .flatMap((value) => value.split(/[\n,]/))
-        .map((value) => value.trim())
-        .filter(Boolean);
-}
-function parseLevel(name, value, fallback) {
-    const level = value?.trim() || fallback;
-    if (level === 'error' || level === 'warn' || level === 'ignore')
-        return level;
-    throw new InputError(`invalid ${name} level "${value}": expected error, warn or ignore`);
-}
-function parseConcurrency(value) {
-    if (!value?.trim())
-        return DEFAULT_CONCURRENCY;
-    const number = Number(value);
-    if (!Number.isInteger(number) || number < 1 || number > 64) {
-        throw new InputError(`invalid concurrency "${value}": expected a whole number from 1 to 64`);
-    }
-    return number;
-}
-function parseTimeout(value) {
-    if (!value?.trim())
-        return DEFAULT_TIMEOUT_SECONDS;
-    const seconds = Number(value);
-    if (!Number.isFinite(seconds) || seconds <= 0 || seconds > 3600) {
-        throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
-    }
-    return seconds;
-}
-/** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
-function insideRepository(cwd, patterns) {
-    const outside = patterns.filter((pattern) => !isInside((0,external_node_path_.resolve)(cwd), (0,external_node_path_.resolve)(cwd, pattern)));
-    if (outside.length > 0)
-        throw new InputError(`outside the repository ${cwd}: ${outside.join(', ')}`);
-    return patterns;
-}
-/** `docker.io=https://mirror.example` pairs; several mirrors of one registry keep their order. */
-function parseMirrors(values) {
-    const mirrors = {};
-    for (const value of values) {
-        const at = value.indexOf('=');
-        if (at <= 0 || at === value.length - 1)
-            throw new InputError(`invalid mirror "${value}": expected REGISTRY=URL`);
-        const registry = value.slice(0, at).trim();
-        const url = value.slice(at + 1).trim();
-        parseBaseUrl(url);
-        (mirrors[registry === 'index.docker.io' ? 'docker.io' : registry] ??= []).push(url);
-    }
-    return mirrors;
 }
 
 // EXTERNAL MODULE: external "node:util"
@@ -52387,11 +60004,20 @@ Common options:
   --timeout SECONDS             a registry response with no byte for this long has stalled (default 20)
   --json                        print one JSON document on stdout
 
+Signature options (lock, verify, update):
+  --verify-signatures error|warn|ignore  a locked digest not signed as the trust policy says (default ignore: not checked)
+  --trust-policy FILE           who may sign which images (default .github/image-lock-trust.yml)
+  --trusted-root FILE           the Sigstore trusted root for keyless signatures (protobuf-specs JSON)
+
 Update options:
   --cooldown DAYS               take a moved tag's image only once it is this old (default 0)
   --cooldown-unknown take|skip  an image of unknown age (default skip with a cooldown)
   --newer                       also list newer version-shaped tags (never rewritten)
   --report FILE                 write a Markdown account of what changed (a pull request body)
+
+Other:
+  -h, --help                    this text
+  -v, --version                 the version
 
 Exit codes: 0 fine, 1 policy or verification failure, 2 bad input, 3 registry or network failure.`;
 const COMMANDS = ['list', 'lock', 'verify', 'pin', 'update', 'pull'];
@@ -52416,8 +60042,14 @@ const OPTIONS = {
     'cooldown-unknown': { type: 'string' },
     newer: { type: 'boolean' },
     report: { type: 'string' },
-    help: { type: 'boolean', short: 'h' }
+    'verify-signatures': { type: 'string' },
+    'trust-policy': { type: 'string' },
+    'trusted-root': { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
+    version: { type: 'boolean', short: 'v' }
 };
+/** One line and where to look, not the whole usage: the mistake stays on the screen. */
+const SEE_HELP = 'run image-lock --help for the commands and options';
 /** Flags that only some commands take; anything else given to them is bad input. */
 const ONLY_FOR = {
     drift: ['verify'],
@@ -52429,7 +60061,10 @@ const ONLY_FOR = {
     cooldown: ['update'],
     'cooldown-unknown': ['update'],
     newer: ['update'],
-    report: ['update']
+    report: ['update'],
+    'verify-signatures': ['lock', 'verify', 'update'],
+    'trust-policy': ['lock', 'verify', 'update'],
+    'trusted-root': ['lock', 'verify', 'update']
 };
 function parseCliArgs(argv) {
     let parsed;
@@ -52437,16 +60072,18 @@ function parseCliArgs(argv) {
         parsed = (0,external_node_util_.parseArgs)({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
     }
     catch (error) {
-        throw new InputError(`${error.message}\n\n${USAGE}`);
+        throw new InputError(`${parseErrorMessage(error)}; ${SEE_HELP}`);
     }
     const { values, positionals } = parsed;
     if (values.help)
         return { command: 'help', values };
+    if (values.version)
+        return { command: 'version', values };
     const [command, ...extra] = positionals;
     if (!command)
         throw new InputError(`no command given\n\n${USAGE}`);
     if (!COMMANDS.includes(command))
-        throw new InputError(`unknown command "${command}"\n\n${USAGE}`);
+        throw new InputError(`unknown command "${command}"; ${SEE_HELP}`);
     if (extra.length > 0)
         throw new InputError(`unexpected argument "${extra[0]}"`);
     for (const [flag, commands] of Object.entries(ONLY_FOR)) {
@@ -52458,6 +60095,15 @@ function parseCliArgs(argv) {
         throw new InputError('pull takes one --platform');
     return { command: command, values };
 }
+/** Node's parseArgs messages, without the advice about positionals that does not apply here. */
+function parseErrorMessage(error) {
+    const option = /'(-[^' ]+)/.exec(error.message)?.[1];
+    if (error.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option)
+        return `unknown option ${option}`;
+    if (error.code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE' && option)
+        return `${option} needs a value`;
+    return error.message;
+}
 
 ;// CONCATENATED MODULE: ./src/commands/list.ts
 
@@ -52467,7 +60113,7 @@ function parseCliArgs(argv) {
  * found, and the problems; no network. Invalid references are listed (without a
  * normalised form) and are problems too.
  */
-async function list(options) {
+async function list_list(options) {
     const found = (await scanFiles({ ...options, images: [] }));
     const references = found.occurrences.map(({ file, line, text, kind }) => ({
         file,
@@ -52496,7 +60142,7 @@ function listExitCode(report) {
 /** `image-lock list`: what would be locked, on stdout; the problems on stderr. */
 async function runList({ values }, io) {
     const { cwd, files, exclude } = parseCommandOptions({ cwd: io.cwd, files: values.file, exclude: values.exclude });
-    const report = await list({ cwd, files, exclude });
+    const report = await list_list({ cwd, files, exclude });
     const invalid = new Set(report.references.filter((entry) => !entry.reference).map((entry) => `${entry.file}:${entry.line}`));
     const diagnostics = report.problems.map((problem) => `${problem.file}:${problem.line}: ${invalid.has(`${problem.file}:${problem.line}`) ? 'error' : 'warning'}: ${problem.message}\n`);
     io.stderr(diagnostics.join(''));
@@ -54029,6 +61675,15 @@ function defaultCacheDir(env = process.env) {
     return (0,external_node_path_.join)(env.XDG_CACHE_HOME || (0,external_node_path_.join)((0,external_node_os_namespaceObject.homedir)(), '.cache'), 'image-lock');
 }
 
+;// CONCATENATED MODULE: ./package.json
+const package_namespaceObject = {"rE":"0.1.0"};
+;// CONCATENATED MODULE: ./src/cli/version.ts
+
+/** The package's version, from package.json (the bundle inlines it), so it is written in one place. */
+function packageVersion() {
+    return package_namespaceObject.rE;
+}
+
 ;// CONCATENATED MODULE: ./src/cli/print-update.ts
 
 /** `update`'s result on stdout: each moved image, platform by platform, then what was left and why. */
@@ -54112,6 +61767,7 @@ function where(finding) {
 
 
 
+
 const processIo = {
     stdout: (text) => process.stdout.write(text),
     stderr: (text) => process.stderr.write(text),
@@ -54124,8 +61780,8 @@ async function run(argv, io = processIo) {
     try {
         const args = parseCliArgs(argv);
         json = args.values.json === true;
-        if (args.command === 'help') {
-            io.stdout(`${USAGE}\n`);
+        if (args.command === 'help' || args.command === 'version') {
+            io.stdout(`${args.command === 'help' ? USAGE : packageVersion()}\n`);
             return 0;
         }
         if (args.command === 'pull')
@@ -54168,7 +61824,10 @@ function toOptions({ values }, cwd) {
         mirrors: values.mirror,
         insecureRegistries: values['insecure-registry'],
         concurrency: values.concurrency,
-        timeout: values.timeout
+        timeout: values.timeout,
+        verifySignatures: values['verify-signatures'],
+        trustPolicy: values['trust-policy'],
+        trustedRoot: values['trusted-root']
     });
 }
 
@@ -54179,7 +61838,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(7136);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8069);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
@@ -54192,6 +61851,13 @@ __webpack_async_result__();
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("buffer");
+
+/***/ }),
+
+/***/ 6982:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("crypto");
 
 /***/ }),
 
@@ -54286,7 +61952,7 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:http2")
 
 /***/ }),
 
-/***/ 7030:
+/***/ 4649:
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:net");
@@ -54381,6 +62047,13 @@ module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:zlib");
 /***/ ((module) => {
 
 module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("process");
+
+/***/ }),
+
+/***/ 9023:
+/***/ ((module) => {
+
+module.exports = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("util");
 
 /***/ }),
 
@@ -57033,7 +64706,7 @@ __webpack_unused_export__ = cst;
 __webpack_unused_export__ = lexer.Lexer;
 exports.HN = lineCounter.LineCounter;
 __webpack_unused_export__ = parser.Parser;
-__webpack_unused_export__ = publicApi.parse;
+exports.qg = publicApi.parse;
 exports.hR = publicApi.parseAllDocuments;
 __webpack_unused_export__ = publicApi.parseDocument;
 __webpack_unused_export__ = publicApi.stringify;
@@ -62973,7 +70646,7 @@ exports.visitAsync = visitAsync;
 /******/ 	// Execute the module function
 /******/ 	var threw = true;
 /******/ 	try {
-/******/ 		__webpack_modules__[moduleId](module, module.exports, __nccwpck_require__);
+/******/ 		__webpack_modules__[moduleId].call(module.exports, module, module.exports, __nccwpck_require__);
 /******/ 		threw = false;
 /******/ 	} finally {
 /******/ 		if(threw) delete __webpack_module_cache__[moduleId];

@@ -41643,10 +41643,12 @@ function local_error_localError(error, doing) {
 
 /**
  * The real file a write to `path` lands in: through symbolic links (a symlinked file is
- * rewritten where it is, and stays a link), and refused when that is outside `root` (the
- * repository or workspace). `label` is how the user named the path, for messages.
+ * rewritten where it is, and stays a link), and refused when that is outside every one of
+ * `roots` (the repository, or the action's workspace and temporary folder). Without roots
+ * it may be anywhere: a path the user typed on the command line is the user's choice.
+ * `label` is how the user named the path, for messages.
  */
-async function writeTarget(path, root, label) {
+async function writeTarget(path, roots, label) {
     let target;
     try {
         target = await realpath(path);
@@ -41659,10 +41661,11 @@ async function writeTarget(path, root, label) {
             throw new LocalError(`${label} is a symbolic link to ${await readlink(path)}, which does not exist`);
         target = join(await realAncestor(dirname(path)), basename(path));
     }
-    if (root !== undefined) {
-        const realRoot = await realpath(root).catch(() => resolve(root));
-        if (!isInside(realRoot, target))
-            throw new LocalError(`${label} is ${target}, outside ${realRoot}: refusing to write there`);
+    if (roots !== undefined) {
+        const realRoots = await Promise.all(roots.map((root) => realpath(root).catch(() => resolve(root))));
+        if (!realRoots.some((root) => isInside(root, target))) {
+            throw new LocalError(`${label} is ${target}, outside ${realRoots.join(' and ')}: refusing to write there`);
+        }
     }
     return target;
 }
