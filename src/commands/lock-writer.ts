@@ -42,5 +42,6 @@ function previousDigestOf(previous: Lockfile | undefined, key: string): string |
 }
 
 function toEntry(image: ResolvedImage, usage: Usage): LockEntry {
-  return { digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, sources: sourcesOf(usage) };
+  const platform = image.platform === undefined ? {} : { platform: image.platform };
+  return { digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, ...platform, sources: sourcesOf(usage) };
 }

@@ -27,7 +27,8 @@ export function lockfileAfterMoves(lockfile: Lockfile, moves: readonly Move[], u
     const newKey = `${move.update.reference}@${move.image.digest}`;
     const used = usages.get(newKey);
     const { digest, mediaType, platforms } = move.image;
-    put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources });
+    const platform = move.update.platform === undefined ? {} : { platform: move.update.platform };
+    put(newKey, { digest, mediaType, platforms, ...platform, sources: used ? sourcesOf(used) : entry.sources });
   }
   return { ...lockfile, images };
 }

@@ -7,6 +7,7 @@ import { pinFiles } from '../pin/pin.js';
 import { collectReferences, sourcesOf } from './collect.js';
 import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
+import { noticesAt } from './notices.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport, type ImageReport } from './report.js';
 import { checkTags, type ImageUpdate, type Move } from './update-check.js';
@@ -25,6 +26,8 @@ export interface UpdateReport extends CommandReport {
   skipped: ImageUpdate[];
   /** Pins whose tag still points to their digest. */
   unchanged: string[];
+  /** Pins left as they were for a reason worth a warning: their tag is gone, their platform left the index. */
+  kept: { reference: string; reason: string }[];
   /** Digest-only references: no tag to follow. */
   untracked: string[];
   /** With `newer`: newer version-shaped tags (reported only). */
@@ -71,11 +74,12 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
         client,
         started,
         changed: lockChanged || pinned.rewritten.length > 0,
-        images: imagesAfter(checked.moves, checked.unchanged),
+        images: imagesAfter(checked.moves, [...checked.unchanged, ...checked.kept.map(({ pin }) => pin)]),
         removed: [],
         problems: after.problems,
         findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
         warnings: [
+          ...checked.kept.flatMap(({ pin, reason }) => (pin.usage ? noticesAt(pin.usage, reason) : [{ message: `${pin.key}: ${reason}` }])),
           ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
           ...taken.flatMap(({ pin, update }) =>
             (pin.usage?.inputs ?? []).map((input) => ({
@@ -89,6 +93,7 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
       updated: taken.map((move) => move.update),
       skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
       unchanged: checked.unchanged.map((pin) => pin.key),
+      kept: checked.kept.map(({ pin, reason }) => ({ reference: pin.key, reason })),
       untracked: targets.untracked,
       newer: newer.newer,
       notes: newer.notes,

@@ -9,6 +9,8 @@ export interface LockEntry {
   mediaType: string;
   platforms: Record<string, string>;
   sources: string[];
+  /** For a pin to one platform's manifest of its tag's index: that platform (its key in the index). */
+  platform?: string;
 }
 
 export interface Lockfile {
@@ -94,8 +96,9 @@ function checkEntry(reference: string, entry: unknown, fail: (reason: string) =>
   }
   if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
     where('sources', 'is not a list of paths');
-  const { digest, mediaType, platforms, sources } = entry as unknown as LockEntry;
-  return { digest, mediaType, platforms, sources };
+  if (entry.platform !== undefined && typeof entry.platform !== 'string') where('platform', 'is not a platform');
+  const { digest, mediaType, platforms, sources, platform } = entry as unknown as LockEntry;
+  return { digest, mediaType, platforms, sources, ...(platform === undefined ? {} : { platform }) };
 }
 
 /** A value for a message: a primitive as JSON; a list or object, which may be any size or depth, only by kind. */
