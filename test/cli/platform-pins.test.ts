@@ -163,3 +163,55 @@ test('a tag deleted upstream: reported on its line, its pin kept, the other pins
   expect(drift.code).toBe(1);
   expect(drift.stderr).toContain(`Dockerfile:2: error: ${message}`);
 });
+
+describe('updates only for the platforms used here', () => {
+  test('a lock made with --platform: a tag moved only for other platforms is reported and not rewritten; a move of ours is taken', async () => {
+    const tag = `${host}/platform-pins/used:1`;
+    const first = await pushRelease('platform-pins/used', '1', twoPlatforms('used amd64 a', 'used arm64 a'));
+    const pinned = `${tag}@${first.digest}`;
+    const dir = await workspace({ Dockerfile: `FROM ${pinned}\n` });
+    expect((await cli(dir, 'lock', '--platform', 'linux/amd64')).code).toBe(0);
+    const lockfile = await readFile(join(dir, 'image-lock.json'), 'utf8');
+
+    const armOnly = await pushRelease('platform-pins/used', '1', twoPlatforms('used amd64 a', 'used arm64 b'));
+    const result = await cli(dir, 'update', '--json');
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      updated: [],
+      changed: false,
+      skipped: [
+        {
+          reference: tag,
+          to: armOnly.digest,
+          status: 'not-used',
+          platforms: [
+            expect.objectContaining({ platform: 'linux/amd64', status: 'unchanged' }),
+            expect.objectContaining({ platform: 'linux/arm64/v8', status: 'added' })
+          ]
+        }
+      ]
+    });
+    expect((await cli(dir, 'update')).stdout).toContain(
+      `left ${tag} at ${first.digest}, not taking ${armOnly.digest}: moved for platforms not used here`
+    );
+    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM ${pinned}\n`);
+    expect(await readFile(join(dir, 'image-lock.json'), 'utf8')).toBe(lockfile);
+
+    const ours = await pushRelease('platform-pins/used', '1', twoPlatforms('used amd64 b', 'used arm64 b'));
+    const taken = JSON.parse((await cli(dir, 'update', '--json')).stdout);
+    expect(taken.updated).toEqual([expect.objectContaining({ to: ours.digest, status: 'updated' })]);
+    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM ${tag}@${ours.digest}\n`);
+  });
+
+  test('--platform without a lockfile: matched as containerd does (linux/arm64 is linux/arm64/v8)', async () => {
+    const tag = `${host}/platform-pins/flag:1`;
+    const first = await pushRelease('platform-pins/flag', '1', twoPlatforms('flag amd64 a', 'flag arm64 a'));
+    const dir = await workspace({ Dockerfile: `FROM ${tag}@${first.digest}\n` });
+    const amdMoved = await pushRelease('platform-pins/flag', '1', twoPlatforms('flag amd64 b', 'flag arm64 a'));
+    const skipped = JSON.parse((await cli(dir, 'update', '--platform', 'linux/arm64', '--json')).stdout);
+    expect(skipped.skipped).toEqual([expect.objectContaining({ to: amdMoved.digest, status: 'not-used' })]);
+    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM ${tag}@${first.digest}\n`);
+    const taken = JSON.parse((await cli(dir, 'update', '--platform', 'linux/amd64', '--json')).stdout);
+    expect(taken.updated).toEqual([expect.objectContaining({ to: amdMoved.digest })]);
+  });
+});
