@@ -39,7 +39,8 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     insecureRegistries: list('insecure-registries'),
     concurrency: core.getInput('concurrency'),
     timeout: core.getInput('timeout'),
-    githubToken: core.getInput('github-token')
+    githubToken: core.getInput('github-token'),
+    now: process.env.IMAGE_LOCK_NOW
   });
   return {
     mode,

@@ -3,7 +3,7 @@ import { collectReferences } from './collect.js';
 import { findingsFor } from './findings.js';
 import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
-import type { CommandOptions } from './options.js';
+import { dayOf, type CommandOptions } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport } from './report.js';
 import { resolveAll } from './resolve-all.js';
@@ -19,7 +19,7 @@ export async function lock(options: CommandOptions, log: Log, client = createReg
     const collected = await collectReferences(options);
     const usages = [...collected.usages.values()];
     const resolved = await resolveAll(client, usages, options, log);
-    const written = await writeLock(file, usages, (_usage, index) => resolved[index]);
+    const written = await writeLock(file, usages, (_usage, index) => resolved[index], dayOf(options.now));
     return commandReport('lock', {
       options,
       client,

@@ -27,6 +27,8 @@ export interface CommandOptions {
   /** Seconds without a byte before a registry response counts as stalled. */
   timeout: number;
   githubToken?: string;
+  /** The moment the run counts from: the lockfile's `firstSeen` days and the cooldown (`IMAGE_LOCK_NOW` sets it). */
+  now: Date;
 }
 
 /** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
@@ -51,6 +53,8 @@ export interface RawOptions {
   concurrency?: string;
   timeout?: string;
   githubToken?: string;
+  /** `IMAGE_LOCK_NOW`: a day (`2026-12-05`) or an ISO time; empty is the clock's time. */
+  now?: string;
 }
 
 /** One parser for both entries, so an empty value means the default in each. */
@@ -70,7 +74,8 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     insecureRegistries: nonEmpty(raw.insecureRegistries),
     concurrency: parseConcurrency(raw.concurrency),
     timeout: parseTimeout(raw.timeout),
-    githubToken: raw.githubToken || undefined
+    githubToken: raw.githubToken || undefined,
+    now: parseNow(raw.now)
   };
 }
 
@@ -104,6 +109,19 @@ function parseTimeout(value: string | undefined): number {
     throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
   }
   return seconds;
+}
+
+/** The run's "today" is settable, so that a CI replay or a test sees the days it means to. */
+function parseNow(value: string | undefined): Date {
+  if (!value?.trim()) return new Date();
+  const time = Date.parse(value.trim());
+  if (!Number.isFinite(time)) throw new InputError(`invalid IMAGE_LOCK_NOW "${value}": expected a day such as 2026-12-05, or an ISO time`);
+  return new Date(time);
+}
+
+/** The UTC day of `time`, `YYYY-MM-DD`, as the lockfile's `firstSeen` holds it. */
+export function dayOf(time: Date): string {
+  return time.toISOString().slice(0, 10);
 }
 
 /** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */

@@ -26,6 +26,8 @@ export interface ImageUpdate {
   /** The newest `created` of the new image's platforms; absent when none states one. */
   created?: string;
   ageDays?: number;
+  /** The day image-lock first saw the new digest (UTC): the cooldown counts from it too; absent when not known. */
+  firstSeen?: string;
   /** For a pin to one platform's manifest of its tag's index: that platform, the only one followed. */
   platform?: string;
   platforms: PlatformChange[];
@@ -55,13 +57,19 @@ const PLATFORMS_IN_FLIGHT = 4;
  * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
  * platforms that changed (for their sizes and layers), when the registry still has them.
  */
-export async function checkTags(client: RegistryClient, followed: FollowedTag[], options: UpdateOptions, log: Log): Promise<TagCheck> {
+export async function checkTags(
+  client: RegistryClient,
+  followed: FollowedTag[],
+  options: UpdateOptions,
+  log: Log,
+  firstSeen: (digest: string) => string | undefined
+): Promise<TagCheck> {
   if (followed.length > 0) log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
   await client.authorize(
     followed.map(({ tag }) => tag),
     options.concurrency
   );
-  const now = options.now?.() ?? new Date();
+  const now = options.now;
   const checks = await allOrFail(followed, options.concurrency, async ({ tag, pins }): Promise<TagCheck> => {
     const target = await tagTarget(client, tag);
     if (!target) return { moves: [], unchanged: [], kept: pins.map((pin) => ({ pin, reason: tagGone(tag.toString(), true) })) };
@@ -92,7 +100,8 @@ export async function checkTags(client: RegistryClient, followed: FollowedTag[],
   async function moveOf(tag: Reference, follow: PinFollow, image: ImageDetails): Promise<Move> {
     const { pin, platform } = follow;
     const created = newestCreated(Object.values(image.images));
-    const verdict = cooldownVerdict(created, now, options.cooldown);
+    const seen = firstSeen(image.digest);
+    const verdict = cooldownVerdict(created, seen, now, options.cooldown);
     const pinned = await pinnedSide(client, tag, follow, image);
     const platforms = platformChanges(pinned, image);
     const elsewhere = platform === undefined && movedOnlyElsewhere(platforms, pin, options.platforms);
@@ -103,6 +112,7 @@ export async function checkTags(client: RegistryClient, followed: FollowedTag[],
       status: elsewhere ? 'not-used' : verdict.take ? 'updated' : verdict.reason,
       ...(verdict.take || verdict.reason !== 'cooldown' || elsewhere ? {} : { eligibleOn: verdict.eligibleOn }),
       ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
+      ...(seen === undefined ? {} : { firstSeen: seen }),
       ...(platform === undefined ? {} : { platform }),
       platforms
     };

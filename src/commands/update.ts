@@ -2,11 +2,13 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { checkWritable, writeTarget } from '../fs/confine.js';
 import { openLockfile, saveLockfile } from '../lockfile/lockfile-file.js';
+import { firstSeenDays, firstSeenField, serializeLockfile } from '../lockfile/lockfile.js';
 import { parseReference } from '../name/reference.js';
 import { pinFiles } from '../pin/pin.js';
 import { collectReferences, sourcesOf } from './collect.js';
 import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
+import { dayOf } from './options.js';
 import { noticesAt } from './notices.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport, type ImageReport } from './report.js';
@@ -52,7 +54,14 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
     const lockfile = file.previous;
     const before = await collectReferences(options);
     const targets = updateTargets([...before.usages.values()], lockfile);
-    const checked = await checkTags(client, targets.followed, options, log);
+    const days = firstSeenDays(lockfile);
+    const checked = await checkTags(
+      client,
+      targets.followed,
+      options,
+      log,
+      (digest) => firstSeenField(days, digest, dayOf(options.now)).firstSeen
+    );
     const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
 
     const taken = checked.moves.filter((move) => move.update.status === 'updated');
@@ -65,7 +74,9 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
     if (pinned.rewritten.length > 0)
       log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
     const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
-    const lockChanged = lockfile && taken.length > 0 ? await saveLockfile(file, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+    const moved = lockfile && lockfileAfterMoves(lockfile, checked.moves, checked.unchanged, after.usages);
+    // Written only when an entry changed, so that a lockfile laid out by hand is not reformatted for nothing.
+    const lockChanged = moved && serializeLockfile(moved) !== serializeLockfile(lockfile) ? await saveLockfile(file, moved) : false;
 
     const usages = [...after.usages.values()];
     const report: UpdateReport = {

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTestEnv, registryLog } from '../env/env.js';
-import { cli, workspace } from './helpers.js';
+import { cli, cliAt, workspace } from './helpers.js';
 import { pushRelease, twoPlatforms } from './releases.js';
 import { AMD64 } from '../env/fixtures.js';
 
@@ -24,7 +24,7 @@ describe('a pin to one platform of its tag (name:tag@<linux/amd64 manifest>)', (
     const pinned = `${tag}@${amd64}`;
     const dir = await workspace({ Dockerfile: `FROM ${pinned}\n` });
     await log.resetRequests();
-    expect((await cli(dir, 'lock')).code).toBe(0);
+    expect((await cliAt('2026-03-01', dir, 'lock')).code).toBe(0);
     // The pinned manifest and its config, then one HEAD of the tag and a GET of its index.
     expect((await ownRequests('web')).filter((request) => request.includes('/manifests/')).sort()).toEqual(
       [
@@ -38,6 +38,7 @@ describe('a pin to one platform of its tag (name:tag@<linux/amd64 manifest>)', (
       mediaType: 'application/vnd.oci.image.manifest.v1+json',
       platforms: { 'linux/amd64': amd64 },
       platform: 'linux/amd64',
+      firstSeen: '2026-03-01',
       sources: ['Dockerfile']
     });
     const locked = await readFile(join(dir, 'image-lock.json'), 'utf8');
@@ -77,7 +78,7 @@ describe('a pin to one platform of its tag (name:tag@<linux/amd64 manifest>)', (
       `Dockerfile:1: error: ${pinned}: tag moved for linux/amd64 since this pin: run image-lock update (${tag} now points to ${next} for linux/amd64)`
     );
 
-    const result = await cli(dir, 'update', '--json');
+    const result = await cliAt('2026-03-02', dir, 'update', '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.updated).toEqual([
@@ -96,6 +97,7 @@ describe('a pin to one platform of its tag (name:tag@<linux/amd64 manifest>)', (
         mediaType: 'application/vnd.oci.image.manifest.v1+json',
         platforms: { 'linux/amd64': next },
         platform: 'linux/amd64',
+        firstSeen: '2026-03-02',
         sources: ['Dockerfile']
       }
     });
