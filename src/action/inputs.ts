@@ -44,7 +44,8 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     writableRoots: [cwd, process.env.RUNNER_TEMP].filter((root): root is string => Boolean(root)),
     verifySignatures: core.getInput('verify-signatures'),
     trustPolicy: core.getInput('trust-policy'),
-    trustedRoot: core.getInput('trusted-root')
+    trustedRoot: core.getInput('trusted-root'),
+    now: process.env.IMAGE_LOCK_NOW
   });
   return {
     mode,

@@ -17,6 +17,8 @@ export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
+  /** Where `IMAGE_LOCK_NOW` is read; the process's environment unless given. */
+  env?: Record<string, string | undefined>;
 }
 
 const processIo: CliIo = {
@@ -40,7 +42,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     if (args.command === 'pull') return await runPull(args, io);
     if (args.command === 'list') return await runList(args, io);
     const log: Log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-    const options = toOptions(args, io.cwd);
+    const options = toOptions(args, io.cwd, (io.env ?? process.env).IMAGE_LOCK_NOW);
     const report =
       args.command === 'update'
         ? await update(
@@ -63,7 +65,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
   }
 }
 
-function toOptions({ values }: CliArgs, cwd: string): CommandOptions {
+function toOptions({ values }: CliArgs, cwd: string, now: string | undefined): CommandOptions {
   return parseCommandOptions({
     cwd,
     files: values.file,
@@ -81,6 +83,7 @@ function toOptions({ values }: CliArgs, cwd: string): CommandOptions {
     timeout: values.timeout,
     verifySignatures: values['verify-signatures'],
     trustPolicy: values['trust-policy'],
-    trustedRoot: values['trusted-root']
+    trustedRoot: values['trusted-root'],
+    now
   });
 }

@@ -1,4 +1,7 @@
+import type { LockEntry } from '../lockfile/lockfile.js';
 import { Reference } from '../name/reference.js';
+import { isIndex } from '../remote/media-types.js';
+import { pinnedPlatform, platformEntry, tagIndex, tagTarget, type TagIndex, type TagTarget } from '../remote/platform-pin.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import type { LockedUsage } from './coverage.js';
 import type { Log } from './log.js';
@@ -14,11 +17,6 @@ export interface DriftCheck {
   warnings: Notice[];
 }
 
-export interface Current {
-  digest: string;
-  mediaType: string;
-}
-
 /**
  * Compares each locked reference with what it points to now, at the `drift` level. A
  * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
@@ -30,14 +28,27 @@ export async function checkDrift(client: RegistryClient, locked: LockedUsage[], 
   const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
   if (tags.length > 0) log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
   await client.authorize(tags, options.concurrency);
-  const now = await allOrFail(tags, options.concurrency, (tag) => currentOf(client, tag));
-  const currentByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
+  const now = await allOrFail(tags, options.concurrency, (tag) => tagTarget(client, tag));
+  const targetByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
+  const indexes = new Map<string, Promise<TagIndex | undefined>>();
+  const pinMoves = await allOrFail(locked, options.concurrency, async ({ usage, entry }) => {
+    const tag = tagOf(usage.reference);
+    const target = targetByTag.get(tag?.toString() ?? '');
+    if (!tag || !target || !usage.reference.digest || target.digest === usage.reference.digest) return undefined;
+    const index = () => {
+      const fetched = indexes.get(tag.toString()) ?? tagIndex(client, tag, target);
+      indexes.set(tag.toString(), fetched);
+      return fetched;
+    };
+    return pinMoved(tag, usage.reference.digest, entry, target, index);
+  });
   const check: DriftCheck = { images: [], failures: [], warnings: [] };
   const drifted = (notices: Notice[]) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
-  for (const { usage, entry } of locked) {
+  for (const [at, { usage, entry }] of locked.entries()) {
     const key = usage.reference.toString();
     const pinned = usage.reference.digest;
-    const tagNow = currentByTag.get(tagOf(usage.reference)?.toString() ?? '');
+    const tag = tagOf(usage.reference)?.toString() ?? '';
+    const tagNow = targetByTag.get(tag);
     const current = pinned
       ? { digest: pinned, mediaType: entry.mediaType }
       : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
@@ -45,14 +56,9 @@ export async function checkDrift(client: RegistryClient, locked: LockedUsage[], 
     // What the new digest holds per platform is not known without a GET.
     const platforms = moved ? {} : entry.platforms;
     check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
-    if (pinned && tagNow && tagNow.digest !== pinned) {
-      drifted(
-        noticesAt(
-          usage,
-          `${key}: tag moved since this pin: run image-lock update (${tagOf(usage.reference)} now points to ${tagNow.digest})`
-        )
-      );
-    }
+    if (targetByTag.has(tag) && !tagNow) drifted(noticesAt(usage, tagGone(tag, pinned !== undefined)));
+    const pinMove = pinMoves[at];
+    if (pinMove) drifted(noticesAt(usage, `${key}: ${pinMove}`));
     if (!moved) continue;
     if (pinned) {
       check.failures.push(
@@ -89,10 +95,33 @@ function uniqueTags(locked: LockedUsage[]): Reference[] {
   return [...tags.values()];
 }
 
-/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
-export async function currentOf(client: RegistryClient, reference: Reference): Promise<Current> {
-  const head = await client.headManifest(reference, reference.manifestReference);
-  if (head) return { digest: head.digest, mediaType: head.mediaType };
-  const manifest = await client.getManifest(reference, reference.manifestReference);
-  return { digest: manifest.digest, mediaType: manifest.mediaType };
+/** A tag the registry no longer has (404): what still works and what does not. */
+export function tagGone(tag: string, pinned: boolean): string {
+  return pinned
+    ? `tag ${tag} no longer exists; the pin still works while the digest does`
+    : `tag ${tag} no longer exists; the lockfile's digest still works while the registry keeps it`;
+}
+
+/**
+ * How a pinned `tag@digest` stands against its tag now, undefined when it has not moved.
+ * A pin to one platform's manifest of the tag's index (`platform` recorded, or found
+ * in the index) has moved only when that platform's manifest has: the index is fetched
+ * (once per tag, by `index`) only for a pin that is not to an index.
+ */
+async function pinMoved(
+  tag: Reference,
+  pinned: string,
+  entry: LockEntry,
+  target: TagTarget,
+  index: () => Promise<TagIndex | undefined>
+): Promise<string | undefined> {
+  const whole = `tag moved since this pin: run image-lock update (${tag} now points to ${target.digest})`;
+  const platforms = isIndex(entry.mediaType) ? undefined : (await index())?.platforms;
+  if (!platforms) return whole;
+  const platform = entry.platform ?? pinnedPlatform(platforms, pinned) ?? Object.keys(entry.platforms)[0];
+  const now = platform === undefined ? undefined : platformEntry(platforms, platform);
+  if (!now)
+    return `${platform} is no longer in ${tag}'s index (it now points to ${target.digest}); the pin still works while the digest does`;
+  if (now[1] === pinned) return undefined;
+  return `tag moved for ${now[0]} since this pin: run image-lock update (${tag} now points to ${now[1]} for ${now[0]})`;
 }

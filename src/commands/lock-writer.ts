@@ -1,4 +1,4 @@
-import type { LockEntry, Lockfile, SignedBy } from '../lockfile/lockfile.js';
+import { firstSeenDays, firstSeenField, type LockEntry, type Lockfile, type SignedBy } from '../lockfile/lockfile.js';
 import { saveLockfile, type LockfileFile } from '../lockfile/lockfile-file.js';
 import type { ResolvedImage } from '../remote/resolve.js';
 import { sourcesOf, type Usage } from './collect.js';
@@ -19,13 +19,21 @@ export async function writeLock(
   file: LockfileFile,
   usages: Usage[],
   resolutionOf: (usage: Usage, index: number) => ResolvedImage,
+  today: string,
   signedBy?: ReadonlyMap<string, SignedBy>
 ): Promise<WrittenLock> {
   const lockfile: Lockfile = { lockfileVersion: 1, images: {} };
+  const days = firstSeenDays(file.previous);
   const images: ImageReport[] = usages.map((usage, index) => {
     const key = usage.reference.toString();
     const signer = signedBy?.get(key);
-    const entry: LockEntry = { ...toEntry(resolutionOf(usage, index), usage), ...(signer ? { signedBy: signer } : {}) };
+    const entry: LockEntry = {
+      ...toEntry(resolutionOf(usage, index), usage, firstSeenField(days, resolutionOf(usage, index).digest, today)),
+      ...(signer ? { signedBy: signer } : {})
+    };
+    // A digest the cooldown holds back for this pin keeps its first-seen day while the pin is unchanged.
+    const pending = file.previous?.images[key]?.digest === entry.digest ? file.previous.images[key].pending : undefined;
+    if (pending) entry.pending = pending;
     lockfile.images[key] = entry;
     return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
   });
@@ -43,6 +51,8 @@ function previousDigestOf(previous: Lockfile | undefined, key: string): string |
   return previous?.images[key]?.digest ?? (at === -1 ? undefined : previous?.images[key.slice(0, at)]?.digest);
 }
 
-function toEntry(image: ResolvedImage, usage: Usage): LockEntry {
-  return { digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, sources: sourcesOf(usage) };
+function toEntry(image: ResolvedImage, usage: Usage, firstSeen: { firstSeen?: string }): LockEntry {
+  const platform = image.platform === undefined ? {} : { platform: image.platform };
+  const { digest, mediaType, platforms } = image;
+  return { digest, mediaType, platforms, ...platform, ...firstSeen, sources: sourcesOf(usage) };
 }

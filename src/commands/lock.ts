@@ -4,7 +4,7 @@ import { findingsFor } from './findings.js';
 import { checkSignatures, loadSignatureCheck } from './signatures.js';
 import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
-import { lockfileRoots, type CommandOptions } from './options.js';
+import { dayOf, lockfileRoots, type CommandOptions } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport } from './report.js';
 import { resolveAll } from './resolve-all.js';
@@ -23,7 +23,7 @@ export async function lock(options: CommandOptions, log: Log, client = createReg
     const resolved = await resolveAll(client, usages, options, log);
     const locked = usages.map((usage, index) => ({ reference: usage.reference, digest: resolved[index].digest }));
     const signatures = await checkSignatures(client, signatureCheck, locked, options.concurrency);
-    const written = await writeLock(file, usages, (_usage, index) => resolved[index], signatures.signedBy);
+    const written = await writeLock(file, usages, (_usage, index) => resolved[index], dayOf(options.now), signatures.signedBy);
     return commandReport('lock', {
       options,
       client,

@@ -36,6 +36,8 @@ export interface CommandOptions {
   writableRoots?: string[];
   /** Whether the user named the lockfile; the default one is the repository's own file. */
   lockfileNamed?: boolean;
+  /** The moment the run counts from: the lockfile's `firstSeen` days and the cooldown (`IMAGE_LOCK_NOW` sets it). */
+  now: Date;
   /** Signature verification (`--verify-signatures`), absent when off. */
   signatures?: SignatureOptions;
 }
@@ -75,6 +77,8 @@ export interface RawOptions {
   verifySignatures?: string;
   trustPolicy?: string;
   trustedRoot?: string;
+  /** `IMAGE_LOCK_NOW`: a day (`2026-12-05`) or an ISO time; empty is the clock's time. */
+  now?: string;
 }
 
 /** One parser for both entries, so an empty value means the default in each. */
@@ -97,7 +101,8 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     githubToken: raw.githubToken || undefined,
     ...(raw.writableRoots ? { writableRoots: raw.writableRoots } : {}),
     ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {}),
-    signatures: parseSignatureOptions(raw)
+    signatures: parseSignatureOptions(raw),
+    now: parseNow(raw.now)
   };
 }
 
@@ -147,6 +152,19 @@ function parseTimeout(value: string | undefined): number {
     throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
   }
   return seconds;
+}
+
+/** The run's "today" is settable, so that a CI replay or a test sees the days it means to. */
+function parseNow(value: string | undefined): Date {
+  if (!value?.trim()) return new Date();
+  const time = Date.parse(value.trim());
+  if (!Number.isFinite(time)) throw new InputError(`invalid IMAGE_LOCK_NOW "${value}": expected a day such as 2026-12-05, or an ISO time`);
+  return new Date(time);
+}
+
+/** The UTC day of `time`, `YYYY-MM-DD`, as the lockfile's `firstSeen` holds it. */
+export function dayOf(time: Date): string {
+  return time.toISOString().slice(0, 10);
 }
 
 /** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */

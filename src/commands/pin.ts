@@ -8,7 +8,7 @@ import { collectReferences, type Usage } from './collect.js';
 import { findingsFor } from './findings.js';
 import { writeLock } from './lock-writer.js';
 import type { Log } from './log.js';
-import { lockfileRoots, type CommandOptions } from './options.js';
+import { dayOf, lockfileRoots, type CommandOptions } from './options.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport } from './report.js';
 import { resolveAll } from './resolve-all.js';
@@ -38,7 +38,7 @@ export async function pin(options: CommandOptions, log: Log, client = createRegi
     // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
     const after = await collectReferences(options);
     const usages = [...after.usages.values()];
-    const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
+    const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage), dayOf(options.now));
     return commandReport('pin', {
       options,
       client,

@@ -1,7 +1,11 @@
 import { InputError, RegistryError, messageOf } from '../errors.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import { resolveImage, type ResolvedImage } from '../remote/resolve.js';
+import type { Reference } from '../name/reference.js';
+import { isIndex } from '../remote/media-types.js';
+import { pinnedPlatform, tagIndex, tagTarget } from '../remote/platform-pin.js';
 import { settleLimit } from '../util/map-limit.js';
+import { tagOf } from './drift.js';
 import type { Usage } from './collect.js';
 import type { Log } from './log.js';
 import type { CommandOptions } from './options.js';
@@ -13,7 +17,24 @@ export async function resolveAll(client: RegistryClient, usages: Usage[], option
     usages.map((usage) => usage.reference),
     options.concurrency
   );
-  return allOrFail(usages, options.concurrency, (usage) => resolveImage(client, usage.reference, options.platforms));
+  return allOrFail(usages, options.concurrency, async (usage) => {
+    const image = await resolveImage(client, usage.reference, options.platforms);
+    const platform = await platformOfPin(client, usage.reference, image);
+    return platform === undefined ? image : { ...image, platform };
+  });
+}
+
+/**
+ * For `name:tag@digest` pinned to an image manifest: the platform of its tag's index
+ * whose manifest it is, if any. One HEAD of the tag, and a GET of its index only when
+ * the tag points to an index; a tag gone from the registry leaves it unknown.
+ */
+async function platformOfPin(client: RegistryClient, reference: Reference, image: ResolvedImage): Promise<string | undefined> {
+  const tag = tagOf(reference);
+  if (!tag || !reference.digest || !reference.writtenTag || isIndex(image.mediaType)) return undefined;
+  const target = await tagTarget(client, tag);
+  const index = target && target.digest !== image.digest ? await tagIndex(client, tag, target) : undefined;
+  return index && pinnedPlatform(index.platforms, image.digest);
 }
 
 /**

@@ -12,10 +12,18 @@ export interface Cooldown {
 export type CooldownVerdict =
   { take: true } | { take: false; reason: 'cooldown'; eligibleOn: string } | { take: false; reason: 'unknown-age' };
 
-/** Whether an image built at `created` is old enough at `now`; when not, the day it will be. */
-export function cooldownVerdict(created: Date | undefined, now: Date, cooldown: Cooldown): CooldownVerdict {
-  if (!created) return cooldown.unknown === 'take' ? { take: true } : { take: false, reason: 'unknown-age' };
-  const eligible = new Date(created.getTime() + cooldown.days * DAY_MS);
+/**
+ * Whether an image is old enough at `now`, counted from the later of its `created` (which
+ * its publisher writes) and the day image-lock first saw its digest (`firstSeen`, UTC),
+ * so that neither a registry without dates nor a back-dated `created` rushes it through;
+ * when not, the day it will be. Only an explicit `take` lets an image without `created` in at once.
+ */
+export function cooldownVerdict(created: Date | undefined, firstSeen: string | undefined, now: Date, cooldown: Cooldown): CooldownVerdict {
+  if (!created && cooldown.unknown === 'take') return { take: true };
+  const starts = [created?.getTime(), firstSeen === undefined ? undefined : Date.parse(`${firstSeen}T00:00:00Z`)];
+  const known = starts.filter((time): time is number => time !== undefined);
+  if (known.length === 0) return { take: false, reason: 'unknown-age' };
+  const eligible = new Date(Math.max(...known) + cooldown.days * DAY_MS);
   if (now >= eligible) return { take: true };
   return { take: false, reason: 'cooldown', eligibleOn: eligible.toISOString().slice(0, 10) };
 }

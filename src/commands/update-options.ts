@@ -9,8 +9,6 @@ export interface UpdateOptions extends CommandOptions {
   newer: boolean;
   /** Where to write the Markdown report, relative to `cwd`; none when undefined. */
   reportFile?: string;
-  /** The clock the cooldown is measured by. */
-  now?: () => Date;
 }
 
 export interface RawUpdateOptions {

@@ -13,7 +13,11 @@ export function ageText(update: ImageUpdate): string {
 /** Why a moved tag was not taken, and when it will be. */
 export function skipText(update: ImageUpdate): string {
   if (update.status === 'unsigned') return `not signed as the trust policy says: ${update.signature}`;
-  if (update.status === 'cooldown') return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
+  if (update.status === 'not-used') return 'moved for platforms not used here';
+  if (update.status === 'cooldown') {
+    const seen = update.firstSeen === undefined ? '' : `, first seen ${update.firstSeen}`;
+    return `too new for the cooldown (${ageText(update)}${seen}); eligible on ${update.eligibleOn}`;
+  }
   return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
 }
 

@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { checkWritable, writeTarget } from '../fs/confine.js';
 import { openLockfile, saveLockfile } from '../lockfile/lockfile-file.js';
+import { firstSeenDays, firstSeenField, serializeLockfile } from '../lockfile/lockfile.js';
 import { parseReference } from '../name/reference.js';
 import { pinFiles } from '../pin/pin.js';
 import { collectReferences, sourcesOf } from './collect.js';
 import { findingsFor } from './findings.js';
 import type { Log } from './log.js';
-import { lockfileRoots } from './options.js';
+import { dayOf, lockfileRoots } from './options.js';
+import { noticesAt } from './notices.js';
 import { createRegistryClient } from './registry.js';
 import { commandReport, type CommandReport, type ImageReport } from './report.js';
 import { loadSignatureCheck } from './signatures.js';
@@ -27,6 +29,8 @@ export interface UpdateReport extends CommandReport {
   skipped: ImageUpdate[];
   /** Pins whose tag still points to their digest. */
   unchanged: string[];
+  /** Pins left as they were for a reason worth a warning: their tag is gone, their platform left the index. */
+  kept: { reference: string; reason: string }[];
   /** Digest-only references: no tag to follow. */
   untracked: string[];
   /** With `newer`: newer version-shaped tags (reported only). */
@@ -52,7 +56,15 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
     const lockfile = file.previous;
     const before = await collectReferences(options);
     const targets = updateTargets([...before.usages.values()], lockfile);
-    const checked = await checkTags(client, targets.followed, options, log, signatureCheck);
+    const days = firstSeenDays(lockfile);
+    const checked = await checkTags(
+      client,
+      targets.followed,
+      options,
+      log,
+      (digest) => firstSeenField(days, digest, dayOf(options.now)).firstSeen,
+      signatureCheck
+    );
     const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
 
     const taken = checked.moves.filter((move) => move.update.status === 'updated');
@@ -65,7 +77,9 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
     if (pinned.rewritten.length > 0)
       log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
     const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
-    const lockChanged = lockfile && taken.length > 0 ? await saveLockfile(file, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+    const moved = lockfile && lockfileAfterMoves(lockfile, checked.moves, checked.unchanged, after.usages);
+    // Written only when an entry changed, so that a lockfile laid out by hand is not reformatted for nothing.
+    const lockChanged = moved && serializeLockfile(moved) !== serializeLockfile(lockfile) ? await saveLockfile(file, moved) : false;
 
     const usages = [...after.usages.values()];
     const report: UpdateReport = {
@@ -74,11 +88,12 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
         client,
         started,
         changed: lockChanged || pinned.rewritten.length > 0,
-        images: imagesAfter(checked.moves, checked.unchanged),
+        images: imagesAfter(checked.moves, [...checked.unchanged, ...checked.kept.map(({ pin }) => pin)]),
         removed: [],
         problems: after.problems,
         findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
         warnings: [
+          ...checked.kept.flatMap(({ pin, reason }) => (pin.usage ? noticesAt(pin.usage, reason) : [{ message: `${pin.key}: ${reason}` }])),
           ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
           ...taken.flatMap(({ pin, update }) =>
             (pin.usage?.inputs ?? []).map((input) => ({
@@ -92,6 +107,7 @@ export async function update(options: UpdateOptions, log: Log, client = createRe
       updated: taken.map((move) => move.update),
       skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
       unchanged: checked.unchanged.map((pin) => pin.key),
+      kept: checked.kept.map(({ pin, reason }) => ({ reference: pin.key, reason })),
       untracked: targets.untracked,
       newer: newer.newer,
       notes: newer.notes,

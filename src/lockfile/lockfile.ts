@@ -11,6 +11,21 @@ export interface LockEntry {
   sources: string[];
   /** The verified signer (SPEC), when signature verification is on. */
   signedBy?: SignedBy;
+  /** For a pin to one platform's manifest of its tag's index: that platform (its key in the index). */
+  platform?: string;
+  /** The UTC day (`YYYY-MM-DD`) image-lock first saw `digest`; absent for a digest locked before it was recorded. */
+  firstSeen?: string;
+  /**
+   * The digest a pin's tag moved to that the cooldown holds back, with the day it was
+   * first seen: the lockfile is the only state a CI job keeps, and without it a held
+   * digest would be seen anew each run and never age.
+   */
+  pending?: Pending;
+}
+
+export interface Pending {
+  digest: string;
+  firstSeen: string;
 }
 
 /** Who signed a locked digest: a keyless identity and its OIDC issuer, or a key's fingerprint. */
@@ -99,9 +114,24 @@ function checkEntry(reference: string, entry: unknown, fail: (reason: string) =>
   }
   if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
     where('sources', 'is not a list of paths');
-  const { digest, mediaType, platforms, sources } = entry as unknown as LockEntry;
+  if (entry.platform !== undefined && typeof entry.platform !== 'string') where('platform', 'is not a platform');
+  if (entry.firstSeen !== undefined && !isDay(entry.firstSeen)) where('firstSeen', 'is not a day (YYYY-MM-DD)');
+  if (entry.pending !== undefined) {
+    if (!isRecord(entry.pending) || !isDay(entry.pending.firstSeen)) where('pending', 'is not {"digest", "firstSeen"}');
+    tryDigest((entry.pending as Record<string, unknown>).digest as string, (reason) => where('pending', reason));
+  }
   const signedBy = entry.signedBy === undefined ? undefined : checkSignedBy(entry.signedBy, (reason) => where('signedBy', reason));
-  return { digest, mediaType, platforms, sources, ...(signedBy ? { signedBy } : {}) };
+  const { digest, mediaType, platforms, sources, platform, firstSeen, pending } = entry as unknown as LockEntry;
+  return {
+    digest,
+    mediaType,
+    platforms,
+    sources,
+    ...(platform === undefined ? {} : { platform }),
+    ...(firstSeen === undefined ? {} : { firstSeen }),
+    ...(pending === undefined ? {} : { pending: { digest: pending.digest, firstSeen: pending.firstSeen } }),
+    ...(signedBy ? { signedBy } : {})
+  };
 }
 
 function checkSignedBy(value: unknown, fail: (reason: string) => never): SignedBy {
@@ -121,6 +151,34 @@ function shown(value: unknown): string {
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function isDay(value: unknown): boolean {
+  return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && Number.isFinite(Date.parse(value));
+}
+
+/**
+ * The day each digest of `lockfile` was first seen, locked or pending, so that a digest
+ * met again (under another key, or taken after a cooldown) keeps its day. A digest
+ * locked before days were recorded maps to undefined: its day is not known, and is not made up.
+ */
+export function firstSeenDays(lockfile: Lockfile | undefined): Map<string, string | undefined> {
+  const days = new Map<string, string | undefined>();
+  const note = (digest: string, day: string | undefined) => {
+    const known = days.get(digest);
+    if (!days.has(digest) || (known !== undefined && (day === undefined || day < known))) days.set(digest, day);
+  };
+  for (const entry of Object.values(lockfile?.images ?? {})) {
+    note(entry.digest, entry.firstSeen);
+    if (entry.pending) note(entry.pending.digest, entry.pending.firstSeen);
+  }
+  return days;
+}
+
+/** The `firstSeen` field for `digest`: the day `days` holds for it, today for a digest never seen. */
+export function firstSeenField(days: ReadonlyMap<string, string | undefined>, digest: string, today: string): { firstSeen?: string } {
+  const day = days.has(digest) ? days.get(digest) : today;
+  return day === undefined ? {} : { firstSeen: day };
 }
 
 function tryDigest(digest: string, fail: (reason: string) => never): void {

@@ -29,11 +29,17 @@ export interface ImageDetails {
 const PLATFORMS_IN_FLIGHT = 4;
 
 /**
- * Reads an image by digest whole: its manifest, each kept platform's manifest and
- * config (for `created`). One GET per manifest and per config, no layer.
+ * Reads an image by digest whole: its manifest (unless `fetched` already holds it), each
+ * kept platform's manifest and config (for `created`). One GET per manifest and per config, no layer.
  */
-export async function readImageDetails(client: RegistryClient, repo: Reference, digest: string, filter: Platform[]): Promise<ImageDetails> {
-  const manifest = await client.getManifest(repo, digest);
+export async function readImageDetails(
+  client: RegistryClient,
+  repo: Reference,
+  digest: string,
+  filter: Platform[],
+  fetched?: FetchedManifest
+): Promise<ImageDetails> {
+  const manifest = fetched ?? (await client.getManifest(repo, digest));
   const { platforms, config } = await platformsOf(client, repo, manifest, filter);
   const entries = Object.entries(platforms);
   const images = config

@@ -12,6 +12,8 @@ export interface ResolvedImage {
   mediaType: string;
   /** `os/arch[/variant][:os.version]` -> image manifest digest. */
   platforms: Record<string, string>;
+  /** For `name:tag@digest` pinned to one platform's manifest of its tag's index: that platform. */
+  platform?: string;
 }
 
 const REFERENCE_TYPE = 'vnd.docker.reference.type';

@@ -21,10 +21,21 @@ export interface CliResult {
 }
 
 /** The CLI in-process, as `image-lock <args>` run in `cwd`. */
-export async function cli(cwd: string, ...args: string[]): Promise<CliResult> {
+export function cli(cwd: string, ...args: string[]): Promise<CliResult> {
+  return cliAt(undefined, cwd, ...args);
+}
+
+/** The CLI in-process on the day (or at the ISO time) `now`, as `IMAGE_LOCK_NOW` sets it; the clock's when undefined. */
+export async function cliAt(now: string | undefined, cwd: string, ...args: string[]): Promise<CliResult> {
   let stdout = '';
   let stderr = '';
-  const code = await run(args, { cwd, stdout: (text) => void (stdout += text), stderr: (text) => void (stderr += text) });
+  const io = {
+    cwd,
+    env: { IMAGE_LOCK_NOW: now },
+    stdout: (text: string) => void (stdout += text),
+    stderr: (text: string) => void (stderr += text)
+  };
+  const code = await run(args, io);
   return { code, stdout, stderr };
 }
 

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadTestEnv } from '../env/env.js';
-import { bundledCli, cli, workspace } from './helpers.js';
+import { bundledCli, cli, cliAt, workspace } from './helpers.js';
 
 const env = loadTestEnv();
 const host = env.registries.anonymous.host;
@@ -14,7 +14,7 @@ describe('image-lock lock', () => {
   test('writes the lockfile of SPEC for given images, byte-identical when nothing changed', async () => {
     const dir = await workspace();
     const args = ['lock', '--image', `${host}/multi/app:1.0`, '--image', `${host}/docker/v2:1.0`, '--image', `${host}/docker/list:1.0`];
-    const first = await cli(dir, ...args);
+    const first = await cliAt('2026-01-02', dir, ...args);
     expect(first).toMatchObject({ code: 0 });
     expect(first.stdout).toContain('Locked 3 images in image-lock.json (updated)');
     const text = await readFile(join(dir, 'image-lock.json'), 'utf8');
@@ -25,18 +25,21 @@ describe('image-lock lock', () => {
           digest: fixture('docker/list:1.0').digest,
           mediaType: fixture('docker/list:1.0').mediaType,
           platforms: platformDigests('docker/list:1.0'),
+          firstSeen: '2026-01-02',
           sources: []
         },
         [`${host}/docker/v2:1.0`]: {
           digest: fixture('docker/v2:1.0').digest,
           mediaType: fixture('docker/v2:1.0').mediaType,
           platforms: platformDigests('docker/v2:1.0'),
+          firstSeen: '2026-01-02',
           sources: []
         },
         [`${host}/multi/app:1.0`]: {
           digest: fixture('multi/app:1.0').digest,
           mediaType: fixture('multi/app:1.0').mediaType,
           platforms: platformDigests('multi/app:1.0'),
+          firstSeen: '2026-01-02',
           sources: []
         }
       }
@@ -47,7 +50,8 @@ describe('image-lock lock', () => {
       'linux/arm64/v8'
     ]);
     expect(text.endsWith('\n')).toBe(true);
-    const second = await cli(dir, ...args);
+    // Another day, the same digests: their first-seen day is kept, not one byte changes.
+    const second = await cliAt('2026-03-04', dir, ...args);
     expect(second.stdout).toContain('(unchanged)');
     expect(await readFile(join(dir, 'image-lock.json'), 'utf8')).toBe(text);
   });

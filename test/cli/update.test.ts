@@ -7,7 +7,7 @@ import { silentLog } from '../../src/commands/log.js';
 import { createRegistryClient } from '../../src/commands/registry.js';
 import { update } from '../../src/commands/update.js';
 import { parseUpdateOptions } from '../../src/commands/update-options.js';
-import { cli, workspace } from './helpers.js';
+import { cli, cliAt, workspace } from './helpers.js';
 import { pushRelease, twoPlatforms } from './releases.js';
 
 const env = loadTestEnv();
@@ -16,7 +16,6 @@ const log = registryLog('anonymous');
 // Only this file uses these repositories, so what the registry logs for them is ours.
 const ownRequests = async () =>
   (await log.requests()).filter((request) => request.path.startsWith('/v2/update-cli/')).map(({ method, path }) => `${method} ${path}`);
-const DAY = 24 * 60 * 60 * 1000;
 
 async function read(dir: string, paths: string[]): Promise<Record<string, string>> {
   return Object.fromEntries(await Promise.all(paths.map(async (path) => [path, await readFile(join(dir, path), 'utf8')] as const)));
@@ -36,7 +35,7 @@ describe('image-lock update', () => {
     // A fixed arm64 build under the same tag; amd64 is the same image as before.
     const second = await pushRelease('update-cli/app', '1.0', twoPlatforms('amd64 1.0.0', 'arm64 1.0.1 with a fix'));
     await log.resetRequests();
-    const result = await cli(dir, 'update', '--json');
+    const result = await cliAt('2026-02-03', dir, 'update', '--json');
     expect(result.code).toBe(0);
     const report = JSON.parse(result.stdout);
     expect(report.updated).toEqual([
@@ -96,6 +95,7 @@ describe('image-lock update', () => {
       digest: second.digest,
       mediaType: 'application/vnd.oci.image.index.v1+json',
       platforms: second.platforms,
+      firstSeen: '2026-02-03',
       sources: ['Dockerfile', 'deploy/compose.yaml']
     });
     expect((await cli(dir, 'verify', '--drift', 'error')).code).toBe(0);
@@ -140,35 +140,69 @@ describe('image-lock update', () => {
     expect(result.stderr).toMatch(/cannot write the report \.\.\/no-such-folder\/update\.md in /);
   });
 
-  test('cooldown: a too new image waits with the day it becomes eligible; old enough is taken; unknown age follows --cooldown-unknown', async () => {
-    const created = new Date(Date.now() - 2 * DAY).toISOString();
+  test('cooldown: counted from the later of created and the first-seen day the lockfile keeps, so back-dated or missing dates wait too', async () => {
+    const cool = `${host}/update-cli/cool:1.0`;
     const first = await pushRelease('update-cli/cool', '1.0', twoPlatforms('cool a', 'cool a', '2023-06-01T00:00:00Z'));
-    const dir = await workspace({ Dockerfile: `FROM ${host}/update-cli/cool:1.0@${first.digest}\n` });
+    const dir = await workspace({ Dockerfile: `FROM ${cool}@${first.digest}\n` });
+    expect((await cliAt('2026-06-01', dir, 'lock')).code).toBe(0);
     const dockerfile = await readFile(join(dir, 'Dockerfile'), 'utf8');
+    const lockfileText = () => readFile(join(dir, 'image-lock.json'), 'utf8');
 
-    const young = await pushRelease('update-cli/cool', '1.0', twoPlatforms('cool b', 'cool b', created));
-    const waited = await cli(dir, 'update', '--cooldown', '7', '--json');
+    // Built two days ago, first seen today: held 7 days from today, and the day is remembered.
+    const young = await pushRelease('update-cli/cool', '1.0', twoPlatforms('cool b', 'cool b', '2026-06-08T12:00:00Z'));
+    const waited = await cliAt('2026-06-10T12:00:00Z', dir, 'update', '--cooldown', '7', '--json');
     expect(waited.code).toBe(0);
-    const eligibleOn = new Date(Date.parse(created) + 7 * DAY).toISOString().slice(0, 10);
     expect(JSON.parse(waited.stdout)).toMatchObject({
       updated: [],
-      changed: false,
+      changed: true,
       skipped: [
-        { reference: `${host}/update-cli/cool:1.0`, from: first.digest, to: young.digest, status: 'cooldown', eligibleOn, ageDays: 2 }
+        {
+          reference: cool,
+          from: first.digest,
+          to: young.digest,
+          status: 'cooldown',
+          eligibleOn: '2026-06-17',
+          ageDays: 2,
+          firstSeen: '2026-06-10'
+        }
       ]
     });
     expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
-    expect((await cli(dir, 'update', '--cooldown', '7')).stdout).toContain(`eligible on ${eligibleOn}`);
-    // The newest platform counts: one platform built long ago does not make the image old.
-    expect(JSON.parse((await cli(dir, 'update', '--cooldown', '1', '--json')).stdout).updated).toHaveLength(1);
+    const held = await lockfileText();
+    expect(JSON.parse(held).images[`${cool}@${first.digest}`]).toMatchObject({
+      firstSeen: '2026-06-01',
+      pending: { digest: young.digest, firstSeen: '2026-06-10' }
+    });
+    const later = await cliAt('2026-06-10T23:00:00Z', dir, 'update', '--cooldown', '7');
+    expect(later.stdout).toContain(`first seen 2026-06-10); eligible on 2026-06-17`);
+    expect(await lockfileText()).toBe(held);
+    // A day after it was first seen, a 1-day cooldown takes it; its first-seen day goes with it.
+    const taken = JSON.parse((await cliAt('2026-06-11', dir, 'update', '--cooldown', '1', '--json')).stdout);
+    expect(taken.updated).toEqual([expect.objectContaining({ to: young.digest, firstSeen: '2026-06-10' })]);
+    expect(JSON.parse(await lockfileText()).images).toEqual({
+      [`${cool}@${young.digest}`]: expect.objectContaining({ digest: young.digest, firstSeen: '2026-06-10', sources: ['Dockerfile'] })
+    });
 
-    const unknown = await pushRelease('update-cli/cool', '1.0', twoPlatforms('cool c', 'cool c', null));
-    const skipped = JSON.parse((await cli(dir, 'update', '--cooldown', '7', '--json')).stdout);
-    expect(skipped.skipped).toEqual([expect.objectContaining({ to: unknown.digest, status: 'unknown-age' })]);
+    // Back-dated by its publisher: the first-seen day counts, and holds it to the day.
+    const backdated = await pushRelease('update-cli/cool', '1.0', twoPlatforms('cool c', 'cool c', '2020-01-01T00:00:00Z'));
+    const backdatedHeld = JSON.parse((await cliAt('2026-06-12', dir, 'update', '--cooldown', '7', '--json')).stdout);
+    expect(backdatedHeld.skipped).toEqual([
+      expect.objectContaining({ to: backdated.digest, status: 'cooldown', eligibleOn: '2026-06-19' })
+    ]);
+    expect((await cliAt('2026-06-18T23:59:59Z', dir, 'update', '--cooldown', '7', '--json')).stdout).toContain('"status": "cooldown"');
+    const backdatedTaken = JSON.parse((await cliAt('2026-06-19', dir, 'update', '--cooldown', '7', '--json')).stdout);
+    expect(backdatedTaken.updated).toEqual([expect.objectContaining({ to: backdated.digest })]);
+
+    // No date at all: held from its first-seen day; --cooldown-unknown take lets it in at once.
+    const unknown = await pushRelease('update-cli/cool', '1.0', twoPlatforms('cool d', 'cool d', null));
+    const skipped = JSON.parse((await cliAt('2026-06-20', dir, 'update', '--cooldown', '7', '--json')).stdout);
+    expect(skipped.skipped).toEqual([expect.objectContaining({ to: unknown.digest, status: 'cooldown', eligibleOn: '2026-06-27' })]);
     expect(skipped.skipped[0].created).toBeUndefined();
-    const taken = JSON.parse((await cli(dir, 'update', '--cooldown', '7', '--cooldown-unknown', 'take', '--json')).stdout);
-    expect(taken.updated).toEqual([expect.objectContaining({ to: unknown.digest, status: 'updated' })]);
-    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM ${host}/update-cli/cool:1.0@${unknown.digest}\n`);
+    const takenUnknown = JSON.parse(
+      (await cliAt('2026-06-20', dir, 'update', '--cooldown', '7', '--cooldown-unknown', 'take', '--json')).stdout
+    );
+    expect(takenUnknown.updated).toEqual([expect.objectContaining({ to: unknown.digest, status: 'updated' })]);
+    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(`FROM ${cool}@${unknown.digest}\n`);
   });
 
   test('a pin only the lockfile holds moves in the lockfile; a given one too, with a warning to change the input', async () => {

@@ -27,18 +27,36 @@ describe('the age of an image', () => {
 describe('the cooldown', () => {
   const now = new Date('2024-01-10T00:00:00Z');
   test('takes an image once it is old enough, and names the day it will be', () => {
-    expect(cooldownVerdict(new Date('2024-01-03T00:00:00Z'), now, { days: 7, unknown: 'skip' })).toEqual({ take: true });
-    expect(cooldownVerdict(new Date('2024-01-03T00:00:01Z'), now, { days: 7, unknown: 'skip' })).toEqual({
+    expect(cooldownVerdict(new Date('2024-01-03T00:00:00Z'), undefined, now, { days: 7, unknown: 'skip' })).toEqual({ take: true });
+    expect(cooldownVerdict(new Date('2024-01-03T00:00:01Z'), undefined, now, { days: 7, unknown: 'skip' })).toEqual({
       take: false,
       reason: 'cooldown',
       eligibleOn: '2024-01-10'
     });
-    expect(cooldownVerdict(new Date('2024-01-09T18:00:00Z'), now, { days: 0, unknown: 'take' })).toEqual({ take: true });
+    expect(cooldownVerdict(new Date('2024-01-09T18:00:00Z'), undefined, now, { days: 0, unknown: 'take' })).toEqual({ take: true });
+  });
+
+  test('counts from the later of created and the day the digest was first seen, so a back-dated or missing created waits too', () => {
+    const longAgo = new Date('2020-01-01T00:00:00Z');
+    expect(cooldownVerdict(longAgo, '2024-01-10', now, { days: 7, unknown: 'skip' })).toEqual({
+      take: false,
+      reason: 'cooldown',
+      eligibleOn: '2024-01-17'
+    });
+    expect(cooldownVerdict(undefined, '2024-01-05', now, { days: 7, unknown: 'skip' })).toEqual({
+      take: false,
+      reason: 'cooldown',
+      eligibleOn: '2024-01-12'
+    });
+    expect(cooldownVerdict(undefined, '2024-01-03', now, { days: 7, unknown: 'skip' })).toEqual({ take: true });
+    expect(cooldownVerdict(new Date('2024-01-09T12:00:00Z'), '2024-01-01', now, { days: 7, unknown: 'skip' })).toMatchObject({
+      eligibleOn: '2024-01-16'
+    });
   });
 
   test('an unknown age follows the cooldown-unknown rule', () => {
-    expect(cooldownVerdict(undefined, now, { days: 7, unknown: 'skip' })).toEqual({ take: false, reason: 'unknown-age' });
-    expect(cooldownVerdict(undefined, now, { days: 7, unknown: 'take' })).toEqual({ take: true });
+    expect(cooldownVerdict(undefined, undefined, now, { days: 7, unknown: 'skip' })).toEqual({ take: false, reason: 'unknown-age' });
+    expect(cooldownVerdict(undefined, undefined, now, { days: 7, unknown: 'take' })).toEqual({ take: true });
   });
 });
 

@@ -72,6 +72,9 @@ describe('lockfile shape', () => {
     ],
     [{ lockfileVersion: 1, images: { x: { ...entry, sources: [1] } } }, 'x: sources is not a list of paths'],
     [{ lockfileVersion: 1, images: { x: [] } }, 'x: entry is not an object'],
+    [{ lockfileVersion: 1, images: { x: { ...entry, firstSeen: '5 Dec 2026' } } }, 'x: firstSeen is not a day (YYYY-MM-DD)'],
+    [{ lockfileVersion: 1, images: { x: { ...entry, platform: 3 } } }, 'x: platform is not a platform'],
+    [{ lockfileVersion: 1, images: { x: { ...entry, pending: { digest: A } } } }, 'x: pending is not {"digest", "firstSeen"}'],
     [[], 'not an object']
   ])('a lockfile of the wrong shape is bad input: %j', (data, reason) => {
     expect(() => parseLockfile(JSON.stringify(data), 'image-lock.json')).toThrow(
