@@ -52659,7 +52659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 8069:
+/***/ 684:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -53169,9 +53169,27 @@ function checkEntry(reference, entry, fail) {
     }
     if (!Array.isArray(entry.sources) || entry.sources.some((source) => typeof source !== 'string'))
         where('sources', 'is not a list of paths');
-    const { digest, mediaType, platforms, sources } = entry;
+    if (entry.platform !== undefined && typeof entry.platform !== 'string')
+        where('platform', 'is not a platform');
+    if (entry.firstSeen !== undefined && !isDay(entry.firstSeen))
+        where('firstSeen', 'is not a day (YYYY-MM-DD)');
+    if (entry.pending !== undefined) {
+        if (!isRecord(entry.pending) || !isDay(entry.pending.firstSeen))
+            where('pending', 'is not {"digest", "firstSeen"}');
+        tryDigest(entry.pending.digest, (reason) => where('pending', reason));
+    }
     const signedBy = entry.signedBy === undefined ? undefined : checkSignedBy(entry.signedBy, (reason) => where('signedBy', reason));
-    return { digest, mediaType, platforms, sources, ...(signedBy ? { signedBy } : {}) };
+    const { digest, mediaType, platforms, sources, platform, firstSeen, pending } = entry;
+    return {
+        digest,
+        mediaType,
+        platforms,
+        sources,
+        ...(platform === undefined ? {} : { platform }),
+        ...(firstSeen === undefined ? {} : { firstSeen }),
+        ...(pending === undefined ? {} : { pending: { digest: pending.digest, firstSeen: pending.firstSeen } }),
+        ...(signedBy ? { signedBy } : {})
+    };
 }
 function checkSignedBy(value, fail) {
     if (isRecord(value) && typeof value.key === 'string')
@@ -53191,6 +53209,33 @@ function shown(value) {
 }
 function isRecord(value) {
     return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+function isDay(value) {
+    return typeof value === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(value) && Number.isFinite(Date.parse(value));
+}
+/**
+ * The day each digest of `lockfile` was first seen, locked or pending, so that a digest
+ * met again (under another key, or taken after a cooldown) keeps its day. A digest
+ * locked before days were recorded maps to undefined: its day is not known, and is not made up.
+ */
+function firstSeenDays(lockfile) {
+    const days = new Map();
+    const note = (digest, day) => {
+        const known = days.get(digest);
+        if (!days.has(digest) || (known !== undefined && (day === undefined || day < known)))
+            days.set(digest, day);
+    };
+    for (const entry of Object.values(lockfile?.images ?? {})) {
+        note(entry.digest, entry.firstSeen);
+        if (entry.pending)
+            note(entry.pending.digest, entry.pending.firstSeen);
+    }
+    return days;
+}
+/** The `firstSeen` field for `digest`: the day `days` holds for it, today for a digest never seen. */
+function firstSeenField(days, digest, today) {
+    const day = days.has(digest) ? days.get(digest) : today;
+    return day === undefined ? {} : { firstSeen: day };
 }
 function tryDigest(digest, fail) {
     try {
@@ -57368,13 +57413,22 @@ async function checkSignatures(client, check, locked, concurrency) {
 ;// CONCATENATED MODULE: ./src/commands/lock-writer.ts
 
 
+
 /** Writes the lockfile (opened with `openLockfile`) holding every usage with its resolution (`resolutionOf`). */
-async function writeLock(file, usages, resolutionOf, signedBy) {
+async function writeLock(file, usages, resolutionOf, today, signedBy) {
     const lockfile = { lockfileVersion: 1, images: {} };
+    const days = firstSeenDays(file.previous);
     const images = usages.map((usage, index) => {
         const key = usage.reference.toString();
         const signer = signedBy?.get(key);
-        const entry = { ...toEntry(resolutionOf(usage, index), usage), ...(signer ? { signedBy: signer } : {}) };
+        const entry = {
+            ...toEntry(resolutionOf(usage, index), usage, firstSeenField(days, resolutionOf(usage, index).digest, today)),
+            ...(signer ? { signedBy: signer } : {})
+        };
+        // A digest the cooldown holds back for this pin keeps its first-seen day while the pin is unchanged.
+        const pending = file.previous?.images[key]?.digest === entry.digest ? file.previous.images[key].pending : undefined;
+        if (pending)
+            entry.pending = pending;
         lockfile.images[key] = entry;
         return { reference: key, ...entry, previousDigest: previousDigestOf(file.previous, key) };
     });
@@ -57390,8 +57444,10 @@ function previousDigestOf(previous, key) {
     const at = key.indexOf('@');
     return previous?.images[key]?.digest ?? (at === -1 ? undefined : previous?.images[key.slice(0, at)]?.digest);
 }
-function toEntry(image, usage) {
-    return { digest: image.digest, mediaType: image.mediaType, platforms: image.platforms, sources: sourcesOf(usage) };
+function toEntry(image, usage, firstSeen) {
+    const platform = image.platform === undefined ? {} : { platform: image.platform };
+    const { digest, mediaType, platforms } = image;
+    return { digest, mediaType, platforms, ...platform, ...firstSeen, sources: sourcesOf(usage) };
 }
 
 ;// CONCATENATED MODULE: ./src/fs/repository-root.ts
@@ -57564,7 +57620,8 @@ function parseCommandOptions(raw) {
         githubToken: raw.githubToken || undefined,
         ...(raw.writableRoots ? { writableRoots: raw.writableRoots } : {}),
         ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {}),
-        signatures: parseSignatureOptions(raw)
+        signatures: parseSignatureOptions(raw),
+        now: parseNow(raw.now)
     };
 }
 /**
@@ -57613,6 +57670,19 @@ function parseTimeout(value) {
         throw new InputError(`invalid timeout "${value}": expected seconds, more than 0 and at most 3600`);
     }
     return seconds;
+}
+/** The run's "today" is settable, so that a CI replay or a test sees the days it means to. */
+function parseNow(value) {
+    if (!value?.trim())
+        return new Date();
+    const time = Date.parse(value.trim());
+    if (!Number.isFinite(time))
+        throw new InputError(`invalid IMAGE_LOCK_NOW "${value}": expected a day such as 2026-12-05, or an ISO time`);
+    return new Date(time);
+}
+/** The UTC day of `time`, `YYYY-MM-DD`, as the lockfile's `firstSeen` holds it. */
+function dayOf(time) {
+    return time.toISOString().slice(0, 10);
 }
 /** File globs name files of the repository: one reaching outside it is bad input, not an empty match. */
 function insideRepository(cwd, patterns) {
@@ -58864,7 +58934,168 @@ function configPlatform(config) {
     });
 }
 
+;// CONCATENATED MODULE: ./src/remote/platform-pin.ts
+
+
+
+
+/**
+ * What a tag points to now: the digest a HEAD states, else the one a GET finds;
+ * undefined when the registry answers that the tag does not exist (404), so that a tag
+ * deleted upstream is told apart from a registry that fails.
+ */
+async function tagTarget(client, tag) {
+    try {
+        const head = await client.headManifest(tag, tag.manifestReference);
+        if (head)
+            return { digest: head.digest, mediaType: head.mediaType };
+        const manifest = await client.getManifest(tag, tag.manifestReference);
+        return { digest: manifest.digest, mediaType: manifest.mediaType };
+    }
+    catch (error) {
+        if (error instanceof RegistryError && error.status === 404)
+            return undefined;
+        throw error;
+    }
+}
+/** The tag's index (one GET by digest) when it points to one; undefined for a single-manifest tag. */
+async function tagIndex(client, tag, target) {
+    if (!isIndex(target.mediaType))
+        return undefined;
+    const manifest = await client.getManifest(tag, target.digest);
+    return { manifest, platforms: (await platformsOf(client, tag, manifest)).platforms };
+}
+/** The platform whose manifest `digest` is in `platforms`: the pin is to that platform. */
+function pinnedPlatform(platforms, digest) {
+    return Object.entries(platforms).find(([, manifest]) => manifest === digest)?.[0];
+}
+/**
+ * `platform`'s entry in `platforms`, `[key, digest]`, matched as containerd does
+ * (`linux/arm64` finds `linux/arm64/v8`); undefined when the index no longer offers it.
+ */
+function platformEntry(platforms, platform) {
+    if (platforms[platform])
+        return [platform, platforms[platform]];
+    const wanted = parsePlatform(platform);
+    return Object.entries(platforms).find(([key]) => platformMatches(wanted, parsePlatform(key)));
+}
+
+;// CONCATENATED MODULE: ./src/commands/notices.ts
+/** One notice per place a reference is used: each line it is found on, and once if it was given as input. */
+function noticesAt(usage, message) {
+    const given = usage.inputs.length > 0 ? [{ message }] : [];
+    return [...usage.occurrences.map((occurrence) => ({ message, file: occurrence.file, line: occurrence.line })), ...given];
+}
+
+;// CONCATENATED MODULE: ./src/commands/drift.ts
+
+
+
+
+
+/**
+ * Compares each locked reference with what it points to now, at the `drift` level. A
+ * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
+ * a GET only when the registry states no digest; a pinned `tag@digest` one HEAD for its
+ * tag, to tell whether the tag moved since it was pinned; a digest alone no request, its
+ * digest being what counts. At level `ignore`, no request at all.
+ */
+async function checkDrift(client, locked, options, log) {
+    const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
+    if (tags.length > 0)
+        log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
+    await client.authorize(tags, options.concurrency);
+    const now = await allOrFail(tags, options.concurrency, (tag) => tagTarget(client, tag));
+    const targetByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
+    const indexes = new Map();
+    const pinMoves = await allOrFail(locked, options.concurrency, async ({ usage, entry }) => {
+        const tag = tagOf(usage.reference);
+        const target = targetByTag.get(tag?.toString() ?? '');
+        if (!tag || !target || !usage.reference.digest || target.digest === usage.reference.digest)
+            return undefined;
+        const index = () => {
+            const fetched = indexes.get(tag.toString()) ?? tagIndex(client, tag, target);
+            indexes.set(tag.toString(), fetched);
+            return fetched;
+        };
+        return pinMoved(tag, usage.reference.digest, entry, target, index);
+    });
+    const check = { images: [], failures: [], warnings: [] };
+    const drifted = (notices) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
+    for (const [at, { usage, entry }] of locked.entries()) {
+        const key = usage.reference.toString();
+        const pinned = usage.reference.digest;
+        const tag = tagOf(usage.reference)?.toString() ?? '';
+        const tagNow = targetByTag.get(tag);
+        const current = pinned
+            ? { digest: pinned, mediaType: entry.mediaType }
+            : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
+        const moved = current.digest !== entry.digest;
+        // What the new digest holds per platform is not known without a GET.
+        const platforms = moved ? {} : entry.platforms;
+        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
+        if (targetByTag.has(tag) && !tagNow)
+            drifted(noticesAt(usage, tagGone(tag, pinned !== undefined)));
+        const pinMove = pinMoves[at];
+        if (pinMove)
+            drifted(noticesAt(usage, `${key}: ${pinMove}`));
+        if (!moved)
+            continue;
+        if (pinned) {
+            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
+        }
+        else {
+            drifted(noticesAt(usage, `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`));
+        }
+    }
+    return check;
+}
+/** The tag a reference follows, without its digest; none for a digest alone. */
+function tagOf(reference) {
+    if (!reference.tag)
+        return undefined;
+    return new Reference(reference.registry, reference.repository, reference.tag, undefined);
+}
+/** Each tag once, however many references (tag alone, or pinned to one digest or another) follow it. */
+function uniqueTags(locked) {
+    const tags = new Map();
+    for (const { usage } of locked) {
+        const tag = tagOf(usage.reference);
+        if (tag)
+            tags.set(tag.toString(), tag);
+    }
+    return [...tags.values()];
+}
+/** A tag the registry no longer has (404): what still works and what does not. */
+function tagGone(tag, pinned) {
+    return pinned
+        ? `tag ${tag} no longer exists; the pin still works while the digest does`
+        : `tag ${tag} no longer exists; the lockfile's digest still works while the registry keeps it`;
+}
+/**
+ * How a pinned `tag@digest` stands against its tag now, undefined when it has not moved.
+ * A pin to one platform's manifest of the tag's index (`platform` recorded, or found
+ * in the index) has moved only when that platform's manifest has: the index is fetched
+ * (once per tag, by `index`) only for a pin that is not to an index.
+ */
+async function pinMoved(tag, pinned, entry, target, index) {
+    const whole = `tag moved since this pin: run image-lock update (${tag} now points to ${target.digest})`;
+    const platforms = isIndex(entry.mediaType) ? undefined : (await index())?.platforms;
+    if (!platforms)
+        return whole;
+    const platform = entry.platform ?? pinnedPlatform(platforms, pinned) ?? Object.keys(entry.platforms)[0];
+    const now = platform === undefined ? undefined : platformEntry(platforms, platform);
+    if (!now)
+        return `${platform} is no longer in ${tag}'s index (it now points to ${target.digest}); the pin still works while the digest does`;
+    if (now[1] === pinned)
+        return undefined;
+    return `tag moved for ${now[0]} since this pin: run image-lock update (${tag} now points to ${now[1]} for ${now[0]})`;
+}
+
 ;// CONCATENATED MODULE: ./src/commands/resolve-all.ts
+
+
+
 
 
 
@@ -58872,7 +59103,24 @@ function configPlatform(config) {
 async function resolveAll(client, usages, options, log) {
     log.info(`resolving ${usages.length} image reference${usages.length === 1 ? '' : 's'}`);
     await client.authorize(usages.map((usage) => usage.reference), options.concurrency);
-    return allOrFail(usages, options.concurrency, (usage) => resolveImage(client, usage.reference, options.platforms));
+    return allOrFail(usages, options.concurrency, async (usage) => {
+        const image = await resolveImage(client, usage.reference, options.platforms);
+        const platform = await platformOfPin(client, usage.reference, image);
+        return platform === undefined ? image : { ...image, platform };
+    });
+}
+/**
+ * For `name:tag@digest` pinned to an image manifest: the platform of its tag's index
+ * whose manifest it is, if any. One HEAD of the tag, and a GET of its index only when
+ * the tag points to an index; a tag gone from the registry leaves it unknown.
+ */
+async function platformOfPin(client, reference, image) {
+    const tag = tagOf(reference);
+    if (!tag || !reference.digest || !reference.writtenTag || isIndex(image.mediaType))
+        return undefined;
+    const target = await tagTarget(client, tag);
+    const index = target && target.digest !== image.digest ? await tagIndex(client, tag, target) : undefined;
+    return index && pinnedPlatform(index.platforms, image.digest);
 }
 /**
  * Runs `fn` over every item with at most `concurrency` calls in flight. Every item
@@ -58912,7 +59160,7 @@ async function lock(options, log, client = createRegistryClient(options)) {
         const resolved = await resolveAll(client, usages, options, log);
         const locked = usages.map((usage, index) => ({ reference: usage.reference, digest: resolved[index].digest }));
         const signatures = await checkSignatures(client, signatureCheck, locked, options.concurrency);
-        const written = await writeLock(file, usages, (_usage, index) => resolved[index], signatures.signedBy);
+        const written = await writeLock(file, usages, (_usage, index) => resolved[index], dayOf(options.now), signatures.signedBy);
         return commandReport('lock', {
             options,
             client,
@@ -59125,7 +59373,7 @@ async function pin(options, log, client = createRegistryClient(options)) {
         // Rescanned, the files give the keys verify will look for: pinned forms where rewritten.
         const after = await collectReferences(options);
         const usages = [...after.usages.values()];
-        const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage));
+        const written = await writeLock(file, usages, (usage) => resolutionOf(resolutions, usage), dayOf(options.now));
         return commandReport('pin', {
             options,
             client,
@@ -59173,11 +59421,11 @@ function resolutionOf(resolutions, usage) {
 // Per image; the images themselves are fetched `concurrency` at a time by the caller.
 const PLATFORMS_IN_FLIGHT = 4;
 /**
- * Reads an image by digest whole: its manifest, each kept platform's manifest and
- * config (for `created`). One GET per manifest and per config, no layer.
+ * Reads an image by digest whole: its manifest (unless `fetched` already holds it), each
+ * kept platform's manifest and config (for `created`). One GET per manifest and per config, no layer.
  */
-async function readImageDetails(client, repo, digest, filter) {
-    const manifest = await client.getManifest(repo, digest);
+async function readImageDetails(client, repo, digest, filter, fetched) {
+    const manifest = fetched ?? (await client.getManifest(repo, digest));
     const { platforms, config } = await platformsOf(client, repo, manifest, filter);
     const entries = Object.entries(platforms);
     const images = config
@@ -59206,83 +59454,6 @@ function platformImage(manifest, config) {
         layers: layers.map((layer) => layer.digest),
         ...(typeof config?.created === 'string' ? { created: config.created } : {})
     };
-}
-
-;// CONCATENATED MODULE: ./src/commands/notices.ts
-/** One notice per place a reference is used: each line it is found on, and once if it was given as input. */
-function noticesAt(usage, message) {
-    const given = usage.inputs.length > 0 ? [{ message }] : [];
-    return [...usage.occurrences.map((occurrence) => ({ message, file: occurrence.file, line: occurrence.line })), ...given];
-}
-
-;// CONCATENATED MODULE: ./src/commands/drift.ts
-
-
-
-/**
- * Compares each locked reference with what it points to now, at the `drift` level. A
- * tag costs one manifest HEAD (HEADs do not count against Docker Hub's pull limit), and
- * a GET only when the registry states no digest; a pinned `tag@digest` one HEAD for its
- * tag, to tell whether the tag moved since it was pinned; a digest alone no request, its
- * digest being what counts. At level `ignore`, no request at all.
- */
-async function checkDrift(client, locked, options, log) {
-    const tags = options.drift === 'ignore' ? [] : uniqueTags(locked);
-    if (tags.length > 0)
-        log.info(`checking ${tags.length} tag${tags.length === 1 ? '' : 's'} for drift`);
-    await client.authorize(tags, options.concurrency);
-    const now = await allOrFail(tags, options.concurrency, (tag) => currentOf(client, tag));
-    const currentByTag = new Map(tags.map((tag, index) => [tag.toString(), now[index]]));
-    const check = { images: [], failures: [], warnings: [] };
-    const drifted = (notices) => (options.drift === 'error' ? check.failures : check.warnings).push(...notices);
-    for (const { usage, entry } of locked) {
-        const key = usage.reference.toString();
-        const pinned = usage.reference.digest;
-        const tagNow = currentByTag.get(tagOf(usage.reference)?.toString() ?? '');
-        const current = pinned
-            ? { digest: pinned, mediaType: entry.mediaType }
-            : (tagNow ?? { digest: entry.digest, mediaType: entry.mediaType });
-        const moved = current.digest !== entry.digest;
-        // What the new digest holds per platform is not known without a GET.
-        const platforms = moved ? {} : entry.platforms;
-        check.images.push({ reference: key, ...entry, ...current, platforms, previousDigest: entry.digest });
-        if (pinned && tagNow && tagNow.digest !== pinned) {
-            drifted(noticesAt(usage, `${key}: tag moved since this pin: run image-lock update (${tagOf(usage.reference)} now points to ${tagNow.digest})`));
-        }
-        if (!moved)
-            continue;
-        if (pinned) {
-            check.failures.push(...noticesAt(usage, `${key} is pinned to its digest, but the lockfile holds ${entry.digest} for it; run \`image-lock lock\` to update it`));
-        }
-        else {
-            drifted(noticesAt(usage, `${key} now points to ${current.digest}, not the locked ${entry.digest}; run \`image-lock lock\` to update the lockfile`));
-        }
-    }
-    return check;
-}
-/** The tag a reference follows, without its digest; none for a digest alone. */
-function tagOf(reference) {
-    if (!reference.tag)
-        return undefined;
-    return new Reference(reference.registry, reference.repository, reference.tag, undefined);
-}
-/** Each tag once, however many references (tag alone, or pinned to one digest or another) follow it. */
-function uniqueTags(locked) {
-    const tags = new Map();
-    for (const { usage } of locked) {
-        const tag = tagOf(usage.reference);
-        if (tag)
-            tags.set(tag.toString(), tag);
-    }
-    return [...tags.values()];
-}
-/** What a tag points to now: the digest a HEAD states, else the one a GET finds. */
-async function currentOf(client, reference) {
-    const head = await client.headManifest(reference, reference.manifestReference);
-    if (head)
-        return { digest: head.digest, mediaType: head.mediaType };
-    const manifest = await client.getManifest(reference, reference.manifestReference);
-    return { digest: manifest.digest, mediaType: manifest.mediaType };
 }
 
 ;// CONCATENATED MODULE: ./src/commands/update-change.ts
@@ -59321,11 +59492,20 @@ function newestCreated(images) {
 
 ;// CONCATENATED MODULE: ./src/commands/update-cooldown.ts
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Whether an image built at `created` is old enough at `now`; when not, the day it will be. */
-function cooldownVerdict(created, now, cooldown) {
-    if (!created)
-        return cooldown.unknown === 'take' ? { take: true } : { take: false, reason: 'unknown-age' };
-    const eligible = new Date(created.getTime() + cooldown.days * DAY_MS);
+/**
+ * Whether an image is old enough at `now`, counted from the later of its `created` (which
+ * its publisher writes) and the day image-lock first saw its digest (`firstSeen`, UTC),
+ * so that neither a registry without dates nor a back-dated `created` rushes it through;
+ * when not, the day it will be. Only an explicit `take` lets an image without `created` in at once.
+ */
+function cooldownVerdict(created, firstSeen, now, cooldown) {
+    if (!created && cooldown.unknown === 'take')
+        return { take: true };
+    const starts = [created?.getTime(), firstSeen === undefined ? undefined : Date.parse(`${firstSeen}T00:00:00Z`)];
+    const known = starts.filter((time) => time !== undefined);
+    if (known.length === 0)
+        return { take: false, reason: 'unknown-age' };
+    const eligible = new Date(Math.max(...known) + cooldown.days * DAY_MS);
     if (now >= eligible)
         return { take: true };
     return { take: false, reason: 'cooldown', eligibleOn: eligible.toISOString().slice(0, 10) };
@@ -59335,7 +59515,53 @@ function ageInDays(created, now) {
     return Math.max(0, Math.floor((now.getTime() - created.getTime()) / DAY_MS));
 }
 
+;// CONCATENATED MODULE: ./src/commands/update-follow.ts
+
+
+
+
+
+/**
+ * Tells a pin to one platform's manifest of its tag's index from a pin to the image:
+ * by the platform its lockfile entry records, by finding its digest in the index, or,
+ * for an image manifest pinned while its tag now points to an index, by the platform
+ * of that manifest (the user's choice of one platform is kept).
+ */
+async function howPinFollows(client, tag, pin, index) {
+    if (!index)
+        return { pin };
+    const platform = pin.entry?.platform ?? pinnedPlatform(index.platforms, pin.digest);
+    if (platform)
+        return { pin, platform };
+    if (pin.entry)
+        return isIndex(pin.entry.mediaType) ? { pin } : { pin, platform: Object.keys(pin.entry.platforms)[0] };
+    const pinned = await client.getManifest(tag, pin.digest).catch(() => undefined);
+    if (!pinned)
+        return { pin };
+    const pinnedPlatforms = (await platformsOf(client, tag, pinned)).platforms;
+    return { pin, pinnedPlatforms, ...(isIndex(pinned.mediaType) ? {} : { platform: Object.keys(pinnedPlatforms)[0] }) };
+}
+/** One platform's image of an index, under the index's key for it (its config may spell the platform otherwise). */
+async function platformImageDetails(client, tag, key, digest) {
+    const image = await readImageDetails(client, tag, digest, []);
+    return { ...image, platforms: { [key]: digest }, images: { [key]: Object.values(image.images)[0] } };
+}
+/**
+ * Whether a tag moved only for platforms not used here: the platforms `--platform` names,
+ * else those the lockfile entry records (a lock made with `--platform` records only
+ * those). A move that changes no platform at all (index churn) is not this case.
+ */
+function movedOnlyElsewhere(changes, pin, filter) {
+    const used = (change) => filter.length > 0
+        ? filter.some((wanted) => platformMatches(wanted, parsePlatform(change.platform)))
+        : pin.entry === undefined || change.platform in pin.entry.platforms;
+    const moved = changes.filter((change) => change.status !== 'unchanged');
+    return moved.length > 0 && !moved.some(used);
+}
+
 ;// CONCATENATED MODULE: ./src/commands/update-check.ts
+
+
 
 
 
@@ -59352,48 +59578,79 @@ const update_check_PLATFORMS_IN_FLIGHT = 4;
  * whole (manifests and configs, for sizes and age), of the pinned one the manifests of
  * platforms that changed (for their sizes and layers), when the registry still has them.
  */
-async function checkTags(client, followed, options, log, signatureCheck) {
+async function checkTags(client, followed, options, log, firstSeen, signatureCheck) {
     if (followed.length > 0)
         log.info(`following ${followed.length} pinned tag${followed.length === 1 ? '' : 's'}`);
     await client.authorize(followed.map(({ tag }) => tag), options.concurrency);
-    const now = options.now?.() ?? new Date();
+    const now = options.now;
     const checks = await allOrFail(followed, options.concurrency, async ({ tag, pins }) => {
-        const current = await currentOf(client, tag);
-        const moved = pins.filter((pin) => pin.digest !== current.digest);
-        if (moved.length === 0)
-            return { moves: [], unchanged: pins };
-        const image = await readImageDetails(client, tag, current.digest, options.platforms);
+        const target = await tagTarget(client, tag);
+        if (!target)
+            return { moves: [], unchanged: [], kept: pins.map((pin) => ({ pin, reason: tagGone(tag.toString(), true) })) };
+        const off = pins.filter((pin) => pin.digest !== target.digest);
+        if (off.length === 0)
+            return { moves: [], unchanged: pins, kept: [] };
+        // The index, for pins to one of its platforms' manifests; one GET, reused for the new image.
+        const index = await tagIndex(client, tag, target);
+        const follows = await mapLimit(off, update_check_PLATFORMS_IN_FLIGHT, (pin) => howPinFollows(client, tag, pin, index));
+        const check = { moves: [], unchanged: pins.filter((pin) => !off.includes(pin)), kept: [] };
+        const whole = follows.filter((follow) => follow.platform === undefined);
+        const wholeImage = whole.length > 0 ? await readImageDetails(client, tag, target.digest, options.platforms, index?.manifest) : undefined;
+        await mapLimit(follows, update_check_PLATFORMS_IN_FLIGHT, async (follow) => {
+            const { pin, platform } = follow;
+            if (platform === undefined)
+                return void check.moves.push(await moveOf(tag, follow, wholeImage));
+            const entry = platformEntry(index.platforms, platform);
+            if (!entry) {
+                const reason = `${platform} is no longer in ${tag}'s index (it now points to ${target.digest}); the pin is kept`;
+                return void check.kept.push({ pin, reason });
+            }
+            if (entry[1] === pin.digest)
+                return void check.unchanged.push(pin);
+            const image = await platformImageDetails(client, tag, entry[0], entry[1]);
+            check.moves.push(await moveOf(tag, { pin, platform: entry[0], pinnedPlatforms: { [entry[0]]: pin.digest } }, image));
+        });
+        return check;
+    });
+    async function moveOf(tag, follow, image) {
+        const { pin, platform } = follow;
         const created = newestCreated(Object.values(image.images));
-        const verdict = cooldownVerdict(created, now, options.cooldown);
+        const seen = firstSeen(image.digest);
+        const verdict = cooldownVerdict(created, seen, now, options.cooldown);
+        const pinned = await pinnedSide(client, tag, follow, image);
+        const platforms = platformChanges(pinned, image);
+        const elsewhere = platform === undefined && movedOnlyElsewhere(platforms, pin, options.platforms);
         // A new digest is taken only when signed as the trust policy says, whatever its age.
         const signed = await checkSignatures(client, signatureCheck, [{ reference: tag, digest: image.digest }], 1);
         const unsigned = signed.problems.get(tag.toString());
-        const status = unsigned ? 'unsigned' : verdict.take ? 'updated' : verdict.reason;
-        const moves = await mapLimit(moved, update_check_PLATFORMS_IN_FLIGHT, async (pin) => {
-            const pinned = await pinnedSide(client, tag, pin, image);
-            const update = {
-                reference: tag.toString(),
-                from: pin.digest,
-                to: image.digest,
-                status,
-                ...(verdict.take || verdict.reason !== 'cooldown' ? {} : { eligibleOn: verdict.eligibleOn }),
-                ...(unsigned ? { signature: unsigned } : {}),
-                ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
-                platforms: platformChanges(pinned, image)
-            };
-            return { pin, update, image, signedBy: signed.signedBy.get(tag.toString()) };
-        });
-        return { moves, unchanged: pins.filter((pin) => !moved.includes(pin)) };
-    });
-    return { moves: checks.flatMap((check) => check.moves), unchanged: checks.flatMap((check) => check.unchanged) };
+        const update = {
+            reference: tag.toString(),
+            from: pin.digest,
+            to: image.digest,
+            status: elsewhere ? 'not-used' : unsigned ? 'unsigned' : verdict.take ? 'updated' : verdict.reason,
+            ...(verdict.take || verdict.reason !== 'cooldown' || elsewhere ? {} : { eligibleOn: verdict.eligibleOn }),
+            ...(unsigned ? { signature: unsigned } : {}),
+            ...(created ? { created: created.toISOString(), ageDays: ageInDays(created, now) } : {}),
+            ...(seen === undefined ? {} : { firstSeen: seen }),
+            ...(platform === undefined ? {} : { platform }),
+            platforms
+        };
+        return { pin, update, image, signedBy: signed.signedBy.get(tag.toString()) };
+    }
+    const byKey = (a, b) => (a.pin.key < b.pin.key ? -1 : a.pin.key > b.pin.key ? 1 : 0);
+    return {
+        moves: checks.flatMap((check) => check.moves).sort(byKey),
+        unchanged: checks.flatMap((check) => check.unchanged).sort((a, b) => byKey({ pin: a }, { pin: b })),
+        kept: checks.flatMap((check) => check.kept).sort(byKey)
+    };
 }
 /**
  * The pinned image as far as a change report needs it: its platforms (from the lockfile
  * when it holds them, else its manifest) and the images of those that changed. A pinned
  * image the registry no longer has only leaves its sizes unknown.
  */
-async function pinnedSide(client, tag, pin, next) {
-    const platforms = pin.entry?.platforms ?? (await readPlatforms(client, tag, pin.digest));
+async function pinnedSide(client, tag, follow, next) {
+    const platforms = follow.pinnedPlatforms ?? follow.pin.entry?.platforms ?? (await readPlatforms(client, tag, follow.pin.digest));
     if (!platforms)
         return undefined;
     const changed = Object.entries(platforms).filter(([key, digest]) => next.platforms[key] !== undefined && next.platforms[key] !== digest);
@@ -59417,14 +59674,17 @@ async function readPlatforms(client, tag, digest) {
 ;// CONCATENATED MODULE: ./src/commands/update-lockfile.ts
 
 /**
- * The lockfile with each taken move applied: the entry under `name:tag@old` goes to
+ * The lockfile with each taken move applied (and each move the cooldown holds recorded
+ * as the entry's `pending`): the entry under `name:tag@old` goes to
  * `name:tag@new` with the new image's digest, media type and platforms, its sources
  * where the new form is used now (those of the old entry when only the lockfile holds
  * it). Where an occurrence in a file could not be rewritten, the old entry stays for it. Every
  * other entry is left as it was.
  */
-function lockfileAfterMoves(lockfile, moves, usages) {
-    const byKey = new Map(moves.map((move) => [move.pin.key, move]));
+function lockfileAfterMoves(lockfile, moves, unchanged, usages) {
+    const byKey = new Map(moves.filter((move) => move.update.status === 'updated').map((move) => [move.pin.key, move]));
+    const held = new Map(moves.filter((move) => move.update.status === 'cooldown').map((move) => [move.pin.key, move.update]));
+    const settled = new Set(unchanged.map((pin) => pin.key));
     const images = {};
     const put = (key, entry) => {
         const prior = images[key];
@@ -59433,7 +59693,7 @@ function lockfileAfterMoves(lockfile, moves, usages) {
     for (const [key, entry] of Object.entries(lockfile.images)) {
         const move = byKey.get(key);
         if (!move) {
-            put(key, entry);
+            put(key, withPending(entry, held.get(key), settled.has(key)));
             continue;
         }
         const left = usages.get(key);
@@ -59443,9 +59703,22 @@ function lockfileAfterMoves(lockfile, moves, usages) {
         const used = usages.get(newKey);
         const { digest, mediaType, platforms } = move.image;
         const signedBy = move.signedBy ? { signedBy: move.signedBy } : {};
-        put(newKey, { digest, mediaType, platforms, sources: used ? sourcesOf(used) : entry.sources, ...signedBy });
+        const platform = move.update.platform === undefined ? {} : { platform: move.update.platform };
+        const firstSeen = move.update.firstSeen === undefined ? {} : { firstSeen: move.update.firstSeen };
+        put(newKey, { digest, mediaType, platforms, ...platform, ...firstSeen, sources: used ? sourcesOf(used) : entry.sources, ...signedBy });
     }
     return { ...lockfile, images };
+}
+/**
+ * An entry's `pending`: the digest the cooldown holds back for it and the day it was
+ * first seen, kept while the tag stays there, replaced when it moves on, dropped when
+ * the tag is back at the pin.
+ */
+function withPending(entry, held, settled) {
+    const { pending, ...rest } = entry;
+    if (held?.firstSeen !== undefined)
+        return { ...rest, pending: { digest: held.to, firstSeen: held.firstSeen } };
+    return settled || (held && pending) ? rest : entry;
 }
 
 ;// CONCATENATED MODULE: ./src/commands/pull-format.ts
@@ -59532,8 +59805,12 @@ function ageText(update) {
 function skipText(update) {
     if (update.status === 'unsigned')
         return `not signed as the trust policy says: ${update.signature}`;
-    if (update.status === 'cooldown')
-        return `too new for the cooldown (${ageText(update)}); eligible on ${update.eligibleOn}`;
+    if (update.status === 'not-used')
+        return 'moved for platforms not used here';
+    if (update.status === 'cooldown') {
+        const seen = update.firstSeen === undefined ? '' : `, first seen ${update.firstSeen}`;
+        return `too new for the cooldown (${ageText(update)}${seen}); eligible on ${update.eligibleOn}`;
+    }
     return 'its age cannot be told (its configs state no creation time), and cooldown-unknown is skip';
 }
 function sizeText(change) {
@@ -59763,6 +60040,8 @@ function compare(a, b) {
 
 
 
+
+
 /**
  * `update`: follows the tag of every `name:tag@digest` reference in the files and the
  * lockfile. Where the tag moved to an image old enough for the cooldown, the digest is
@@ -59778,7 +60057,8 @@ async function update(options, log, client = createRegistryClient(options)) {
         const lockfile = file.previous;
         const before = await collectReferences(options);
         const targets = updateTargets([...before.usages.values()], lockfile);
-        const checked = await checkTags(client, targets.followed, options, log, signatureCheck);
+        const days = firstSeenDays(lockfile);
+        const checked = await checkTags(client, targets.followed, options, log, (digest) => firstSeenField(days, digest, dayOf(options.now)).firstSeen, signatureCheck);
         const newer = options.newer ? await findNewerVersions(client, targets.followed, options.concurrency) : { newer: [], notes: [] };
         const taken = checked.moves.filter((move) => move.update.status === 'updated');
         const digestByKey = new Map(taken.map((move) => [move.pin.key, move.image.digest]));
@@ -59786,7 +60066,9 @@ async function update(options, log, client = createRegistryClient(options)) {
         if (pinned.rewritten.length > 0)
             log.info(`updated ${pinned.rewritten.length} reference${pinned.rewritten.length === 1 ? '' : 's'} in place`);
         const after = pinned.rewritten.length > 0 ? await collectReferences(options) : before;
-        const lockChanged = lockfile && taken.length > 0 ? await saveLockfile(file, lockfileAfterMoves(lockfile, taken, after.usages)) : false;
+        const moved = lockfile && lockfileAfterMoves(lockfile, checked.moves, checked.unchanged, after.usages);
+        // Written only when an entry changed, so that a lockfile laid out by hand is not reformatted for nothing.
+        const lockChanged = moved && serializeLockfile(moved) !== serializeLockfile(lockfile) ? await saveLockfile(file, moved) : false;
         const usages = [...after.usages.values()];
         const report = {
             ...commandReport('update', {
@@ -59794,11 +60076,12 @@ async function update(options, log, client = createRegistryClient(options)) {
                 client,
                 started,
                 changed: lockChanged || pinned.rewritten.length > 0,
-                images: imagesAfter(checked.moves, checked.unchanged),
+                images: imagesAfter(checked.moves, [...checked.unchanged, ...checked.kept.map(({ pin }) => pin)]),
                 removed: [],
                 problems: after.problems,
                 findings: findingsFor(usages, options, (key) => lockfile?.images[key]?.digest ?? digestByKey.get(key)),
                 warnings: [
+                    ...checked.kept.flatMap(({ pin, reason }) => (pin.usage ? noticesAt(pin.usage, reason) : [{ message: `${pin.key}: ${reason}` }])),
                     ...pinned.skipped.map((skip) => ({ message: `${skip.text} was not updated: ${skip.reason}`, file: skip.file, line: skip.line })),
                     ...taken.flatMap(({ pin, update }) => (pin.usage?.inputs ?? []).map((input) => ({
                         message: `${input} was given as an input and cannot be rewritten: use ${update.reference}@${update.to} from now on`
@@ -59810,6 +60093,7 @@ async function update(options, log, client = createRegistryClient(options)) {
             updated: taken.map((move) => move.update),
             skipped: checked.moves.filter((move) => move.update.status !== 'updated').map((move) => move.update),
             unchanged: checked.unchanged.map((pin) => pin.key),
+            kept: checked.kept.map(({ pin, reason }) => ({ reference: pin.key, reason })),
             untracked: targets.untracked,
             newer: newer.newer,
             notes: newer.notes,
@@ -61789,7 +62073,7 @@ async function run(argv, io = processIo) {
         if (args.command === 'list')
             return await runList(args, io);
         const log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-        const options = toOptions(args, io.cwd);
+        const options = toOptions(args, io.cwd, (io.env ?? process.env).IMAGE_LOCK_NOW);
         const report = args.command === 'update'
             ? await update(parseUpdateOptions(options, {
                 cooldown: args.values.cooldown,
@@ -61809,7 +62093,7 @@ async function run(argv, io = processIo) {
         return exitCodeOf(error);
     }
 }
-function toOptions({ values }, cwd) {
+function toOptions({ values }, cwd, now) {
     return parseCommandOptions({
         cwd,
         files: values.file,
@@ -61827,7 +62111,8 @@ function toOptions({ values }, cwd) {
         timeout: values.timeout,
         verifySignatures: values['verify-signatures'],
         trustPolicy: values['trust-policy'],
-        trustedRoot: values['trusted-root']
+        trustedRoot: values['trusted-root'],
+        now
     });
 }
 
@@ -61838,7 +62123,7 @@ function toOptions({ values }, cwd) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(8069);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(684);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
