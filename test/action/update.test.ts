@@ -7,7 +7,6 @@ import { runAction } from './run-action.js';
 
 const env = loadTestEnv();
 const host = env.registries.anonymous.host;
-const DAY = 24 * 60 * 60 * 1000;
 
 describe('the action, mode update', () => {
   test('moves the pins, sets updated and report, summarises what changed and what waits for the cooldown', async () => {
@@ -22,9 +21,12 @@ describe('the action, mode update', () => {
     });
     expect((await runAction('main', dir, { mode: 'lock', summary: 'false' })).code).toBe(0);
 
+    // First seen on 5 May, the app's new image is old enough for a 3-day cooldown on the 10th; the db's, first seen then, is not.
     const appSecond = await pushRelease('update-action/app', '1.4', twoPlatforms('app b', 'app a'));
-    const dbSecond = await pushRelease('update-action/db', '16', twoPlatforms('db b', 'db b', new Date(Date.now() - DAY).toISOString()));
-    const run = await runAction('main', dir, { mode: 'update', cooldown: '3', newer: 'true' });
+    const seen = await runAction('main', dir, { mode: 'update', cooldown: '3', summary: 'false' }, { IMAGE_LOCK_NOW: '2026-05-05' });
+    expect(JSON.parse(seen.outputs.updated)).toEqual([]);
+    const dbSecond = await pushRelease('update-action/db', '16', twoPlatforms('db b', 'db b', '2026-05-09T00:00:00Z'));
+    const run = await runAction('main', dir, { mode: 'update', cooldown: '3', newer: 'true' }, { IMAGE_LOCK_NOW: '2026-05-10' });
     expect(run.code).toBe(0);
     expect(JSON.parse(run.outputs.updated)).toEqual([{ reference: app, from: appFirst.digest, to: appSecond.digest }]);
     expect(run.outputs.changed).toBe('true');
@@ -53,6 +55,24 @@ describe('the action, mode update', () => {
     expect(verified.code).toBe(1);
     expect(verified.stdout).toContain(
       `::error title=image-lock,file=compose.yaml,line=3::${db}@${dbFirst.digest}: tag moved since this pin: run image-lock update`
+    );
+  });
+
+  test('platforms: a tag moved only for other platforms is left with the reason; a deleted tag is a warning on its line', async () => {
+    const web = `${host}/update-action/web:2`;
+    const first = await pushRelease('update-action/web', '2', twoPlatforms('web a', 'web a'));
+    const kept = await pushRelease('update-action/kept', 'stays', twoPlatforms('kept a', 'kept a'));
+    const gone = `${host}/update-action/kept:removed@${kept.digest}`;
+    const dockerfile = `FROM ${web}@${first.digest}\nFROM ${gone}\n`;
+    const dir = await workspace({ Dockerfile: dockerfile });
+    const armOnly = await pushRelease('update-action/web', '2', twoPlatforms('web a', 'web b'));
+    const run = await runAction('main', dir, { mode: 'update', platforms: 'linux/amd64' }, { IMAGE_LOCK_NOW: '2026-05-01' });
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.outputs.updated)).toEqual([]);
+    expect(await readFile(join(dir, 'Dockerfile'), 'utf8')).toBe(dockerfile);
+    expect(run.summary).toContain(`<code>${web}</code> → <code>${armOnly.digest.slice(0, 19)}…</code>: moved for platforms not used here`);
+    expect(run.stdout).toContain(
+      `::warning title=image-lock,file=Dockerfile,line=2::tag ${host}/update-action/kept:removed no longer exists; the pin still works while the digest does`
     );
   });
 
