@@ -60947,22 +60947,27 @@ class BlobFetcher {
     limit;
     signal;
     onDownload;
+    arrival;
     blobs = new Map();
     sizes = new Map();
     /** Blobs the store held corrupt, fetched again. */
     repaired = [];
     constructor(store, limit, signal, 
     /** Told of every download before it starts, with the bytes it will bring. */
-    onDownload) {
+    onDownload, 
+    /** See `PullOptions.arrival`: awaited before the blob takes a slot, so a blob still on its way holds none. */
+    arrival) {
         this.store = store;
         this.limit = limit;
         this.signal = signal;
         this.onDownload = onDownload;
+        this.arrival = arrival;
     }
     ensure(request) {
         let origin = this.blobs.get(request.digest);
         if (!origin) {
-            origin = this.limit(() => this.fetch(request));
+            const arrived = this.arrival?.(request.digest) ?? Promise.resolve();
+            origin = arrived.then(() => this.limit(() => this.fetch(request)));
             this.blobs.set(request.digest, origin);
         }
         return origin;
@@ -61817,7 +61822,7 @@ async function fetchAll(options, targets) {
     const controller = new AbortController();
     const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
     const limit = createLimit(options.concurrency ?? pull_DEFAULT_CONCURRENCY);
-    const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size));
+    const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size), options.arrival);
     const context = {
         store: options.store,
         client: options.client,
@@ -61900,7 +61905,8 @@ async function pull(options, log, images) {
             daemon: options.load ? new DockerDaemon() : undefined,
             concurrency: options.concurrency,
             onProgress: (progress) => log.info(formatProgress(progress)),
-            progressIntervalMs: options.progressIntervalMs
+            progressIntervalMs: options.progressIntervalMs,
+            arrival: options.arrival
         });
         const report = {
             ...result,

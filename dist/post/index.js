@@ -37,7 +37,7 @@ __webpack_unused_export__ = Client
 __webpack_unused_export__ = Pool
 __webpack_unused_export__ = BalancedPool
 __webpack_unused_export__ = Agent
-module.exports.kT = ProxyAgent
+__webpack_unused_export__ = ProxyAgent
 __webpack_unused_export__ = EnvHttpProxyAgent
 __webpack_unused_export__ = RetryAgent
 __webpack_unused_export__ = RetryHandler
@@ -35991,7 +35991,7 @@ module.exports = compareBuild
 
 /***/ }),
 
-/***/ 4493:
+/***/ 6874:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
 
@@ -36406,7 +36406,7 @@ const patch = __nccwpck_require__(8756)
 const prerelease = __nccwpck_require__(5714)
 const compare = __nccwpck_require__(8469)
 const rcompare = __nccwpck_require__(2173)
-const compareLoose = __nccwpck_require__(4493)
+const compareLoose = __nccwpck_require__(6874)
 const compareBuild = __nccwpck_require__(7648)
 const sort = __nccwpck_require__(9872)
 const rsort = __nccwpck_require__(7192)
@@ -38123,7 +38123,7 @@ module.exports = {
 /***/ 770:
 /***/ ((module, __unused_webpack_exports, __nccwpck_require__) => {
 
-module.exports = __nccwpck_require__(218);
+/* unused reexport */ __nccwpck_require__(218);
 
 
 /***/ }),
@@ -38143,10 +38143,10 @@ var assert = __nccwpck_require__(2613);
 var util = __nccwpck_require__(9023);
 
 
-exports.httpOverHttp = httpOverHttp;
-exports.httpsOverHttp = httpsOverHttp;
-exports.httpOverHttps = httpOverHttps;
-exports.httpsOverHttps = httpsOverHttps;
+__webpack_unused_export__ = httpOverHttp;
+__webpack_unused_export__ = httpsOverHttp;
+__webpack_unused_export__ = httpOverHttps;
+__webpack_unused_export__ = httpsOverHttps;
 
 
 function httpOverHttp(options) {
@@ -38400,7 +38400,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 6874:
+/***/ 3284:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -38767,10 +38767,8 @@ function file_command_prepareKeyValueMessage(key, value) {
 const external_path_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("path");
 // EXTERNAL MODULE: external "http"
 var external_http_ = __nccwpck_require__(8611);
-var external_http_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_http_, 2);
 // EXTERNAL MODULE: external "https"
 var external_https_ = __nccwpck_require__(5692);
-var external_https_namespaceObject = /*#__PURE__*/__nccwpck_require__.t(external_https_, 2);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/proxy.js
 function getProxyUrl(reqUrl) {
     const usingSsl = reqUrl.protocol === 'https:';
@@ -38863,7 +38861,7 @@ class DecodedURL extends URL {
 }
 //# sourceMappingURL=proxy.js.map
 // EXTERNAL MODULE: ./node_modules/tunnel/index.js
-var tunnel = __nccwpck_require__(770);
+var node_modules_tunnel = __nccwpck_require__(770);
 // EXTERNAL MODULE: ./node_modules/@actions/http-client/node_modules/undici/index.js
 var undici = __nccwpck_require__(3368);
 ;// CONCATENATED MODULE: ./node_modules/@actions/http-client/lib/index.js
@@ -38882,7 +38880,7 @@ var __awaiter = (undefined && undefined.__awaiter) || function (thisArg, _argume
 
 
 
-var HttpCodes;
+var lib_HttpCodes;
 (function (HttpCodes) {
     HttpCodes[HttpCodes["OK"] = 200] = "OK";
     HttpCodes[HttpCodes["MultipleChoices"] = 300] = "MultipleChoices";
@@ -38911,7 +38909,7 @@ var HttpCodes;
     HttpCodes[HttpCodes["BadGateway"] = 502] = "BadGateway";
     HttpCodes[HttpCodes["ServiceUnavailable"] = 503] = "ServiceUnavailable";
     HttpCodes[HttpCodes["GatewayTimeout"] = 504] = "GatewayTimeout";
-})(HttpCodes || (HttpCodes = {}));
+})(lib_HttpCodes || (lib_HttpCodes = {}));
 var Headers;
 (function (Headers) {
     Headers["Accept"] = "accept";
@@ -38930,26 +38928,26 @@ function lib_getProxyUrl(serverUrl) {
     return proxyUrl ? proxyUrl.href : '';
 }
 const HttpRedirectCodes = [
-    HttpCodes.MovedPermanently,
-    HttpCodes.ResourceMoved,
-    HttpCodes.SeeOther,
-    HttpCodes.TemporaryRedirect,
-    HttpCodes.PermanentRedirect
+    lib_HttpCodes.MovedPermanently,
+    lib_HttpCodes.ResourceMoved,
+    lib_HttpCodes.SeeOther,
+    lib_HttpCodes.TemporaryRedirect,
+    lib_HttpCodes.PermanentRedirect
 ];
 const HttpResponseRetryCodes = [
-    HttpCodes.BadGateway,
-    HttpCodes.ServiceUnavailable,
-    HttpCodes.GatewayTimeout
+    lib_HttpCodes.BadGateway,
+    lib_HttpCodes.ServiceUnavailable,
+    lib_HttpCodes.GatewayTimeout
 ];
-const RetryableHttpVerbs = ['OPTIONS', 'GET', 'DELETE', 'HEAD'];
+const RetryableHttpVerbs = (/* unused pure expression or super */ null && (['OPTIONS', 'GET', 'DELETE', 'HEAD']));
 const ExponentialBackoffCeiling = 10;
 const ExponentialBackoffTimeSlice = 5;
-class HttpClientError extends Error {
+class lib_HttpClientError extends Error {
     constructor(message, statusCode) {
         super(message);
         this.name = 'HttpClientError';
         this.statusCode = statusCode;
-        Object.setPrototypeOf(this, HttpClientError.prototype);
+        Object.setPrototypeOf(this, lib_HttpClientError.prototype);
     }
 }
 class HttpClientResponse {
@@ -39129,7 +39127,7 @@ class lib_HttpClient {
                 // Check if it's an authentication challenge
                 if (response &&
                     response.message &&
-                    response.message.statusCode === HttpCodes.Unauthorized) {
+                    response.message.statusCode === lib_HttpCodes.Unauthorized) {
                     let authenticationHandler;
                     for (const handler of this.handlers) {
                         if (handler.canHandleAuthentication(response)) {
@@ -39290,7 +39288,7 @@ class lib_HttpClient {
     }
     getAgentDispatcher(serverUrl) {
         const parsedUrl = new URL(serverUrl);
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (!useProxy) {
             return;
@@ -39301,7 +39299,7 @@ class lib_HttpClient {
         const info = {};
         info.parsedUrl = requestUrl;
         const usingSsl = info.parsedUrl.protocol === 'https:';
-        info.httpModule = usingSsl ? external_https_namespaceObject : external_http_namespaceObject;
+        info.httpModule = usingSsl ? https : http;
         const defaultPort = usingSsl ? 443 : 80;
         info.options = {};
         info.options.host = info.parsedUrl.hostname;
@@ -39400,7 +39398,7 @@ class lib_HttpClient {
     }
     _getAgent(parsedUrl) {
         let agent;
-        const proxyUrl = getProxyUrl(parsedUrl);
+        const proxyUrl = pm.getProxyUrl(parsedUrl);
         const useProxy = proxyUrl && proxyUrl.hostname;
         if (this._keepAlive && useProxy) {
             agent = this._proxyAgent;
@@ -39415,7 +39413,7 @@ class lib_HttpClient {
         const usingSsl = parsedUrl.protocol === 'https:';
         let maxSockets = 100;
         if (this.requestOptions) {
-            maxSockets = this.requestOptions.maxSockets || external_http_.globalAgent.maxSockets;
+            maxSockets = this.requestOptions.maxSockets || http.globalAgent.maxSockets;
         }
         // This is `useProxy` again, but we need to check `proxyURl` directly for TypeScripts's flow analysis.
         if (proxyUrl && proxyUrl.hostname) {
@@ -39440,7 +39438,7 @@ class lib_HttpClient {
         // if tunneling agent isn't assigned create a new agent
         if (!agent) {
             const options = { keepAlive: this._keepAlive, maxSockets };
-            agent = usingSsl ? new external_https_.Agent(options) : new external_http_.Agent(options);
+            agent = usingSsl ? new https.Agent(options) : new http.Agent(options);
             this._agent = agent;
         }
         if (usingSsl && this._ignoreSslError) {
@@ -39463,7 +39461,7 @@ class lib_HttpClient {
             return proxyAgent;
         }
         const usingSsl = parsedUrl.protocol === 'https:';
-        proxyAgent = new undici/* ProxyAgent */.kT(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
+        proxyAgent = new ProxyAgent(Object.assign({ uri: proxyUrl.href, pipelining: !this._keepAlive ? 0 : 1 }, ((proxyUrl.username || proxyUrl.password) && {
             token: `Basic ${Buffer.from(`${proxyUrl.username}:${proxyUrl.password}`).toString('base64')}`
         })));
         this._proxyAgentDispatcher = proxyAgent;
@@ -39505,7 +39503,7 @@ class lib_HttpClient {
                     headers: {}
                 };
                 // not found leads to null obj returned
-                if (statusCode === HttpCodes.NotFound) {
+                if (statusCode === lib_HttpCodes.NotFound) {
                     resolve(response);
                 }
                 // get the result from the body
@@ -39550,7 +39548,7 @@ class lib_HttpClient {
                     else {
                         msg = `Failed request: (${statusCode})`;
                     }
-                    const err = new HttpClientError(msg, statusCode);
+                    const err = new lib_HttpClientError(msg, statusCode);
                     err.result = response.result;
                     reject(err);
                 }
@@ -41102,14 +41100,14 @@ var exec_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arg
  */
 function exec_exec(commandLine, args, options) {
     return exec_awaiter(this, void 0, void 0, function* () {
-        const commandArgs = argStringToArray(commandLine);
+        const commandArgs = tr.argStringToArray(commandLine);
         if (commandArgs.length === 0) {
             throw new Error(`Parameter 'commandLine' cannot be null or empty.`);
         }
         // Path to tool to execute should be first arg
         const toolPath = commandArgs[0];
         args = commandArgs.slice(1).concat(args || []);
-        const runner = new ToolRunner(toolPath, args, options);
+        const runner = new tr.ToolRunner(toolPath, args, options);
         return runner.exec();
     });
 }
@@ -41301,7 +41299,7 @@ function exportVariable(name, val) {
  * ```
  */
 function core_setSecret(secret) {
-    command_issueCommand('add-mask', {}, secret);
+    issueCommand('add-mask', {}, secret);
 }
 /**
  * Prepends inputPath to the PATH (for this action and future actions)
@@ -41407,7 +41405,7 @@ function setCommandEcho(enabled) {
  */
 function setFailed(message) {
     process.exitCode = ExitCode.Failure;
-    core_error(message);
+    error(message);
 }
 //-----------------------------------------------------------------------
 // Logging Commands
@@ -41430,15 +41428,15 @@ function core_debug(message) {
  * @param message error issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function core_error(message, properties = {}) {
-    command_issueCommand('error', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
+function error(message, properties = {}) {
+    issueCommand('error', toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
  * Adds a warning issue
  * @param message warning issue message. Errors will be converted to string via toString()
  * @param properties optional properties to add to the annotation.
  */
-function warning(message, properties = {}) {
+function core_warning(message, properties = {}) {
     command_issueCommand('warning', utils_toCommandProperties(properties), message instanceof Error ? message.toString() : message);
 }
 /**
@@ -41453,7 +41451,7 @@ function notice(message, properties = {}) {
  * Writes info to log with console.log.
  * @param message info message
  */
-function info(message) {
+function core_info(message) {
     process.stdout.write(message + external_os_.EOL);
 }
 /**
@@ -42076,23 +42074,23 @@ function getOptions(copy) {
     if (copy) {
         if (typeof copy.followSymbolicLinks === 'boolean') {
             result.followSymbolicLinks = copy.followSymbolicLinks;
-            core_debug(`followSymbolicLinks '${result.followSymbolicLinks}'`);
+            core.debug(`followSymbolicLinks '${result.followSymbolicLinks}'`);
         }
         if (typeof copy.implicitDescendants === 'boolean') {
             result.implicitDescendants = copy.implicitDescendants;
-            core_debug(`implicitDescendants '${result.implicitDescendants}'`);
+            core.debug(`implicitDescendants '${result.implicitDescendants}'`);
         }
         if (typeof copy.matchDirectories === 'boolean') {
             result.matchDirectories = copy.matchDirectories;
-            core_debug(`matchDirectories '${result.matchDirectories}'`);
+            core.debug(`matchDirectories '${result.matchDirectories}'`);
         }
         if (typeof copy.omitBrokenSymbolicLinks === 'boolean') {
             result.omitBrokenSymbolicLinks = copy.omitBrokenSymbolicLinks;
-            core_debug(`omitBrokenSymbolicLinks '${result.omitBrokenSymbolicLinks}'`);
+            core.debug(`omitBrokenSymbolicLinks '${result.omitBrokenSymbolicLinks}'`);
         }
         if (typeof copy.excludeHiddenFiles === 'boolean') {
             result.excludeHiddenFiles = copy.excludeHiddenFiles;
-            core_debug(`excludeHiddenFiles '${result.excludeHiddenFiles}'`);
+            core.debug(`excludeHiddenFiles '${result.excludeHiddenFiles}'`);
         }
     }
     return result;
@@ -42127,7 +42125,7 @@ function internal_path_helper_dirname(p) {
         return p;
     }
     // Get dirname
-    let result = external_path_namespaceObject.dirname(p);
+    let result = path.dirname(p);
     // Trim trailing slash for Windows UNC root, e.g. \\hello\world\
     if (internal_path_helper_IS_WINDOWS && /^\\\\[^\\]+\\[^\\]+\\$/.test(result)) {
         result = safeTrimTrailingSeparator(result);
@@ -42139,8 +42137,8 @@ function internal_path_helper_dirname(p) {
  * or `C:` are expanded based on the current working directory.
  */
 function ensureAbsoluteRoot(root, itemPath) {
-    external_assert_(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
-    external_assert_(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
+    assert(root, `ensureAbsoluteRoot parameter 'root' must not be empty`);
+    assert(itemPath, `ensureAbsoluteRoot parameter 'itemPath' must not be empty`);
     // Already rooted
     if (hasAbsoluteRoot(itemPath)) {
         return itemPath;
@@ -42150,7 +42148,7 @@ function ensureAbsoluteRoot(root, itemPath) {
         // Check for itemPath like C: or C:foo
         if (itemPath.match(/^[A-Z]:[^\\/]|^[A-Z]:$/i)) {
             let cwd = process.cwd();
-            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
+            assert(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
             // Drive letter matches cwd? Expand to cwd
             if (itemPath[0].toUpperCase() === cwd[0].toUpperCase()) {
                 // Drive only, e.g. C:
@@ -42175,18 +42173,18 @@ function ensureAbsoluteRoot(root, itemPath) {
         // Check for itemPath like \ or \foo
         else if (internal_path_helper_normalizeSeparators(itemPath).match(/^\\$|^\\[^\\]/)) {
             const cwd = process.cwd();
-            external_assert_(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
+            assert(cwd.match(/^[A-Z]:\\/i), `Expected current directory to start with an absolute drive root. Actual '${cwd}'`);
             return `${cwd[0]}:\\${itemPath.substr(1)}`;
         }
     }
-    external_assert_(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
+    assert(hasAbsoluteRoot(root), `ensureAbsoluteRoot parameter 'root' must have an absolute root`);
     // Otherwise ensure root ends with a separator
     if (root.endsWith('/') || (internal_path_helper_IS_WINDOWS && root.endsWith('\\'))) {
         // Intentionally empty
     }
     else {
         // Append separator
-        root += external_path_namespaceObject.sep;
+        root += path.sep;
     }
     return root + itemPath;
 }
@@ -42195,7 +42193,7 @@ function ensureAbsoluteRoot(root, itemPath) {
  * `\\hello\share` and `C:\hello` (and using alternate separator).
  */
 function hasAbsoluteRoot(itemPath) {
-    external_assert_(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
+    assert(itemPath, `hasAbsoluteRoot parameter 'itemPath' must not be empty`);
     // Normalize separators
     itemPath = internal_path_helper_normalizeSeparators(itemPath);
     // Windows
@@ -42211,7 +42209,7 @@ function hasAbsoluteRoot(itemPath) {
  * `\`, `\hello`, `\\hello\share`, `C:`, and `C:\hello` (and using alternate separator).
  */
 function hasRoot(itemPath) {
-    external_assert_(itemPath, `isRooted parameter 'itemPath' must not be empty`);
+    assert(itemPath, `isRooted parameter 'itemPath' must not be empty`);
     // Normalize separators
     itemPath = internal_path_helper_normalizeSeparators(itemPath);
     // Windows
@@ -42251,11 +42249,11 @@ function safeTrimTrailingSeparator(p) {
     // Normalize separators
     p = internal_path_helper_normalizeSeparators(p);
     // No trailing slash
-    if (!p.endsWith(external_path_namespaceObject.sep)) {
+    if (!p.endsWith(path.sep)) {
         return p;
     }
     // Check '/' on Linux/macOS and '\' on Windows
-    if (p === external_path_namespaceObject.sep) {
+    if (p === path.sep) {
         return p;
     }
     // On Windows check if drive root. E.g. C:\
@@ -42270,7 +42268,7 @@ function safeTrimTrailingSeparator(p) {
 /**
  * Indicates whether a pattern matches a path
  */
-var MatchKind;
+var internal_match_kind_MatchKind;
 (function (MatchKind) {
     /** Not matched */
     MatchKind[MatchKind["None"] = 0] = "None";
@@ -42280,7 +42278,7 @@ var MatchKind;
     MatchKind[MatchKind["File"] = 2] = "File";
     /** Matched */
     MatchKind[MatchKind["All"] = 3] = "All";
-})(MatchKind || (MatchKind = {}));
+})(internal_match_kind_MatchKind || (internal_match_kind_MatchKind = {}));
 //# sourceMappingURL=internal-match-kind.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-pattern-helper.js
 
@@ -42313,14 +42311,14 @@ function getSearchPaths(patterns) {
         // Check for an ancestor search path
         let foundAncestor = false;
         let tempKey = key;
-        let parent = internal_path_helper_dirname(tempKey);
+        let parent = pathHelper.dirname(tempKey);
         while (parent !== tempKey) {
             if (searchPathMap[parent]) {
                 foundAncestor = true;
                 break;
             }
             tempKey = parent;
-            parent = internal_path_helper_dirname(tempKey);
+            parent = pathHelper.dirname(tempKey);
         }
         // Include the search pattern in the result
         if (!foundAncestor) {
@@ -42333,7 +42331,7 @@ function getSearchPaths(patterns) {
 /**
  * Matches the patterns against the path
  */
-function internal_pattern_helper_match(patterns, itemPath) {
+function match(patterns, itemPath) {
     let result = MatchKind.None;
     for (const pattern of patterns) {
         if (pattern.negate) {
@@ -42348,7 +42346,7 @@ function internal_pattern_helper_match(patterns, itemPath) {
 /**
  * Checks whether to descend further into the directory
  */
-function internal_pattern_helper_partialMatch(patterns, itemPath) {
+function partialMatch(patterns, itemPath) {
     return patterns.some(x => !x.negate && x.partialMatch(itemPath));
 }
 //# sourceMappingURL=internal-pattern-helper.js.map
@@ -43997,7 +43995,7 @@ const minimatch = (p, pattern, options = {}) => {
     if (!options.nocomment && pattern.charAt(0) === '#') {
         return false;
     }
-    return new Minimatch(pattern, options).match(p);
+    return new esm_Minimatch(pattern, options).match(p);
 };
 // Optimized checking for the most common glob patterns.
 const starDotExtRE = /^\*+([^+@!?*[(]*)$/;
@@ -44150,21 +44148,21 @@ minimatch.braceExpand = braceExpand;
 // when it is the *only* thing in a path portion.  Otherwise, any series
 // of * is equivalent to a single *.  Globstar behavior is enabled by
 // default, and can be disabled by setting options.noglobstar.
-const makeRe = (pattern, options = {}) => new Minimatch(pattern, options).makeRe();
+const makeRe = (pattern, options = {}) => new esm_Minimatch(pattern, options).makeRe();
 minimatch.makeRe = makeRe;
-const match = (list, pattern, options = {}) => {
-    const mm = new Minimatch(pattern, options);
+const esm_match = (list, pattern, options = {}) => {
+    const mm = new esm_Minimatch(pattern, options);
     list = list.filter(f => mm.match(f));
     if (mm.options.nonull && !list.length) {
         list.push(pattern);
     }
     return list;
 };
-minimatch.match = match;
+minimatch.match = esm_match;
 // replace stuff like \* with *
 const globMagic = /[?*]|[+@!]\(.*?\)|\[|\]/;
 const esm_regExpEscape = (s) => s.replace(/[-[\]{}()*+?.,\\^$|#\s]/g, '\\$&');
-class Minimatch {
+class esm_Minimatch {
     options;
     set;
     pattern;
@@ -45096,7 +45094,7 @@ class Minimatch {
 
 /* c8 ignore stop */
 minimatch.AST = AST;
-minimatch.Minimatch = Minimatch;
+minimatch.Minimatch = esm_Minimatch;
 minimatch.escape = escape_escape;
 minimatch.unescape = unescape_unescape;
 //# sourceMappingURL=index.js.map
@@ -45108,7 +45106,7 @@ const internal_path_IS_WINDOWS = process.platform === 'win32';
 /**
  * Helper class for parsing paths into segments
  */
-class Path {
+class internal_path_Path {
     /**
      * Constructs a Path
      * @param itemPath Path or array of segments
@@ -45117,25 +45115,25 @@ class Path {
         this.segments = [];
         // String
         if (typeof itemPath === 'string') {
-            external_assert_(itemPath, `Parameter 'itemPath' must not be empty`);
+            assert(itemPath, `Parameter 'itemPath' must not be empty`);
             // Normalize slashes and trim unnecessary trailing slash
-            itemPath = safeTrimTrailingSeparator(itemPath);
+            itemPath = pathHelper.safeTrimTrailingSeparator(itemPath);
             // Not rooted
-            if (!hasRoot(itemPath)) {
-                this.segments = itemPath.split(external_path_namespaceObject.sep);
+            if (!pathHelper.hasRoot(itemPath)) {
+                this.segments = itemPath.split(path.sep);
             }
             // Rooted
             else {
                 // Add all segments, while not at the root
                 let remaining = itemPath;
-                let dir = internal_path_helper_dirname(remaining);
+                let dir = pathHelper.dirname(remaining);
                 while (dir !== remaining) {
                     // Add the segment
-                    const basename = external_path_namespaceObject.basename(remaining);
+                    const basename = path.basename(remaining);
                     this.segments.unshift(basename);
                     // Truncate the last segment
                     remaining = dir;
-                    dir = internal_path_helper_dirname(remaining);
+                    dir = pathHelper.dirname(remaining);
                 }
                 // Remainder is the root
                 this.segments.unshift(remaining);
@@ -45144,24 +45142,24 @@ class Path {
         // Array
         else {
             // Must not be empty
-            external_assert_(itemPath.length > 0, `Parameter 'itemPath' must not be an empty array`);
+            assert(itemPath.length > 0, `Parameter 'itemPath' must not be an empty array`);
             // Each segment
             for (let i = 0; i < itemPath.length; i++) {
                 let segment = itemPath[i];
                 // Must not be empty
-                external_assert_(segment, `Parameter 'itemPath' must not contain any empty segments`);
+                assert(segment, `Parameter 'itemPath' must not contain any empty segments`);
                 // Normalize slashes
-                segment = internal_path_helper_normalizeSeparators(itemPath[i]);
+                segment = pathHelper.normalizeSeparators(itemPath[i]);
                 // Root segment
-                if (i === 0 && hasRoot(segment)) {
-                    segment = safeTrimTrailingSeparator(segment);
-                    external_assert_(segment === internal_path_helper_dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
+                if (i === 0 && pathHelper.hasRoot(segment)) {
+                    segment = pathHelper.safeTrimTrailingSeparator(segment);
+                    assert(segment === pathHelper.dirname(segment), `Parameter 'itemPath' root segment contains information for multiple segments`);
                     this.segments.push(segment);
                 }
                 // All other segments
                 else {
                     // Must not contain slash
-                    external_assert_(!segment.includes(external_path_namespaceObject.sep), `Parameter 'itemPath' contains unexpected path separators`);
+                    assert(!segment.includes(path.sep), `Parameter 'itemPath' contains unexpected path separators`);
                     this.segments.push(segment);
                 }
             }
@@ -45174,13 +45172,13 @@ class Path {
         // First segment
         let result = this.segments[0];
         // All others
-        let skipSlash = result.endsWith(external_path_namespaceObject.sep) || (internal_path_IS_WINDOWS && /^[A-Z]:$/i.test(result));
+        let skipSlash = result.endsWith(path.sep) || (internal_path_IS_WINDOWS && /^[A-Z]:$/i.test(result));
         for (let i = 1; i < this.segments.length; i++) {
             if (skipSlash) {
                 skipSlash = false;
             }
             else {
-                result += external_path_namespaceObject.sep;
+                result += path.sep;
             }
             result += this.segments[i];
         }
@@ -45197,7 +45195,7 @@ class Path {
 
 
 const internal_pattern_IS_WINDOWS = process.platform === 'win32';
-class Pattern {
+class internal_pattern_Pattern {
     constructor(patternOrNegate, isImplicitPattern = false, segments, homedir) {
         /**
          * Indicates whether matches should be excluded from the result set
@@ -45212,9 +45210,9 @@ class Pattern {
         else {
             // Convert to pattern
             segments = segments || [];
-            external_assert_(segments.length, `Parameter 'segments' must not empty`);
-            const root = Pattern.getLiteral(segments[0]);
-            external_assert_(root && hasAbsoluteRoot(root), `Parameter 'segments' first element must be a root path`);
+            assert(segments.length, `Parameter 'segments' must not empty`);
+            const root = internal_pattern_Pattern.getLiteral(segments[0]);
+            assert(root && pathHelper.hasAbsoluteRoot(root), `Parameter 'segments' first element must be a root path`);
             pattern = new Path(segments).toString().trim();
             if (patternOrNegate) {
                 pattern = `!${pattern}`;
@@ -45226,21 +45224,22 @@ class Pattern {
             pattern = pattern.substr(1).trim();
         }
         // Normalize slashes and ensures absolute root
-        pattern = Pattern.fixupPattern(pattern, homedir);
+        pattern = internal_pattern_Pattern.fixupPattern(pattern, homedir);
         // Segments
         this.segments = new Path(pattern).segments;
         // Trailing slash indicates the pattern should only match directories, not regular files
-        this.trailingSeparator = internal_path_helper_normalizeSeparators(pattern)
-            .endsWith(external_path_namespaceObject.sep);
-        pattern = safeTrimTrailingSeparator(pattern);
+        this.trailingSeparator = pathHelper
+            .normalizeSeparators(pattern)
+            .endsWith(path.sep);
+        pattern = pathHelper.safeTrimTrailingSeparator(pattern);
         // Search path (literal path prior to the first glob segment)
         let foundGlob = false;
         const searchSegments = this.segments
-            .map(x => Pattern.getLiteral(x))
+            .map(x => internal_pattern_Pattern.getLiteral(x))
             .filter(x => !foundGlob && !(foundGlob = x === ''));
         this.searchPath = new Path(searchSegments).toString();
         // Root RegExp (required when determining partial match)
-        this.rootRegExp = new RegExp(Pattern.regExpEscape(searchSegments[0]), internal_pattern_IS_WINDOWS ? 'i' : '');
+        this.rootRegExp = new RegExp(internal_pattern_Pattern.regExpEscape(searchSegments[0]), internal_pattern_IS_WINDOWS ? 'i' : '');
         this.isImplicitPattern = isImplicitPattern;
         // Create minimatch
         const minimatchOptions = {
@@ -45261,19 +45260,19 @@ class Pattern {
         // Last segment is globstar?
         if (this.segments[this.segments.length - 1] === '**') {
             // Normalize slashes
-            itemPath = internal_path_helper_normalizeSeparators(itemPath);
+            itemPath = pathHelper.normalizeSeparators(itemPath);
             // Append a trailing slash. Otherwise Minimatch will not match the directory immediately
             // preceding the globstar. For example, given the pattern `/foo/**`, Minimatch returns
             // false for `/foo` but returns true for `/foo/`. Append a trailing slash to handle that quirk.
-            if (!itemPath.endsWith(external_path_namespaceObject.sep) && this.isImplicitPattern === false) {
+            if (!itemPath.endsWith(path.sep) && this.isImplicitPattern === false) {
                 // Note, this is safe because the constructor ensures the pattern has an absolute root.
                 // For example, formats like C: and C:foo on Windows are resolved to an absolute root.
-                itemPath = `${itemPath}${external_path_namespaceObject.sep}`;
+                itemPath = `${itemPath}${path.sep}`;
             }
         }
         else {
             // Normalize slashes and trim unnecessary trailing slash
-            itemPath = safeTrimTrailingSeparator(itemPath);
+            itemPath = pathHelper.safeTrimTrailingSeparator(itemPath);
         }
         // Match
         if (this.minimatch.match(itemPath)) {
@@ -45286,9 +45285,9 @@ class Pattern {
      */
     partialMatch(itemPath) {
         // Normalize slashes and trim unnecessary trailing slash
-        itemPath = safeTrimTrailingSeparator(itemPath);
+        itemPath = pathHelper.safeTrimTrailingSeparator(itemPath);
         // matchOne does not handle root path correctly
-        if (internal_path_helper_dirname(itemPath) === itemPath) {
+        if (pathHelper.dirname(itemPath) === itemPath) {
             return this.rootRegExp.test(itemPath);
         }
         return this.minimatch.matchOne(itemPath.split(internal_pattern_IS_WINDOWS ? /\\+/ : /\/+/), this.minimatch.set[0], true);
@@ -45307,48 +45306,48 @@ class Pattern {
      */
     static fixupPattern(pattern, homedir) {
         // Empty
-        external_assert_(pattern, 'pattern cannot be empty');
+        assert(pattern, 'pattern cannot be empty');
         // Must not contain `.` segment, unless first segment
         // Must not contain `..` segment
-        const literalSegments = new Path(pattern).segments.map(x => Pattern.getLiteral(x));
-        external_assert_(literalSegments.every((x, i) => (x !== '.' || i === 0) && x !== '..'), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
+        const literalSegments = new Path(pattern).segments.map(x => internal_pattern_Pattern.getLiteral(x));
+        assert(literalSegments.every((x, i) => (x !== '.' || i === 0) && x !== '..'), `Invalid pattern '${pattern}'. Relative pathing '.' and '..' is not allowed.`);
         // Must not contain globs in root, e.g. Windows UNC path \\foo\b*r
-        external_assert_(!hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
+        assert(!pathHelper.hasRoot(pattern) || literalSegments[0], `Invalid pattern '${pattern}'. Root segment must not contain globs.`);
         // Normalize slashes
-        pattern = internal_path_helper_normalizeSeparators(pattern);
+        pattern = pathHelper.normalizeSeparators(pattern);
         // Replace leading `.` segment
-        if (pattern === '.' || pattern.startsWith(`.${external_path_namespaceObject.sep}`)) {
-            pattern = Pattern.globEscape(process.cwd()) + pattern.substr(1);
+        if (pattern === '.' || pattern.startsWith(`.${path.sep}`)) {
+            pattern = internal_pattern_Pattern.globEscape(process.cwd()) + pattern.substr(1);
         }
         // Replace leading `~` segment
-        else if (pattern === '~' || pattern.startsWith(`~${external_path_namespaceObject.sep}`)) {
-            homedir = homedir || external_os_.homedir();
-            external_assert_(homedir, 'Unable to determine HOME directory');
-            external_assert_(hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
-            pattern = Pattern.globEscape(homedir) + pattern.substr(1);
+        else if (pattern === '~' || pattern.startsWith(`~${path.sep}`)) {
+            homedir = homedir || os.homedir();
+            assert(homedir, 'Unable to determine HOME directory');
+            assert(pathHelper.hasAbsoluteRoot(homedir), `Expected HOME directory to be a rooted path. Actual '${homedir}'`);
+            pattern = internal_pattern_Pattern.globEscape(homedir) + pattern.substr(1);
         }
         // Replace relative drive root, e.g. pattern is C: or C:foo
         else if (internal_pattern_IS_WINDOWS &&
             (pattern.match(/^[A-Z]:$/i) || pattern.match(/^[A-Z]:[^\\]/i))) {
-            let root = ensureAbsoluteRoot('C:\\dummy-root', pattern.substr(0, 2));
+            let root = pathHelper.ensureAbsoluteRoot('C:\\dummy-root', pattern.substr(0, 2));
             if (pattern.length > 2 && !root.endsWith('\\')) {
                 root += '\\';
             }
-            pattern = Pattern.globEscape(root) + pattern.substr(2);
+            pattern = internal_pattern_Pattern.globEscape(root) + pattern.substr(2);
         }
         // Replace relative root, e.g. pattern is \ or \foo
         else if (internal_pattern_IS_WINDOWS && (pattern === '\\' || pattern.match(/^\\[^\\]/))) {
-            let root = ensureAbsoluteRoot('C:\\dummy-root', '\\');
+            let root = pathHelper.ensureAbsoluteRoot('C:\\dummy-root', '\\');
             if (!root.endsWith('\\')) {
                 root += '\\';
             }
-            pattern = Pattern.globEscape(root) + pattern.substr(1);
+            pattern = internal_pattern_Pattern.globEscape(root) + pattern.substr(1);
         }
         // Otherwise ensure absolute root
         else {
-            pattern = ensureAbsoluteRoot(Pattern.globEscape(process.cwd()), pattern);
+            pattern = pathHelper.ensureAbsoluteRoot(internal_pattern_Pattern.globEscape(process.cwd()), pattern);
         }
-        return internal_path_helper_normalizeSeparators(pattern);
+        return pathHelper.normalizeSeparators(pattern);
     }
     /**
      * Attempts to unescape a pattern segment to create a literal path segment.
@@ -45417,14 +45416,6 @@ class Pattern {
     }
 }
 //# sourceMappingURL=internal-pattern.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-search-state.js
-class SearchState {
-    constructor(path, level) {
-        this.path = path;
-        this.level = level;
-    }
-}
-//# sourceMappingURL=internal-search-state.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/glob/lib/internal-globber.js
 var internal_globber_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
     function adopt(value) { return value instanceof P ? value : new P(function (resolve) { resolve(value); }); }
@@ -45464,11 +45455,11 @@ var __asyncGenerator = (undefined && undefined.__asyncGenerator) || function (th
 
 
 const internal_globber_IS_WINDOWS = process.platform === 'win32';
-class DefaultGlobber {
+class internal_globber_DefaultGlobber {
     constructor(options) {
         this.patterns = [];
         this.searchPaths = [];
-        this.options = getOptions(options);
+        this.options = globOptionsHelper.getOptions(options);
     }
     getSearchPaths() {
         // Return a copy
@@ -45499,7 +45490,7 @@ class DefaultGlobber {
     globGenerator() {
         return __asyncGenerator(this, arguments, function* globGenerator_1() {
             // Fill in defaults options
-            const options = getOptions(this.options);
+            const options = globOptionsHelper.getOptions(this.options);
             // Implicit descendants?
             const patterns = [];
             for (const pattern of this.patterns) {
@@ -45512,13 +45503,13 @@ class DefaultGlobber {
             }
             // Push the search paths
             const stack = [];
-            for (const searchPath of getSearchPaths(patterns)) {
-                core_debug(`Search path '${searchPath}'`);
+            for (const searchPath of patternHelper.getSearchPaths(patterns)) {
+                core.debug(`Search path '${searchPath}'`);
                 // Exists?
                 try {
                     // Intentionally using lstat. Detection for broken symlink
                     // will be performed later (if following symlinks).
-                    yield __await(external_fs_namespaceObject.promises.lstat(searchPath));
+                    yield __await(fs.promises.lstat(searchPath));
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
@@ -45534,13 +45525,13 @@ class DefaultGlobber {
                 // Pop
                 const item = stack.pop();
                 // Match?
-                const match = internal_pattern_helper_match(patterns, item.path);
-                const partialMatch = !!match || internal_pattern_helper_partialMatch(patterns, item.path);
+                const match = patternHelper.match(patterns, item.path);
+                const partialMatch = !!match || patternHelper.partialMatch(patterns, item.path);
                 if (!match && !partialMatch) {
                     continue;
                 }
                 // Stat
-                const stats = yield __await(DefaultGlobber.stat(item, options, traversalChain)
+                const stats = yield __await(internal_globber_DefaultGlobber.stat(item, options, traversalChain)
                 // Broken symlink, or symlink cycle detected, or no longer exists
                 );
                 // Broken symlink, or symlink cycle detected, or no longer exists
@@ -45548,7 +45539,7 @@ class DefaultGlobber {
                     continue;
                 }
                 // Hidden file or directory?
-                if (options.excludeHiddenFiles && external_path_namespaceObject.basename(item.path).match(/^\./)) {
+                if (options.excludeHiddenFiles && path.basename(item.path).match(/^\./)) {
                     continue;
                 }
                 // Directory
@@ -45563,7 +45554,7 @@ class DefaultGlobber {
                     }
                     // Push the child items in reverse
                     const childLevel = item.level + 1;
-                    const childItems = (yield __await(external_fs_namespaceObject.promises.readdir(item.path))).map(x => new SearchState(external_path_namespaceObject.join(item.path, x), childLevel));
+                    const childItems = (yield __await(fs.promises.readdir(item.path))).map(x => new SearchState(path.join(item.path, x), childLevel));
                     stack.push(...childItems.reverse());
                 }
                 // File
@@ -45578,7 +45569,7 @@ class DefaultGlobber {
      */
     static create(patterns, options) {
         return internal_globber_awaiter(this, void 0, void 0, function* () {
-            const result = new DefaultGlobber(options);
+            const result = new internal_globber_DefaultGlobber(options);
             if (internal_globber_IS_WINDOWS) {
                 patterns = patterns.replace(/\r\n/g, '\n');
                 patterns = patterns.replace(/\r/g, '\n');
@@ -45594,7 +45585,7 @@ class DefaultGlobber {
                     result.patterns.push(new Pattern(line));
                 }
             }
-            result.searchPaths.push(...getSearchPaths(result.patterns));
+            result.searchPaths.push(...patternHelper.getSearchPaths(result.patterns));
             return result;
         });
     }
@@ -45607,12 +45598,12 @@ class DefaultGlobber {
             if (options.followSymbolicLinks) {
                 try {
                     // Use `stat` (following symlinks)
-                    stats = yield external_fs_namespaceObject.promises.stat(item.path);
+                    stats = yield fs.promises.stat(item.path);
                 }
                 catch (err) {
                     if (err.code === 'ENOENT') {
                         if (options.omitBrokenSymbolicLinks) {
-                            core_debug(`Broken symlink '${item.path}'`);
+                            core.debug(`Broken symlink '${item.path}'`);
                             return undefined;
                         }
                         throw new Error(`No information found for the path '${item.path}'. This may indicate a broken symbolic link.`);
@@ -45622,19 +45613,19 @@ class DefaultGlobber {
             }
             else {
                 // Use `lstat` (not following symlinks)
-                stats = yield external_fs_namespaceObject.promises.lstat(item.path);
+                stats = yield fs.promises.lstat(item.path);
             }
             // Note, isDirectory() returns false for the lstat of a symlink
             if (stats.isDirectory() && options.followSymbolicLinks) {
                 // Get the realpath
-                const realPath = yield external_fs_namespaceObject.promises.realpath(item.path);
+                const realPath = yield fs.promises.realpath(item.path);
                 // Fixup the traversal chain to match the item level
                 while (traversalChain.length >= item.level) {
                     traversalChain.pop();
                 }
                 // Test for a cycle
                 if (traversalChain.some((x) => x === realPath)) {
-                    core_debug(`Symlink cycle detected for path '${item.path}' and realpath '${realPath}'`);
+                    core.debug(`Symlink cycle detected for path '${item.path}' and realpath '${realPath}'`);
                     return undefined;
                 }
                 // Update the traversal chain
@@ -45771,43 +45762,43 @@ function glob_hashFiles(patterns_1) {
 // EXTERNAL MODULE: ./node_modules/semver/index.js
 var node_modules_semver = __nccwpck_require__(2088);
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/constants.js
-var CacheFilename;
+var constants_CacheFilename;
 (function (CacheFilename) {
     CacheFilename["Gzip"] = "cache.tgz";
     CacheFilename["Zstd"] = "cache.tzst";
-})(CacheFilename || (CacheFilename = {}));
-var CompressionMethod;
+})(constants_CacheFilename || (constants_CacheFilename = {}));
+var constants_CompressionMethod;
 (function (CompressionMethod) {
     CompressionMethod["Gzip"] = "gzip";
     // Long range mode was added to zstd in v1.3.2.
     // This enum is for earlier version of zstd that does not have --long support
     CompressionMethod["ZstdWithoutLong"] = "zstd-without-long";
     CompressionMethod["Zstd"] = "zstd";
-})(CompressionMethod || (CompressionMethod = {}));
-var ArchiveToolType;
+})(constants_CompressionMethod || (constants_CompressionMethod = {}));
+var constants_ArchiveToolType;
 (function (ArchiveToolType) {
     ArchiveToolType["GNU"] = "gnu";
     ArchiveToolType["BSD"] = "bsd";
-})(ArchiveToolType || (ArchiveToolType = {}));
+})(constants_ArchiveToolType || (constants_ArchiveToolType = {}));
 // The default number of retry attempts.
-const DefaultRetryAttempts = 2;
+const constants_DefaultRetryAttempts = 2;
 // The default delay in milliseconds between retry attempts.
-const DefaultRetryDelay = 5000;
+const constants_DefaultRetryDelay = 5000;
 // Socket timeout in milliseconds during download.  If no traffic is received
 // over the socket during this period, the socket is destroyed and the download
 // is aborted.
-const SocketTimeout = 5000;
+const constants_SocketTimeout = 5000;
 // The default path of GNUtar on hosted Windows runners
-const GnuTarPathOnWindows = `${process.env['PROGRAMFILES']}\\Git\\usr\\bin\\tar.exe`;
+const constants_GnuTarPathOnWindows = (/* unused pure expression or super */ null && (`${process.env['PROGRAMFILES']}\\Git\\usr\\bin\\tar.exe`));
 // The default path of BSDtar on hosted Windows runners
-const SystemTarPathOnWindows = `${process.env['SYSTEMDRIVE']}\\Windows\\System32\\tar.exe`;
-const TarFilename = 'cache.tar';
-const ManifestFilename = 'manifest.txt';
+const constants_SystemTarPathOnWindows = (/* unused pure expression or super */ null && (`${process.env['SYSTEMDRIVE']}\\Windows\\System32\\tar.exe`));
+const constants_TarFilename = 'cache.tar';
+const constants_ManifestFilename = 'manifest.txt';
 const CacheFileSizeLimit = 10 * Math.pow(1024, 3); // 10GiB per repository
 // Prefix the cache backend embeds in a read-denial message (v2 twirp
 // GetCacheEntryDownloadURL error or the GHES v1 `_apis/artifactcache` 403 body).
 // Shared so cache.ts and cacheHttpClient.ts match the same contract value.
-const CacheReadDeniedMessagePrefix = 'cache read denied:';
+const constants_CacheReadDeniedMessagePrefix = 'cache read denied:';
 //# sourceMappingURL=constants.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/cacheUtils.js
 var cacheUtils_awaiter = (undefined && undefined.__awaiter) || function (thisArg, _arguments, P, generator) {
@@ -45856,15 +45847,15 @@ function createTempDirectory() {
                     baseLocation = '/home';
                 }
             }
-            tempDirectory = external_path_namespaceObject.join(baseLocation, 'actions', 'temp');
+            tempDirectory = path.join(baseLocation, 'actions', 'temp');
         }
-        const dest = external_path_namespaceObject.join(tempDirectory, external_crypto_namespaceObject.randomUUID());
-        yield mkdirP(dest);
+        const dest = path.join(tempDirectory, crypto.randomUUID());
+        yield io.mkdirP(dest);
         return dest;
     });
 }
 function getArchiveFileSizeInBytes(filePath) {
-    return external_fs_namespaceObject.statSync(filePath).size;
+    return fs.statSync(filePath).size;
 }
 function resolvePaths(patterns) {
     return cacheUtils_awaiter(this, void 0, void 0, function* () {
@@ -45872,7 +45863,7 @@ function resolvePaths(patterns) {
         var _d;
         const paths = [];
         const workspace = (_d = process.env['GITHUB_WORKSPACE']) !== null && _d !== void 0 ? _d : process.cwd();
-        const globber = yield create(patterns.join('\n'), {
+        const globber = yield glob.create(patterns.join('\n'), {
             implicitDescendants: false
         });
         try {
@@ -45880,9 +45871,10 @@ function resolvePaths(patterns) {
                 _c = _g.value;
                 _e = false;
                 const file = _c;
-                const relativeFile = external_path_namespaceObject.relative(workspace, file)
-                    .replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/');
-                core_debug(`Matched: ${relativeFile}`);
+                const relativeFile = path
+                    .relative(workspace, file)
+                    .replace(new RegExp(`\\${path.sep}`, 'g'), '/');
+                core.debug(`Matched: ${relativeFile}`);
                 // Paths are made relative so the tar entries are all relative to the root of the workspace.
                 if (relativeFile === '') {
                     // path.relative returns empty string if workspace and file are equal
@@ -45905,16 +45897,16 @@ function resolvePaths(patterns) {
 }
 function unlinkFile(filePath) {
     return cacheUtils_awaiter(this, void 0, void 0, function* () {
-        return external_util_.promisify(external_fs_namespaceObject.unlink)(filePath);
+        return util.promisify(fs.unlink)(filePath);
     });
 }
 function getVersion(app_1) {
     return cacheUtils_awaiter(this, arguments, void 0, function* (app, additionalArgs = []) {
         let versionOutput = '';
         additionalArgs.push('--version');
-        core_debug(`Checking ${app} ${additionalArgs.join(' ')}`);
+        core.debug(`Checking ${app} ${additionalArgs.join(' ')}`);
         try {
-            yield exec_exec(`${app}`, additionalArgs, {
+            yield exec.exec(`${app}`, additionalArgs, {
                 ignoreReturnCode: true,
                 silent: true,
                 listeners: {
@@ -45924,10 +45916,10 @@ function getVersion(app_1) {
             });
         }
         catch (err) {
-            core_debug(err.message);
+            core.debug(err.message);
         }
         versionOutput = versionOutput.trim();
-        core_debug(versionOutput);
+        core.debug(versionOutput);
         return versionOutput;
     });
 }
@@ -45935,8 +45927,8 @@ function getVersion(app_1) {
 function getCompressionMethod() {
     return cacheUtils_awaiter(this, void 0, void 0, function* () {
         const versionOutput = yield getVersion('zstd', ['--quiet']);
-        const version = node_modules_semver.clean(versionOutput);
-        core_debug(`zstd version: ${version}`);
+        const version = semver.clean(versionOutput);
+        core.debug(`zstd version: ${version}`);
         if (versionOutput === '') {
             return CompressionMethod.Gzip;
         }
@@ -45952,11 +45944,11 @@ function getCacheFileName(compressionMethod) {
 }
 function getGnuTarPathOnWindows() {
     return cacheUtils_awaiter(this, void 0, void 0, function* () {
-        if (external_fs_namespaceObject.existsSync(GnuTarPathOnWindows)) {
+        if (fs.existsSync(GnuTarPathOnWindows)) {
             return GnuTarPathOnWindows;
         }
         const versionOutput = yield getVersion('tar');
-        return versionOutput.toLowerCase().includes('gnu tar') ? which('tar') : '';
+        return versionOutput.toLowerCase().includes('gnu tar') ? io.which('tar') : '';
     });
 }
 function assertDefined(name, value) {
@@ -45979,9 +45971,9 @@ function getCacheVersion(paths, compressionMethod, enableCrossOsArchive = false)
     }
     // Add salt to cache version to support breaking changes in cache entry
     components.push(versionSalt);
-    return external_crypto_namespaceObject.createHash('sha256').update(components.join('|')).digest('hex');
+    return crypto.createHash('sha256').update(components.join('|')).digest('hex');
 }
-function getRuntimeToken() {
+function cacheUtils_getRuntimeToken() {
     const token = process.env['ACTIONS_RUNTIME_TOKEN'];
     if (!token) {
         throw new Error('Unable to get the ACTIONS_RUNTIME_TOKEN env variable');
@@ -47567,7 +47559,7 @@ async function userAgentPlatform_setPlatformSpecificData(map) {
 
 
 
-function getUserAgentString(telemetryInfo) {
+function userAgent_getUserAgentString(telemetryInfo) {
     const parts = [];
     for (const [key, value] of telemetryInfo) {
         const token = value ? `${key}/${value}` : key;
@@ -47588,7 +47580,7 @@ async function userAgent_getUserAgentValue(prefix) {
     const runtimeInfo = new Map();
     runtimeInfo.set("ts-http-runtime", SDK_VERSION);
     await setPlatformSpecificData(runtimeInfo);
-    const defaultAgent = getUserAgentString(runtimeInfo);
+    const defaultAgent = userAgent_getUserAgentString(runtimeInfo);
     const userAgentValue = prefix ? `${prefix} ${defaultAgent}` : defaultAgent;
     return userAgentValue;
 }
@@ -49664,7 +49656,7 @@ const esm_constants_DEFAULT_RETRY_POLICY_COUNT = 3;
 // Licensed under the MIT License.
 
 
-function userAgent_getUserAgentString(telemetryInfo) {
+function util_userAgent_getUserAgentString(telemetryInfo) {
     const parts = [];
     for (const [key, value] of telemetryInfo) {
         const token = value ? `${key}/${value}` : key;
@@ -49685,7 +49677,7 @@ async function util_userAgent_getUserAgentValue(prefix) {
     const runtimeInfo = new Map();
     runtimeInfo.set("core-rest-pipeline", esm_constants_SDK_VERSION);
     await util_userAgentPlatform_setPlatformSpecificData(runtimeInfo);
-    const defaultAgent = userAgent_getUserAgentString(runtimeInfo);
+    const defaultAgent = util_userAgent_getUserAgentString(runtimeInfo);
     const userAgentValue = prefix ? `${prefix} ${defaultAgent}` : defaultAgent;
     return userAgentValue;
 }
@@ -66996,7 +66988,7 @@ async function esm_util_userAgentPlatform_setPlatformSpecificData(map) {
 // Licensed under the MIT License.
 
 
-function util_userAgent_getUserAgentString(telemetryInfo) {
+function esm_util_userAgent_getUserAgentString(telemetryInfo) {
     const parts = [];
     for (const [key, value] of telemetryInfo) {
         const token = value ? `${key}/${value}` : key;
@@ -67017,7 +67009,7 @@ async function esm_util_userAgent_getUserAgentValue(prefix) {
     const runtimeInfo = new Map();
     runtimeInfo.set("core-rest-pipeline", SDK_VERSION);
     await setPlatformSpecificData(runtimeInfo);
-    const defaultAgent = util_userAgent_getUserAgentString(runtimeInfo);
+    const defaultAgent = esm_util_userAgent_getUserAgentString(runtimeInfo);
     const userAgentValue = prefix ? `${prefix} ${defaultAgent}` : defaultAgent;
     return userAgentValue;
 }
@@ -79177,7 +79169,7 @@ const timeoutInSeconds = {
         },
     },
 };
-const version = {
+const parameters_version = {
     parameterPath: "version",
     mapper: {
         defaultValue: "2026-02-06",
@@ -80885,7 +80877,7 @@ const setPropertiesOperationSpec = {
     headerParameters: [
         contentType,
         accept,
-        version,
+        parameters_version,
         requestId,
     ],
     isXML: true,
@@ -80913,7 +80905,7 @@ const getPropertiesOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -80940,7 +80932,7 @@ const getStatisticsOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -80970,7 +80962,7 @@ const listContainersSegmentOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -81000,7 +80992,7 @@ const getUserDelegationKeyOperationSpec = {
     headerParameters: [
         contentType,
         accept,
-        version,
+        parameters_version,
         requestId,
     ],
     isXML: true,
@@ -81027,7 +81019,7 @@ const getAccountInfoOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -81055,7 +81047,7 @@ const submitBatchOperationSpec = {
     urlParameters: [url],
     headerParameters: [
         accept,
-        version,
+        parameters_version,
         requestId,
         contentLength,
         multipartContentType,
@@ -81087,7 +81079,7 @@ const filterBlobsOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -81286,7 +81278,7 @@ const createOperationSpec = {
     queryParameters: [timeoutInSeconds, restype2],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         metadata,
@@ -81312,7 +81304,7 @@ const container_getPropertiesOperationSpec = {
     queryParameters: [timeoutInSeconds, restype2],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -81335,7 +81327,7 @@ const deleteOperationSpec = {
     queryParameters: [timeoutInSeconds, restype2],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -81364,7 +81356,7 @@ const setMetadataOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         metadata,
@@ -81405,7 +81397,7 @@ const getAccessPolicyOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -81435,7 +81427,7 @@ const setAccessPolicyOperationSpec = {
     headerParameters: [
         contentType,
         accept,
-        version,
+        parameters_version,
         requestId,
         parameters_access,
         leaseId,
@@ -81466,7 +81458,7 @@ const restoreOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         deletedContainerName,
@@ -81494,7 +81486,7 @@ const renameOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         sourceContainerName,
@@ -81528,7 +81520,7 @@ const container_submitBatchOperationSpec = {
     urlParameters: [url],
     headerParameters: [
         accept,
-        version,
+        parameters_version,
         requestId,
         contentLength,
         multipartContentType,
@@ -81561,7 +81553,7 @@ const container_filterBlobsOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -81587,7 +81579,7 @@ const acquireLeaseOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -81618,7 +81610,7 @@ const releaseLeaseOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -81648,7 +81640,7 @@ const renewLeaseOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -81678,7 +81670,7 @@ const breakLeaseOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -81708,7 +81700,7 @@ const changeLeaseOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -81745,7 +81737,7 @@ const listBlobFlatSegmentOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -81778,7 +81770,7 @@ const listBlobHierarchySegmentOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -81804,7 +81796,7 @@ const container_getAccountInfoOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -82079,7 +82071,7 @@ const downloadOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82117,7 +82109,7 @@ const blob_getPropertiesOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82153,7 +82145,7 @@ const blob_deleteOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82182,7 +82174,7 @@ const undeleteOperationSpec = {
     queryParameters: [timeoutInSeconds, comp8],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -82204,7 +82196,7 @@ const setExpiryOperationSpec = {
     queryParameters: [timeoutInSeconds, comp11],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         expiryOptions,
@@ -82228,7 +82220,7 @@ const setHttpHeadersOperationSpec = {
     queryParameters: [comp, timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82267,7 +82259,7 @@ const setImmutabilityPolicyOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifUnmodifiedSince,
@@ -82297,7 +82289,7 @@ const deleteImmutabilityPolicyOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -82324,7 +82316,7 @@ const setLegalHoldOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         legalHold,
@@ -82347,7 +82339,7 @@ const blob_setMetadataOperationSpec = {
     queryParameters: [timeoutInSeconds, comp6],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         metadata,
@@ -82380,7 +82372,7 @@ const blob_acquireLeaseOperationSpec = {
     queryParameters: [timeoutInSeconds, comp10],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -82410,7 +82402,7 @@ const blob_releaseLeaseOperationSpec = {
     queryParameters: [timeoutInSeconds, comp10],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -82439,7 +82431,7 @@ const blob_renewLeaseOperationSpec = {
     queryParameters: [timeoutInSeconds, comp10],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -82468,7 +82460,7 @@ const blob_changeLeaseOperationSpec = {
     queryParameters: [timeoutInSeconds, comp10],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -82498,7 +82490,7 @@ const blob_breakLeaseOperationSpec = {
     queryParameters: [timeoutInSeconds, comp10],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -82527,7 +82519,7 @@ const createSnapshotOperationSpec = {
     queryParameters: [timeoutInSeconds, comp14],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         metadata,
@@ -82560,7 +82552,7 @@ const startCopyFromURLOperationSpec = {
     queryParameters: [timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         metadata,
@@ -82602,7 +82594,7 @@ const copyFromURLOperationSpec = {
     queryParameters: [timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         metadata,
@@ -82651,7 +82643,7 @@ const abortCopyFromURLOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82683,7 +82675,7 @@ const setTierOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82713,7 +82705,7 @@ const blob_getAccountInfoOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
     ],
@@ -82753,7 +82745,7 @@ const queryOperationSpec = {
     headerParameters: [
         contentType,
         accept,
-        version,
+        parameters_version,
         requestId,
         leaseId,
         ifModifiedSince,
@@ -82791,7 +82783,7 @@ const getTagsOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -82826,7 +82818,7 @@ const setTagsOperationSpec = {
     headerParameters: [
         contentType,
         accept,
-        version,
+        parameters_version,
         requestId,
         leaseId,
         ifTags,
@@ -82973,7 +82965,7 @@ const pageBlob_createOperationSpec = {
     queryParameters: [timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83022,7 +83014,7 @@ const uploadPagesOperationSpec = {
     queryParameters: [timeoutInSeconds, comp19],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         contentLength,
         leaseId,
@@ -83065,7 +83057,7 @@ const clearPagesOperationSpec = {
     queryParameters: [timeoutInSeconds, comp19],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83103,7 +83095,7 @@ const uploadPagesFromURLOperationSpec = {
     queryParameters: [timeoutInSeconds, comp19],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83158,7 +83150,7 @@ const getPageRangesOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -83195,7 +83187,7 @@ const getPageRangesDiffOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -83225,7 +83217,7 @@ const resizeOperationSpec = {
     queryParameters: [comp, timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -83258,7 +83250,7 @@ const updateSequenceNumberOperationSpec = {
     queryParameters: [comp, timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -83288,7 +83280,7 @@ const copyIncrementalOperationSpec = {
     queryParameters: [timeoutInSeconds, comp21],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         ifModifiedSince,
@@ -83380,7 +83372,7 @@ const appendBlob_createOperationSpec = {
     queryParameters: [timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83426,7 +83418,7 @@ const appendBlockOperationSpec = {
     queryParameters: [timeoutInSeconds, comp22],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         contentLength,
         leaseId,
@@ -83466,7 +83458,7 @@ const appendBlockFromUrlOperationSpec = {
     queryParameters: [timeoutInSeconds, comp22],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83512,7 +83504,7 @@ const sealOperationSpec = {
     queryParameters: [timeoutInSeconds, comp23],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -83643,7 +83635,7 @@ const uploadOperationSpec = {
     queryParameters: [timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         contentLength,
         metadata,
@@ -83694,7 +83686,7 @@ const putBlobFromUrlOperationSpec = {
     queryParameters: [timeoutInSeconds],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83754,7 +83746,7 @@ const stageBlockOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         contentLength,
         leaseId,
@@ -83791,7 +83783,7 @@ const stageBlockFromURLOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         contentLength,
@@ -83832,7 +83824,7 @@ const commitBlockListOperationSpec = {
     headerParameters: [
         contentType,
         accept,
-        version,
+        parameters_version,
         requestId,
         metadata,
         leaseId,
@@ -83885,7 +83877,7 @@ const getBlockListOperationSpec = {
     ],
     urlParameters: [url],
     headerParameters: [
-        version,
+        parameters_version,
         requestId,
         accept1,
         leaseId,
@@ -89973,7 +89965,7 @@ const fsCreateReadStream = external_node_fs_namespaceObject.createReadStream;
  * A BlobClient represents a URL to an Azure Storage blob; the blob may be a block blob,
  * append blob, or page blob.
  */
-class BlobClient extends StorageClient_StorageClient {
+class Clients_BlobClient extends StorageClient_StorageClient {
     /**
      * blobContext provided by protocol layer.
      */
@@ -90074,7 +90066,7 @@ class BlobClient extends StorageClient_StorageClient {
      * @returns A new BlobClient object identical to the source but with the specified snapshot timestamp
      */
     withSnapshot(snapshot) {
-        return new BlobClient(utils_common_setURLParameter(this.url, utils_constants_URLConstants.Parameters.SNAPSHOT, snapshot.length === 0 ? undefined : snapshot), this.pipeline);
+        return new Clients_BlobClient(utils_common_setURLParameter(this.url, utils_constants_URLConstants.Parameters.SNAPSHOT, snapshot.length === 0 ? undefined : snapshot), this.pipeline);
     }
     /**
      * Creates a new BlobClient object pointing to a version of this blob.
@@ -90084,7 +90076,7 @@ class BlobClient extends StorageClient_StorageClient {
      * @returns A new BlobClient object pointing to the version of this blob.
      */
     withVersion(versionId) {
-        return new BlobClient(utils_common_setURLParameter(this.url, utils_constants_URLConstants.Parameters.VERSIONID, versionId.length === 0 ? undefined : versionId), this.pipeline);
+        return new Clients_BlobClient(utils_common_setURLParameter(this.url, utils_constants_URLConstants.Parameters.VERSIONID, versionId.length === 0 ? undefined : versionId), this.pipeline);
     }
     /**
      * Creates a AppendBlobClient object.
@@ -90098,7 +90090,7 @@ class BlobClient extends StorageClient_StorageClient {
      *
      */
     getBlockBlobClient() {
-        return new BlockBlobClient(this.url, this.pipeline);
+        return new Clients_BlockBlobClient(this.url, this.pipeline);
     }
     /**
      * Creates a PageBlobClient object.
@@ -91090,7 +91082,7 @@ class BlobClient extends StorageClient_StorageClient {
 /**
  * AppendBlobClient defines a set of operations applicable to append blobs.
  */
-class AppendBlobClient extends BlobClient {
+class AppendBlobClient extends Clients_BlobClient {
     /**
      * appendBlobsContext provided by protocol layer.
      */
@@ -91384,7 +91376,7 @@ class AppendBlobClient extends BlobClient {
 /**
  * BlockBlobClient defines a set of operations applicable to block blobs.
  */
-class BlockBlobClient extends BlobClient {
+class Clients_BlockBlobClient extends Clients_BlobClient {
     /**
      * blobContext provided by protocol layer.
      *
@@ -91476,7 +91468,7 @@ class BlockBlobClient extends BlobClient {
      * @returns A new BlockBlobClient object identical to the source but with the specified snapshot timestamp.
      */
     withSnapshot(snapshot) {
-        return new BlockBlobClient(utils_common_setURLParameter(this.url, utils_constants_URLConstants.Parameters.SNAPSHOT, snapshot.length === 0 ? undefined : snapshot), this.pipeline);
+        return new Clients_BlockBlobClient(utils_common_setURLParameter(this.url, utils_constants_URLConstants.Parameters.SNAPSHOT, snapshot.length === 0 ? undefined : snapshot), this.pipeline);
     }
     /**
      * ONLY AVAILABLE IN NODE.JS RUNTIME.
@@ -92033,7 +92025,7 @@ class BlockBlobClient extends BlobClient {
 /**
  * PageBlobClient defines a set of operations applicable to page blobs.
  */
-class PageBlobClient extends BlobClient {
+class PageBlobClient extends Clients_BlobClient {
     /**
      * pageBlobsContext provided by protocol layer.
      */
@@ -93093,7 +93085,7 @@ class BlobBatch {
             url = urlOrBlobClient;
             credential = credentialOrOptions;
         }
-        else if (urlOrBlobClient instanceof BlobClient) {
+        else if (urlOrBlobClient instanceof Clients_BlobClient) {
             // Second overload
             url = urlOrBlobClient.url;
             credential = urlOrBlobClient.credential;
@@ -93111,7 +93103,7 @@ class BlobBatch {
                 url: url,
                 credential: credential,
             }, async () => {
-                await new BlobClient(url, this.batchRequest.createPipeline(credential)).delete(updatedOptions);
+                await new Clients_BlobClient(url, this.batchRequest.createPipeline(credential)).delete(updatedOptions);
             });
         });
     }
@@ -93128,7 +93120,7 @@ class BlobBatch {
             credential = credentialOrTier;
             tier = tierOrOptions;
         }
-        else if (urlOrBlobClient instanceof BlobClient) {
+        else if (urlOrBlobClient instanceof Clients_BlobClient) {
             // Second overload
             url = urlOrBlobClient.url;
             credential = urlOrBlobClient.credential;
@@ -93147,7 +93139,7 @@ class BlobBatch {
                 url: url,
                 credential: credential,
             }, async () => {
-                await new BlobClient(url, this.batchRequest.createPipeline(credential)).setAccessTier(tier, updatedOptions);
+                await new Clients_BlobClient(url, this.batchRequest.createPipeline(credential)).setAccessTier(tier, updatedOptions);
             });
         });
     }
@@ -93651,7 +93643,7 @@ class ContainerClient extends StorageClient_StorageClient {
      * @returns A new BlobClient object for the given blob name.
      */
     getBlobClient(blobName) {
-        return new BlobClient(utils_common_appendToURLPath(this.url, utils_common_EscapePath(blobName)), this.pipeline);
+        return new Clients_BlobClient(utils_common_appendToURLPath(this.url, utils_common_EscapePath(blobName)), this.pipeline);
     }
     /**
      * Creates an {@link AppendBlobClient}
@@ -93689,7 +93681,7 @@ class ContainerClient extends StorageClient_StorageClient {
      * ```
      */
     getBlockBlobClient(blobName) {
-        return new BlockBlobClient(utils_common_appendToURLPath(this.url, utils_common_EscapePath(blobName)), this.pipeline);
+        return new Clients_BlockBlobClient(utils_common_appendToURLPath(this.url, utils_common_EscapePath(blobName)), this.pipeline);
     }
     /**
      * Creates a {@link PageBlobClient}
@@ -95985,7 +95977,7 @@ class FilesNotFoundError extends Error {
         this.name = 'FilesNotFoundError';
     }
 }
-class InvalidResponseError extends Error {
+class errors_InvalidResponseError extends Error {
     constructor(message) {
         super(message);
         this.name = 'InvalidResponseError';
@@ -96003,7 +95995,7 @@ class GHESNotSupportedError extends Error {
         this.name = 'GHESNotSupportedError';
     }
 }
-class NetworkError extends Error {
+class errors_NetworkError extends Error {
     constructor(code) {
         const message = `Unable to make request: ${code}\nIf you are using self-hosted runners, please make sure your runner has access to all GitHub endpoints: https://docs.github.com/en/actions/hosting-your-own-runners/managing-self-hosted-runners/about-self-hosted-runners#communication-between-self-hosted-runners-and-github`;
         super(message);
@@ -96011,7 +96003,7 @@ class NetworkError extends Error {
         this.name = 'NetworkError';
     }
 }
-NetworkError.isNetworkErrorCode = (code) => {
+errors_NetworkError.isNetworkErrorCode = (code) => {
     if (!code)
         return false;
     return [
@@ -96022,19 +96014,19 @@ NetworkError.isNetworkErrorCode = (code) => {
         'EHOSTUNREACH'
     ].includes(code);
 };
-class UsageError extends Error {
+class errors_UsageError extends Error {
     constructor() {
         const message = `Cache storage quota has been hit. Unable to upload any new cache entries.\nMore info on storage limits: https://docs.github.com/en/billing/managing-billing-for-github-actions/about-billing-for-github-actions#calculating-minute-and-storage-spending`;
         super(message);
         this.name = 'UsageError';
     }
 }
-UsageError.isUsageErrorMessage = (msg) => {
+errors_UsageError.isUsageErrorMessage = (msg) => {
     if (!msg)
         return false;
     return msg.includes('insufficient usage');
 };
-class RateLimitError extends Error {
+class errors_RateLimitError extends Error {
     constructor(message) {
         super(message);
         this.name = 'RateLimitError';
@@ -96098,7 +96090,7 @@ class UploadProgress {
         const uploadSpeed = (transferredBytes /
             (1024 * 1024) /
             (elapsedTime / 1000)).toFixed(1);
-        info(`Sent ${transferredBytes} of ${this.contentLength} (${percentage}%), ${uploadSpeed} MBs/sec`);
+        core.info(`Sent ${transferredBytes} of ${this.contentLength} (${percentage}%), ${uploadSpeed} MBs/sec`);
         if (this.isDone()) {
             this.displayedComplete = true;
         }
@@ -96148,7 +96140,7 @@ class UploadProgress {
  * @param options
  * @returns
  */
-function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
+function uploadUtils_uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
     return uploadUtils_awaiter(this, void 0, void 0, function* () {
         var _a;
         const blobClient = new BlobClient(signedUploadURL);
@@ -96163,7 +96155,7 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
         };
         try {
             uploadProgress.startDisplayTimer();
-            core_debug(`BlobClient: ${blobClient.name}:${blobClient.accountName}:${blobClient.containerName}`);
+            core.debug(`BlobClient: ${blobClient.name}:${blobClient.accountName}:${blobClient.containerName}`);
             const response = yield blockBlobClient.uploadFile(archivePath, uploadOptions);
             // TODO: better management of non-retryable errors
             if (response._response.status >= 400) {
@@ -96172,7 +96164,7 @@ function uploadCacheArchiveSDK(signedUploadURL, archivePath, options) {
             return response;
         }
         catch (error) {
-            warning(`uploadCacheArchiveSDK: internal error uploading cache archive: ${error.message}`);
+            core.warning(`uploadCacheArchiveSDK: internal error uploading cache archive: ${error.message}`);
             throw error;
         }
         finally {
@@ -96194,7 +96186,7 @@ var requestUtils_awaiter = (undefined && undefined.__awaiter) || function (thisA
 
 
 
-function isSuccessStatusCode(statusCode) {
+function requestUtils_isSuccessStatusCode(statusCode) {
     if (!statusCode) {
         return false;
     }
@@ -96250,9 +96242,9 @@ function retry(name_1, method_1, getStatusCode_1) {
                 isRetryable = isRetryableStatusCode(statusCode);
                 errorMessage = `Cache service responded with ${statusCode}`;
             }
-            core_debug(`${name} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
+            core.debug(`${name} - Attempt ${attempt} of ${maxAttempts} failed with error: ${errorMessage}`);
             if (!isRetryable) {
-                core_debug(`${name} - Error is not retryable`);
+                core.debug(`${name} - Error is not retryable`);
                 break;
             }
             yield sleep(delay);
@@ -96261,7 +96253,7 @@ function retry(name_1, method_1, getStatusCode_1) {
         throw Error(`${name} failed: ${errorMessage}`);
     });
 }
-function retryTypedResponse(name_1, method_1) {
+function requestUtils_retryTypedResponse(name_1, method_1) {
     return requestUtils_awaiter(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay = DefaultRetryDelay) {
         return yield retry(name, method, (response) => response.statusCode, maxAttempts, delay, 
         // If the error object contains the statusCode property, extract it and return
@@ -96281,7 +96273,7 @@ function retryTypedResponse(name_1, method_1) {
         });
     });
 }
-function retryHttpClientResponse(name_1, method_1) {
+function requestUtils_retryHttpClientResponse(name_1, method_1) {
     return requestUtils_awaiter(this, arguments, void 0, function* (name, method, maxAttempts = DefaultRetryAttempts, delay = DefaultRetryDelay) {
         return yield retry(name, method, (response) => response.message.statusCode, maxAttempts, delay);
     });
@@ -96315,7 +96307,7 @@ var downloadUtils_awaiter = (undefined && undefined.__awaiter) || function (this
  */
 function pipeResponseToStream(response, output) {
     return downloadUtils_awaiter(this, void 0, void 0, function* () {
-        const pipeline = external_util_.promisify(external_stream_namespaceObject.pipeline);
+        const pipeline = util.promisify(stream.pipeline);
         yield pipeline(response.message, output);
     });
 }
@@ -96343,7 +96335,7 @@ class DownloadProgress {
         this.segmentIndex = this.segmentIndex + 1;
         this.segmentSize = segmentSize;
         this.receivedBytes = 0;
-        core_debug(`Downloading segment at offset ${this.segmentOffset} with length ${this.segmentSize}...`);
+        core.debug(`Downloading segment at offset ${this.segmentOffset} with length ${this.segmentSize}...`);
     }
     /**
      * Sets the number of bytes received for the current segment.
@@ -96379,7 +96371,7 @@ class DownloadProgress {
         const downloadSpeed = (transferredBytes /
             (1024 * 1024) /
             (elapsedTime / 1000)).toFixed(1);
-        info(`Received ${transferredBytes} of ${this.contentLength} (${percentage}%), ${downloadSpeed} MBs/sec`);
+        core.info(`Received ${transferredBytes} of ${this.contentLength} (${percentage}%), ${downloadSpeed} MBs/sec`);
         if (this.isDone()) {
             this.displayedComplete = true;
         }
@@ -96425,28 +96417,28 @@ class DownloadProgress {
  * @param archiveLocation the URL for the cache
  * @param archivePath the local path where the cache is saved
  */
-function downloadCacheHttpClient(archiveLocation, archivePath) {
+function downloadUtils_downloadCacheHttpClient(archiveLocation, archivePath) {
     return downloadUtils_awaiter(this, void 0, void 0, function* () {
-        const writeStream = external_fs_namespaceObject.createWriteStream(archivePath);
-        const httpClient = new lib_HttpClient('actions/cache');
+        const writeStream = fs.createWriteStream(archivePath);
+        const httpClient = new HttpClient('actions/cache');
         const downloadResponse = yield retryHttpClientResponse('downloadCache', () => downloadUtils_awaiter(this, void 0, void 0, function* () { return httpClient.get(archiveLocation); }));
         // Abort download if no traffic received over the socket.
         downloadResponse.message.socket.setTimeout(SocketTimeout, () => {
             downloadResponse.message.destroy();
-            core_debug(`Aborting download, socket timed out after ${SocketTimeout} ms`);
+            core.debug(`Aborting download, socket timed out after ${SocketTimeout} ms`);
         });
         yield pipeResponseToStream(downloadResponse, writeStream);
         // Validate download size.
         const contentLengthHeader = downloadResponse.message.headers['content-length'];
         if (contentLengthHeader) {
             const expectedLength = parseInt(contentLengthHeader);
-            const actualLength = getArchiveFileSizeInBytes(archivePath);
+            const actualLength = utils.getArchiveFileSizeInBytes(archivePath);
             if (actualLength !== expectedLength) {
                 throw new Error(`Incomplete download. Expected file size: ${expectedLength}, actual file size: ${actualLength}`);
             }
         }
         else {
-            core_debug('Unable to validate download, no Content-Length header');
+            core.debug('Unable to validate download, no Content-Length header');
         }
     });
 }
@@ -96456,11 +96448,11 @@ function downloadCacheHttpClient(archiveLocation, archivePath) {
  * @param archiveLocation the URL for the cache
  * @param archivePath the local path where the cache is saved
  */
-function downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options) {
+function downloadUtils_downloadCacheHttpClientConcurrent(archiveLocation, archivePath, options) {
     return downloadUtils_awaiter(this, void 0, void 0, function* () {
         var _a;
-        const archiveDescriptor = yield external_fs_namespaceObject.promises.open(archivePath, 'w');
-        const httpClient = new lib_HttpClient('actions/cache', undefined, {
+        const archiveDescriptor = yield fs.promises.open(archivePath, 'w');
+        const httpClient = new HttpClient('actions/cache', undefined, {
             socketTimeout: options.timeoutInMs,
             keepAlive: true
         });
@@ -96566,7 +96558,7 @@ function downloadSegment(httpClient, archiveLocation, offset, count) {
  * @param archivePath the local path where the cache is saved
  * @param options the download options with the defaults set
  */
-function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
+function downloadUtils_downloadCacheStorageSDK(archiveLocation, archivePath, options) {
     return downloadUtils_awaiter(this, void 0, void 0, function* () {
         var _a;
         const client = new BlockBlobClient(archiveLocation, undefined, {
@@ -96581,8 +96573,8 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
         if (contentLength < 0) {
             // We should never hit this condition, but just in case fall back to downloading the
             // file as one large stream
-            core_debug('Unable to determine content length, downloading file with http-client...');
-            yield downloadCacheHttpClient(archiveLocation, archivePath);
+            core.debug('Unable to determine content length, downloading file with http-client...');
+            yield downloadUtils_downloadCacheHttpClient(archiveLocation, archivePath);
         }
         else {
             // Use downloadToBuffer for faster downloads, since internally it splits the
@@ -96592,9 +96584,9 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
             // on 64-bit systems), split the download into multiple segments
             // ~2 GB = 2147483647, beyond this, we start getting out of range error. So, capping it accordingly.
             // Updated segment size to 128MB = 134217728 bytes, to complete a segment faster and fail fast
-            const maxSegmentSize = Math.min(134217728, external_buffer_namespaceObject.constants.MAX_LENGTH);
+            const maxSegmentSize = Math.min(134217728, buffer.constants.MAX_LENGTH);
             const downloadProgress = new DownloadProgress(contentLength);
-            const fd = external_fs_namespaceObject.openSync(archivePath, 'w');
+            const fd = fs.openSync(archivePath, 'w');
             try {
                 downloadProgress.startDisplayTimer();
                 const controller = new AbortController();
@@ -96613,13 +96605,13 @@ function downloadCacheStorageSDK(archiveLocation, archivePath, options) {
                         throw new Error('Aborting cache download as the download time exceeded the timeout.');
                     }
                     else if (Buffer.isBuffer(result)) {
-                        external_fs_namespaceObject.writeFileSync(fd, result);
+                        fs.writeFileSync(fd, result);
                     }
                 }
             }
             finally {
                 downloadProgress.stopDisplayTimer();
-                external_fs_namespaceObject.closeSync(fd);
+                fs.closeSync(fd);
             }
         }
     });
@@ -96642,7 +96634,7 @@ const promiseWithTimeout = (timeoutMs, promise) => downloadUtils_awaiter(void 0,
  *
  * @param copy the original upload options
  */
-function getUploadOptions(copy) {
+function options_getUploadOptions(copy) {
     // Defaults if not overriden
     const result = {
         useAzureSdk: false,
@@ -96671,9 +96663,9 @@ function getUploadOptions(copy) {
     result.uploadChunkSize = !isNaN(Number(process.env['CACHE_UPLOAD_CHUNK_SIZE']))
         ? Math.min(128 * 1024 * 1024, Number(process.env['CACHE_UPLOAD_CHUNK_SIZE']) * 1024 * 1024)
         : result.uploadChunkSize;
-    core_debug(`Use Azure SDK: ${result.useAzureSdk}`);
-    core_debug(`Upload concurrency: ${result.uploadConcurrency}`);
-    core_debug(`Upload chunk size: ${result.uploadChunkSize}`);
+    core.debug(`Use Azure SDK: ${result.useAzureSdk}`);
+    core.debug(`Upload concurrency: ${result.uploadConcurrency}`);
+    core.debug(`Upload chunk size: ${result.uploadChunkSize}`);
     return result;
 }
 /**
@@ -96681,7 +96673,7 @@ function getUploadOptions(copy) {
  *
  * @param copy the original download options
  */
-function getDownloadOptions(copy) {
+function options_getDownloadOptions(copy) {
     const result = {
         useAzureSdk: false,
         concurrentBlobDownloads: true,
@@ -96716,65 +96708,15 @@ function getDownloadOptions(copy) {
         isFinite(Number(segmentDownloadTimeoutMins))) {
         result.segmentTimeoutInMs = Number(segmentDownloadTimeoutMins) * 60 * 1000;
     }
-    core_debug(`Use Azure SDK: ${result.useAzureSdk}`);
-    core_debug(`Download concurrency: ${result.downloadConcurrency}`);
-    core_debug(`Request timeout (ms): ${result.timeoutInMs}`);
-    core_debug(`Cache segment download timeout mins env var: ${process.env['SEGMENT_DOWNLOAD_TIMEOUT_MINS']}`);
-    core_debug(`Segment download timeout (ms): ${result.segmentTimeoutInMs}`);
-    core_debug(`Lookup only: ${result.lookupOnly}`);
+    core.debug(`Use Azure SDK: ${result.useAzureSdk}`);
+    core.debug(`Download concurrency: ${result.downloadConcurrency}`);
+    core.debug(`Request timeout (ms): ${result.timeoutInMs}`);
+    core.debug(`Cache segment download timeout mins env var: ${process.env['SEGMENT_DOWNLOAD_TIMEOUT_MINS']}`);
+    core.debug(`Segment download timeout (ms): ${result.segmentTimeoutInMs}`);
+    core.debug(`Lookup only: ${result.lookupOnly}`);
     return result;
 }
 //# sourceMappingURL=options.js.map
-;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/config.js
-function isGhes() {
-    const ghUrl = new URL(process.env['GITHUB_SERVER_URL'] || 'https://github.com');
-    const hostname = ghUrl.hostname.trimEnd().toUpperCase();
-    const isGitHubHost = hostname === 'GITHUB.COM';
-    const isGheHost = hostname.endsWith('.GHE.COM');
-    const isLocalHost = hostname.endsWith('.LOCALHOST');
-    return !isGitHubHost && !isGheHost && !isLocalHost;
-}
-function getCacheServiceVersion() {
-    // Cache service v2 is not supported on GHES. We will default to
-    // cache service v1 even if the feature flag was enabled by user.
-    if (isGhes())
-        return 'v1';
-    return process.env['ACTIONS_CACHE_SERVICE_V2'] ? 'v2' : 'v1';
-}
-// The cache-mode lattice: readable = {read, write}, writable = {write,
-// write-only}, none = neither.
-const KNOWN_CACHE_MODES = ['none', 'read', 'write', 'write-only'];
-// The effective cache-mode exported by the runner, or '' when not set.
-function getCacheMode() {
-    return (process.env['ACTIONS_CACHE_MODE'] || '').trim().toLowerCase();
-}
-// Unset or unrecognized modes are permissive so behavior matches today.
-function isCacheReadable(mode) {
-    if (!KNOWN_CACHE_MODES.includes(mode))
-        return true;
-    return mode === 'read' || mode === 'write';
-}
-function isCacheWritable(mode) {
-    if (!KNOWN_CACHE_MODES.includes(mode))
-        return true;
-    return mode === 'write' || mode === 'write-only';
-}
-function getCacheServiceURL() {
-    const version = getCacheServiceVersion();
-    // Based on the version of the cache service, we will determine which
-    // URL to use.
-    switch (version) {
-        case 'v1':
-            return (process.env['ACTIONS_CACHE_URL'] ||
-                process.env['ACTIONS_RESULTS_URL'] ||
-                '');
-        case 'v2':
-            return process.env['ACTIONS_RESULTS_URL'] || '';
-        default:
-            throw new Error(`Unsupported cache service version: ${version}`);
-    }
-}
-//# sourceMappingURL=config.js.map
 // EXTERNAL MODULE: ./node_modules/@actions/cache/lib/internal/shared/package-version.cjs
 var package_version = __nccwpck_require__(8658);
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/shared/user-agent.js
@@ -96783,7 +96725,7 @@ var package_version = __nccwpck_require__(8658);
  * Ensure that this User Agent String is used in all HTTP calls so that we can monitor telemetry between different versions of this package
  */
 function user_agent_getUserAgentString() {
-    return `@actions/cache-${package_version.version}`;
+    return `@actions/cache-${version}`;
 }
 //# sourceMappingURL=user-agent.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/internal/cacheHttpClient.js
@@ -96815,7 +96757,7 @@ function getCacheApiUrl(resource) {
         throw new Error('Cache Service Url not found, unable to restore cache.');
     }
     const url = `${baseUrl}_apis/artifactcache/${resource}`;
-    core_debug(`Resource Url: ${url}`);
+    core.debug(`Resource Url: ${url}`);
     return url;
 }
 function createAcceptHeader(type, apiVersion) {
@@ -96831,20 +96773,20 @@ function getRequestOptions() {
 }
 function createHttpClient() {
     const token = process.env['ACTIONS_RUNTIME_TOKEN'] || '';
-    const bearerCredentialHandler = new auth_BearerCredentialHandler(token);
-    return new lib_HttpClient(user_agent_getUserAgentString(), [bearerCredentialHandler], getRequestOptions());
+    const bearerCredentialHandler = new BearerCredentialHandler(token);
+    return new HttpClient(getUserAgentString(), [bearerCredentialHandler], getRequestOptions());
 }
 function getCacheEntry(keys, paths, options) {
     return cacheHttpClient_awaiter(this, void 0, void 0, function* () {
         var _a;
         const httpClient = createHttpClient();
-        const version = getCacheVersion(paths, options === null || options === void 0 ? void 0 : options.compressionMethod, options === null || options === void 0 ? void 0 : options.enableCrossOsArchive);
+        const version = utils.getCacheVersion(paths, options === null || options === void 0 ? void 0 : options.compressionMethod, options === null || options === void 0 ? void 0 : options.enableCrossOsArchive);
         const resource = `cache?keys=${encodeURIComponent(keys.join(','))}&version=${version}`;
         const response = yield retryTypedResponse('getCacheEntry', () => cacheHttpClient_awaiter(this, void 0, void 0, function* () { return httpClient.getJson(getCacheApiUrl(resource)); }));
         // Cache not found
         if (response.statusCode === 204) {
             // List cache for primary key only if cache miss occurs
-            if (isDebug()) {
+            if (core.isDebug()) {
                 yield printCachesListForDiagnostics(keys[0], httpClient, version);
             }
             return null;
@@ -96864,9 +96806,9 @@ function getCacheEntry(keys, paths, options) {
             // Cache achiveLocation not found. This should never happen, and hence bail out.
             throw new Error('Cache not found.');
         }
-        core_setSecret(cacheDownloadUrl);
-        core_debug(`Cache Result:`);
-        core_debug(JSON.stringify(cacheResult));
+        core.setSecret(cacheDownloadUrl);
+        core.debug(`Cache Result:`);
+        core.debug(JSON.stringify(cacheResult));
         return cacheResult;
     });
 }
@@ -96878,9 +96820,9 @@ function printCachesListForDiagnostics(key, httpClient, version) {
             const cacheListResult = response.result;
             const totalCount = cacheListResult === null || cacheListResult === void 0 ? void 0 : cacheListResult.totalCount;
             if (totalCount && totalCount > 0) {
-                core_debug(`No matching cache found for cache key '${key}', version '${version} and scope ${process.env['GITHUB_REF']}. There exist one or more cache(s) with similar key but they have different version or scope. See more info on cache matching here: https://docs.github.com/en/actions/using-workflows/caching-dependencies-to-speed-up-workflows#matching-a-cache-key \nOther caches with similar key:`);
+                core.debug(`No matching cache found for cache key '${key}', version '${version} and scope ${process.env['GITHUB_REF']}. There exist one or more cache(s) with similar key but they have different version or scope. See more info on cache matching here: https://docs.github.com/en/actions/using-workflows/caching-dependencies-to-speed-up-workflows#matching-a-cache-key \nOther caches with similar key:`);
                 for (const cacheEntry of (cacheListResult === null || cacheListResult === void 0 ? void 0 : cacheListResult.artifactCaches) || []) {
-                    core_debug(`Cache Key: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.cacheKey}, Cache Version: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.cacheVersion}, Cache Scope: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.scope}, Cache Created: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.creationTime}`);
+                    core.debug(`Cache Key: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.cacheKey}, Cache Version: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.cacheVersion}, Cache Scope: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.scope}, Cache Created: ${cacheEntry === null || cacheEntry === void 0 ? void 0 : cacheEntry.creationTime}`);
                 }
             }
         }
@@ -96888,7 +96830,7 @@ function printCachesListForDiagnostics(key, httpClient, version) {
 }
 function downloadCache(archiveLocation, archivePath, options) {
     return cacheHttpClient_awaiter(this, void 0, void 0, function* () {
-        const archiveUrl = new external_url_.URL(archiveLocation);
+        const archiveUrl = new URL(archiveLocation);
         const downloadOptions = getDownloadOptions(options);
         if (archiveUrl.hostname.endsWith('.blob.core.windows.net')) {
             if (downloadOptions.useAzureSdk) {
@@ -96913,7 +96855,7 @@ function downloadCache(archiveLocation, archivePath, options) {
 function reserveCache(key, paths, options) {
     return cacheHttpClient_awaiter(this, void 0, void 0, function* () {
         const httpClient = createHttpClient();
-        const version = getCacheVersion(paths, options === null || options === void 0 ? void 0 : options.compressionMethod, options === null || options === void 0 ? void 0 : options.enableCrossOsArchive);
+        const version = utils.getCacheVersion(paths, options === null || options === void 0 ? void 0 : options.compressionMethod, options === null || options === void 0 ? void 0 : options.enableCrossOsArchive);
         const reserveCacheRequest = {
             key,
             version,
@@ -96935,7 +96877,7 @@ function getContentRange(start, end) {
 }
 function uploadChunk(httpClient, resourceUrl, openStream, start, end) {
     return cacheHttpClient_awaiter(this, void 0, void 0, function* () {
-        core_debug(`Uploading chunk of size ${end - start + 1} bytes at offset ${start} with content range: ${getContentRange(start, end)}`);
+        core.debug(`Uploading chunk of size ${end - start + 1} bytes at offset ${start} with content range: ${getContentRange(start, end)}`);
         const additionalHeaders = {
             'Content-Type': 'application/octet-stream',
             'Content-Range': getContentRange(start, end)
@@ -96951,14 +96893,14 @@ function uploadChunk(httpClient, resourceUrl, openStream, start, end) {
 function uploadFile(httpClient, cacheId, archivePath, options) {
     return cacheHttpClient_awaiter(this, void 0, void 0, function* () {
         // Upload Chunks
-        const fileSize = getArchiveFileSizeInBytes(archivePath);
+        const fileSize = utils.getArchiveFileSizeInBytes(archivePath);
         const resourceUrl = getCacheApiUrl(`caches/${cacheId.toString()}`);
-        const fd = external_fs_namespaceObject.openSync(archivePath, 'r');
+        const fd = fs.openSync(archivePath, 'r');
         const uploadOptions = getUploadOptions(options);
-        const concurrency = assertDefined('uploadConcurrency', uploadOptions.uploadConcurrency);
-        const maxChunkSize = assertDefined('uploadChunkSize', uploadOptions.uploadChunkSize);
+        const concurrency = utils.assertDefined('uploadConcurrency', uploadOptions.uploadConcurrency);
+        const maxChunkSize = utils.assertDefined('uploadChunkSize', uploadOptions.uploadChunkSize);
         const parallelUploads = [...new Array(concurrency).keys()];
-        core_debug('Awaiting all uploads');
+        core.debug('Awaiting all uploads');
         let offset = 0;
         try {
             yield Promise.all(parallelUploads.map(() => cacheHttpClient_awaiter(this, void 0, void 0, function* () {
@@ -96967,7 +96909,8 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
                     const start = offset;
                     const end = offset + chunkSize - 1;
                     offset += maxChunkSize;
-                    yield uploadChunk(httpClient, resourceUrl, () => external_fs_namespaceObject.createReadStream(archivePath, {
+                    yield uploadChunk(httpClient, resourceUrl, () => fs
+                        .createReadStream(archivePath, {
                         fd,
                         start,
                         end,
@@ -96980,7 +96923,7 @@ function uploadFile(httpClient, cacheId, archivePath, options) {
             })));
         }
         finally {
-            external_fs_namespaceObject.closeSync(fd);
+            fs.closeSync(fd);
         }
         return;
     });
@@ -97005,17 +96948,17 @@ function saveCache(cacheId, archivePath, signedUploadURL, options) {
         }
         else {
             const httpClient = createHttpClient();
-            core_debug('Upload cache');
+            core.debug('Upload cache');
             yield uploadFile(httpClient, cacheId, archivePath, options);
             // Commit Cache
-            core_debug('Commiting cache');
-            const cacheSize = getArchiveFileSizeInBytes(archivePath);
-            info(`Cache Size: ~${Math.round(cacheSize / (1024 * 1024))} MB (${cacheSize} B)`);
+            core.debug('Commiting cache');
+            const cacheSize = utils.getArchiveFileSizeInBytes(archivePath);
+            core.info(`Cache Size: ~${Math.round(cacheSize / (1024 * 1024))} MB (${cacheSize} B)`);
             const commitCacheResponse = yield commitCache(httpClient, cacheId, cacheSize);
             if (!isSuccessStatusCode(commitCacheResponse.statusCode)) {
                 throw new Error(`Cache service responded with ${commitCacheResponse.statusCode} during commit cache.`);
             }
-            info('Cache saved successfully');
+            core.info('Cache saved successfully');
         }
     });
 }
@@ -97541,7 +97484,7 @@ const cache_GetCacheEntryDownloadURLResponse = new GetCacheEntryDownloadURLRespo
 /**
  * @generated ServiceType for protobuf service github.actions.results.api.v1.CacheService
  */
-const CacheService = new commonjs/* ServiceType */.C0("github.actions.results.api.v1.CacheService", [
+const cache_CacheService = new commonjs/* ServiceType */.C0("github.actions.results.api.v1.CacheService", [
     { name: "CreateCacheEntry", options: {}, I: cache_CreateCacheEntryRequest, O: cache_CreateCacheEntryResponse },
     { name: "FinalizeCacheEntryUpload", options: {}, I: cache_FinalizeCacheEntryUploadRequest, O: cache_FinalizeCacheEntryUploadResponse },
     { name: "GetCacheEntryDownloadURL", options: {}, I: cache_GetCacheEntryDownloadURLRequest, O: cache_GetCacheEntryDownloadURLResponse }
@@ -97549,7 +97492,7 @@ const CacheService = new commonjs/* ServiceType */.C0("github.actions.results.ap
 //# sourceMappingURL=cache.js.map
 ;// CONCATENATED MODULE: ./node_modules/@actions/cache/lib/generated/results/api/v1/cache.twirp-client.js
 
-class CacheServiceClientJSON {
+class cache_twirp_client_CacheServiceClientJSON {
     constructor(rpc) {
         this.rpc = rpc;
         this.CreateCacheEntry.bind(this);
@@ -97557,32 +97500,32 @@ class CacheServiceClientJSON {
         this.GetCacheEntryDownloadURL.bind(this);
     }
     CreateCacheEntry(request) {
-        const data = cache_CreateCacheEntryRequest.toJson(request, {
+        const data = CreateCacheEntryRequest.toJson(request, {
             useProtoFieldName: true,
             emitDefaultValues: false,
         });
         const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "CreateCacheEntry", "application/json", data);
-        return promise.then((data) => cache_CreateCacheEntryResponse.fromJson(data, {
+        return promise.then((data) => CreateCacheEntryResponse.fromJson(data, {
             ignoreUnknownFields: true,
         }));
     }
     FinalizeCacheEntryUpload(request) {
-        const data = cache_FinalizeCacheEntryUploadRequest.toJson(request, {
+        const data = FinalizeCacheEntryUploadRequest.toJson(request, {
             useProtoFieldName: true,
             emitDefaultValues: false,
         });
         const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "FinalizeCacheEntryUpload", "application/json", data);
-        return promise.then((data) => cache_FinalizeCacheEntryUploadResponse.fromJson(data, {
+        return promise.then((data) => FinalizeCacheEntryUploadResponse.fromJson(data, {
             ignoreUnknownFields: true,
         }));
     }
     GetCacheEntryDownloadURL(request) {
-        const data = cache_GetCacheEntryDownloadURLRequest.toJson(request, {
+        const data = GetCacheEntryDownloadURLRequest.toJson(request, {
             useProtoFieldName: true,
             emitDefaultValues: false,
         });
         const promise = this.rpc.request("github.actions.results.api.v1.CacheService", "GetCacheEntryDownloadURL", "application/json", data);
-        return promise.then((data) => cache_GetCacheEntryDownloadURLResponse.fromJson(data, {
+        return promise.then((data) => GetCacheEntryDownloadURLResponse.fromJson(data, {
             ignoreUnknownFields: true,
         }));
     }
@@ -97637,12 +97580,12 @@ function maskSigUrl(url) {
         const parsedUrl = new URL(url);
         const signature = parsedUrl.searchParams.get('sig');
         if (signature) {
-            core_setSecret(signature);
-            core_setSecret(encodeURIComponent(signature));
+            setSecret(signature);
+            setSecret(encodeURIComponent(signature));
         }
     }
     catch (error) {
-        core_debug(`Failed to parse URL: ${url} ${error instanceof Error ? error.message : String(error)}`);
+        debug(`Failed to parse URL: ${url} ${error instanceof Error ? error.message : String(error)}`);
     }
 }
 /**
@@ -97666,9 +97609,9 @@ function maskSigUrl(url) {
  * maskSecretUrls(responseBody);
  * ```
  */
-function maskSecretUrls(body) {
+function util_maskSecretUrls(body) {
     if (typeof body !== 'object' || body === null) {
-        core_debug('body is not an object or is null');
+        debug('body is not an object or is null');
         return;
     }
     if ('signed_upload_url' in body &&
@@ -97723,8 +97666,8 @@ class CacheServiceClient {
         if (retryMultiplier) {
             this.retryMultiplier = retryMultiplier;
         }
-        this.httpClient = new lib_HttpClient(userAgent, [
-            new auth_BearerCredentialHandler(token)
+        this.httpClient = new HttpClient(userAgent, [
+            new BearerCredentialHandler(token)
         ]);
     }
     // This function satisfies the Rpc interface. It is compatible with the JSON
@@ -97732,7 +97675,7 @@ class CacheServiceClient {
     request(service, method, contentType, data) {
         return cacheTwirpClient_awaiter(this, void 0, void 0, function* () {
             const url = new URL(`/twirp/${service}/${method}`, this.baseUrl).href;
-            core_debug(`[Request] ${method} ${url}`);
+            debug(`[Request] ${method} ${url}`);
             const headers = {
                 'Content-Type': contentType
             };
@@ -97756,11 +97699,11 @@ class CacheServiceClient {
                     const response = yield operation();
                     const statusCode = response.message.statusCode;
                     rawBody = yield response.readBody();
-                    core_debug(`[Response] - ${response.message.statusCode}`);
-                    core_debug(`Headers: ${JSON.stringify(response.message.headers, null, 2)}`);
+                    debug(`[Response] - ${response.message.statusCode}`);
+                    debug(`Headers: ${JSON.stringify(response.message.headers, null, 2)}`);
                     const body = JSON.parse(rawBody);
                     maskSecretUrls(body);
-                    core_debug(`Body: ${JSON.stringify(body, null, 2)}`);
+                    debug(`Body: ${JSON.stringify(body, null, 2)}`);
                     if (this.isSuccessStatusCode(statusCode)) {
                         return { response, body };
                     }
@@ -97787,7 +97730,7 @@ class CacheServiceClient {
                 }
                 catch (error) {
                     if (error instanceof SyntaxError) {
-                        core_debug(`Raw Body: ${rawBody}`);
+                        debug(`Raw Body: ${rawBody}`);
                     }
                     if (error instanceof UsageError) {
                         throw error;
@@ -97850,7 +97793,7 @@ class CacheServiceClient {
     }
 }
 function internalCacheTwirpClient(options) {
-    const client = new CacheServiceClient(user_agent_getUserAgentString(), options === null || options === void 0 ? void 0 : options.maxAttempts, options === null || options === void 0 ? void 0 : options.retryIntervalMs, options === null || options === void 0 ? void 0 : options.retryMultiplier);
+    const client = new CacheServiceClient(getUserAgentString(), options === null || options === void 0 ? void 0 : options.maxAttempts, options === null || options === void 0 ? void 0 : options.retryIntervalMs, options === null || options === void 0 ? void 0 : options.retryMultiplier);
     return new CacheServiceClientJSON(client);
 }
 //# sourceMappingURL=cacheTwirpClient.js.map
@@ -97877,26 +97820,26 @@ function getTarPath() {
     return tar_awaiter(this, void 0, void 0, function* () {
         switch (process.platform) {
             case 'win32': {
-                const gnuTar = yield getGnuTarPathOnWindows();
+                const gnuTar = yield utils.getGnuTarPathOnWindows();
                 const systemTar = SystemTarPathOnWindows;
                 if (gnuTar) {
                     // Use GNUtar as default on windows
                     return { path: gnuTar, type: ArchiveToolType.GNU };
                 }
-                else if ((0,external_fs_namespaceObject.existsSync)(systemTar)) {
+                else if (existsSync(systemTar)) {
                     return { path: systemTar, type: ArchiveToolType.BSD };
                 }
                 break;
             }
             case 'darwin': {
-                const gnuTar = yield which('gtar', false);
+                const gnuTar = yield io.which('gtar', false);
                 if (gnuTar) {
                     // fix permission denied errors when extracting BSD tar archive with GNU tar - https://github.com/actions/cache/issues/527
                     return { path: gnuTar, type: ArchiveToolType.GNU };
                 }
                 else {
                     return {
-                        path: yield which('tar', true),
+                        path: yield io.which('tar', true),
                         type: ArchiveToolType.BSD
                     };
                 }
@@ -97906,7 +97849,7 @@ function getTarPath() {
         }
         // Default assumption is GNU tar is present in path
         return {
-            path: yield which('tar', true),
+            path: yield io.which('tar', true),
             type: ArchiveToolType.GNU
         };
     });
@@ -97915,7 +97858,7 @@ function getTarPath() {
 function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
     return tar_awaiter(this, arguments, void 0, function* (tarPath, compressionMethod, type, archivePath = '') {
         const args = [`"${tarPath.path}"`];
-        const cacheFileName = getCacheFileName(compressionMethod);
+        const cacheFileName = utils.getCacheFileName(compressionMethod);
         const tarFile = 'cache.tar';
         const workingDirectory = getWorkingDirectory();
         // Speficic args for BSD tar on windows for workaround
@@ -97927,21 +97870,21 @@ function getTarArgs(tarPath_1, compressionMethod_1, type_1) {
             case 'create':
                 args.push('--posix', '-cf', BSD_TAR_ZSTD
                     ? tarFile
-                    : cacheFileName.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'), '--exclude', BSD_TAR_ZSTD
+                    : cacheFileName.replace(new RegExp(`\\${path.sep}`, 'g'), '/'), '--exclude', BSD_TAR_ZSTD
                     ? tarFile
-                    : cacheFileName.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'), '-P', '-C', workingDirectory.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'), '--files-from', ManifestFilename);
+                    : cacheFileName.replace(new RegExp(`\\${path.sep}`, 'g'), '/'), '-P', '-C', workingDirectory.replace(new RegExp(`\\${path.sep}`, 'g'), '/'), '--files-from', ManifestFilename);
                 break;
             case 'extract':
                 args.push('-xf', BSD_TAR_ZSTD
                     ? tarFile
-                    : archivePath.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'), '-P', '-C', BSD_TAR_ZSTD
+                    : archivePath.replace(new RegExp(`\\${path.sep}`, 'g'), '/'), '-P', '-C', BSD_TAR_ZSTD
                     ? quoteAbsolutePath(workingDirectory)
-                    : workingDirectory.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'));
+                    : workingDirectory.replace(new RegExp(`\\${path.sep}`, 'g'), '/'));
                 break;
             case 'list':
                 args.push('-tf', BSD_TAR_ZSTD
                     ? tarFile
-                    : archivePath.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'), '-P');
+                    : archivePath.replace(new RegExp(`\\${path.sep}`, 'g'), '/'), '-P');
                 break;
         }
         // Platform specific args
@@ -97987,7 +97930,7 @@ function getWorkingDirectory() {
     return (_a = process.env['GITHUB_WORKSPACE']) !== null && _a !== void 0 ? _a : process.cwd();
 }
 function quoteAbsolutePath(filePath) {
-    return `"${external_path_namespaceObject.resolve(filePath).replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/')}"`;
+    return `"${path.resolve(filePath).replace(new RegExp(`\\${path.sep}`, 'g'), '/')}"`;
 }
 // Common function for extractTar and listTar to get the compression method
 function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
@@ -98028,7 +97971,7 @@ function getDecompressionProgram(tarPath, compressionMethod, archivePath) {
 // Long range mode is added to zstd in v1.3.2 release, so we will not use --long in older version of zstd.
 function getCompressionProgram(tarPath, compressionMethod) {
     return tar_awaiter(this, void 0, void 0, function* () {
-        const cacheFileName = getCacheFileName(compressionMethod);
+        const cacheFileName = utils.getCacheFileName(compressionMethod);
         const BSD_TAR_ZSTD = tarPath.type === ArchiveToolType.BSD &&
             compressionMethod !== CompressionMethod.Gzip &&
             tar_IS_WINDOWS;
@@ -98037,7 +97980,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
                 return BSD_TAR_ZSTD
                     ? [
                         'zstd -T0 --long=30 --force -o',
-                        cacheFileName.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'),
+                        cacheFileName.replace(new RegExp(`\\${path.sep}`, 'g'), '/'),
                         TarFilename
                     ]
                     : [
@@ -98048,7 +97991,7 @@ function getCompressionProgram(tarPath, compressionMethod) {
                 return BSD_TAR_ZSTD
                     ? [
                         'zstd -T0 --force -o',
-                        cacheFileName.replace(new RegExp(`\\${external_path_namespaceObject.sep}`, 'g'), '/'),
+                        cacheFileName.replace(new RegExp(`\\${path.sep}`, 'g'), '/'),
                         TarFilename
                     ]
                     : ['--use-compress-program', tar_IS_WINDOWS ? '"zstd -T0"' : 'zstdmt'];
@@ -98062,7 +98005,7 @@ function execCommands(commands, cwd) {
     return tar_awaiter(this, void 0, void 0, function* () {
         for (const command of commands) {
             try {
-                yield exec_exec(command, undefined, {
+                yield exec(command, undefined, {
                     cwd,
                     env: Object.assign(Object.assign({}, process.env), { MSYS: 'winsymlinks:nativestrict' })
                 });
@@ -98080,7 +98023,7 @@ function execReadCommands(archivePath, compressionMethod, type) {
         // it. Isolate that intermediate for each list/extract operation, including
         // debug listings during saves.
         const tempDirectory = requiresTempDirectory
-            ? yield createTempDirectory()
+            ? yield utils.createTempDirectory()
             : undefined;
         try {
             yield execCommands(commands, tempDirectory);
@@ -98088,35 +98031,35 @@ function execReadCommands(archivePath, compressionMethod, type) {
         finally {
             if (tempDirectory) {
                 try {
-                    yield rmRF(tempDirectory);
+                    yield io.rmRF(tempDirectory);
                 }
                 catch (error) {
-                    core_debug(`Failed to delete temporary tar directory: ${error}`);
+                    core.debug(`Failed to delete temporary tar directory: ${error}`);
                 }
             }
         }
     });
 }
 // List the contents of a tar
-function listTar(archivePath, compressionMethod) {
+function tar_listTar(archivePath, compressionMethod) {
     return tar_awaiter(this, void 0, void 0, function* () {
         yield execReadCommands(archivePath, compressionMethod, 'list');
     });
 }
 // Extract a tar
-function extractTar(archivePath, compressionMethod) {
+function tar_extractTar(archivePath, compressionMethod) {
     return tar_awaiter(this, void 0, void 0, function* () {
         // Create directory to extract tar into
         const workingDirectory = getWorkingDirectory();
-        yield mkdirP(workingDirectory);
+        yield io.mkdirP(workingDirectory);
         yield execReadCommands(archivePath, compressionMethod, 'extract');
     });
 }
 // Create a tar
-function createTar(archiveFolder, sourceDirectories, compressionMethod) {
+function tar_createTar(archiveFolder, sourceDirectories, compressionMethod) {
     return tar_awaiter(this, void 0, void 0, function* () {
         // Write source directories to manifest.txt to avoid command length limits
-        (0,external_fs_namespaceObject.writeFileSync)(external_path_namespaceObject.join(archiveFolder, ManifestFilename), sourceDirectories.join('\n'));
+        writeFileSync(path.join(archiveFolder, ManifestFilename), sourceDirectories.join('\n'));
         const { commands } = yield getCommands(compressionMethod, 'create');
         yield execCommands(commands, archiveFolder);
     });
@@ -98187,7 +98130,7 @@ class CacheWriteDeniedError extends ReserveCacheError {
 }
 // Re-exported from constants so consumers keep referencing it here; the shared
 // value also drives detection in cacheHttpClient without duplicating the string.
-const CACHE_READ_DENIED_PREFIX = CacheReadDeniedMessagePrefix;
+const CACHE_READ_DENIED_PREFIX = (/* unused pure expression or super */ null && (CacheReadDeniedMessagePrefix));
 // Raised when the cache backend denies a download URL because the run's token
 // has no readable cache scopes. Caching is best-effort, so restoreCache logs a
 // warning and reports a cache miss rather than rethrowing this.
@@ -98250,12 +98193,12 @@ function isFeatureAvailable() {
 function restoreCache(paths_1, primaryKey_1, restoreKeys_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, primaryKey, restoreKeys, options, enableCrossOsArchive = false) {
         const cacheServiceVersion = getCacheServiceVersion();
-        core_debug(`Cache service version: ${cacheServiceVersion}`);
+        core.debug(`Cache service version: ${cacheServiceVersion}`);
         checkPaths(paths);
         const cacheMode = getCacheMode();
         if (!isCacheReadable(cacheMode)) {
-            info(`Cache restore skipped: the effective cache-mode '${cacheMode}' does not permit reads.`);
-            core_debug(`Skipped restore for paths [${paths.join(', ')}] with primary key '${primaryKey}'.`);
+            core.info(`Cache restore skipped: the effective cache-mode '${cacheMode}' does not permit reads.`);
+            core.debug(`Skipped restore for paths [${paths.join(', ')}] with primary key '${primaryKey}'.`);
             return undefined;
         }
         switch (cacheServiceVersion) {
@@ -98282,21 +98225,21 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         var _a;
         restoreKeys = restoreKeys || [];
         const keys = [primaryKey, ...restoreKeys];
-        core_debug('Resolved Keys:');
-        core_debug(JSON.stringify(keys));
+        core.debug('Resolved Keys:');
+        core.debug(JSON.stringify(keys));
         if (keys.length > 10) {
             throw new ValidationError(`Key Validation Error: Keys are limited to a maximum of 10.`);
         }
         for (const key of keys) {
             checkKey(key);
         }
-        const compressionMethod = yield getCompressionMethod();
+        const compressionMethod = yield utils.getCompressionMethod();
         let archivePath = '';
         try {
             // path are needed to compute version
             let cacheEntry;
             try {
-                cacheEntry = yield getCacheEntry(keys, paths, {
+                cacheEntry = yield cacheHttpClient.getCacheEntry(keys, paths, {
                     compressionMethod,
                     enableCrossOsArchive
                 });
@@ -98319,20 +98262,20 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
                 return undefined;
             }
             if (options === null || options === void 0 ? void 0 : options.lookupOnly) {
-                info('Lookup only - skipping download');
+                core.info('Lookup only - skipping download');
                 return cacheEntry.cacheKey;
             }
-            archivePath = external_path_namespaceObject.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
-            core_debug(`Archive Path: ${archivePath}`);
+            archivePath = path.join(yield utils.createTempDirectory(), utils.getCacheFileName(compressionMethod));
+            core.debug(`Archive Path: ${archivePath}`);
             // Download the cache from the cache entry
-            yield downloadCache(cacheEntry.archiveLocation, archivePath, options);
-            if (isDebug()) {
+            yield cacheHttpClient.downloadCache(cacheEntry.archiveLocation, archivePath, options);
+            if (core.isDebug()) {
                 yield listTar(archivePath, compressionMethod);
             }
-            const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-            info(`Cache Size: ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B)`);
+            const archiveFileSize = utils.getArchiveFileSizeInBytes(archivePath);
+            core.info(`Cache Size: ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B)`);
             yield extractTar(archivePath, compressionMethod);
-            info('Cache restored successfully');
+            core.info('Cache restored successfully');
             return cacheEntry.cacheKey;
         }
         catch (error) {
@@ -98348,20 +98291,20 @@ function restoreCacheV1(paths_1, primaryKey_1, restoreKeys_1, options_1) {
                 if (typedError instanceof HttpClientError &&
                     typeof typedError.statusCode === 'number' &&
                     typedError.statusCode >= 500) {
-                    core_error(`Failed to restore: ${error.message}`);
+                    core.error(`Failed to restore: ${error.message}`);
                 }
                 else {
-                    warning(`Failed to restore: ${error.message}`);
+                    core.warning(`Failed to restore: ${error.message}`);
                 }
             }
         }
         finally {
             // Try to delete the archive to save space
             try {
-                yield unlinkFile(archivePath);
+                yield utils.unlinkFile(archivePath);
             }
             catch (error) {
-                core_debug(`Failed to delete archive: ${error}`);
+                core.debug(`Failed to delete archive: ${error}`);
             }
         }
         return undefined;
@@ -98384,8 +98327,8 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         options = Object.assign(Object.assign({}, options), { useAzureSdk: true });
         restoreKeys = restoreKeys || [];
         const keys = [primaryKey, ...restoreKeys];
-        core_debug('Resolved Keys:');
-        core_debug(JSON.stringify(keys));
+        core.debug('Resolved Keys:');
+        core.debug(JSON.stringify(keys));
         if (keys.length > 10) {
             throw new ValidationError(`Key Validation Error: Keys are limited to a maximum of 10.`);
         }
@@ -98394,12 +98337,12 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
         }
         let archivePath = '';
         try {
-            const twirpClient = internalCacheTwirpClient();
-            const compressionMethod = yield getCompressionMethod();
+            const twirpClient = cacheTwirpClient.internalCacheTwirpClient();
+            const compressionMethod = yield utils.getCompressionMethod();
             const request = {
                 key: primaryKey,
                 restoreKeys,
-                version: getCacheVersion(paths, compressionMethod, enableCrossOsArchive)
+                version: utils.getCacheVersion(paths, compressionMethod, enableCrossOsArchive)
             };
             let response;
             try {
@@ -98416,31 +98359,31 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
                 throw error;
             }
             if (!response.ok) {
-                core_debug(`Cache not found for version ${request.version} of keys: ${keys.join(', ')}`);
+                core.debug(`Cache not found for version ${request.version} of keys: ${keys.join(', ')}`);
                 return undefined;
             }
             const isRestoreKeyMatch = request.key !== response.matchedKey;
             if (isRestoreKeyMatch) {
-                info(`Cache hit for restore-key: ${response.matchedKey}`);
+                core.info(`Cache hit for restore-key: ${response.matchedKey}`);
             }
             else {
-                info(`Cache hit for: ${response.matchedKey}`);
+                core.info(`Cache hit for: ${response.matchedKey}`);
             }
             if (options === null || options === void 0 ? void 0 : options.lookupOnly) {
-                info('Lookup only - skipping download');
+                core.info('Lookup only - skipping download');
                 return response.matchedKey;
             }
-            archivePath = external_path_namespaceObject.join(yield createTempDirectory(), getCacheFileName(compressionMethod));
-            core_debug(`Archive path: ${archivePath}`);
-            core_debug(`Starting download of archive to: ${archivePath}`);
-            yield downloadCache(response.signedDownloadUrl, archivePath, options);
-            const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-            info(`Cache Size: ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B)`);
-            if (isDebug()) {
+            archivePath = path.join(yield utils.createTempDirectory(), utils.getCacheFileName(compressionMethod));
+            core.debug(`Archive path: ${archivePath}`);
+            core.debug(`Starting download of archive to: ${archivePath}`);
+            yield cacheHttpClient.downloadCache(response.signedDownloadUrl, archivePath, options);
+            const archiveFileSize = utils.getArchiveFileSizeInBytes(archivePath);
+            core.info(`Cache Size: ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B)`);
+            if (core.isDebug()) {
                 yield listTar(archivePath, compressionMethod);
             }
             yield extractTar(archivePath, compressionMethod);
-            info('Cache restored successfully');
+            core.info('Cache restored successfully');
             return response.matchedKey;
         }
         catch (error) {
@@ -98456,21 +98399,21 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
                 if (typedError instanceof HttpClientError &&
                     typeof typedError.statusCode === 'number' &&
                     typedError.statusCode >= 500) {
-                    core_error(`Failed to restore: ${error.message}`);
+                    core.error(`Failed to restore: ${error.message}`);
                 }
                 else {
-                    warning(`Failed to restore: ${error.message}`);
+                    core.warning(`Failed to restore: ${error.message}`);
                 }
             }
         }
         finally {
             try {
                 if (archivePath) {
-                    yield unlinkFile(archivePath);
+                    yield utils.unlinkFile(archivePath);
                 }
             }
             catch (error) {
-                core_debug(`Failed to delete archive: ${error}`);
+                core.debug(`Failed to delete archive: ${error}`);
             }
         }
         return undefined;
@@ -98488,13 +98431,13 @@ function restoreCacheV2(paths_1, primaryKey_1, restoreKeys_1, options_1) {
 function cache_saveCache(paths_1, key_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
         const cacheServiceVersion = getCacheServiceVersion();
-        core_debug(`Cache service version: ${cacheServiceVersion}`);
+        core.debug(`Cache service version: ${cacheServiceVersion}`);
         checkPaths(paths);
         checkKey(key);
         const cacheMode = getCacheMode();
         if (!isCacheWritable(cacheMode)) {
-            info(`Cache save skipped: the effective cache-mode '${cacheMode}' does not permit writes.`);
-            core_debug(`Skipped save for paths [${paths.join(', ')}] with key '${key}'.`);
+            core.info(`Cache save skipped: the effective cache-mode '${cacheMode}' does not permit writes.`);
+            core.debug(`Skipped save for paths [${paths.join(', ')}] with key '${key}'.`);
             return -1;
         }
         switch (cacheServiceVersion) {
@@ -98518,31 +98461,31 @@ function cache_saveCache(paths_1, key_1, options_1) {
 function saveCacheV1(paths_1, key_1, options_1) {
     return cache_awaiter(this, arguments, void 0, function* (paths, key, options, enableCrossOsArchive = false) {
         var _a, _b, _c, _d, _e, _f;
-        const compressionMethod = yield getCompressionMethod();
+        const compressionMethod = yield utils.getCompressionMethod();
         let cacheId = -1;
-        const cachePaths = yield resolvePaths(paths);
-        core_debug('Cache Paths:');
-        core_debug(`${JSON.stringify(cachePaths)}`);
+        const cachePaths = yield utils.resolvePaths(paths);
+        core.debug('Cache Paths:');
+        core.debug(`${JSON.stringify(cachePaths)}`);
         if (cachePaths.length === 0) {
             throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
         }
-        const archiveFolder = yield createTempDirectory();
-        const archivePath = external_path_namespaceObject.join(archiveFolder, getCacheFileName(compressionMethod));
-        core_debug(`Archive Path: ${archivePath}`);
+        const archiveFolder = yield utils.createTempDirectory();
+        const archivePath = path.join(archiveFolder, utils.getCacheFileName(compressionMethod));
+        core.debug(`Archive Path: ${archivePath}`);
         try {
             yield createTar(archiveFolder, cachePaths, compressionMethod);
-            if (isDebug()) {
+            if (core.isDebug()) {
                 yield listTar(archivePath, compressionMethod);
             }
             const fileSizeLimit = 10 * 1024 * 1024 * 1024; // 10GB per repo limit
-            const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-            core_debug(`File Size: ${archiveFileSize}`);
+            const archiveFileSize = utils.getArchiveFileSizeInBytes(archivePath);
+            core.debug(`File Size: ${archiveFileSize}`);
             // For GHES, this check will take place in ReserveCache API with enterprise file size limit
             if (archiveFileSize > fileSizeLimit && !isGhes()) {
                 throw new Error(`Cache size of ~${Math.round(archiveFileSize / (1024 * 1024))} MB (${archiveFileSize} B) is over the 10GB limit, not saving cache.`);
             }
-            core_debug('Reserving Cache');
-            const reserveCacheResponse = yield reserveCache(key, paths, {
+            core.debug('Reserving Cache');
+            const reserveCacheResponse = yield cacheHttpClient.reserveCache(key, paths, {
                 compressionMethod,
                 enableCrossOsArchive,
                 cacheSize: archiveFileSize
@@ -98566,8 +98509,8 @@ function saveCacheV1(paths_1, key_1, options_1) {
                 }
                 throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache. More details: ${(_f = reserveCacheResponse === null || reserveCacheResponse === void 0 ? void 0 : reserveCacheResponse.error) === null || _f === void 0 ? void 0 : _f.message}`);
             }
-            core_debug(`Saving Cache (ID: ${cacheId})`);
-            yield saveCache(cacheId, archivePath, '', options);
+            core.debug(`Saving Cache (ID: ${cacheId})`);
+            yield cacheHttpClient.saveCache(cacheId, archivePath, '', options);
         }
         catch (error) {
             const typedError = error;
@@ -98575,7 +98518,7 @@ function saveCacheV1(paths_1, key_1, options_1) {
                 throw error;
             }
             else if (typedError.name === ReserveCacheError.name) {
-                info(`Failed to save: ${typedError.message}`);
+                core.info(`Failed to save: ${typedError.message}`);
             }
             else {
                 // Log server errors (5xx) as errors, all other errors as warnings.
@@ -98585,20 +98528,20 @@ function saveCacheV1(paths_1, key_1, options_1) {
                 if (typedError instanceof HttpClientError &&
                     typeof typedError.statusCode === 'number' &&
                     typedError.statusCode >= 500) {
-                    core_error(`Failed to save: ${typedError.message}`);
+                    core.error(`Failed to save: ${typedError.message}`);
                 }
                 else {
-                    warning(`Failed to save: ${typedError.message}`);
+                    core.warning(`Failed to save: ${typedError.message}`);
                 }
             }
         }
         finally {
             // Try to delete the archive to save space
             try {
-                yield unlinkFile(archivePath);
+                yield utils.unlinkFile(archivePath);
             }
             catch (error) {
-                core_debug(`Failed to delete archive: ${error}`);
+                core.debug(`Failed to delete archive: ${error}`);
             }
         }
         return cacheId;
@@ -98620,29 +98563,29 @@ function saveCacheV2(paths_1, key_1, options_1) {
         // ...options goes first because we want to override the default values
         // set in UploadOptions with these specific figures
         options = Object.assign(Object.assign({}, options), { uploadChunkSize: 64 * 1024 * 1024, uploadConcurrency: 8, useAzureSdk: true });
-        const compressionMethod = yield getCompressionMethod();
-        const twirpClient = internalCacheTwirpClient();
+        const compressionMethod = yield utils.getCompressionMethod();
+        const twirpClient = cacheTwirpClient.internalCacheTwirpClient();
         let cacheId = -1;
-        const cachePaths = yield resolvePaths(paths);
-        core_debug('Cache Paths:');
-        core_debug(`${JSON.stringify(cachePaths)}`);
+        const cachePaths = yield utils.resolvePaths(paths);
+        core.debug('Cache Paths:');
+        core.debug(`${JSON.stringify(cachePaths)}`);
         if (cachePaths.length === 0) {
             throw new Error(`Path Validation Error: Path(s) specified in the action for caching do(es) not exist, hence no cache is being saved.`);
         }
-        const archiveFolder = yield createTempDirectory();
-        const archivePath = external_path_namespaceObject.join(archiveFolder, getCacheFileName(compressionMethod));
-        core_debug(`Archive Path: ${archivePath}`);
+        const archiveFolder = yield utils.createTempDirectory();
+        const archivePath = path.join(archiveFolder, utils.getCacheFileName(compressionMethod));
+        core.debug(`Archive Path: ${archivePath}`);
         try {
             yield createTar(archiveFolder, cachePaths, compressionMethod);
-            if (isDebug()) {
+            if (core.isDebug()) {
                 yield listTar(archivePath, compressionMethod);
             }
-            const archiveFileSize = getArchiveFileSizeInBytes(archivePath);
-            core_debug(`File Size: ${archiveFileSize}`);
+            const archiveFileSize = utils.getArchiveFileSizeInBytes(archivePath);
+            core.debug(`File Size: ${archiveFileSize}`);
             // Set the archive size in the options, will be used to display the upload progress
             options.archiveSizeBytes = archiveFileSize;
-            core_debug('Reserving Cache');
-            const version = getCacheVersion(paths, compressionMethod, enableCrossOsArchive);
+            core.debug('Reserving Cache');
+            const version = utils.getCacheVersion(paths, compressionMethod, enableCrossOsArchive);
             const request = {
                 key,
                 version
@@ -98656,29 +98599,29 @@ function saveCacheV2(paths_1, key_1, options_1) {
                     // customer-facing warning.
                     if (response.message &&
                         !response.message.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
-                        warning(`Cache reservation failed: ${response.message}`);
+                        core.warning(`Cache reservation failed: ${response.message}`);
                     }
                     throw new Error(response.message || 'Response was not ok');
                 }
                 signedUploadUrl = response.signedUploadUrl;
             }
             catch (error) {
-                core_debug(`Failed to reserve cache: ${error}`);
+                core.debug(`Failed to reserve cache: ${error}`);
                 const errorMessage = (_a = error === null || error === void 0 ? void 0 : error.message) !== null && _a !== void 0 ? _a : '';
                 if (errorMessage.startsWith(CACHE_WRITE_DENIED_PREFIX)) {
                     throw new CacheWriteDeniedError(`Unable to reserve cache with key ${key}. More details: ${errorMessage}`);
                 }
                 throw new ReserveCacheError(`Unable to reserve cache with key ${key}, another job may be creating this cache.`);
             }
-            core_debug(`Attempting to upload cache located at: ${archivePath}`);
-            yield saveCache(cacheId, archivePath, signedUploadUrl, options);
+            core.debug(`Attempting to upload cache located at: ${archivePath}`);
+            yield cacheHttpClient.saveCache(cacheId, archivePath, signedUploadUrl, options);
             const finalizeRequest = {
                 key,
                 version,
                 sizeBytes: `${archiveFileSize}`
             };
             const finalizeResponse = yield twirpClient.FinalizeCacheEntryUpload(finalizeRequest);
-            core_debug(`FinalizeCacheEntryUploadResponse: ${finalizeResponse.ok}`);
+            core.debug(`FinalizeCacheEntryUploadResponse: ${finalizeResponse.ok}`);
             if (!finalizeResponse.ok) {
                 if (finalizeResponse.message) {
                     throw new FinalizeCacheError(finalizeResponse.message);
@@ -98693,10 +98636,10 @@ function saveCacheV2(paths_1, key_1, options_1) {
                 throw error;
             }
             else if (typedError.name === ReserveCacheError.name) {
-                info(`Failed to save: ${typedError.message}`);
+                core.info(`Failed to save: ${typedError.message}`);
             }
             else if (typedError.name === FinalizeCacheError.name) {
-                warning(typedError.message);
+                core.warning(typedError.message);
             }
             else {
                 // Log server errors (5xx) as errors, all other errors as warnings.
@@ -98706,64 +98649,397 @@ function saveCacheV2(paths_1, key_1, options_1) {
                 if (typedError instanceof HttpClientError &&
                     typeof typedError.statusCode === 'number' &&
                     typedError.statusCode >= 500) {
-                    core_error(`Failed to save: ${typedError.message}`);
+                    core.error(`Failed to save: ${typedError.message}`);
                 }
                 else {
-                    warning(`Failed to save: ${typedError.message}`);
+                    core.warning(`Failed to save: ${typedError.message}`);
                 }
             }
         }
         finally {
             // Try to delete the archive to save space
             try {
-                yield unlinkFile(archivePath);
+                yield utils.unlinkFile(archivePath);
             }
             catch (error) {
-                core_debug(`Failed to delete archive: ${error}`);
+                core.debug(`Failed to delete archive: ${error}`);
             }
         }
         return cacheId;
     });
 }
 //# sourceMappingURL=cache.js.map
+;// CONCATENATED MODULE: ./src/action/cache/cache-entries.ts
+
+/** What an entry holds is ours to define: bumped when it changes, the version makes old entries invisible. */
+const ENTRY_VERSION = (0,external_node_crypto_.createHash)('sha256').update('image-lock layer cache v2: raw blob bytes').digest('hex');
+function blobEntryKey(digest) {
+    return `image-lock-v2-blob-${digest.replace(':', '-')}`;
+}
+/** Fetches the index entry `key`; undefined on a miss. */
+async function cache_entries_readIndex(service, key) {
+    const url = await service.lookup(key, ENTRY_VERSION);
+    if (!url)
+        return undefined;
+    const chunks = [];
+    for await (const chunk of await service.download(url))
+        chunks.push(chunk);
+    const index = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+    if (!Array.isArray(index.blobs) || typeof index.small !== 'object' || index.small === null)
+        throw new Error(`the index entry ${key} is not an image-lock index`);
+    return { blobs: index.blobs.map(String), small: index.small };
+}
+/** The index for `blobs`, small ones (read from the store) held inline. */
+async function buildIndex(store, blobs, small) {
+    const inline = await Promise.all(small.map(async (digest) => [digest, (await store.read(digest)).toString('base64')]));
+    return { blobs: [...blobs].sort(), small: Object.fromEntries(inline) };
+}
+/** Writes the index's small blobs into the store, each verified like any other ingest. */
+async function cache_entries_storeSmallBlobs(store, index) {
+    for (const [digest, base64] of Object.entries(index.small)) {
+        if ((await store.size(digest)) !== undefined)
+            continue;
+        const ingest = store.ingest(digest);
+        try {
+            await ingest.append([Buffer.from(base64, 'base64')]);
+            await store.commit(ingest);
+        }
+        catch (error) {
+            await ingest.discard();
+            throw error;
+        }
+    }
+}
+/** Brings the layer entry of `digest` into the store, verified while it streams; false on a miss. */
+async function cache_entries_restoreBlob(service, store, digest) {
+    const url = await service.lookup(blobEntryKey(digest), ENTRY_VERSION);
+    if (!url)
+        return false;
+    const ingest = store.ingest(digest);
+    try {
+        await ingest.append(await service.download(url));
+        await store.commit(ingest);
+    }
+    catch (error) {
+        await ingest.discard();
+        throw error;
+    }
+    return true;
+}
+
 ;// CONCATENATED MODULE: ./src/action/cache/actions-cache-tier.ts
 
 
 
+
+
+/** Layer entries downloaded at once: enough to fill a runner's link, few enough to leave the registry some. */
+const RESTORE_CONCURRENCY = 4;
 /**
- * The Actions cache: one entry per job configuration holding the blob store, restored
- * by its exact key or, for a partial hit, the newest entry of the platform. A failure
- * to reach it costs the cache, never the job.
+ * The Actions cache as the pull's outer cache. `start` reads the configuration's index
+ * (its small blobs go straight into the store) and begins restoring the layers it lists;
+ * `arrival`, handed to the pull, waits for a blob's restore, or looks up a blob no index
+ * listed (a layer another configuration saved). Every failure is a warning and a miss:
+ * the pull then fetches that blob from the registry.
  */
 class actions_cache_tier_ActionsCacheTier {
+    service;
     key;
-    storeDir;
-    constructor(key, 
-    /** The store's folder: the cache's version hashes this path, so it must be the same in every job. */
-    storeDir) {
+    store;
+    /** Blobs looked up and not found: what the post step uploads (blobs from the tool cache are never looked up). */
+    missed = new Set();
+    arrivals = new Map();
+    limit = createLimit(RESTORE_CONCURRENCY);
+    index = 'none';
+    restored = 0;
+    warned = false;
+    started = Date.now();
+    constructor(service, key, store) {
+        this.service = service;
         this.key = key;
-        this.storeDir = storeDir;
+        this.store = store;
     }
-    static available() {
-        return isFeatureAvailable();
-    }
-    async restore() {
-        const started = Date.now();
-        let matched;
+    /** Reads the index and starts restoring its layers; resolves once the layers are under way, not done. */
+    async start() {
         try {
-            matched = await restoreCache([this.storeDir], this.key.key, [this.key.restorePrefix]);
+            const index = await readIndex(this.service, this.key.key);
+            if (!index)
+                return await this.noteOldLayout();
+            this.index = 'exact';
+            await storeSmallBlobs(this.store, index);
+            for (const digest of index.blobs.filter((blob) => !(blob in index.small)))
+                this.arrivals.set(digest, this.restore(digest));
         }
         catch (error) {
-            warning(`image-lock could not restore its layer cache from the Actions cache: ${errors_messageOf(error)}`);
+            this.index = 'failed';
+            this.warn(error);
         }
-        const match = matched === undefined ? 'none' : matched === this.key.key ? 'exact' : 'partial';
-        return { match, entry: matched, ms: Date.now() - started };
     }
-    /** Saves the store under the exact key; @actions/cache logs why when it cannot (another job saved it first, a full quota). */
-    async save() {
-        if ((await cache_saveCache([this.storeDir], this.key.key)) === -1)
-            throw new Error(`the entry ${this.key.key} was not saved`);
+    /** See `PullOptions.arrival`. A blob already in the store (from the tool cache) is not looked up. */
+    arrival = (digest) => {
+        let arrived = this.arrivals.get(digest);
+        if (!arrived) {
+            arrived = this.store.size(digest).then((size) => (size === undefined && this.index !== 'failed' ? this.restore(digest) : undefined));
+            this.arrivals.set(digest, arrived);
+        }
+        return arrived;
+    };
+    /** What the tier gave, once every restore it began has settled. */
+    async settled() {
+        await Promise.all(this.arrivals.values());
+        const match = this.index === 'exact' ? 'exact' : this.restored > 0 ? 'partial' : 'none';
+        return { match, ...(this.index === 'exact' ? { entry: this.key.key } : {}), ms: Date.now() - this.started };
     }
+    restore(digest) {
+        return this.limit(async () => {
+            if ((await this.store.size(digest)) !== undefined)
+                return;
+            if (await restoreBlob(this.service, this.store, digest))
+                this.restored++;
+            else
+                this.missed.add(digest);
+        }).catch((error) => this.warn(error));
+    }
+    /** One warning for the run: the cause, and that the registry stands in for what the cache did not give. */
+    warn(error) {
+        if (this.warned)
+            return;
+        this.warned = true;
+        core.warning(`image-lock could not restore from the Actions cache, the registry serves what it lacks: ${messageOf(error)}`);
+    }
+    /**
+     * Entries of image-lock before blobs were kept by digest (`image-lock-v1-<platform>-<hash>`,
+     * one tar of the whole store): not read, only named, so a user sees why the first run misses.
+     */
+    async noteOldLayout() {
+        const prefix = `image-lock-v1-${this.key.platformSlug}-`;
+        const old = await cache.restoreCache([this.store.root], prefix, [], { lookupOnly: true }).catch(() => undefined);
+        if (old)
+            core.info(`image-lock: the Actions cache entry ${old} is in the old layout (one archive per job), which this version does not read; it expires unused`);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/util/map-limit.ts
+/** Maps over `items` with at most `limit` calls in flight; results keep the input order. */
+async function mapLimit(items, limit, fn) {
+    const results = new Array(items.length);
+    let next = 0;
+    const worker = async () => {
+        while (next < items.length) {
+            const index = next++;
+            results[index] = await fn(items[index], index);
+        }
+    };
+    await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+    return results;
+}
+/** Like `mapLimit`, but every item runs even when some fail; failures come back as errors. */
+async function settleLimit(items, limit, fn) {
+    return mapLimit(items, limit, (item) => fn(item).catch((error) => (error instanceof Error ? error : new Error(String(error)))));
+}
+
+;// CONCATENATED MODULE: ./src/transport/retry.ts
+/** When to try a request again, and how long to wait first. */
+const DEFAULT_RETRY_POLICY = { retries: 4, baseDelayMs: 250, maxDelayMs: 30_000 };
+const RETRYABLE_STATUS = new Set([408, 429, 500, 502, 503, 504]);
+function isRetryableStatus(status) {
+    return RETRYABLE_STATUS.has(status);
+}
+/** Network faults worth another attempt: the connection went away or never came. */
+function isRetryableError(error) {
+    const code = error?.code ?? '';
+    return /^(ECONNRESET|ECONNREFUSED|EPIPE|ETIMEDOUT|EAI_AGAIN|ENETUNREACH|EHOSTUNREACH|UND_ERR_(SOCKET|CONNECT_TIMEOUT|HEADERS_TIMEOUT|BODY_TIMEOUT|CLOSED))$/.test(code);
+}
+/** `Retry-After` as seconds or an HTTP date, in milliseconds; undefined when absent or unreadable. */
+function retry_parseRetryAfter(value, now = Date.now()) {
+    if (!value)
+        return undefined;
+    if (/^\d+$/.test(value.trim()))
+        return Number(value.trim()) * 1000;
+    const date = Date.parse(value);
+    return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+}
+function backoffDelay(policy, attempt, retryAfterMs) {
+    if (retryAfterMs !== undefined)
+        return Math.min(retryAfterMs, policy.maxDelayMs);
+    const exponential = policy.baseDelayMs * 2 ** attempt;
+    return Math.min(exponential / 2 + Math.random() * (exponential / 2), policy.maxDelayMs);
+}
+const retry_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+;// CONCATENATED MODULE: ./src/action/cache/cache-service.ts
+
+
+
+
+const ROUTE = 'twirp/github.actions.results.api.v1.CacheService/';
+/** Longer than the registry's: a repository may make 200 new entries a minute, so a 429 can mean waiting most of one. */
+const RETRY_POLICY = { ...DEFAULT_RETRY_POLICY, retries: 5, baseDelayMs: 1000 };
+/** The service refused to keep a new entry: a read-only token (a fork's pull request), a spent budget, or a rate limit outlasting the retries. */
+class CacheWriteRefused extends Error {
+}
+/**
+ * The Actions cache service (v2, the Twirp API github.com runs) spoken directly rather
+ * than through @actions/cache, whose entries are tar archives recompressed with zstd and
+ * versioned by the paths archived: here an entry is one blob's bytes as they are
+ * (already compressed), its version ours, so any job finds it whatever its paths.
+ * 429s and 5xxs are retried with backoff; @actions/cache gives up at the first 429.
+ */
+class cache_service_CacheService {
+    baseUrl;
+    token;
+    retry;
+    constructor(baseUrl, token, retry = RETRY_POLICY) {
+        this.baseUrl = baseUrl;
+        this.token = token;
+        this.retry = retry;
+    }
+    /** The runner's service, when this job may use it (v2 service, a cache mode that is not `none`). */
+    static fromEnv(env = process.env) {
+        const url = env.ACTIONS_RESULTS_URL;
+        const mode = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
+        if (!env.ACTIONS_CACHE_SERVICE_V2 || !url || !env.ACTIONS_RUNTIME_TOKEN || mode === 'none' || mode === 'write-only')
+            return undefined;
+        return new cache_service_CacheService(url.endsWith('/') ? url : `${url}/`, env.ACTIONS_RUNTIME_TOKEN);
+    }
+    /** Whether the runner lets this job write entries (`ACTIONS_CACHE_MODE` other than `read`). */
+    static writable(env = process.env) {
+        return (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase() !== 'read';
+    }
+    /** A signed URL to read the entry, or undefined on a miss. */
+    async lookup(key, version) {
+        const body = await this.call('GetCacheEntryDownloadURL', { key, restore_keys: [], version });
+        return body.ok === true && body.matched_key === key ? String(body.signed_download_url) : undefined;
+    }
+    async download(url) {
+        const response = await send(url, 'GET', {});
+        if (response.statusCode !== 200) {
+            response.resume();
+            throw new Error(`the cache's storage answered ${response.statusCode} to a download`);
+        }
+        return response;
+    }
+    /** Reserves, uploads and finalizes an entry; false when another job holds the key already. */
+    async save(key, version, body, size) {
+        let reserved;
+        try {
+            reserved = await this.call('CreateCacheEntry', { key, version });
+        }
+        catch (error) {
+            if (error instanceof TwirpError && error.status === 409)
+                return false;
+            if (error instanceof TwirpError && error.status < 500)
+                throw new CacheWriteRefused(`the cache service refused to keep ${key}: ${error.message}`);
+            throw error;
+        }
+        if (reserved.ok !== true)
+            throw new CacheWriteRefused(`the cache service refused to keep ${key}: ${typeof reserved.message === 'string' ? reserved.message : 'no reason given'}`);
+        const headers = { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2024-08-04', 'content-length': String(size) };
+        const response = await send(String(reserved.signed_upload_url), 'PUT', headers, body());
+        response.resume();
+        if (response.statusCode !== 201)
+            throw new Error(`the cache's storage answered ${response.statusCode} to the upload of ${key}`);
+        await this.call('FinalizeCacheEntryUpload', { key, version, size_bytes: String(size) });
+        return true;
+    }
+    async call(method, body) {
+        for (let attempt = 0;; attempt++) {
+            let retryAfter;
+            try {
+                const response = await fetch(`${this.baseUrl}${ROUTE}${method}`, {
+                    method: 'POST',
+                    headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
+                    body: JSON.stringify(body)
+                });
+                const text = await response.text();
+                if (response.ok)
+                    return JSON.parse(text);
+                const error = new TwirpError(response.status, `${method}: ${response.status} ${twirpMessage(text)}`);
+                if (!isRetryableStatus(response.status) || attempt >= this.retry.retries)
+                    throw error;
+                retryAfter = response.headers.get('retry-after') ?? undefined;
+            }
+            catch (error) {
+                if (error instanceof TwirpError && error.status === 429 && attempt >= this.retry.retries)
+                    throw new CacheWriteRefused(`rate limited by the cache service after ${attempt + 1} attempts`);
+                if (error instanceof TwirpError ||
+                    !isRetryableError(error.cause ?? error) ||
+                    attempt >= this.retry.retries)
+                    throw error;
+            }
+            await retry_sleep(backoffDelay(this.retry, attempt, retry_parseRetryAfter(retryAfter)));
+        }
+    }
+}
+class TwirpError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
+function twirpMessage(text) {
+    try {
+        const { msg } = JSON.parse(text);
+        return typeof msg === 'string' ? msg : text;
+    }
+    catch {
+        return text;
+    }
+}
+/** One request to the cache's storage (a signed Azure Blob URL); the body is streamed, never held. */
+async function send(url, method, headers, body) {
+    const request = (url.startsWith('https:') ? external_node_https_namespaceObject.request : external_node_http_.request)(url, { method, headers });
+    const response = new Promise((resolve, reject) => request.once('response', resolve).once('error', reject));
+    if (body)
+        await (0,external_node_stream_promises_namespaceObject.pipeline)(body, request);
+    else
+        request.end();
+    return response;
+}
+
+;// CONCATENATED MODULE: ./src/action/cache/actions-cache-save.ts
+
+
+
+
+/** Entries uploaded at once. */
+const UPLOAD_CONCURRENCY = 4;
+/**
+ * Uploads the layers, then the index (last, so an index never lists a layer whose
+ * upload was refused). A refusal (read-only token, spent budget, rate limit past the
+ * retries) stops the rest and is thrown once; other errors are thrown after the rest ran.
+ */
+async function saveToActionsCache(service, store, plan) {
+    const saved = { entries: 0, bytes: 0, alreadyThere: 0 };
+    const send = async (key, body, size) => {
+        if (await service.save(key, ENTRY_VERSION, body, size)) {
+            saved.entries++;
+            saved.bytes += size;
+        }
+        else
+            saved.alreadyThere++;
+    };
+    let failure;
+    await mapLimit(plan.uploads, UPLOAD_CONCURRENCY, async (digest) => {
+        if (failure instanceof CacheWriteRefused)
+            return;
+        try {
+            await send(blobEntryKey(digest), () => store.open(digest), (await store.size(digest)));
+        }
+        catch (error) {
+            const cause = error instanceof Error ? error : new Error(String(error));
+            if (!failure || cause instanceof CacheWriteRefused)
+                failure = cause;
+        }
+    });
+    if (failure)
+        throw failure;
+    if (plan.indexKey) {
+        const index = Buffer.from(JSON.stringify(await buildIndex(store, plan.blobs, plan.small)));
+        await send(plan.indexKey, () => external_node_stream_.Readable.from([index]), index.length);
+    }
+    return saved;
 }
 
 ;// CONCATENATED MODULE: ./node_modules/@actions/tool-cache/lib/manifest.js
@@ -99612,7 +99888,7 @@ class tool_cache_tier_ToolCacheTier {
         await cacheDir(storeDir, TOOL, this.version, this.key.platformSlug);
         const stale = (await this.entriesNewestFirst()).filter((entry) => entry.version !== this.version).slice(MAX_ENTRIES - 1);
         for (const entry of stale) {
-            info(`image-lock: removing the old tool cache entry ${TOOL} ${entry.version}`);
+            core_info(`image-lock: removing the old tool cache entry ${TOOL} ${entry.version}`);
             await (0,promises_namespaceObject.rm)(`${entry.path}.complete`, { force: true });
             await (0,promises_namespaceObject.rm)(entry.path, { recursive: true, force: true });
         }
@@ -99632,67 +99908,90 @@ class tool_cache_tier_ToolCacheTier {
 
 
 
+
+
 const STATE = 'image-lock-layer-cache';
 /**
- * Fills the job's store from the caches, nearest first: the runner's tool cache, then,
- * unless that held this very configuration, the Actions cache. The pull verifies every
- * blob either one brought before using it.
+ * Fills the job's store from the caches, nearest first: the runner's tool cache (copied
+ * in before the pull), then the Actions cache, whose restore goes on while the pull runs
+ * (hand `actionsCache.arrival` to it). The pull verifies every blob either one brought.
  */
-async function restoreLayerCache(key, store) {
-    const started = Date.now();
-    const restore = { ms: 0 };
+async function startLayerCache(key, store) {
+    const run = { started: Date.now() };
     if (ToolCacheTier.available()) {
-        restore.toolCache = await new ToolCacheTier(key).restore(store).catch((error) => {
+        run.toolCache = await new ToolCacheTier(key).restore(store).catch((error) => {
             core.warning(`image-lock could not restore its layer cache from the tool cache: ${messageOf(error)}`);
-            return { match: 'none', ms: Date.now() - started };
+            return { match: 'none', ms: Date.now() - run.started };
         });
     }
-    if (restore.toolCache?.match !== 'exact' && ActionsCacheTier.available()) {
-        restore.actionsCache = await new ActionsCacheTier(key, store.root).restore();
+    const service = CacheService.fromEnv();
+    if (service) {
+        run.actionsCache = new ActionsCacheTier(service, key, store);
+        await run.actionsCache.start();
     }
-    restore.ms = Date.now() - started;
-    return restore;
+    return run;
+}
+/** What the tiers gave, once the Actions cache's restores have settled (the pull awaited each it used). */
+async function settleLayerCache(run) {
+    const actionsCache = await run.actionsCache?.settled();
+    return {
+        ...(run.toolCache ? { toolCache: run.toolCache } : {}),
+        ...(actionsCache ? { actionsCache } : {}),
+        ms: Date.now() - run.started
+    };
 }
 /**
- * Records for the post step what to save where: only when something new was fetched
- * (or the tool cache, which can be rewritten, lacks this configuration), never over
- * an Actions cache entry that already holds it (entries cannot be replaced).
+ * Records for the post step what to save where: to the Actions cache the layers it lacked
+ * and, when it had none, this configuration's index; to the tool cache (rewritable) when
+ * something new was fetched or it lacks this configuration.
  */
-function planLayerCacheSave(key, storeDir, restore, result) {
-    const fetchedNew = result.bytesFromRegistry > 0;
+function planLayerCacheSave(key, run, restore, report, small) {
+    const fetchedNew = report.bytesFromRegistry > 0;
+    const actionsCache = run.actionsCache && CacheService.writable() ? actionsCachePlan(key, run.actionsCache, restore, report.blobs, small) : undefined;
     const save = {
-        storeDir,
+        storeDir: report.cacheDir,
         key,
-        blobs: result.blobs,
-        toActionsCache: fetchedNew && restore.actionsCache?.match !== 'exact' && ActionsCacheTier.available(),
+        blobs: report.blobs,
+        ...(actionsCache ? { actionsCache } : {}),
         toToolCache: ToolCacheTier.persists() && (fetchedNew || restore.toolCache?.match !== 'exact')
     };
-    if (save.toActionsCache || save.toToolCache)
+    if (save.actionsCache || save.toToolCache)
         core.saveState(STATE, JSON.stringify(save));
+}
+/** The layers the Actions cache lacked when the job looked, and the index when it had none; undefined when nothing is new. */
+function actionsCachePlan(key, tier, restore, blobs, small) {
+    const uploads = blobs.filter((digest) => !small.includes(digest) && tier.missed.has(digest));
+    const indexKey = restore.actionsCache?.match === 'exact' ? undefined : key.key;
+    if (uploads.length === 0 && !indexKey)
+        return undefined;
+    return { uploads, ...(indexKey ? { indexKey } : {}), blobs, small };
 }
 /** The post step's work: prune the store to the current lockfile's blobs, then save it to each tier planned. */
 async function saveLayerCache() {
     const text = getState(STATE);
     if (!text)
-        return info('image-lock: nothing to save to the layer cache');
+        return core_info('image-lock: nothing to save to the layer cache');
     const save = JSON.parse(text);
-    const pruned = await (await BlobStore.open(save.storeDir)).prune(save.blobs);
+    const store = await BlobStore.open(save.storeDir);
+    const pruned = await store.prune(save.blobs);
     if (pruned.removed.length > 0)
-        info(`image-lock: left ${pruned.removed.length} blob(s) the lockfile no longer uses out of the cache`);
-    const tiers = [
-        ['the Actions cache', save.toActionsCache, () => new actions_cache_tier_ActionsCacheTier(save.key, save.storeDir).save()],
-        ['the tool cache', save.toToolCache, () => new tool_cache_tier_ToolCacheTier(save.key).save(save.storeDir)]
-    ];
-    for (const [name, wanted, saveTier] of tiers) {
-        if (!wanted)
-            continue;
+        core_info(`image-lock: left ${pruned.removed.length} blob(s) the lockfile no longer uses out of the cache`);
+    const service = cache_service_CacheService.fromEnv();
+    if (save.actionsCache && service) {
+        const plan = save.actionsCache;
+        const started = Date.now();
+        await saveToActionsCache(service, store, plan).then((saved) => core_info(`image-lock: saved ${saved.entries} entr${saved.entries === 1 ? 'y' : 'ies'} (${saved.bytes} bytes: ${plan.uploads.length} layer(s)` +
+            `${plan.indexKey ? ` and the index ${plan.indexKey}` : ''}) to the Actions cache in ${Date.now() - started} ms` +
+            (saved.alreadyThere > 0 ? `; ${saved.alreadyThere} another job saved first` : '')), (error) => core_warning(`image-lock could not save its layer cache to the Actions cache: ${errors_messageOf(error)}`));
+    }
+    if (save.toToolCache) {
         const started = Date.now();
         try {
-            await saveTier();
-            info(`image-lock: saved ${save.blobs.length} blob(s) to ${name} in ${Date.now() - started} ms (key ${save.key.key})`);
+            await new tool_cache_tier_ToolCacheTier(save.key).save(save.storeDir);
+            core_info(`image-lock: saved ${save.blobs.length} blob(s) to the tool cache in ${Date.now() - started} ms (key ${save.key.key})`);
         }
         catch (error) {
-            warning(`image-lock could not save its layer cache to ${name}: ${errors_messageOf(error)}`);
+            core_warning(`image-lock could not save its layer cache to the tool cache: ${errors_messageOf(error)}`);
         }
     }
 }
@@ -99707,7 +100006,7 @@ async function runPost() {
         await saveLayerCache();
     }
     catch (error) {
-        warning(`image-lock could not save its layer cache: ${errors_messageOf(error)}`);
+        core_warning(`image-lock could not save its layer cache: ${errors_messageOf(error)}`);
     }
 }
 
@@ -99718,7 +100017,7 @@ async function runPost() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6874);
+/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3284);
 
 await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
@@ -100104,36 +100403,6 @@ module.exports = /*#__PURE__*/JSON.parse('{"name":"@actions/cache","version":"6.
 /******/ 			return fn.r ? promise : getResult();
 /******/ 		}, (err) => ((err ? reject(promise[webpackError] = err) : outerResolve(exports)), resolveQueue(queue)));
 /******/ 		queue && queue.d < 0 && (queue.d = 0);
-/******/ 	};
-/******/ })();
-/******/ 
-/******/ /* webpack/runtime/create fake namespace object */
-/******/ (() => {
-/******/ 	var getProto = Object.getPrototypeOf ? (obj) => (Object.getPrototypeOf(obj)) : (obj) => (obj.__proto__);
-/******/ 	var leafPrototypes;
-/******/ 	// create a fake namespace object
-/******/ 	// mode & 1: value is a module id, require it
-/******/ 	// mode & 2: merge all properties of value into the ns
-/******/ 	// mode & 4: return value when already ns object
-/******/ 	// mode & 16: return value when it's Promise-like
-/******/ 	// mode & 8|1: behave like require
-/******/ 	__nccwpck_require__.t = function(value, mode) {
-/******/ 		if(mode & 1) value = this(value);
-/******/ 		if(mode & 8) return value;
-/******/ 		if(typeof value === 'object' && value) {
-/******/ 			if((mode & 4) && value.__esModule) return value;
-/******/ 			if((mode & 16) && typeof value.then === 'function') return value;
-/******/ 		}
-/******/ 		var ns = Object.create(null);
-/******/ 		__nccwpck_require__.r(ns);
-/******/ 		var def = {};
-/******/ 		leafPrototypes = leafPrototypes || [null, getProto({}), getProto([]), getProto(getProto)];
-/******/ 		for(var current = mode & 2 && value; typeof current == 'object' && !~leafPrototypes.indexOf(current); current = getProto(current)) {
-/******/ 			Object.getOwnPropertyNames(current).forEach((key) => (def[key] = () => (value[key])));
-/******/ 		}
-/******/ 		def['default'] = () => (value);
-/******/ 		__nccwpck_require__.d(ns, def);
-/******/ 		return ns;
 /******/ 	};
 /******/ })();
 /******/ 

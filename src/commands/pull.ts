@@ -4,7 +4,7 @@ import { BlobStore } from '../layout/blob-store.js';
 import type { LockEntry } from '../lockfile/lockfile.js';
 import { openLockfile } from '../lockfile/lockfile-file.js';
 import { formatPlatform, type Platform } from '../platform/platform.js';
-import { pullImages, type PullResult } from '../pull/pull.js';
+import { pullImages, type PullOptions, type PullResult } from '../pull/pull.js';
 import { pullTargets } from '../pull/pull-target.js';
 import type { Log } from './log.js';
 import type { CommandOptions } from './options.js';
@@ -23,6 +23,8 @@ export interface PullCommandOptions extends Pick<
   load: boolean;
   /** Least time between two progress lines. */
   progressIntervalMs?: number;
+  /** See `PullOptions.arrival`: the action's Actions cache restore, still under way. */
+  arrival?: PullOptions['arrival'];
 }
 
 /** The run's result, with what it ran on: what `--json` prints and the action summarises. */
@@ -65,7 +67,8 @@ export async function pull(options: PullCommandOptions, log: Log, images?: Recor
       daemon: options.load ? new DockerDaemon() : undefined,
       concurrency: options.concurrency,
       onProgress: (progress) => log.info(formatProgress(progress)),
-      progressIntervalMs: options.progressIntervalMs
+      progressIntervalMs: options.progressIntervalMs,
+      arrival: options.arrival
     });
     const report = {
       ...result,

@@ -33,13 +33,16 @@ export class BlobFetcher {
     private readonly limit: Limit,
     private readonly signal: AbortSignal,
     /** Told of every download before it starts, with the bytes it will bring. */
-    private readonly onDownload: (size: number) => void
+    private readonly onDownload: (size: number) => void,
+    /** See `PullOptions.arrival`: awaited before the blob takes a slot, so a blob still on its way holds none. */
+    private readonly arrival?: (digest: string) => Promise<void>
   ) {}
 
   ensure(request: BlobRequest): Promise<BlobOrigin> {
     let origin = this.blobs.get(request.digest);
     if (!origin) {
-      origin = this.limit(() => this.fetch(request));
+      const arrived = this.arrival?.(request.digest) ?? Promise.resolve();
+      origin = arrived.then(() => this.limit(() => this.fetch(request)));
       this.blobs.set(request.digest, origin);
     }
     return origin;

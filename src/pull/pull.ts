@@ -24,6 +24,11 @@ export interface PullOptions {
   onProgress?: ProgressListener;
   /** Least time between two progress reports (default 5 s): short pulls report nothing. */
   progressIntervalMs?: number;
+  /**
+   * Called once per blob before the store is checked: resolves when an outer cache (the
+   * Actions cache) has brought the blob into the store, or has given up on it; never rejects.
+   */
+  arrival?: (digest: string) => Promise<void>;
 }
 
 /** `hit`: every blob came from the store; `partial`: some did; `miss`: none did. */
@@ -128,7 +133,7 @@ async function fetchAll(options: PullOptions, targets: ReturnType<typeof pullTar
   const controller = new AbortController();
   const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
   const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
-  const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size));
+  const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size), options.arrival);
   const context = {
     store: options.store,
     client: options.client,

@@ -101,9 +101,11 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
     expect(cold.main.outputs['cache-hit']).toBe('false');
     await expectLoaded(pushed);
     expect(cold.post.code).toBe(0);
-    expect(cold.post.stdout).toMatch(/saved 7 blob\(s\) to the Actions cache/);
+    // One entry per layer (the shared base once), then the configuration's index.
+    expect(cold.post.stdout).toMatch(/saved 4 entries \(\d+ bytes: 3 layer\(s\) and the index image-lock-v2-linux-amd64-[a-f0-9]{32}\)/);
     const entries = service.entries();
-    expect(entries).toEqual([expect.objectContaining({ key: expect.stringMatching(/^image-lock-v1-linux-amd64-[a-f0-9]{32}$/) })]);
+    expect(entries).toHaveLength(4);
+    expect(entries.at(-1)!.key).toMatch(/^image-lock-v2-linux-amd64-[a-f0-9]{32}$/);
     // Nothing is kept in the tool cache of a runner that is thrown away after the job.
     expect(await readdir(env.RUNNER_TOOL_CACHE)).toEqual([]);
 
@@ -120,13 +122,13 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
     expect(warm.main.summary).toMatch(/2 image\(s\) for <code>linux\/amd64<\/code>: cache hit/);
     expect(warm.main.summary).toMatch(new RegExp(`<td><code>${references[0]}</code></td><td>hit</td><td>[\\d.]+ kB</td><td>0 B</td>`));
     expect(warm.main.summary).toMatch(/Time: restore [\d.]+ m?s, fetch [\d.]+ m?s, load [\d.]+ m?s/);
-    expect(warm.main.summary).toContain(`Restored from: Actions cache (exact, <code>${entries[0].key}</code>`);
+    expect(warm.main.summary).toContain(`Restored from: Actions cache (exact, <code>${entries.at(-1)!.key}</code>`);
     // Nothing new was fetched: nothing to save.
     expect(warm.post.stdout).toContain('nothing to save');
-    expect(service.entries()).toHaveLength(1);
+    expect(service.entries()).toHaveLength(4);
   });
 
-  test('a changed lockfile restores the newest entry of the platform (partial) and saves only its own blobs', async () => {
+  test('another configuration sharing the base layer restores it (partial) and saves only its own layer and index', async () => {
     const pushed = await pushImages(`action-pull/${imageStore}/partial`);
     const [one, two] = Object.keys(pushed.images) as [string, string];
     const env = {
@@ -137,16 +139,16 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
     };
     const store = join(service.env.RUNNER_TEMP, 'image-lock-layers');
     const first = await job(await workspace(), { images: one }, env);
-    expect(first.post.stdout).toMatch(/saved 4 blob\(s\) to the Actions cache/);
+    // The base layer may be the previous test's entry already: then only `one`'s own layer is new.
+    expect(first.post.stdout).toMatch(/saved [23] entries \(\d+ bytes: [12] layer\(s\) and the index/);
     const firstKey = service.entries().at(-1)!.key;
 
     await freshRunner(service.env.RUNNER_TEMP, { ...pushed, images: { [one]: pushed.images[one] } });
     const second = await job(await workspace(), { images: two }, env);
     expect(second.main.outputs['cache-hit']).toBe('partial');
-    expect(second.main.summary).toContain(`Restored from: Actions cache (partial, <code>${firstKey}</code>`);
-    expect(second.post.stdout).toContain('left 3 blob(s) the lockfile no longer uses out of the cache');
-    expect(second.post.stdout).toMatch(/saved 4 blob\(s\) to the Actions cache/);
-    // The entry saved is the store as pruned: the shared base, and `two`'s own blobs.
+    expect(second.main.summary).toMatch(/Restored from: Actions cache \(partial, [\d.]+ m?s\)/);
+    expect(second.post.stdout).toMatch(/saved 2 entries \(\d+ bytes: 1 layer\(s\) and the index/);
+    // The job's store held only what it pulled: the shared base from the cache, and `two`'s own blobs.
     const { entry } = pushed.images[two];
     const image = pushed.images[two].image;
     const expected = [entry.digest, image.config.digest, ...image.layers.map((layer) => layer.digest)]
@@ -154,6 +156,8 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
       .sort();
     expect((await readdir(join(store, 'blobs', 'sha256'))).sort()).toEqual(expected);
     expect(service.entries().at(-1)!.key).not.toBe(firstKey);
+    const base = pushed.images[two].image.layers[0].digest.slice(7);
+    expect(service.entries().filter((entry) => entry.key.endsWith(base))).toHaveLength(1);
     await daemon.docker(['rmi', two]);
   });
 

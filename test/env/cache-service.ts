@@ -26,6 +26,13 @@ export interface CacheService {
   env: Record<string, string>;
   /** Finalized (restorable) entries, oldest first. */
   entries(): CacheEntryInfo[];
+  /**
+   * Faults a test turns on: `readOnly` refuses every reservation as the service does for a
+   * fork's pull request; `tooManyRequests` answers that many next reservations with 429.
+   */
+  faults: { readOnly: boolean; tooManyRequests: number };
+  /** Reservations answered with 429 so far. */
+  rateLimited(): number;
   stop(): Promise<void>;
 }
 
@@ -42,7 +49,8 @@ class TwirpError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
-    message: string
+    message: string,
+    readonly headers: Record<string, string> = {}
   ) {
     super(message);
   }
@@ -63,6 +71,8 @@ export async function startCacheService(): Promise<CacheService> {
   // Opaque: the v2 client only forwards it as a bearer token, it never decodes it.
   const token = randomBytes(16).toString('hex');
   const table: Entry[] = [];
+  const faults = { readOnly: false, tooManyRequests: 0 };
+  let rateLimited = 0;
   const signedUrl = (entry: Entry, permissions: string) => {
     const blobName = String(entry.id);
     const sas = generateBlobSASQueryParameters(
@@ -79,6 +89,12 @@ export async function startCacheService(): Promise<CacheService> {
   const methods: Record<string, (body: Record<string, unknown>) => Promise<object>> = {
     CreateCacheEntry: async (body) => {
       const { key, version } = keyAndVersion(body);
+      if (faults.readOnly) throw new TwirpError(403, 'permission_denied', 'cache write denied: the token is read-only');
+      if (faults.tooManyRequests > 0) {
+        faults.tooManyRequests--;
+        rateLimited++;
+        throw new TwirpError(429, 'resource_exhausted', 'too many cache entries created in the last minute', { 'retry-after': '1' });
+      }
       // The real service refuses a second reservation of key+version (pending or
       // finalized) with 409; @actions/cache turns that into a ReserveCacheError.
       if (table.some((e) => e.key === key && e.version === version)) {
@@ -120,7 +136,7 @@ export async function startCacheService(): Promise<CacheService> {
       (body) => reply(res, 200, body),
       (error: unknown) =>
         error instanceof TwirpError
-          ? reply(res, error.status, { code: error.code, msg: error.message })
+          ? reply(res, error.status, { code: error.code, msg: error.message }, error.headers)
           : reply(res, 500, { code: 'internal', msg: String(error) })
     );
   });
@@ -143,6 +159,8 @@ export async function startCacheService(): Promise<CacheService> {
       // The Azure SDK, unlike @actions/http-client, sends loopback through a proxy.
       NO_PROXY: [process.env['NO_PROXY'], '127.0.0.1'].filter(Boolean).join(',')
     },
+    faults,
+    rateLimited: () => rateLimited,
     entries: () => table.flatMap((e) => (e.size === undefined ? [] : [{ key: e.key, version: e.version, size: e.size }])),
     stop: async () => {
       server.closeAllConnections();
@@ -199,6 +217,6 @@ async function handle(
   return method(body !== null && typeof body === 'object' ? (body as Record<string, unknown>) : {});
 }
 
-function reply(res: ServerResponse, status: number, body: object): void {
-  res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
+function reply(res: ServerResponse, status: number, body: object, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { 'content-type': 'application/json', ...headers }).end(JSON.stringify(body));
 }

@@ -1,16 +1,14 @@
 import { createHash } from 'node:crypto';
 import { formatPlatform, type Platform } from '../../platform/platform.js';
 
-/** Bumped when what a cache entry holds changes shape, so old entries are not restored. */
-const LAYOUT_VERSION = 'v1';
+/** Bumped when what a cache entry holds changes shape, so old entries are not restored (v1: one archive of the store). */
+const LAYOUT_VERSION = 'v2';
 
 export interface CacheKey {
-  /** One entry per job configuration: the locked manifests being pulled, and the platform. */
+  /** The index entry of a job configuration (the locked manifests being pulled, and the platform); the tool cache's entry. */
   key: string;
   /** The hash of the manifests in `key`. */
   hash: string;
-  /** Any entry for the platform: a partial hit when the lockfile changed since it was saved. */
-  restorePrefix: string;
   /** The platform as a file-name-safe word (`linux-arm64-v8`), for the tool cache's folder. */
   platformSlug: string;
 }
@@ -21,6 +19,5 @@ export function cacheKey(manifestDigests: string[], platform: Platform): CacheKe
     .update([...manifestDigests].sort().join('\n'))
     .digest('hex')
     .slice(0, 32);
-  const restorePrefix = `image-lock-${LAYOUT_VERSION}-${platformSlug}-`;
-  return { key: `${restorePrefix}${hash}`, hash, restorePrefix, platformSlug };
+  return { key: `image-lock-${LAYOUT_VERSION}-${platformSlug}-${hash}`, hash, platformSlug };
 }
