@@ -60939,64 +60939,92 @@ class BlobStore {
 /**
  * Makes blobs present and sound in the store, each once per run however many images
  * share it: a stored blob is re-hashed before use (it may have been restored from a
- * cache), a missing or corrupt one is downloaded. Checks and downloads share one
- * concurrency limit.
+ * cache), up front or just before the load reads it (`checkOnRead`); a missing or
+ * corrupt one is downloaded. Checks and downloads share one concurrency limit.
  */
 class BlobFetcher {
-    store;
-    limit;
-    signal;
-    onDownload;
-    arrival;
+    options;
     blobs = new Map();
+    requests = new Map();
     sizes = new Map();
+    /** Stored blobs taken unhashed (`checkOnRead`), until they are hashed. */
+    unchecked = new Set();
     /** Blobs the store held corrupt, fetched again. */
     repaired = [];
-    constructor(store, limit, signal, 
-    /** Told of every download before it starts, with the bytes it will bring. */
-    onDownload, 
-    /** See `PullOptions.arrival`: awaited before the blob takes a slot, so a blob still on its way holds none. */
-    arrival) {
-        this.store = store;
-        this.limit = limit;
-        this.signal = signal;
-        this.onDownload = onDownload;
-        this.arrival = arrival;
+    constructor(options) {
+        this.options = options;
     }
     ensure(request) {
         let origin = this.blobs.get(request.digest);
         if (!origin) {
-            const arrived = this.arrival?.(request.digest) ?? Promise.resolve();
-            origin = arrived.then(() => this.limit(() => this.fetch(request)));
+            const arrived = this.options.arrival?.(request.digest) ?? Promise.resolve();
+            origin = arrived.then(() => this.options.limit(() => this.fetch(request)));
             this.blobs.set(request.digest, origin);
+            this.requests.set(request.digest, request);
         }
         return origin;
     }
-    /** Each blob of the run once, with its size and origin: the run's totals. */
+    /**
+     * For the load archive: resolves when a blob asked for with `ensure` is in the store and
+     * sound. A blob taken unhashed is hashed now, just before the load reads it, and fetched
+     * again when corrupt: no daemon ever sees a corrupt byte (containerd would keep the
+     * partial ingest and resume from it on the next load).
+     */
+    ready = async (digest) => {
+        const origin = this.blobs.get(digest);
+        if (!origin)
+            throw new Error(`the load asked for ${digest}, which no image of the pull uses`);
+        await this.checked(digest, origin);
+    };
+    /** Each blob of the run once, with its size and origin: the run's totals. Blobs no load read are hashed first. */
     async settled() {
+        await Promise.all([...this.blobs.entries()].map(([digest, origin]) => this.checked(digest, origin)));
         const entries = [...this.blobs.entries()];
         const origins = await Promise.all(entries.map(([, origin]) => origin));
         return entries.map(([digest], index) => ({ digest, size: this.sizes.get(digest), origin: origins[index] }));
     }
+    /** `origin`, followed by the hash of a blob taken unhashed (once, however many ask). */
+    checked(digest, origin) {
+        if (!this.unchecked.has(digest))
+            return origin;
+        const checked = origin.then(async (found) => {
+            // Still unchecked: `origin` was the one taken unhashed, not a later repair.
+            if (!this.unchecked.delete(digest))
+                return found;
+            return (await this.options.store.verify(digest)) === 'valid' ? found : this.download(this.requests.get(digest), 'corrupt');
+        });
+        this.blobs.set(digest, checked);
+        return checked;
+    }
     async fetch(request) {
-        this.signal.throwIfAborted();
-        const check = await this.store.verify(request.digest);
-        if (check === 'valid') {
-            this.sizes.set(request.digest, (await this.store.size(request.digest)));
+        const { store, signal, checkOnRead } = this.options;
+        signal.throwIfAborted();
+        if (checkOnRead && request.size !== undefined && (await store.size(request.digest)) === request.size) {
+            this.unchecked.add(request.digest);
+            this.sizes.set(request.digest, request.size);
             return 'cache';
         }
+        const check = await store.verify(request.digest);
+        if (check === 'valid') {
+            this.sizes.set(request.digest, (await store.size(request.digest)));
+            return 'cache';
+        }
+        return this.download(request, check);
+    }
+    async download(request, check) {
+        const { store, signal, onDownload } = this.options;
         if (check === 'corrupt')
             this.repaired.push(request.digest);
-        this.onDownload(request.size ?? 0);
-        const ingest = this.store.ingest(request.digest, request.size);
+        onDownload(request.size ?? 0);
+        const ingest = store.ingest(request.digest, request.size);
         try {
             await request.download(ingest);
-            await this.store.commit(ingest);
+            await store.commit(ingest);
         }
         catch (error) {
             await ingest.discard();
             // A full or unwritable store is a local problem (exit 2), whatever the registry did.
-            if (this.signal.aborted || error instanceof LocalError)
+            if (signal.aborted || error instanceof LocalError)
                 throw error;
             const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
             const status = error instanceof RegistryError ? error.status : undefined;
@@ -61101,17 +61129,22 @@ const INFLATE_CHUNK = 256 << 10;
 class LayerSizeError extends Error {
 }
 /**
- * A stored layer, inflated on the way out. A gzip stream ends with its length mod 2^32
- * (ISIZE), which is the tar's size for the single-member gzip every image builder
- * writes; a layer it does not describe (several members, 4 GiB or more, another
- * compression) is refused here or fails with `LayerSizeError` before its archive entry
+ * Whether a layer can go in inflated: a gzip layer under 4 GiB (or a plain tar), which
+ * its descriptor alone tells, so an archive's `manifest.json` can name it before its
+ * bytes are on disk.
+ */
+function canInflate(layer) {
+    return TAR_LAYERS.has(layer.mediaType) || (GZIP_LAYERS.has(layer.mediaType) && layer.size >= 18 && layer.size < 2 ** 32);
+}
+/**
+ * A stored layer `canInflate` accepts, inflated on the way out. A gzip stream ends with its length mod 2^32 (ISIZE), which is the tar's size
+ * for the single-member gzip every image builder writes; a layer it does not describe
+ * (several members, another length) fails with `LayerSizeError` before its archive entry
  * is whole, so the daemon never takes a wrong layer for a right one.
  */
 async function uncompressedLayer(store, layer) {
     if (TAR_LAYERS.has(layer.mediaType))
         return { size: layer.size, open: () => store.open(layer.digest) };
-    if (!GZIP_LAYERS.has(layer.mediaType) || layer.size < 18 || layer.size >= 2 ** 32)
-        return undefined;
     const file = await (0,promises_.open)(store.path(layer.digest));
     const trailer = Buffer.alloc(4);
     try {
@@ -61169,29 +61202,32 @@ class ExactLength extends external_node_stream_.Transform {
 
 /** A fixed time so the same images always give the same archive bytes. */
 const MTIME = new Date(0);
+const IN_PLACE = () => Promise.resolve();
 /**
  * The archive `docker load` reads, streamed from the blob store with no recompression,
  * each blob written once however many images share it. By default for either image
  * store: the compressed blobs as they are, a `manifest.json` for the classic store and
  * an OCI `index.json` + `oci-layout` for the containerd store, pointing at the same
  * blobs. With `classic`, for the classic store alone (see ClassicArchiveOptions). Only
- * one blob is being read at a time, with backpressure, so memory stays flat.
+ * one blob is being read at a time, with backpressure, so memory stays flat; each waits
+ * for `ready`, so the daemon takes in the first blobs while later ones still download.
  */
-function streamLoadArchive(store, images, classic) {
+function streamLoadArchive(store, images, options = {}) {
     const pack = tar_stream.pack();
     // A Node stream over tar-stream's streamx one, for `pipeline` into `docker load`;
     // a failure is raised on it (destroying it ends the pack too).
     const archive = external_node_stream_.Readable.from(pack, { objectMode: false });
-    writeArchive(pack, store, images, classic)
-        .then(() => classic?.endAfter)
+    writeArchive(pack, store, images, options)
+        .then(() => options.classic?.endAfter)
         .then(() => pack.finalize(), (error) => archive.destroy(error));
     return archive;
 }
-async function writeArchive(pack, store, images, classic) {
+async function writeArchive(pack, store, images, options) {
+    const { classic, ready = IN_PLACE } = options;
     const layerPaths = new Map();
     const entries = classic
-        ? await classicEntries(store, images, classic, layerPaths)
-        : archiveBlobs(images).map((blob) => storedEntry(store, blob));
+        ? classicEntries(store, images, classic, ready, layerPaths)
+        : archiveBlobs(images).map((blob) => storedEntry(store, blob, ready));
     // The small files first: both loaders read the whole archive before acting on it.
     if (!classic) {
         addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -61199,12 +61235,14 @@ async function writeArchive(pack, store, images, classic) {
     }
     addFile(pack, 'manifest.json', JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest))));
     for (const entry of entries) {
+        const prepared = await entry.prepare();
         if (pack.destroyed)
             return;
-        const source = entry.open();
+        const { size } = prepared;
+        const source = prepared.open();
         try {
             await new Promise((resolve, reject) => {
-                const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) => error ? reject(error) : resolve());
+                const sink = pack.entry({ name: entry.name, size, mode: 0o644, mtime: MTIME }, (error) => (error ? reject(error) : resolve()));
                 sink.on('error', reject);
                 source.on('error', reject);
                 copy(source, sink).catch(reject);
@@ -61216,7 +61254,7 @@ async function writeArchive(pack, store, images, classic) {
     }
 }
 /** Configs and the layers the daemon lacks; inflated layers go under their diff ID, as what they then are. */
-async function classicEntries(store, images, options, layerPaths) {
+function classicEntries(store, images, options, ready, layerPaths) {
     const entries = [];
     const diffIds = new Map(images.flatMap((image) => image.layers.map((layer, index) => [layer.digest, image.diffIds?.[index]])));
     for (const blob of archiveBlobs(images, false)) {
@@ -61224,20 +61262,34 @@ async function classicEntries(store, images, options, layerPaths) {
             continue;
         const extra = options.extraBlobs?.get(blob.digest);
         const diffId = diffIds.get(blob.digest);
-        const inflated = options.inflate && diffId ? await uncompressedLayer(store, blob) : undefined;
         if (extra)
-            entries.push({ name: blobPath(blob.digest), size: extra.length, open: () => external_node_stream_.Readable.from([extra]) });
-        else if (inflated && diffId) {
+            entries.push({
+                name: blobPath(blob.digest),
+                prepare: () => Promise.resolve({ size: extra.length, open: () => external_node_stream_.Readable.from([extra]) })
+            });
+        else if (options.inflate && diffId && canInflate(blob)) {
             layerPaths.set(blob.digest, blobPath(diffId));
-            entries.push({ name: blobPath(diffId), ...inflated });
+            entries.push({
+                name: blobPath(diffId),
+                prepare: async () => {
+                    await ready(blob.digest);
+                    return uncompressedLayer(store, blob);
+                }
+            });
         }
         else
-            entries.push(storedEntry(store, blob));
+            entries.push(storedEntry(store, blob, ready));
     }
     return entries;
 }
-function storedEntry(store, blob) {
-    return { name: blobPath(blob.digest), size: blob.size, open: () => store.open(blob.digest) };
+function storedEntry(store, blob, ready) {
+    return {
+        name: blobPath(blob.digest),
+        prepare: async () => {
+            await ready(blob.digest);
+            return { size: blob.size, open: () => store.open(blob.digest) };
+        }
+    };
 }
 function addFile(pack, name, content) {
     pack.entry({ name, mode: 0o644, mtime: MTIME }, content);
@@ -61434,9 +61486,10 @@ const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.available
  * archives streamed into `docker load`. The image ID is the locked config digest on the
  * classic store, the locked target (index or manifest) on the containerd store, where
  * the load also names each pinned reference; on the classic store those are linked
- * afterwards by daemon pulls (`linkDigests`).
+ * afterwards by daemon pulls (`linkDigests`). The archives stream as soon as their
+ * blobs are `ready`, so a load goes on while later blobs still download.
  */
-async function syncDaemon(daemon, store, images, classicStore) {
+async function syncDaemon(daemon, store, images, classicStore, { ready } = {}) {
     const outcomes = new Map();
     const expected = classicStore ? classicNames : containerdNames;
     const before = await daemon.images();
@@ -61456,7 +61509,7 @@ async function syncDaemon(daemon, store, images, classicStore) {
         }
     }
     if (toLoad.length > 0) {
-        await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+        await (classicStore ? loadClassic(daemon, store, toLoad, before, ready) : daemon.load(streamLoadArchive(store, toLoad, { ready })));
     }
     const after = toLoad.length > 0 ? await daemon.images() : before;
     for (const image of toLoad) {
@@ -61488,11 +61541,11 @@ function containerdNames(daemon, image) {
  * but an archive ends only after the stand-ins are in: the daemon registers its layers
  * on top of theirs, yet can take in its bytes meanwhile.
  */
-async function loadClassic(daemon, store, images, before) {
+async function loadClassic(daemon, store, images, before, ready) {
     const groups = loadGroups(images, PARALLEL_LOADS);
     const standIns = standInImages(groups, standInOwner());
     const load = async (group, omit, endAfter) => {
-        const archive = (inflate) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs, endAfter });
+        const archive = (inflate) => streamLoadArchive(store, group, { ready, classic: { omit, inflate, extraBlobs: standIns.blobs, endAfter } });
         await daemon.load(archive(true)).catch((error) => {
             if (!(error instanceof LayerSizeError))
                 throw error;
@@ -61598,20 +61651,21 @@ function isInterruption(error) {
 
 
 
-/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
-async function fetchImage(context, target) {
-    const started = Date.now();
-    const { store, client, fetcher, signal, onBytes } = context;
+/**
+ * Brings an image's index (when the lock pins one), manifest and config into the store,
+ * from it when they are sound: enough to write its load archive, whose layers
+ * (`fetchLayers`) may still be on their way.
+ */
+async function describeImage(context, target) {
+    const { store, client, fetcher } = context;
     const repo = target.reference;
-    const origins = [];
     const fetchManifest = async (digest, what) => {
-        const origin = await fetcher.ensure({
+        await fetcher.ensure({
             digest,
             what: `${what} of ${target.key}`,
             download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
         });
         const bytes = await store.read(digest);
-        origins.push([bytes.length, origin]);
         return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
     };
     const [manifest, index] = await Promise.all([
@@ -61625,17 +61679,8 @@ async function fetchImage(context, target) {
         throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
     }
     const { config, layers } = manifest.json;
-    const blob = (descriptor, what) => fetcher
-        .ensure({
-        digest: descriptor.digest,
-        size: descriptor.size,
-        what: `${what} of ${target.key}`,
-        download: (ingest) => downloadBlob(client, repo, ingest, { signal, onBytes })
-    })
-        .then((origin) => origins.push([descriptor.size, origin]));
-    await Promise.all([blob(config, 'config'), ...layers.map((layer) => blob(layer, 'layer'))]);
+    await fetchBlob(context, target, config, 'config');
     const diffIds = diffIdsOf(await store.read(config.digest));
-    const bytesFrom = (origin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
     const { platform } = target;
     const manifestDescriptor = {
         mediaType: manifest.mediaType,
@@ -61655,10 +61700,21 @@ async function fetchImage(context, target) {
             // Only a config that names each layer's diff ID lets the layers go in inflated.
             diffIds: diffIds?.length === layers.length ? diffIds : undefined
         },
-        bytesFromCache: bytesFrom('cache'),
-        bytesFromRegistry: bytesFrom('registry'),
-        fetchMs: Date.now() - started
+        digests: [...(index ? [index.digest] : []), manifest.digest, config.digest, ...layers.map((layer) => layer.digest)]
     };
+}
+/** Brings a described image's layers into the store, from it when they are sound. */
+async function fetchLayers(context, image) {
+    await Promise.all(image.archive.layers.map((layer) => fetchBlob(context, image.target, layer, 'layer')));
+}
+function fetchBlob(context, target, descriptor, what) {
+    const { client, fetcher, signal, onBytes } = context;
+    return fetcher.ensure({
+        digest: descriptor.digest,
+        size: descriptor.size,
+        what: `${what} of ${target.key}`,
+        download: (ingest) => downloadBlob(client, target.reference, ingest, { signal, onBytes })
+    });
 }
 /** The config's layer diff IDs; undefined for a config that does not say (the daemon will judge it). */
 function diffIdsOf(config) {
@@ -61771,42 +61827,50 @@ const pull_DEFAULT_CONCURRENCY = 8;
 const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through streamed `docker load`s,
- * so that each locked reference resolves in the form written (see `syncDaemon`).
- * Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry) and into the daemon through streamed `docker load`s,
+ * so that each locked reference resolves in the form written (see `syncDaemon`). The
+ * loads start once the manifests and configs are in, and take each layer as it arrives.
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
     const status = options.daemon ? await options.daemon.status() : undefined;
-    const fetchStarted = Date.now();
-    const { images, fetcher } = await fetchAll(options, targets);
-    const blobs = await fetcher.settled();
-    const fetchMs = Date.now() - fetchStarted;
+    const daemon = status?.ready ? options.daemon : undefined;
+    const started = Date.now();
+    const run = startFetch(options, daemon !== undefined);
+    const images = await run.settle(targets.map((target) => describeImage(run.context, target)));
+    const fetchedAt = new Map();
+    const layers = run.settle(images.map((image) => fetchLayers(run.context, image).then(() => fetchedAt.set(image, Date.now()))));
     const loadStarted = Date.now();
-    const sync = options.daemon && status?.ready
-        ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-        : { outcomes: new Map() };
+    const sync = daemon && status?.ready
+        ? await loadWhileFetching(layers, syncDaemon(daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready }))
+        : await layers.then(() => ({ outcomes: new Map() }));
     const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
-    const sum = (origin) => blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
-    const bytesFromCache = sum('cache');
-    const bytesFromRegistry = sum('registry');
+    const blobs = await run.fetcher.settled();
+    const fetchMs = Math.max(started, ...fetchedAt.values()) - started;
+    const byDigest = new Map(blobs.map((blob) => [blob.digest, blob]));
+    const bytesFrom = (digests, origin) => [...new Set(digests)]
+        .map((digest) => byDigest.get(digest))
+        .reduce((total, blob) => total + (blob.origin === origin ? blob.size : 0), 0);
+    const all = blobs.map((blob) => blob.digest);
+    const bytesFromCache = bytesFrom(all, 'cache');
+    const bytesFromRegistry = bytesFrom(all, 'registry');
     return {
         images: images.map((image) => ({
             reference: image.target.key,
             platform: image.target.platformKey,
             manifestDigest: image.target.manifestDigest,
             configDigest: image.archive.config.digest,
-            cache: cacheOutcome(image.bytesFromCache, image.bytesFromRegistry),
-            bytesFromCache: image.bytesFromCache,
-            bytesFromRegistry: image.bytesFromRegistry,
-            fetchMs: image.fetchMs,
+            cache: cacheOutcome(bytesFrom(image.digests, 'cache'), bytesFrom(image.digests, 'registry')),
+            bytesFromCache: bytesFrom(image.digests, 'cache'),
+            bytesFromRegistry: bytesFrom(image.digests, 'registry'),
+            fetchMs: fetchedAt.get(image) - started,
             daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
         })),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
         bytesFromRegistry,
-        repaired: fetcher.repaired,
-        blobs: blobs.map((blob) => blob.digest).sort(),
+        repaired: run.fetcher.repaired,
+        blobs: all.sort(),
         fetchMs,
         loadMs,
         ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
@@ -61815,14 +61879,21 @@ async function pullImages(options) {
     };
 }
 /**
- * Fetches every image at once under the shared limit. The first failure aborts the
- * rest, and all settle before it is thrown, so no download outlives the call.
+ * The fetch's shared parts: one concurrency limit and one abort for every image. `settle`
+ * waits for a batch of work; its first failure aborts the rest of the run, and the
+ * batch settles before it is thrown, so no download outlives the call.
  */
-async function fetchAll(options, targets) {
+function startFetch(options, checkOnRead) {
     const controller = new AbortController();
     const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
-    const limit = createLimit(options.concurrency ?? pull_DEFAULT_CONCURRENCY);
-    const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size), options.arrival);
+    const fetcher = new BlobFetcher({
+        store: options.store,
+        limit: createLimit(options.concurrency ?? pull_DEFAULT_CONCURRENCY),
+        signal: controller.signal,
+        onDownload: (size) => meter.expect(size),
+        arrival: options.arrival,
+        checkOnRead
+    });
     const context = {
         store: options.store,
         client: options.client,
@@ -61830,14 +61901,29 @@ async function fetchAll(options, targets) {
         signal: controller.signal,
         onBytes: (count) => meter.add(count)
     };
-    const settled = await Promise.allSettled(targets.map((target) => fetchImage(context, target).catch((error) => {
-        controller.abort(error);
-        throw error;
-    })));
-    const failure = settled.find((result) => result.status === 'rejected');
-    if (failure)
-        throw failure.reason;
-    return { images: settled.map((result) => result.value), fetcher };
+    const settle = async (work) => {
+        const settled = await Promise.allSettled(work.map((one) => one.catch((error) => {
+            controller.abort(error);
+            throw error;
+        })));
+        const failure = settled.find((result) => result.status === 'rejected');
+        if (failure)
+            throw failure.reason;
+        return settled.map((result) => result.value);
+    };
+    return { fetcher, context, settle };
+}
+/**
+ * The loads run while the layers still arrive; a fetch failure is the one reported (the
+ * loads waiting on its blobs end with it, and images already whole stay loaded).
+ */
+async function loadWhileFetching(layers, loading) {
+    const [fetched, loaded] = await Promise.allSettled([layers, loading]);
+    if (fetched.status === 'rejected')
+        throw fetched.reason;
+    if (loaded.status === 'rejected')
+        throw loaded.reason;
+    return loaded.value;
 }
 /**
  * One archive image per locked target (index or manifest), named by every reference

@@ -3,7 +3,7 @@ import { DaemonError } from '../daemon/docker-cli.js';
 import type { DaemonImages, DockerDaemon } from '../daemon/docker-daemon.js';
 import type { BlobStore } from '../layout/blob-store.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
-import { streamLoadArchive } from '../tarball/load-archive.js';
+import { streamLoadArchive, type BlobReadiness } from '../tarball/load-archive.js';
 import { repoDigest, repoTag } from '../tarball/repo-tag.js';
 import { linkDigests, type DigestLinks } from './digest-links.js';
 import { LayerSizeError } from '../tarball/uncompressed-layer.js';
@@ -32,13 +32,15 @@ export interface DaemonSync {
  * archives streamed into `docker load`. The image ID is the locked config digest on the
  * classic store, the locked target (index or manifest) on the containerd store, where
  * the load also names each pinned reference; on the classic store those are linked
- * afterwards by daemon pulls (`linkDigests`).
+ * afterwards by daemon pulls (`linkDigests`). The archives stream as soon as their
+ * blobs are `ready`, so a load goes on while later blobs still download.
  */
 export async function syncDaemon(
   daemon: DockerDaemon,
   store: BlobStore,
   images: ArchiveImage[],
-  classicStore: boolean
+  classicStore: boolean,
+  { ready }: { ready?: BlobReadiness } = {}
 ): Promise<DaemonSync> {
   const outcomes = new Map<string, DaemonOutcome>();
   const expected = classicStore ? classicNames : containerdNames;
@@ -55,7 +57,7 @@ export async function syncDaemon(
     }
   }
   if (toLoad.length > 0) {
-    await (classicStore ? loadClassic(daemon, store, toLoad, before) : daemon.load(streamLoadArchive(store, toLoad)));
+    await (classicStore ? loadClassic(daemon, store, toLoad, before, ready) : daemon.load(streamLoadArchive(store, toLoad, { ready })));
   }
   const after = toLoad.length > 0 ? await daemon.images() : before;
   for (const image of toLoad) {
@@ -98,11 +100,18 @@ function containerdNames(daemon: DaemonImages, image: ArchiveImage): ExpectedNam
  * but an archive ends only after the stand-ins are in: the daemon registers its layers
  * on top of theirs, yet can take in its bytes meanwhile.
  */
-async function loadClassic(daemon: DockerDaemon, store: BlobStore, images: ArchiveImage[], before: DaemonImages): Promise<void> {
+async function loadClassic(
+  daemon: DockerDaemon,
+  store: BlobStore,
+  images: ArchiveImage[],
+  before: DaemonImages,
+  ready: BlobReadiness | undefined
+): Promise<void> {
   const groups = loadGroups(images, PARALLEL_LOADS);
   const standIns = standInImages(groups, standInOwner());
   const load = async (group: ArchiveImage[], omit?: ReadonlySet<string>, endAfter?: Promise<void>) => {
-    const archive = (inflate: boolean) => streamLoadArchive(store, group, { omit, inflate, extraBlobs: standIns.blobs, endAfter });
+    const archive = (inflate: boolean) =>
+      streamLoadArchive(store, group, { ready, classic: { omit, inflate, extraBlobs: standIns.blobs, endAfter } });
     await daemon.load(archive(true)).catch((error: unknown) => {
       if (!(error instanceof LayerSizeError)) throw error;
       return daemon.load(archive(false));

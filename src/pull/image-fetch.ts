@@ -15,13 +15,12 @@ import { downloadBlob } from './blob-download.js';
 import type { BlobFetcher, BlobOrigin } from './blob-fetcher.js';
 import type { PullTarget } from './pull-target.js';
 
-/** One image made present in the store, and what it took. */
-export interface FetchedImage {
+/** An image whose index, manifest and config are in the store: what its load archive needs to know. */
+export interface DescribedImage {
   target: PullTarget;
   archive: ArchiveImage;
-  bytesFromCache: number;
-  bytesFromRegistry: number;
-  fetchMs: number;
+  /** Every blob of the image: index, manifest, config, layers. */
+  digests: string[];
 }
 
 export interface ImageFetchContext {
@@ -32,21 +31,22 @@ export interface ImageFetchContext {
   onBytes: (count: number) => void;
 }
 
-/** Brings an image's index (when the lock pins one), manifest, config and layers into the store, from it when they are sound. */
-export async function fetchImage(context: ImageFetchContext, target: PullTarget): Promise<FetchedImage> {
-  const started = Date.now();
-  const { store, client, fetcher, signal, onBytes } = context;
+/**
+ * Brings an image's index (when the lock pins one), manifest and config into the store,
+ * from it when they are sound: enough to write its load archive, whose layers
+ * (`fetchLayers`) may still be on their way.
+ */
+export async function describeImage(context: ImageFetchContext, target: PullTarget): Promise<DescribedImage> {
+  const { store, client, fetcher } = context;
   const repo = target.reference;
-  const origins: [number, BlobOrigin][] = [];
 
   const fetchManifest = async (digest: string, what: 'manifest' | 'index') => {
-    const origin = await fetcher.ensure({
+    await fetcher.ensure({
       digest,
       what: `${what} of ${target.key}`,
       download: async (ingest) => ingest.append([(await client.getManifest(repo, digest)).bytes])
     });
     const bytes = await store.read(digest);
-    origins.push([bytes.length, origin]);
     return parseManifest(bytes, { what: `${target.key} (${what === 'index' ? what : target.platformKey})`, requestedDigest: digest });
   };
   const [manifest, index] = await Promise.all([
@@ -62,20 +62,9 @@ export async function fetchImage(context: ImageFetchContext, target: PullTarget)
     throw new RegistryError(`${target.key}: the locked ${target.locked.digest} is not an index holding ${target.manifestDigest}`);
   }
   const { config, layers } = manifest.json as ImageManifest;
-
-  const blob = (descriptor: Descriptor, what: string) =>
-    fetcher
-      .ensure({
-        digest: descriptor.digest,
-        size: descriptor.size,
-        what: `${what} of ${target.key}`,
-        download: (ingest) => downloadBlob(client, repo, ingest, { signal, onBytes })
-      })
-      .then((origin) => origins.push([descriptor.size, origin]));
-  await Promise.all([blob(config, 'config'), ...layers.map((layer) => blob(layer, 'layer'))]);
+  await fetchBlob(context, target, config, 'config');
   const diffIds = diffIdsOf(await store.read(config.digest));
 
-  const bytesFrom = (origin: BlobOrigin) => origins.filter(([, o]) => o === origin).reduce((sum, [size]) => sum + size, 0);
   const { platform } = target;
   const manifestDescriptor: Descriptor = {
     mediaType: manifest.mediaType,
@@ -95,10 +84,23 @@ export async function fetchImage(context: ImageFetchContext, target: PullTarget)
       // Only a config that names each layer's diff ID lets the layers go in inflated.
       diffIds: diffIds?.length === layers.length ? diffIds : undefined
     },
-    bytesFromCache: bytesFrom('cache'),
-    bytesFromRegistry: bytesFrom('registry'),
-    fetchMs: Date.now() - started
+    digests: [...(index ? [index.digest] : []), manifest.digest, config.digest, ...layers.map((layer) => layer.digest)]
   };
+}
+
+/** Brings a described image's layers into the store, from it when they are sound. */
+export async function fetchLayers(context: ImageFetchContext, image: DescribedImage): Promise<void> {
+  await Promise.all(image.archive.layers.map((layer) => fetchBlob(context, image.target, layer, 'layer')));
+}
+
+function fetchBlob(context: ImageFetchContext, target: PullTarget, descriptor: Descriptor, what: string): Promise<BlobOrigin> {
+  const { client, fetcher, signal, onBytes } = context;
+  return fetcher.ensure({
+    digest: descriptor.digest,
+    size: descriptor.size,
+    what: `${what} of ${target.key}`,
+    download: (ingest) => downloadBlob(client, target.reference, ingest, { signal, onBytes })
+  });
 }
 
 /** The config's layer diff IDs; undefined for a config that does not say (the daemon will judge it). */

@@ -1,12 +1,13 @@
 import type { DockerDaemon } from '../daemon/docker-daemon.js';
 import type { Reference } from '../name/reference.js';
 import type { BlobStore } from '../layout/blob-store.js';
+import type { ArchiveImage } from '../tarball/archive-image.js';
 import type { Platform } from '../platform/platform.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import { BlobFetcher } from './blob-fetcher.js';
-import { syncDaemon, type DaemonOutcome } from './daemon-sync.js';
+import { syncDaemon, type DaemonOutcome, type DaemonSync } from './daemon-sync.js';
 import type { DigestLinks } from './digest-links.js';
-import { fetchImage, type FetchedImage } from './image-fetch.js';
+import { describeImage, fetchLayers, type DescribedImage, type ImageFetchContext } from './image-fetch.js';
 import { createLimit } from './limit.js';
 import { ProgressMeter, type ProgressListener } from './progress.js';
 import { pullTargets, type LockedImage } from './pull-target.js';
@@ -76,47 +77,58 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
- * sound, else from the registry), then into the daemon through streamed `docker load`s,
- * so that each locked reference resolves in the form written (see `syncDaemon`).
- * Nothing is loaded unless every image was fetched whole.
+ * sound, else from the registry) and into the daemon through streamed `docker load`s,
+ * so that each locked reference resolves in the form written (see `syncDaemon`). The
+ * loads start once the manifests and configs are in, and take each layer as it arrives.
  */
 export async function pullImages(options: PullOptions): Promise<PullResult> {
   const targets = pullTargets(options.images, options.platform);
   const status = options.daemon ? await options.daemon.status() : undefined;
+  const daemon = status?.ready ? options.daemon : undefined;
 
-  const fetchStarted = Date.now();
-  const { images, fetcher } = await fetchAll(options, targets);
-  const blobs = await fetcher.settled();
-  const fetchMs = Date.now() - fetchStarted;
+  const started = Date.now();
+  const run = startFetch(options, daemon !== undefined);
+  const images = await run.settle(targets.map((target) => describeImage(run.context, target)));
+  const fetchedAt = new Map<DescribedImage, number>();
+  const layers = run.settle(images.map((image) => fetchLayers(run.context, image).then(() => fetchedAt.set(image, Date.now()))));
 
   const loadStarted = Date.now();
-  const sync =
-    options.daemon && status?.ready
-      ? await syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore)
-      : { outcomes: new Map<string, DaemonOutcome>() };
+  const sync: DaemonSync =
+    daemon && status?.ready
+      ? await loadWhileFetching(
+          layers,
+          syncDaemon(daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready })
+        )
+      : await layers.then(() => ({ outcomes: new Map<string, DaemonOutcome>() }));
   const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
+  const blobs = await run.fetcher.settled();
+  const fetchMs = Math.max(started, ...fetchedAt.values()) - started;
 
-  const sum = (origin: 'cache' | 'registry') =>
-    blobs.filter((blob) => blob.origin === origin).reduce((total, blob) => total + blob.size, 0);
-  const bytesFromCache = sum('cache');
-  const bytesFromRegistry = sum('registry');
+  const byDigest = new Map(blobs.map((blob) => [blob.digest, blob]));
+  const bytesFrom = (digests: string[], origin: 'cache' | 'registry') =>
+    [...new Set(digests)]
+      .map((digest) => byDigest.get(digest)!)
+      .reduce((total, blob) => total + (blob.origin === origin ? blob.size : 0), 0);
+  const all = blobs.map((blob) => blob.digest);
+  const bytesFromCache = bytesFrom(all, 'cache');
+  const bytesFromRegistry = bytesFrom(all, 'registry');
   return {
     images: images.map((image) => ({
       reference: image.target.key,
       platform: image.target.platformKey,
       manifestDigest: image.target.manifestDigest,
       configDigest: image.archive.config.digest,
-      cache: cacheOutcome(image.bytesFromCache, image.bytesFromRegistry),
-      bytesFromCache: image.bytesFromCache,
-      bytesFromRegistry: image.bytesFromRegistry,
-      fetchMs: image.fetchMs,
+      cache: cacheOutcome(bytesFrom(image.digests, 'cache'), bytesFrom(image.digests, 'registry')),
+      bytesFromCache: bytesFrom(image.digests, 'cache'),
+      bytesFromRegistry: bytesFrom(image.digests, 'registry'),
+      fetchMs: fetchedAt.get(image)! - started,
       daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
     })),
     cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
     bytesFromCache,
     bytesFromRegistry,
-    repaired: fetcher.repaired,
-    blobs: blobs.map((blob) => blob.digest).sort(),
+    repaired: run.fetcher.repaired,
+    blobs: all.sort(),
     fetchMs,
     loadMs,
     ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
@@ -126,40 +138,61 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
 }
 
 /**
- * Fetches every image at once under the shared limit. The first failure aborts the
- * rest, and all settle before it is thrown, so no download outlives the call.
+ * The fetch's shared parts: one concurrency limit and one abort for every image. `settle`
+ * waits for a batch of work; its first failure aborts the rest of the run, and the
+ * batch settles before it is thrown, so no download outlives the call.
  */
-async function fetchAll(options: PullOptions, targets: ReturnType<typeof pullTargets>) {
+function startFetch(options: PullOptions, checkOnRead: boolean) {
   const controller = new AbortController();
   const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
-  const limit = createLimit(options.concurrency ?? DEFAULT_CONCURRENCY);
-  const fetcher = new BlobFetcher(options.store, limit, controller.signal, (size) => meter.expect(size), options.arrival);
-  const context = {
+  const fetcher = new BlobFetcher({
+    store: options.store,
+    limit: createLimit(options.concurrency ?? DEFAULT_CONCURRENCY),
+    signal: controller.signal,
+    onDownload: (size) => meter.expect(size),
+    arrival: options.arrival,
+    checkOnRead
+  });
+  const context: ImageFetchContext = {
     store: options.store,
     client: options.client,
     fetcher,
     signal: controller.signal,
     onBytes: (count: number) => meter.add(count)
   };
-  const settled = await Promise.allSettled(
-    targets.map((target) =>
-      fetchImage(context, target).catch((error: unknown) => {
-        controller.abort(error);
-        throw error;
-      })
-    )
-  );
-  const failure = settled.find((result) => result.status === 'rejected');
-  if (failure) throw failure.reason;
-  return { images: settled.map((result) => (result as PromiseFulfilledResult<FetchedImage>).value), fetcher };
+  const settle = async <T>(work: Promise<T>[]): Promise<T[]> => {
+    const settled = await Promise.allSettled(
+      work.map((one) =>
+        one.catch((error: unknown) => {
+          controller.abort(error);
+          throw error;
+        })
+      )
+    );
+    const failure = settled.find((result) => result.status === 'rejected');
+    if (failure) throw failure.reason;
+    return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
+  };
+  return { fetcher, context, settle };
+}
+
+/**
+ * The loads run while the layers still arrive; a fetch failure is the one reported (the
+ * loads waiting on its blobs end with it, and images already whole stay loaded).
+ */
+async function loadWhileFetching(layers: Promise<unknown>, loading: Promise<DaemonSync>): Promise<DaemonSync> {
+  const [fetched, loaded] = await Promise.allSettled([layers, loading]);
+  if (fetched.status === 'rejected') throw fetched.reason;
+  if (loaded.status === 'rejected') throw loaded.reason;
+  return loaded.value;
 }
 
 /**
  * One archive image per locked target (index or manifest), named by every reference
  * locked to it: two references pinning the same digest are one image with two names.
  */
-function distinctImages(images: FetchedImage[]) {
-  const byTarget = new Map<string, FetchedImage['archive']>();
+function distinctImages(images: DescribedImage[]): ArchiveImage[] {
+  const byTarget = new Map<string, ArchiveImage>();
   const union = (seen: Reference[], more: Reference[]) => [
     ...seen,
     ...more.filter((one) => !seen.some((other) => `${other}` === `${one}`))

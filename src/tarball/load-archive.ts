@@ -5,7 +5,7 @@ import type { BlobStore } from '../layout/blob-store.js';
 import type { Descriptor } from '../remote/media-types.js';
 import { archiveBlobs, blobPath, type ArchiveImage } from './archive-image.js';
 import { dockerLoadManifest, ociLoadIndex } from './load-manifests.js';
-import { uncompressedLayer } from './uncompressed-layer.js';
+import { canInflate, uncompressedLayer } from './uncompressed-layer.js';
 
 /** A fixed time so the same images always give the same archive bytes. */
 const MTIME = new Date(0);
@@ -30,10 +30,22 @@ export interface ClassicArchiveOptions {
   endAfter?: Promise<unknown>;
 }
 
+/** Resolves when a blob is in the store and sound; rejects when it will not come, which ends the archive with that error. */
+export type BlobReadiness = (digest: string) => Promise<void>;
+
+export interface LoadArchiveOptions {
+  /** Awaited before each stored blob is read, so the archive streams while blobs still arrive. Default: all are in place and sound. */
+  ready?: BlobReadiness;
+  /** The archive for the classic image store alone. */
+  classic?: ClassicArchiveOptions;
+}
+
+const IN_PLACE: BlobReadiness = () => Promise.resolve();
+
 interface ArchiveEntry {
   name: string;
-  size: number;
-  open(): Readable;
+  /** Waits for the blob, then says how long the entry is and how to read it. */
+  prepare(): Promise<{ size: number; open(): Readable }>;
 }
 
 /**
@@ -42,15 +54,16 @@ interface ArchiveEntry {
  * store: the compressed blobs as they are, a `manifest.json` for the classic store and
  * an OCI `index.json` + `oci-layout` for the containerd store, pointing at the same
  * blobs. With `classic`, for the classic store alone (see ClassicArchiveOptions). Only
- * one blob is being read at a time, with backpressure, so memory stays flat.
+ * one blob is being read at a time, with backpressure, so memory stays flat; each waits
+ * for `ready`, so the daemon takes in the first blobs while later ones still download.
  */
-export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], classic?: ClassicArchiveOptions): Readable {
+export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], options: LoadArchiveOptions = {}): Readable {
   const pack = tar.pack();
   // A Node stream over tar-stream's streamx one, for `pipeline` into `docker load`;
   // a failure is raised on it (destroying it ends the pack too).
   const archive = Readable.from(pack, { objectMode: false });
-  writeArchive(pack, store, images, classic)
-    .then(() => classic?.endAfter)
+  writeArchive(pack, store, images, options)
+    .then(() => options.classic?.endAfter)
     .then(
       () => pack.finalize(),
       (error: Error) => archive.destroy(error)
@@ -58,16 +71,12 @@ export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], clas
   return archive;
 }
 
-async function writeArchive(
-  pack: tar.Pack,
-  store: BlobStore,
-  images: ArchiveImage[],
-  classic: ClassicArchiveOptions | undefined
-): Promise<void> {
+async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveImage[], options: LoadArchiveOptions): Promise<void> {
+  const { classic, ready = IN_PLACE } = options;
   const layerPaths = new Map<string, string>();
   const entries = classic
-    ? await classicEntries(store, images, classic, layerPaths)
-    : archiveBlobs(images).map((blob) => storedEntry(store, blob));
+    ? classicEntries(store, images, classic, ready, layerPaths)
+    : archiveBlobs(images).map((blob) => storedEntry(store, blob, ready));
   // The small files first: both loaders read the whole archive before acting on it.
   if (!classic) {
     addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -79,13 +88,13 @@ async function writeArchive(
     JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest)))
   );
   for (const entry of entries) {
+    const prepared = await entry.prepare();
     if (pack.destroyed) return;
-    const source = entry.open();
+    const { size } = prepared;
+    const source = prepared.open();
     try {
       await new Promise<void>((resolve, reject) => {
-        const sink = pack.entry({ name: entry.name, size: entry.size, mode: 0o644, mtime: MTIME }, (error) =>
-          error ? reject(error) : resolve()
-        );
+        const sink = pack.entry({ name: entry.name, size, mode: 0o644, mtime: MTIME }, (error) => (error ? reject(error) : resolve()));
         sink.on('error', reject);
         source.on('error', reject);
         copy(source, sink).catch(reject);
@@ -97,30 +106,46 @@ async function writeArchive(
 }
 
 /** Configs and the layers the daemon lacks; inflated layers go under their diff ID, as what they then are. */
-async function classicEntries(
+function classicEntries(
   store: BlobStore,
   images: ArchiveImage[],
   options: ClassicArchiveOptions,
+  ready: BlobReadiness,
   layerPaths: Map<string, string>
-): Promise<ArchiveEntry[]> {
+): ArchiveEntry[] {
   const entries: ArchiveEntry[] = [];
   const diffIds = new Map(images.flatMap((image) => image.layers.map((layer, index) => [layer.digest, image.diffIds?.[index]] as const)));
   for (const blob of archiveBlobs(images, false)) {
     if (options.omit?.has(blob.digest)) continue;
     const extra = options.extraBlobs?.get(blob.digest);
     const diffId = diffIds.get(blob.digest);
-    const inflated = options.inflate && diffId ? await uncompressedLayer(store, blob) : undefined;
-    if (extra) entries.push({ name: blobPath(blob.digest), size: extra.length, open: () => Readable.from([extra]) });
-    else if (inflated && diffId) {
+    if (extra)
+      entries.push({
+        name: blobPath(blob.digest),
+        prepare: () => Promise.resolve({ size: extra.length, open: () => Readable.from([extra]) })
+      });
+    else if (options.inflate && diffId && canInflate(blob)) {
       layerPaths.set(blob.digest, blobPath(diffId));
-      entries.push({ name: blobPath(diffId), ...inflated });
-    } else entries.push(storedEntry(store, blob));
+      entries.push({
+        name: blobPath(diffId),
+        prepare: async () => {
+          await ready(blob.digest);
+          return uncompressedLayer(store, blob);
+        }
+      });
+    } else entries.push(storedEntry(store, blob, ready));
   }
   return entries;
 }
 
-function storedEntry(store: BlobStore, blob: Descriptor): ArchiveEntry {
-  return { name: blobPath(blob.digest), size: blob.size, open: () => store.open(blob.digest) };
+function storedEntry(store: BlobStore, blob: Descriptor, ready: BlobReadiness): ArchiveEntry {
+  return {
+    name: blobPath(blob.digest),
+    prepare: async () => {
+      await ready(blob.digest);
+      return { size: blob.size, open: () => store.open(blob.digest) };
+    }
+  };
 }
 
 function addFile(pack: tar.Pack, name: string, content: string): void {

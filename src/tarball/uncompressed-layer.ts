@@ -24,15 +24,22 @@ export interface UncompressedLayer {
 export class LayerSizeError extends Error {}
 
 /**
- * A stored layer, inflated on the way out. A gzip stream ends with its length mod 2^32
- * (ISIZE), which is the tar's size for the single-member gzip every image builder
- * writes; a layer it does not describe (several members, 4 GiB or more, another
- * compression) is refused here or fails with `LayerSizeError` before its archive entry
+ * Whether a layer can go in inflated: a gzip layer under 4 GiB (or a plain tar), which
+ * its descriptor alone tells, so an archive's `manifest.json` can name it before its
+ * bytes are on disk.
+ */
+export function canInflate(layer: Descriptor): boolean {
+  return TAR_LAYERS.has(layer.mediaType) || (GZIP_LAYERS.has(layer.mediaType) && layer.size >= 18 && layer.size < 2 ** 32);
+}
+
+/**
+ * A stored layer `canInflate` accepts, inflated on the way out. A gzip stream ends with its length mod 2^32 (ISIZE), which is the tar's size
+ * for the single-member gzip every image builder writes; a layer it does not describe
+ * (several members, another length) fails with `LayerSizeError` before its archive entry
  * is whole, so the daemon never takes a wrong layer for a right one.
  */
-export async function uncompressedLayer(store: BlobStore, layer: Descriptor): Promise<UncompressedLayer | undefined> {
+export async function uncompressedLayer(store: BlobStore, layer: Descriptor): Promise<UncompressedLayer> {
   if (TAR_LAYERS.has(layer.mediaType)) return { size: layer.size, open: () => store.open(layer.digest) };
-  if (!GZIP_LAYERS.has(layer.mediaType) || layer.size < 18 || layer.size >= 2 ** 32) return undefined;
   const file = await open(store.path(layer.digest));
   const trailer = Buffer.alloc(4);
   try {

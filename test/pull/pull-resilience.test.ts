@@ -119,7 +119,7 @@ describe('pullImages when things go wrong', () => {
   );
 
   it.each(IMAGE_STORES)(
-    'fails clearly and loads nothing when a cached blob is corrupt and the registry is gone (%s store)',
+    'fails clearly when a cached blob is corrupt and the registry is gone, and never loads the image it belongs to (%s store)',
     async (imageStore) => {
       const daemon = await dockerDaemon(imageStore);
       const store = await BlobStore.open(scratch('pull-store'));
@@ -139,9 +139,44 @@ describe('pullImages when things go wrong', () => {
         )
       );
       expect(await store.verify(top)).toBe('missing');
-      for (const name of ['small1', 'small2']) expect(await imageId(daemon, `${registry.host}/pull-resilience/${name}:1`)).toBe('');
+      expect(await imageId(daemon, `${registry.host}/pull-resilience/small2:1`)).toBe('');
+      // Loads start while blobs arrive: the whole image may be in already, and then it is sound.
+      const id = (imageStore === 'classic' ? first.image.config : first.image.manifest).digest;
+      expect(['', id]).toContain(await imageId(daemon, `${registry.host}/pull-resilience/small1:1`));
     }
   );
+
+  it.each(IMAGE_STORES)('loads while layers still download: an image whole early is in the daemon first (%s store)', async (imageStore) => {
+    const daemon = await dockerDaemon(imageStore);
+    const store = await BlobStore.open(scratch('pull-store'));
+    const slowLayer = await randomLayer(join(scratch('slow-layer'), 'layer.tar.gz'), 4 << 20, `held-${imageStore}`);
+    const slow = await pushTestImage(registry.url, `pull-resilience/held-${imageStore}`, '1', [await baseLayer(), slowLayer]);
+    const early = await pushTestImage(registry.url, `pull-resilience/early-${imageStore}`, '1', [
+      await baseLayer(),
+      await tarLayer([{ name: 'early', content: imageStore }])
+    ]);
+    const name = (image: string) => `${registry.host}/pull-resilience/${image}-${imageStore}:1`;
+    const images = { ...locked(`pull-resilience/early-${imageStore}:1`, early), ...locked(`pull-resilience/held-${imageStore}:1`, slow) };
+    const idOf = (image: PushedImage) => (imageStore === 'classic' ? image.image.config : image.image.manifest).digest;
+    let release = () => {};
+    const held = await proxy({
+      target: registry.url,
+      holdUntil: { [slowLayer.digest]: new Promise<void>((resolve) => (release = resolve)) }
+    });
+    const pulling = runPull({ images, store, overrides: through(held), dockerEnv: daemon.env });
+    // The classic store loads each image in its own archive: the early one goes in while the slow layer is held.
+    // The containerd store takes one archive for all, which streams meanwhile and is named only once whole.
+    let inBeforeRelease = false;
+    for (let waited = 0; imageStore === 'classic' && waited < 30_000 && !inBeforeRelease; waited += 200) {
+      inBeforeRelease = (await imageId(daemon, name('early'))) === idOf(early);
+      if (!inBeforeRelease) await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+    release();
+    const { result } = await pulling;
+    expect(inBeforeRelease).toBe(imageStore === 'classic');
+    expect(result.images.map((image) => image.daemon)).toEqual(['loaded', 'loaded']);
+    expect(await imageId(daemon, name('held'))).toBe(idOf(slow));
+  });
 
   it('says which blob is missing when the registry is gone', async () => {
     const store = await BlobStore.open(scratch('pull-store'));

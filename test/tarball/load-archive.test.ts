@@ -62,7 +62,7 @@ async function readArchive(images: ArchiveImage[], store: BlobStore, classic?: C
       entries.set(entry.header.name, Buffer.concat(chunks));
     }
   })();
-  await Promise.all([pipeline(streamLoadArchive(store, images, classic), extract), reading]);
+  await Promise.all([pipeline(streamLoadArchive(store, images, { classic }), extract), reading]);
   return entries;
 }
 

@@ -27,6 +27,8 @@ export interface BlobProxyOptions {
   onRequest?: (method: string, path: string) => void;
   /** Hold each blob response this long, so that requests in flight overlap. */
   delayMs?: number;
+  /** Blob digest -> a promise its requests wait for before they are forwarded: a download held at will. */
+  holdUntil?: Record<string, Promise<void>>;
 }
 
 export interface BlobProxy {
@@ -89,7 +91,8 @@ export async function startBlobProxy(options: BlobProxyOptions): Promise<BlobPro
       });
     });
     upstream.on('error', () => res.destroy());
-    setTimeout(() => req.pipe(upstream), blob ? (options.delayMs ?? 0) : 0);
+    const held = (blob && options.holdUntil?.[blob]) || Promise.resolve();
+    void held.then(() => setTimeout(() => req.pipe(upstream), blob ? (options.delayMs ?? 0) : 0));
   });
   server.on('connection', (socket) => {
     sockets.add(socket);
