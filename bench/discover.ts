@@ -76,7 +76,7 @@ async function imageLockList(root: string, rssFile: string): Promise<ListRun> {
   const { ms, value } = await timed(() => run(process.execPath, args, { cwd: root, env, timeoutMs: 120_000 }));
   if (value.code !== 0) throw new Error(`image-lock list exited ${value.code}: ${value.stderr.slice(-500)}`);
   const parsed = JSON.parse(value.stdout.toString('utf8')) as { references: unknown[] };
-  return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, references: parsed.references.length };
+  return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8').split(' ')[0]) * 1024, references: parsed.references.length };
 }
 
 await runBenchmark('discover', { timeoutMs: envInt('BENCH_TIMEOUT_S', 600) * 1000 }, async (bench) => {

@@ -11,19 +11,27 @@ import { timed } from './harness.js';
 import type { PullImageSet } from './pull-images.js';
 
 /**
- * Loaded into the CLI's Node: writes its peak resident memory (kB) to a file at exit.
+ * Loaded into the CLI's Node: writes its peak resident memory (kB) and the CPU it used
+ * (ms: its own, and its waited-for children's, the docker CLI runs, from /proc/self/stat
+ * in clock ticks of 10 ms) to a file at exit.
  * VmHWM belongs to the process's own address space. getrusage's maxrss does not do:
  * Linux carries it across exec, so a child forked from this benchmark (hundreds of MB,
  * with the latency proxy's buffers) would report the benchmark's size as its own.
  */
 export const MAX_RSS_PROBE = `data:text/javascript,${encodeURIComponent(
   'import{readFileSync,writeFileSync}from"node:fs";' +
-    'process.on("exit",()=>writeFileSync(process.env.BENCH_MAX_RSS_FILE,/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1]))'
+    'process.on("exit",()=>{const rss=/VmHWM:\\s*(\\d+)/.exec(readFileSync("/proc/self/status","utf8"))[1];' +
+    'const stat=readFileSync("/proc/self/stat","utf8").slice(readFileSync("/proc/self/stat","utf8").lastIndexOf(")")+2).split(" ");' +
+    'const u=process.cpuUsage();' +
+    'writeFileSync(process.env.BENCH_MAX_RSS_FILE,`${rss} ${(u.user+u.system)/1000} ${(Number(stat[14])+Number(stat[15]))*10}`)})'
 )}`;
 
 export interface ImageLockPull {
   ms: number;
   maxRssBytes: number;
+  /** CPU time of image-lock's own process, and of the docker CLI runs it waited for. */
+  cpuMs: number;
+  childCpuMs: number;
   report: PullReport;
 }
 
@@ -42,7 +50,8 @@ export async function imageLockPull(
   const env = { ...daemonEnv, BENCH_MAX_RSS_FILE: rssFile };
   const [command, ...rest] = [...prefix, process.execPath, '--import', MAX_RSS_PROBE, imageLockCli(), 'pull', '--json', ...args];
   const { ms, value } = await timed(() => runOk(command, rest, { env, timeoutMs }));
-  return { ms, maxRssBytes: Number(readFileSync(rssFile, 'utf8')) * 1024, report: JSON.parse(value.stdout.toString('utf8')) as PullReport };
+  const [rssKb, cpuMs, childCpuMs] = readFileSync(rssFile, 'utf8').split(' ').map(Number) as [number, number, number];
+  return { ms, maxRssBytes: rssKb * 1024, cpuMs, childCpuMs, report: JSON.parse(value.stdout.toString('utf8')) as PullReport };
 }
 
 /** `docker pull` of every image at once, the daemon's own best case. */

@@ -44,8 +44,20 @@ export interface PullFigures {
   stores: StoreRuns[];
 }
 
-/** Issue 10's goals for the warm pull, issue 12's for the digest links (a share of it), issue 4's for the rest. */
-const GOALS = { warm: 0.6, load: 0.75, links: 0.05, restore: 0.7, entry: 0.6, throughput: 0.9, memoryBytes: 200_000_000 };
+/**
+ * Issue 17's goals for the warm pull (against docker pull per store, docker load, image-lock's CPU), issue 12's for
+ * the digest links (a share of it), issue 4's for the rest.
+ */
+const GOALS = {
+  warm: { classic: 0.6, containerd: 0.9 },
+  load: 0.7,
+  cpuMs: 2000,
+  links: 0.05,
+  restore: 0.7,
+  entry: 0.6,
+  throughput: 0.9,
+  memoryBytes: 200_000_000
+};
 
 const ms = (pulls: ImageLockPull[]) => pulls.map((pull) => pull.ms);
 const each = (values: number[]) => values.map(seconds).join(', ');
@@ -126,6 +138,9 @@ function storeRows(runs: StoreRuns): string[][] {
     restore: median(runs.restoreMs),
     restored: median(ms(runs.restored))
   };
+  const warmGoal = GOALS.warm[runs.store];
+  const cpu = median(runs.warm.map((pull) => pull.cpuMs + pull.childCpuMs));
+  const ownCpu = median(runs.warm.map((pull) => pull.cpuMs));
   const ratios = {
     warm: m.warm / m.dockerPull,
     load: m.warm / m.dockerLoad,
@@ -133,14 +148,14 @@ function storeRows(runs: StoreRuns): string[][] {
     entry: runs.sizes.store / runs.sizes.saveTar,
     stored: runs.sizes.storeEntry / runs.sizes.saveEntry
   };
-  const imageLock = `image-lock pull: ${seconds(m.warm)} (verify ${seconds(m.warmFetch)}, load ${seconds(m.warmLoad)})`;
+  const imageLock = `image-lock pull: ${seconds(m.warm)} (fetch ${seconds(m.warmFetch)} and load ${seconds(m.warmLoad)}, overlapping)`;
   const rows = [
     [
       `(a) warm cache -> daemon (${where})`,
       imageLock,
       `docker pull, all at once: ${seconds(m.dockerPull)}`,
       ratio(ratios.warm),
-      `<= ${GOALS.warm}x`
+      `<= ${warmGoal}x`
     ],
     [
       `(a) warm cache -> daemon (${where})`,
@@ -149,7 +164,15 @@ function storeRows(runs: StoreRuns): string[][] {
       ratio(ratios.load),
       `<= ${GOALS.load}x`
     ]
-  ].map((row, index) => [...row, verdict([ratios.warm <= GOALS.warm, ratios.load <= GOALS.load][index])]);
+  ].map((row, index) => [...row, verdict([ratios.warm <= warmGoal, ratios.load <= GOALS.load][index])]);
+  rows.push([
+    `(a) image-lock CPU per warm pull (${where})`,
+    `${seconds(cpu)} (its process ${seconds(ownCpu)}, the docker CLI runs it waited for ${seconds(cpu - ownCpu)})`,
+    '',
+    '',
+    `<= ${seconds(GOALS.cpuMs)}`,
+    verdict(cpu <= GOALS.cpuMs)
+  ]);
   const linked = runs.warm.map((pull) => pull.report.digestLinks).filter((links) => links !== undefined);
   if (linked.length > 0) {
     const linkMs = median(linked.map((links) => links.ms));
