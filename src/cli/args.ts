@@ -113,9 +113,9 @@ const ONLY_FOR: Record<string, CommandName[]> = {
   'cooldown-unknown': ['update'],
   newer: ['update'],
   report: ['update'],
-  'verify-signatures': ['lock', 'verify', 'update'],
-  'trust-policy': ['lock', 'verify', 'update'],
-  'trusted-root': ['lock', 'verify', 'update']
+  'verify-signatures': ['lock', 'verify', 'pin', 'update'],
+  'trust-policy': ['lock', 'verify', 'pin', 'update'],
+  'trusted-root': ['lock', 'verify', 'pin', 'update']
 };
 
 export function parseCliArgs(argv: string[]): CliArgs {

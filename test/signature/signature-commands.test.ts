@@ -60,6 +60,21 @@ describe('signature policies in lock, verify and update (key pair, real registry
     expect(warned.code).toBe(0);
   });
 
+  test('pin records the signer under the pinned key, and reports an unsigned image as lock does', async () => {
+    const app = await pushRelease('sig-cli/pinned', '1', twoPlatforms('pinned a', 'pinned b'));
+    const unsigned = await pushRelease('sig-cli/pinned-unsigned', '1', twoPlatforms('pinned unsigned a', 'pinned unsigned b'));
+    await pushSimpleSignature(registry, 'sig-cli/pinned', app.digest, trusted.privateKey);
+    const dir = await signedWorkspace(`FROM ${host}/sig-cli/pinned:1
+FROM ${host}/sig-cli/pinned-unsigned:1
+`);
+    const pinned = await cli(dir, 'pin', ...SIGN);
+    expect(pinned.code).toBe(1);
+    expect(pinned.stdout + pinned.stderr).toContain(`${host}/sig-cli/pinned-unsigned:1 (${unsigned.digest}) has no signature`);
+    const images = (await lockfileOf(dir)).images;
+    expect(images[`${host}/sig-cli/pinned:1@${app.digest}`].signedBy).toEqual({ key: fingerprint });
+    expect(images[`${host}/sig-cli/pinned-unsigned:1@${unsigned.digest}`].signedBy).toBeUndefined();
+  });
+
   test('update takes a moved tag only when its new digest is signed, and records the signer', async () => {
     const first = await pushRelease('sig-cli/moving', '1', twoPlatforms('moving 1 a', 'moving 1 b'));
     const ref = `${host}/sig-cli/moving:1`;
