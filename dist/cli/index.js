@@ -178,7 +178,7 @@ exports.ValidationError = ValidationError;
 var __webpack_unused_export__;
 
 __webpack_unused_export__ = ({ value: true });
-__webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.vw = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.hj = __webpack_unused_export__ = void 0;
+__webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.vw = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = __webpack_unused_export__ = exports.Td = exports.hj = __webpack_unused_export__ = void 0;
 /*
 Copyright 2023 The Sigstore Authors.
 
@@ -198,7 +198,7 @@ var build_1 = __nccwpck_require__(8456);
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return build_1.toDSSEBundle; } });
 Object.defineProperty(exports, "hj", ({ enumerable: true, get: function () { return build_1.toMessageSignatureBundle; } }));
 var bundle_1 = __nccwpck_require__(7742);
-__webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V01_MEDIA_TYPE; } });
+Object.defineProperty(exports, "Td", ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V01_MEDIA_TYPE; } }));
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V02_MEDIA_TYPE; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V03_LEGACY_MEDIA_TYPE; } });
 __webpack_unused_export__ = ({ enumerable: true, get: function () { return bundle_1.BUNDLE_V03_MEDIA_TYPE; } });
@@ -52659,7 +52659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 684:
+/***/ 906:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -57214,16 +57214,78 @@ function list(value, what) {
 
 // EXTERNAL MODULE: ./node_modules/@sigstore/bundle/dist/index.js
 var bundle_dist = __nccwpck_require__(1040);
+;// CONCATENATED MODULE: ./src/signature/legacy-keyless.ts
+
+
+/**
+ * The Sigstore bundle equivalent to a legacy keyless signature, as cosign and sigstore-go
+ * rebuild it to verify: a message signature over the simple-signing payload, the leaf
+ * certificate, and one tlog entry whose inclusion promise is Rekor's SET over the canonical
+ * `{body, integratedTime, logIndex, logID}`. @sigstore/verify then checks the chain at the
+ * entry's integrated time, the SET against the trusted root's logs, and that the entry's
+ * body names this signature and the payload's digest.
+ */
+function legacyKeylessBundle(found) {
+    const rekor = JSON.parse(found.logEntry);
+    const entry = rekor.Payload;
+    if (!rekor.SignedEntryTimestamp || !entry?.body || entry.integratedTime === undefined || entry.logIndex === undefined || !entry.logID) {
+        throw new Error('its log entry lacks SignedEntryTimestamp or Payload fields');
+    }
+    const certificate = new external_node_crypto_.X509Certificate(found.certificate).raw;
+    const body = JSON.parse(Buffer.from(entry.body, 'base64').toString('utf8'));
+    // @sigstore/verify compares the entry's signature and digest, not its key; cosign also
+    // requires the entry's certificate to be the one shipped beside the signature.
+    const logged = body.spec?.signature?.publicKey?.content;
+    if (!logged || !sameCertificate(Buffer.from(logged, 'base64').toString('utf8'), certificate)) {
+        throw new Error('its log entry names another certificate');
+    }
+    return (0,bundle_dist/* bundleFromJSON */.vw)({
+        mediaType: bundle_dist/* BUNDLE_V01_MEDIA_TYPE */.Td,
+        verificationMaterial: {
+            // The chain annotation is not needed: the trusted root's CAs complete the path.
+            x509CertificateChain: { certificates: [{ rawBytes: certificate.toString('base64') }] },
+            tlogEntries: [
+                {
+                    logIndex: String(entry.logIndex),
+                    logId: { keyId: Buffer.from(entry.logID, 'hex').toString('base64') },
+                    kindVersion: { kind: body.kind ?? '', version: body.apiVersion ?? '' },
+                    integratedTime: String(entry.integratedTime),
+                    inclusionPromise: { signedEntryTimestamp: rekor.SignedEntryTimestamp },
+                    canonicalizedBody: entry.body
+                }
+            ]
+        },
+        messageSignature: {
+            messageDigest: { algorithm: 'SHA2_256', digest: (0,external_node_crypto_.createHash)('sha256').update(found.payload).digest('base64') },
+            signature: found.signature.toString('base64')
+        }
+    });
+}
+function sameCertificate(pem, der) {
+    try {
+        return new external_node_crypto_.X509Certificate(pem).raw.equals(der);
+    }
+    catch {
+        return false;
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/signature/check-signature.ts
 
 
 
+
+// A certificate is trusted only at the time a log saw the signature; without cosign's Rekor
+// bundle there is no such time, and image-lock does not query a log.
+const NO_LOG_ENTRY = 'a keyless signature without its transparency log entry (no dev.sigstore.cosign/bundle annotation): it cannot be verified';
 /**
  * Checks one stored signature of `digest` against a rule's signers: the signed payload must
  * name this digest, the signature must verify (with @sigstore/verify), and the signer must be
  * one the rule allows. Keyless signers need the trusted root's CAs and logs (`keyless`).
  */
 function checkSignature(found, digest, signers, keyless) {
+    if (found.form === 'simple-signing' && found.certificate && !found.logEntry)
+        return { problem: NO_LOG_ENTRY };
     let signed;
     try {
         signed = signedEntity(found);
@@ -57267,16 +57329,16 @@ function signedEntity(found) {
     if (found.form === 'simple-signing') {
         // cosign's simple-signing payload (SIGNATURE_SPEC.md): the signature covers these exact bytes.
         const payload = JSON.parse(found.payload.toString('utf8'));
-        const bundle = (0,bundle_dist/* toMessageSignatureBundle */.hj)({
-            digest: (0,external_node_crypto_.createHash)('sha256').update(found.payload).digest(),
-            signature: found.signature,
-            keyHint: 'policy-key'
-        });
-        return {
-            entity: (0,verify_dist/* toSignedEntity */.DC)(bundle, found.payload),
-            subject: payload.critical?.image?.['docker-manifest-digest'],
-            keyed: !found.certificate
-        };
+        const subject = payload.critical?.image?.['docker-manifest-digest'];
+        const { certificate, logEntry } = found;
+        const bundle = certificate && logEntry
+            ? legacyKeylessBundle({ ...found, certificate, logEntry })
+            : (0,bundle_dist/* toMessageSignatureBundle */.hj)({
+                digest: (0,external_node_crypto_.createHash)('sha256').update(found.payload).digest(),
+                signature: found.signature,
+                keyHint: 'policy-key'
+            });
+        return { entity: (0,verify_dist/* toSignedEntity */.DC)(bundle, found.payload), subject, keyed: !certificate };
     }
     const bundle = (0,bundle_dist/* bundleFromJSON */.vw)(found.bundle);
     const keyed = bundle.verificationMaterial.content.$case === 'publicKey';
@@ -57305,7 +57367,7 @@ function keyMaterial(signer) {
 const BUNDLE_ARTIFACT_PREFIX = 'application/vnd.dev.sigstore.bundle';
 const COSIGN_SIGNATURE = 'dev.cosignproject.cosign/signature';
 const COSIGN_CERTIFICATE = 'dev.sigstore.cosign/certificate';
-const COSIGN_CHAIN = 'dev.sigstore.cosign/chain';
+const COSIGN_BUNDLE = 'dev.sigstore.cosign/bundle';
 /** Every signature stored for a manifest, in both storage forms, fetched in parallel. */
 async function findSignatures(client, repo, digest) {
     const [bundles, legacy] = await Promise.all([findBundles(client, repo, digest), findSimpleSignatures(client, repo, digest)]);
@@ -57336,7 +57398,7 @@ async function findSimpleSignatures(client, repo, digest) {
         payload: await client.getSmallBlob(repo, layer.digest),
         signature: Buffer.from(layer.annotations[COSIGN_SIGNATURE], 'base64'),
         certificate: layer.annotations?.[COSIGN_CERTIFICATE],
-        chain: layer.annotations?.[COSIGN_CHAIN]
+        logEntry: layer.annotations?.[COSIGN_BUNDLE]
     })));
 }
 function parseJson(bytes) {
@@ -62129,7 +62191,7 @@ function toOptions({ values }, cwd, now) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(684);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(906);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 
