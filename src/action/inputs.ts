@@ -1,4 +1,6 @@
 import * as core from '@actions/core';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { InputError } from '../errors.js';
 import { nonEmpty, parseCommandOptions, type CommandOptions } from '../commands/options.js';
 import { parseUpdateOptions, type UpdateOptions } from '../commands/update-options.js';
@@ -45,6 +47,10 @@ export function readInputs(cwd = process.env.GITHUB_WORKSPACE || process.cwd()):
     verifySignatures: core.getInput('verify-signatures'),
     trustPolicy: core.getInput('trust-policy'),
     trustedRoot: core.getInput('trusted-root'),
+    // Kept between jobs on self-hosted runners, as the layer cache's local tier is.
+    tufCache: join(process.env.RUNNER_TOOL_CACHE || process.env.RUNNER_TEMP || tmpdir(), 'image-lock', 'sigstore-tuf'),
+    tufMirror: process.env.IMAGE_LOCK_TUF_MIRROR,
+    tufRoot: process.env.IMAGE_LOCK_TUF_ROOT,
     now: process.env.IMAGE_LOCK_NOW
   });
   return {

@@ -24,7 +24,8 @@ Common options:
 Signature options (lock, verify, update):
   --verify-signatures error|warn|ignore  a locked digest not signed as the trust policy says (default ignore: not checked)
   --trust-policy FILE           who may sign which images (default .github/image-lock-trust.yml)
-  --trusted-root FILE           the Sigstore trusted root for keyless signatures (protobuf-specs JSON)
+  --trusted-root FILE           the Sigstore trusted root for keyless signatures (protobuf-specs JSON;
+                                default: Sigstore's public-good root, through its TUF repository)
 
 Update options:
   --cooldown DAYS               take a moved tag's image only once it is this old (default 0)

@@ -11,13 +11,14 @@ import { parseCliArgs, USAGE, type CliArgs } from './args.js';
 import { runList } from './list.js';
 import { runPull } from './pull.js';
 import { packageVersion } from './version.js';
+import { userTufCache } from '../signature/public-good-root.js';
 import { formatReport, formatDiagnostics } from './print.js';
 
 export interface CliIo {
   stdout: (text: string) => void;
   stderr: (text: string) => void;
   cwd: string;
-  /** Where `IMAGE_LOCK_NOW` is read; the process's environment unless given. */
+  /** Where `IMAGE_LOCK_NOW`, `IMAGE_LOCK_TUF_*` and the cache folder are read; the process's environment unless given. */
   env?: Record<string, string | undefined>;
 }
 
@@ -42,7 +43,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
     if (args.command === 'pull') return await runPull(args, io);
     if (args.command === 'list') return await runList(args, io);
     const log: Log = { info: (message) => io.stderr(`${message}\n`), warn: (message) => io.stderr(`warning: ${message}\n`) };
-    const options = toOptions(args, io.cwd, (io.env ?? process.env).IMAGE_LOCK_NOW);
+    const options = toOptions(args, io.cwd, io.env ?? process.env);
     const report =
       args.command === 'update'
         ? await update(
@@ -65,7 +66,7 @@ export async function run(argv: string[], io: CliIo = processIo): Promise<number
   }
 }
 
-function toOptions({ values }: CliArgs, cwd: string, now: string | undefined): CommandOptions {
+function toOptions({ values }: CliArgs, cwd: string, env: NodeJS.ProcessEnv): CommandOptions {
   return parseCommandOptions({
     cwd,
     files: values.file,
@@ -84,6 +85,9 @@ function toOptions({ values }: CliArgs, cwd: string, now: string | undefined): C
     verifySignatures: values['verify-signatures'],
     trustPolicy: values['trust-policy'],
     trustedRoot: values['trusted-root'],
-    now
+    tufCache: userTufCache(env),
+    tufMirror: env.IMAGE_LOCK_TUF_MIRROR,
+    tufRoot: env.IMAGE_LOCK_TUF_ROOT,
+    now: env.IMAGE_LOCK_NOW
   });
 }

@@ -6,7 +6,7 @@ import { DEFAULT_LOCKFILE } from '../lockfile/lockfile.js';
 import { parsePlatform, type Platform } from '../platform/platform.js';
 import type { Level } from '../policy/policy.js';
 import { parseBaseUrl } from '../remote/endpoint.js';
-import { DEFAULT_TRUST_POLICY } from '../signature/trust-policy.js';
+import { parseSignatureOptions, type RawSignatureOptions, type SignatureOptions } from './signature-options.js';
 
 /** Everything `lock`, `verify` and `pin` take, parsed once from the CLI's flags or the action's inputs. */
 export interface CommandOptions {
@@ -42,22 +42,13 @@ export interface CommandOptions {
   signatures?: SignatureOptions;
 }
 
-export interface SignatureOptions {
-  /** The level of a locked digest not signed as the policy says. */
-  level: Exclude<Level, 'ignore'>;
-  /** The trust policy file, relative to `cwd`. */
-  policy: string;
-  /** A trusted root (protobuf-specs JSON) for keyless signatures. */
-  trustedRoot?: string;
-}
-
 /** A registry that sends no byte for this long has stalled (SPEC: `--timeout`, input `timeout`). */
 export const DEFAULT_TIMEOUT_SECONDS = 20;
 
 // Manifest requests are small; 16 in flight hides most round trips without pressing a registry.
 export const DEFAULT_CONCURRENCY = 16;
 
-export interface RawOptions {
+export interface RawOptions extends RawSignatureOptions {
   cwd: string;
   files?: string[];
   exclude?: string[];
@@ -74,9 +65,6 @@ export interface RawOptions {
   timeout?: string;
   githubToken?: string;
   writableRoots?: string[];
-  verifySignatures?: string;
-  trustPolicy?: string;
-  trustedRoot?: string;
   /** `IMAGE_LOCK_NOW`: a day (`2026-12-05`) or an ISO time; empty is the clock's time. */
   now?: string;
 }
@@ -101,7 +89,7 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
     githubToken: raw.githubToken || undefined,
     ...(raw.writableRoots ? { writableRoots: raw.writableRoots } : {}),
     ...(raw.lockfile?.trim() ? { lockfileNamed: true } : {}),
-    signatures: parseSignatureOptions(raw),
+    signatures: parseSignatureOptions(raw, parseLevel('verify-signatures', raw.verifySignatures, 'ignore')),
     now: parseNow(raw.now)
   };
 }
@@ -114,12 +102,6 @@ export function parseCommandOptions(raw: RawOptions): CommandOptions {
 export async function lockfileRoots(options: CommandOptions): Promise<readonly string[] | undefined> {
   if (options.writableRoots) return options.writableRoots;
   return options.lockfileNamed ? undefined : [await repositoryRoot(options.cwd)];
-}
-
-function parseSignatureOptions(raw: RawOptions): SignatureOptions | undefined {
-  const level = parseLevel('verify-signatures', raw.verifySignatures, 'ignore');
-  if (level === 'ignore') return undefined;
-  return { level, policy: raw.trustPolicy?.trim() || DEFAULT_TRUST_POLICY, trustedRoot: raw.trustedRoot?.trim() || undefined };
 }
 
 /** Lists may come comma- or newline-separated (action inputs) or repeated (flags). */

@@ -2,9 +2,11 @@ import type { TrustMaterial } from '@sigstore/verify';
 import type { SignedBy } from '../lockfile/lockfile.js';
 import type { RegistryClient } from '../remote/registry-client.js';
 import { loadTrustedRoot } from '../signature/trusted-root.js';
+import { loadPublicGoodRoot } from '../signature/public-good-root.js';
 import { loadTrustPolicy, type TrustPolicy } from '../signature/trust-policy.js';
 import { verifySignatures, type LockedDigest } from '../signature/verify-signatures.js';
-import type { CommandOptions, SignatureOptions } from './options.js';
+import type { CommandOptions } from './options.js';
+import type { SignatureOptions } from './signature-options.js';
 import type { Notice } from './report.js';
 
 /** The trust policy and trusted root, read once per run. */
@@ -24,14 +26,20 @@ export interface SignatureReport {
   warnings: Notice[];
 }
 
-/** Reads the policy and the trusted root when `--verify-signatures` is on; undefined when it is off. */
+/**
+ * Reads the policy and the trusted root when `--verify-signatures` is on; undefined when it is
+ * off. The trusted root is `--trusted-root`'s, else Sigstore's public-good one, fetched only
+ * when the policy names a keyless signer, and once per run: every digest is checked against it.
+ */
 export async function loadSignatureCheck(options: CommandOptions): Promise<SignatureCheck | undefined> {
   const signatures = options.signatures;
   if (!signatures) return undefined;
-  const [policy, keyless] = await Promise.all([
-    loadTrustPolicy(options.cwd, signatures.policy),
-    signatures.trustedRoot ? loadTrustedRoot(options.cwd, signatures.trustedRoot) : undefined
-  ]);
+  const policy = await loadTrustPolicy(options.cwd, signatures.policy);
+  const keyless = signatures.trustedRoot
+    ? await loadTrustedRoot(options.cwd, signatures.trustedRoot)
+    : hasKeylessSigners(policy)
+      ? await loadPublicGoodRoot(signatures.publicGood)
+      : undefined;
   return { options: signatures, policy, keyless };
 }
 
@@ -51,4 +59,8 @@ export async function checkSignatures(
     (check.options.level === 'error' ? report.failures : report.warnings).push({ message: outcome.message });
   }
   return report;
+}
+
+function hasKeylessSigners(policy: TrustPolicy): boolean {
+  return policy.rules.some((rule) => rule.signers.some((signer) => !('key' in signer)));
 }

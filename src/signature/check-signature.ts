@@ -2,10 +2,16 @@ import { createHash } from 'node:crypto';
 import { bundleFromJSON, toMessageSignatureBundle, type Bundle } from '@sigstore/bundle';
 import { Verifier, toSignedEntity, type SignedEntity, type TrustMaterial } from '@sigstore/verify';
 import type { SignedBy } from '../lockfile/lockfile.js';
+import { legacyKeylessBundle } from './legacy-keyless.js';
 import type { FoundSignature } from './signature-store.js';
 import type { Signer } from './trust-policy.js';
 
 export type SignatureCheck = { signedBy: SignedBy } | { problem: string };
+
+// A certificate is trusted only at the time a log saw the signature; without cosign's Rekor
+// bundle there is no such time, and image-lock does not query a log.
+const NO_LOG_ENTRY =
+  'a keyless signature without its transparency log entry (no dev.sigstore.cosign/bundle annotation): it cannot be verified';
 
 /**
  * Checks one stored signature of `digest` against a rule's signers: the signed payload must
@@ -13,6 +19,7 @@ export type SignatureCheck = { signedBy: SignedBy } | { problem: string };
  * one the rule allows. Keyless signers need the trusted root's CAs and logs (`keyless`).
  */
 export function checkSignature(found: FoundSignature, digest: string, signers: Signer[], keyless?: TrustMaterial): SignatureCheck {
+  if (found.form === 'simple-signing' && found.certificate && !found.logEntry) return { problem: NO_LOG_ENTRY };
   let signed: { entity: SignedEntity; subject?: string; keyed: boolean };
   try {
     signed = signedEntity(found);
@@ -53,16 +60,17 @@ function signedEntity(found: FoundSignature): { entity: SignedEntity; subject?: 
   if (found.form === 'simple-signing') {
     // cosign's simple-signing payload (SIGNATURE_SPEC.md): the signature covers these exact bytes.
     const payload = JSON.parse(found.payload.toString('utf8')) as { critical?: { image?: Record<string, string> } };
-    const bundle = toMessageSignatureBundle({
-      digest: createHash('sha256').update(found.payload).digest(),
-      signature: found.signature,
-      keyHint: 'policy-key'
-    });
-    return {
-      entity: toSignedEntity(bundle, found.payload),
-      subject: payload.critical?.image?.['docker-manifest-digest'],
-      keyed: !found.certificate
-    };
+    const subject = payload.critical?.image?.['docker-manifest-digest'];
+    const { certificate, logEntry } = found;
+    const bundle =
+      certificate && logEntry
+        ? legacyKeylessBundle({ ...found, certificate, logEntry })
+        : toMessageSignatureBundle({
+            digest: createHash('sha256').update(found.payload).digest(),
+            signature: found.signature,
+            keyHint: 'policy-key'
+          });
+    return { entity: toSignedEntity(bundle, found.payload), subject, keyed: !certificate };
   }
   const bundle: Bundle = bundleFromJSON(found.bundle);
   const keyed = bundle.verificationMaterial.content.$case === 'publicKey';

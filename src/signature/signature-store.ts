@@ -6,7 +6,7 @@ import type { RegistryClient } from '../remote/registry-client.js';
 export const BUNDLE_ARTIFACT_PREFIX = 'application/vnd.dev.sigstore.bundle';
 const COSIGN_SIGNATURE = 'dev.cosignproject.cosign/signature';
 const COSIGN_CERTIFICATE = 'dev.sigstore.cosign/certificate';
-const COSIGN_CHAIN = 'dev.sigstore.cosign/chain';
+const COSIGN_BUNDLE = 'dev.sigstore.cosign/bundle';
 
 /** A Sigstore bundle (its JSON form), as a referrer of the image stores it. */
 export interface BundleSignature {
@@ -20,7 +20,8 @@ export interface SimpleSignature {
   payload: Buffer;
   signature: Buffer;
   certificate?: string;
-  chain?: string;
+  /** cosign's Rekor bundle (JSON: the log entry and its SET), what a keyless signature is verified with. */
+  logEntry?: string;
 }
 
 export type FoundSignature = BundleSignature | SimpleSignature;
@@ -61,7 +62,7 @@ async function findSimpleSignatures(client: RegistryClient, repo: Reference, dig
       payload: await client.getSmallBlob(repo, layer.digest),
       signature: Buffer.from(layer.annotations![COSIGN_SIGNATURE], 'base64'),
       certificate: layer.annotations?.[COSIGN_CERTIFICATE],
-      chain: layer.annotations?.[COSIGN_CHAIN]
+      logEntry: layer.annotations?.[COSIGN_BUNDLE]
     }))
   );
 }

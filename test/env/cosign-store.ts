@@ -43,15 +43,26 @@ export async function pushSimpleSignature(
   payload = simpleSigningPayload(repo, digest),
   signature?: Buffer
 ): Promise<void> {
+  const sig = (signature ?? sign('sha256', payload, key)).toString('base64');
+  await pushSignatureLayer(target, repo, digest, payload, { 'dev.cosignproject.cosign/signature': sig });
+}
+
+/** Pushes `sha256-<hex>.sig` with one simple-signing layer carrying `annotations` (signature, certificate, bundle...). */
+export async function pushSignatureLayer(
+  target: PushTarget,
+  repo: string,
+  digest: string,
+  payload: Buffer,
+  annotations: Record<string, string>
+): Promise<void> {
   const layer = blob(payload, 'application/vnd.dev.cosign.simplesigning.v1+json');
   const config = blob('{}', 'application/vnd.oci.image.config.v1+json');
   for (const b of [layer, config]) await pushBlob(target, repo, b);
-  const sig = (signature ?? sign('sha256', payload, key)).toString('base64');
   const manifest = {
     schemaVersion: 2,
     mediaType: OCI_MANIFEST,
     config: descriptor(config),
-    layers: [{ ...descriptor(layer), annotations: { 'dev.cosignproject.cosign/signature': sig } }]
+    layers: [{ ...descriptor(layer), annotations }]
   };
   await pushManifest(target, repo, `${digest.replace(':', '-')}.sig`, blob(JSON.stringify(manifest), OCI_MANIFEST));
 }
