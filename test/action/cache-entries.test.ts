@@ -77,6 +77,27 @@ describe.each<CacheProtocolVersion>(['v2', 'v1'])('the Actions cache over the %s
   const layerOf = ([, pushed]: [string, PushedImage], index: number) => pushed.image.layers[index].digest;
   const blobKeys = () => service.entries().map((entry) => entry.key);
 
+  test('the runner environment picks the protocol as @actions/cache does, and ACTIONS_CACHE_MODE may leave the tier out', async () => {
+    const { ACTIONS_RUNTIME_TOKEN: token, ACTIONS_CACHE_MODE: mode } = service.env;
+    const where = (server: string, v2Flag: boolean) => ({
+      GITHUB_SERVER_URL: server,
+      ...(v2Flag ? { ACTIONS_CACHE_SERVICE_V2: 'true' } : {}),
+      ACTIONS_RESULTS_URL: service.url,
+      ACTIONS_RUNTIME_TOKEN: token,
+      ACTIONS_CACHE_MODE: mode
+    });
+    // v1 on an Enterprise Server whatever the flag says, or on github.com without the flag; v2 elsewhere with it.
+    const speaksV1 = [where('https://github.enterprise.example', true), where('https://github.com', false)];
+    const speaksV2 = [where('https://github.com', true), where('https://acme.ghe.com', true)];
+    for (const env of protocol === 'v1' ? speaksV1 : speaksV2)
+      expect(await CacheService.fromEnv(env)!.lookup('image-lock-test-nothing', ENTRY_VERSION)).toBeUndefined();
+    for (const env of protocol === 'v1' ? speaksV2 : speaksV1)
+      await expect(CacheService.fromEnv(env)!.lookup('image-lock-test-nothing', ENTRY_VERSION)).rejects.toThrow(/ 404 .*speaks only/);
+    for (const cacheMode of ['none', 'write-only'])
+      expect(CacheService.fromEnv({ ...service.env, ACTIONS_CACHE_MODE: cacheMode })).toBeUndefined();
+    expect(CacheService.writable({ ...service.env, ACTIONS_CACHE_MODE: 'read' })).toBe(false);
+  });
+
   test('two jobs sharing a base image: the second restores the base from the first and uploads only its own layer and index', async () => {
     const one = await push('cache-entries/shared/one', '1', 'shared one');
     const two = await push('cache-entries/shared/two', '1', 'shared two');
