@@ -36,7 +36,7 @@ await runBenchmark('cache-cost', { timeoutMs: envInt('BENCH_TIMEOUT_S', 300) * 1
   const service = await startCacheService();
   bench.defer(() => service.stop());
   Object.assign(process.env, service.env);
-  const client = new CacheService(service.url, service.env.ACTIONS_RUNTIME_TOKEN);
+  const client = CacheService.fromEnv(service.env)!;
   // @actions/core logs on stdout, where the results go: send it to stderr until they are printed.
   const write = process.stdout.write.bind(process.stdout);
   process.stdout.write = process.stderr.write.bind(process.stderr);

@@ -38400,7 +38400,7 @@ __webpack_unused_export__ = debug; // for test
 
 /***/ }),
 
-/***/ 3284:
+/***/ 2532:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -98867,102 +98867,53 @@ function backoffDelay(policy, attempt, retryAfterMs) {
 }
 const retry_sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-;// CONCATENATED MODULE: ./src/action/cache/cache-service.ts
+;// CONCATENATED MODULE: ./src/action/cache/cache-http.ts
 
 
 
 
-const ROUTE = 'twirp/github.actions.results.api.v1.CacheService/';
 /** Longer than the registry's: a repository may make 200 new entries a minute, so a 429 can mean waiting most of one. */
-const RETRY_POLICY = { ...DEFAULT_RETRY_POLICY, retries: 5, baseDelayMs: 1000 };
+const CACHE_RETRY_POLICY = { ...DEFAULT_RETRY_POLICY, retries: 5, baseDelayMs: 1000 };
 /** The service refused to keep a new entry: a read-only token (a fork's pull request), a spent budget, or a rate limit outlasting the retries. */
 class CacheWriteRefused extends Error {
 }
+/** The service's final answer to a request, other than a success. */
+class CacheServiceError extends Error {
+    status;
+    constructor(status, message) {
+        super(message);
+        this.status = status;
+    }
+}
 /**
- * The Actions cache service (v2, the Twirp API github.com runs) spoken directly rather
- * than through @actions/cache, whose entries are tar archives recompressed with zstd and
- * versioned by the paths archived: here an entry is one blob's bytes as they are
- * (already compressed), its version ours, so any job finds it whatever its paths.
- * 429s and 5xxs are retried with backoff; @actions/cache gives up at the first 429.
+ * Requests to the cache service with the runner's token, whichever protocol: 429s, 5xxs
+ * and dropped connections are retried with backoff (honouring Retry-After), a 429 past
+ * the retries is a `CacheWriteRefused`, any other failure a `CacheServiceError`.
  */
-class cache_service_CacheService {
-    baseUrl;
+class cache_http_CacheServiceClient {
     token;
     retry;
-    constructor(baseUrl, token, retry = RETRY_POLICY) {
-        this.baseUrl = baseUrl;
+    constructor(token, retry) {
         this.token = token;
         this.retry = retry;
     }
-    /** The runner's service, when this job may use it (v2 service, a cache mode that is not `none`). */
-    static fromEnv(env = process.env) {
-        const url = env.ACTIONS_RESULTS_URL;
-        const mode = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
-        if (!env.ACTIONS_CACHE_SERVICE_V2 || !url || !env.ACTIONS_RUNTIME_TOKEN || mode === 'none' || mode === 'write-only')
-            return undefined;
-        return new cache_service_CacheService(url.endsWith('/') ? url : `${url}/`, env.ACTIONS_RUNTIME_TOKEN);
-    }
-    /** Whether the runner lets this job write entries (`ACTIONS_CACHE_MODE` other than `read`). */
-    static writable(env = process.env) {
-        return (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase() !== 'read';
-    }
-    /** A signed URL to read the entry, or undefined on a miss. */
-    async lookup(key, version) {
-        const body = await this.call('GetCacheEntryDownloadURL', { key, restore_keys: [], version });
-        return body.ok === true && body.matched_key === key ? String(body.signed_download_url) : undefined;
-    }
-    async download(url) {
-        const response = await send(url, 'GET', {});
-        if (response.statusCode !== 200) {
-            response.resume();
-            throw new Error(`the cache's storage answered ${response.statusCode} to a download`);
-        }
-        return response;
-    }
-    /** Reserves, uploads and finalizes an entry; false when another job holds the key already. */
-    async save(key, version, body, size) {
-        let reserved;
-        try {
-            reserved = await this.call('CreateCacheEntry', { key, version });
-        }
-        catch (error) {
-            if (error instanceof TwirpError && error.status === 409)
-                return false;
-            if (error instanceof TwirpError && error.status < 500)
-                throw new CacheWriteRefused(`the cache service refused to keep ${key}: ${error.message}`);
-            throw error;
-        }
-        if (reserved.ok !== true)
-            throw new CacheWriteRefused(`the cache service refused to keep ${key}: ${typeof reserved.message === 'string' ? reserved.message : 'no reason given'}`);
-        const headers = { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2024-08-04', 'content-length': String(size) };
-        const response = await send(String(reserved.signed_upload_url), 'PUT', headers, body());
-        response.resume();
-        if (response.statusCode !== 201)
-            throw new Error(`the cache's storage answered ${response.statusCode} to the upload of ${key}`);
-        await this.call('FinalizeCacheEntryUpload', { key, version, size_bytes: String(size) });
-        return true;
-    }
-    async call(method, body) {
+    async request(what, { method, url, headers, body }) {
         for (let attempt = 0;; attempt++) {
             let retryAfter;
             try {
-                const response = await fetch(`${this.baseUrl}${ROUTE}${method}`, {
-                    method: 'POST',
-                    headers: { authorization: `Bearer ${this.token}`, 'content-type': 'application/json' },
-                    body: JSON.stringify(body)
-                });
+                const response = await fetch(url, { method, headers: { authorization: `Bearer ${this.token}`, ...headers }, body });
                 const text = await response.text();
                 if (response.ok)
-                    return JSON.parse(text);
-                const error = new TwirpError(response.status, `${method}: ${response.status} ${twirpMessage(text)}`);
+                    return { status: response.status, body: text ? JSON.parse(text) : {} };
+                const error = new CacheServiceError(response.status, `${what}: ${response.status} ${serviceMessage(text)}`);
                 if (!isRetryableStatus(response.status) || attempt >= this.retry.retries)
                     throw error;
                 retryAfter = response.headers.get('retry-after') ?? undefined;
             }
             catch (error) {
-                if (error instanceof TwirpError && error.status === 429 && attempt >= this.retry.retries)
+                if (error instanceof CacheServiceError && error.status === 429 && attempt >= this.retry.retries)
                     throw new CacheWriteRefused(`rate limited by the cache service after ${attempt + 1} attempts`);
-                if (error instanceof TwirpError ||
+                if (error instanceof CacheServiceError ||
                     !isRetryableError(error.cause ?? error) ||
                     attempt >= this.retry.retries)
                     throw error;
@@ -98971,24 +98922,29 @@ class cache_service_CacheService {
         }
     }
 }
-class TwirpError extends Error {
-    status;
-    constructor(status, message) {
-        super(message);
-        this.status = status;
-    }
+/**
+ * What a refused reservation means: another job holds the key (409, false: the entry is
+ * there), or a refusal to keep anything (another 4xx); a 5xx past the retries is rethrown.
+ */
+function refusedReservation(error, key) {
+    if (error instanceof CacheServiceError && error.status === 409)
+        return false;
+    if (error instanceof CacheServiceError && error.status < 500)
+        throw new CacheWriteRefused(`the cache service refused to keep ${key}: ${error.message}`);
+    throw error;
 }
-function twirpMessage(text) {
+/** The reason in an error body: Twirp's `msg`, the v1 REST API's `message`, else the text as it came. */
+function serviceMessage(text) {
     try {
-        const { msg } = JSON.parse(text);
-        return typeof msg === 'string' ? msg : text;
+        const { msg, message } = JSON.parse(text);
+        return typeof msg === 'string' ? msg : typeof message === 'string' ? message : text;
     }
     catch {
         return text;
     }
 }
-/** One request to the cache's storage (a signed Azure Blob URL); the body is streamed, never held. */
-async function send(url, method, headers, body) {
+/** One request to the cache's storage (a signed URL); the body is streamed, never held. */
+async function sendToStorage(url, method, headers, body) {
     const request = (url.startsWith('https:') ? external_node_https_namespaceObject.request : external_node_http_.request)(url, { method, headers });
     const response = new Promise((resolve, reject) => request.once('response', resolve).once('error', reject));
     if (body)
@@ -98996,6 +98952,195 @@ async function send(url, method, headers, body) {
     else
         request.end();
     return response;
+}
+
+;// CONCATENATED MODULE: ./src/action/cache/cache-protocol-v1.ts
+
+const ROUTE = '_apis/artifactcache/';
+const ACCEPT = 'application/json;api-version=6.0-preview.1';
+/** An upload is sent in chunks of this size, each held in memory so that a retry can send it again (4 uploads at once hold 32 MB). */
+const CHUNK_BYTES = 8 * 1024 * 1024;
+/**
+ * The cache service v1, the REST API GitHub Enterprise Server runs (`ACTIONS_CACHE_URL`):
+ * an entry is reserved, its bytes sent to the service in ranged PATCHes, then committed;
+ * a lookup answers a URL (`archiveLocation`) to read the entry from storage.
+ */
+class RestCacheProtocol {
+    baseUrl;
+    client;
+    constructor(baseUrl, client) {
+        this.baseUrl = baseUrl;
+        this.client = client;
+    }
+    async lookup(key, version) {
+        const { status, body } = await this.call('lookup', 'GET', `cache?keys=${encodeURIComponent(key)}&version=${version}`);
+        // 204 is a miss. The service matches a key as a prefix too: only the exact key is the entry asked for.
+        return status === 200 && body.cacheKey === key && typeof body.archiveLocation === 'string' ? body.archiveLocation : undefined;
+    }
+    async save(key, version, body, size) {
+        let reserved;
+        try {
+            reserved = await this.call('reserve', 'POST', 'caches', json({ key, version, cacheSize: size }));
+        }
+        catch (error) {
+            return refusedReservation(error, key);
+        }
+        const { cacheId } = reserved.body;
+        if (typeof cacheId !== 'number')
+            throw new CacheWriteRefused(`the cache service refused to keep ${key}: no cacheId in its answer`);
+        let offset = 0;
+        for await (const chunk of chunksOf(body(), CHUNK_BYTES)) {
+            const range = `bytes ${offset}-${offset + chunk.length - 1}/*`;
+            await this.call('upload', 'PATCH', `caches/${cacheId}`, {
+                headers: { 'content-type': 'application/octet-stream', 'content-range': range },
+                body: chunk
+            });
+            offset += chunk.length;
+        }
+        if (offset !== size)
+            throw new Error(`${key}: read ${offset} bytes to upload, expected ${size}`);
+        await this.call('commit', 'POST', `caches/${cacheId}`, json({ size }));
+        return true;
+    }
+    call(what, method, resource, { headers = {}, body } = {}) {
+        return this.client.request(what, { method, url: `${this.baseUrl}${ROUTE}${resource}`, headers: { accept: ACCEPT, ...headers }, body });
+    }
+}
+function json(body) {
+    return { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) };
+}
+/** The stream cut into buffers of `bytes` (the last one shorter). */
+async function* chunksOf(stream, bytes) {
+    let held = [];
+    let length = 0;
+    for await (const piece of stream) {
+        let data = piece;
+        while (length + data.length >= bytes) {
+            const take = bytes - length;
+            held.push(data.subarray(0, take));
+            yield Buffer.concat(held);
+            [held, length, data] = [[], 0, data.subarray(take)];
+        }
+        if (data.length > 0) {
+            held.push(data);
+            length += data.length;
+        }
+    }
+    if (length > 0)
+        yield Buffer.concat(held);
+}
+
+;// CONCATENATED MODULE: ./src/action/cache/cache-protocol-v2.ts
+
+const cache_protocol_v2_ROUTE = 'twirp/github.actions.results.api.v1.CacheService/';
+/**
+ * The cache service v2, the Twirp JSON API github.com runs (`ACTIONS_RESULTS_URL`): the
+ * service signs Azure Blob URLs and the entry's bytes go to storage directly, in one PUT.
+ */
+class TwirpCacheProtocol {
+    baseUrl;
+    client;
+    constructor(baseUrl, client) {
+        this.baseUrl = baseUrl;
+        this.client = client;
+    }
+    async lookup(key, version) {
+        const { body } = await this.call('GetCacheEntryDownloadURL', { key, restore_keys: [], version });
+        return body.ok === true && body.matched_key === key ? String(body.signed_download_url) : undefined;
+    }
+    async save(key, version, body, size) {
+        let reserved;
+        try {
+            reserved = await this.call('CreateCacheEntry', { key, version });
+        }
+        catch (error) {
+            return refusedReservation(error, key);
+        }
+        if (reserved.body.ok !== true) {
+            const reason = typeof reserved.body.message === 'string' ? reserved.body.message : 'no reason given';
+            throw new CacheWriteRefused(`the cache service refused to keep ${key}: ${reason}`);
+        }
+        const headers = { 'x-ms-blob-type': 'BlockBlob', 'x-ms-version': '2024-08-04', 'content-length': String(size) };
+        const response = await sendToStorage(String(reserved.body.signed_upload_url), 'PUT', headers, body());
+        response.resume();
+        if (response.statusCode !== 201)
+            throw new Error(`the cache's storage answered ${response.statusCode} to the upload of ${key}`);
+        await this.call('FinalizeCacheEntryUpload', { key, version, size_bytes: String(size) });
+        return true;
+    }
+    call(method, body) {
+        return this.client.request(method, {
+            method: 'POST',
+            url: `${this.baseUrl}${cache_protocol_v2_ROUTE}${method}`,
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify(body)
+        });
+    }
+}
+
+;// CONCATENATED MODULE: ./src/action/cache/cache-service.ts
+
+
+
+
+/**
+ * The Actions cache service spoken directly rather than through @actions/cache, whose
+ * entries are tar archives recompressed with zstd and versioned by the paths archived:
+ * here an entry is one blob's bytes as they are (already compressed), its version ours,
+ * so any job finds it whatever its paths. 429s and 5xxs are retried with backoff;
+ * @actions/cache gives up at the first 429.
+ */
+class cache_service_CacheService {
+    protocol;
+    constructor(protocol) {
+        this.protocol = protocol;
+    }
+    /**
+     * The runner's service, when this job may use it (a token, a cache mode that lets it
+     * read), in the protocol @actions/cache would pick: v1 on GitHub Enterprise Server,
+     * which has no other, else v2 when the runner sets `ACTIONS_CACHE_SERVICE_V2`.
+     */
+    static fromEnv(env = process.env, retry = CACHE_RETRY_POLICY) {
+        const mode = (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase();
+        const token = env.ACTIONS_RUNTIME_TOKEN;
+        if (!token || mode === 'none' || mode === 'write-only')
+            return undefined;
+        const client = new cache_http_CacheServiceClient(token, retry);
+        if (!cache_service_isGhes(env) && env.ACTIONS_CACHE_SERVICE_V2) {
+            const url = env.ACTIONS_RESULTS_URL;
+            return url ? new cache_service_CacheService(new TwirpCacheProtocol(withSlash(url), client)) : undefined;
+        }
+        const url = env.ACTIONS_CACHE_URL || env.ACTIONS_RESULTS_URL;
+        return url ? new cache_service_CacheService(new RestCacheProtocol(withSlash(url), client)) : undefined;
+    }
+    /** Whether the runner lets this job write entries (`ACTIONS_CACHE_MODE` other than `read`). */
+    static writable(env = process.env) {
+        return (env.ACTIONS_CACHE_MODE ?? '').trim().toLowerCase() !== 'read';
+    }
+    /** A signed URL to read the entry, or undefined on a miss. */
+    lookup(key, version) {
+        return this.protocol.lookup(key, version);
+    }
+    async download(url) {
+        const response = await sendToStorage(url, 'GET', {});
+        if (response.statusCode !== 200) {
+            response.resume();
+            throw new Error(`the cache's storage answered ${response.statusCode} to a download`);
+        }
+        return response;
+    }
+    /** Reserves, uploads and commits an entry; false when another job holds the key already. */
+    save(key, version, body, size) {
+        return this.protocol.save(key, version, body, size);
+    }
+}
+/** @actions/cache's test: any server but github.com, *.ghe.com (GHE.com) and *.localhost is an Enterprise Server. */
+function cache_service_isGhes(env) {
+    const host = new URL(env.GITHUB_SERVER_URL || 'https://github.com').hostname.toUpperCase();
+    return host !== 'GITHUB.COM' && !host.endsWith('.GHE.COM') && !host.endsWith('.LOCALHOST');
+}
+function withSlash(url) {
+    return url.endsWith('/') ? url : `${url}/`;
 }
 
 ;// CONCATENATED MODULE: ./src/action/cache/actions-cache-save.ts
@@ -100017,7 +100162,7 @@ async function runPost() {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3284);
+/* harmony import */ var _action_post_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(2532);
 
 await (0,_action_post_js__WEBPACK_IMPORTED_MODULE_0__/* .runPost */ .a)();
 
