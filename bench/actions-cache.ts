@@ -7,6 +7,10 @@ import type { Bench } from './harness.js';
 type ActionsCache = typeof import('@actions/cache');
 
 export interface BenchCache {
+  /** The variables a job's steps need to reach the cache service. */
+  env: Record<string, string>;
+  /** The bytes the service keeps for the entries whose keys start with `prefix`. */
+  entryBytes(prefix: string): number;
   /** Saves `dir` under `key`; returns the entry's size as stored (the compressed archive). */
   save(dir: string, key: string): Promise<number>;
   /** Restores the entry `key` into `dir` (the same path it was saved from); throws on a miss. */
@@ -20,6 +24,12 @@ export async function startBenchCache(bench: Bench, workspace: string): Promise<
   Object.assign(process.env, service.env, { GITHUB_WORKSPACE: workspace });
   const cache: ActionsCache = await import('@actions/cache');
   return {
+    env: service.env,
+    entryBytes: (prefix) =>
+      service
+        .entries()
+        .filter((entry) => entry.key.startsWith(prefix))
+        .reduce((sum, entry) => sum + entry.size, 0),
     save: async (dir, key) => {
       if ((await toStderr(() => cache.saveCache([dir], key))) === -1) throw new Error(`the cache entry ${key} was not saved`);
       return service.entries().find((entry) => entry.key === key)!.size;

@@ -6,6 +6,7 @@ import type { PullReport } from '../src/commands/pull.js';
 import type { DockerDaemon } from '../test/env/docker-daemon.js';
 import { OCI_MANIFEST } from '../test/env/image.js';
 import { runOk } from '../test/env/proc.js';
+import { runJob, runAction } from '../test/action/run-action.js';
 import { imageLockCli } from './clients.js';
 import { timed } from './harness.js';
 import type { PullImageSet } from './pull-images.js';
@@ -108,4 +109,22 @@ export async function removeImages(daemon: DockerDaemon): Promise<void> {
   await daemon.docker(['image', 'prune', '--all', '--force']);
   const left = (await daemon.docker(['images', '-aq'])).stdout.toString().trim();
   if (left) throw new Error(`the daemon still holds images: ${left}`);
+}
+
+/**
+ * The action's pull on a fresh runner (`pull: true`, an empty RUNNER_TEMP): its main step
+ * restores from the Actions cache (`env` names the cache service) while it pulls and
+ * loads, as a workflow job runs it, start-up included. `seed` runs the post step too,
+ * which saves the cache entries.
+ */
+export async function actionPull(workspace: string, references: string[], env: NodeJS.ProcessEnv, seed = false): Promise<number> {
+  const inputs = { pull: 'true', mode: 'verify', drift: 'ignore', images: references.join('\n') };
+  // Without RUNNER_TEMP each step gets a fresh one of its own, and so an empty blob store: a fresh runner.
+  const jobEnv = { ...env };
+  delete jobEnv.RUNNER_TEMP;
+  const { ms, value } = await timed(async () =>
+    seed ? (await runJob(workspace, inputs, jobEnv)).main : runAction('main', workspace, inputs, jobEnv)
+  );
+  if (value.code !== 0) throw new Error(`the action's pull failed (exit ${value.code}):\n${value.stdout}`);
+  return ms;
 }

@@ -2,7 +2,6 @@
 // entries against the cache service stand-in speaking only v1 (the REST API GHES runs;
 // GITHUB_SERVER_URL names another host than github.com, so @actions/cache picks v1 too),
 // and a real Docker daemon (the classic store, as GHES runners run it).
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startCacheService, type CacheService } from '../env/cache-service.js';
@@ -14,7 +13,7 @@ import { workspace } from '../cli/helpers.js';
 import { startBlobProxy, type BlobProxy } from '../pull/helpers/blob-proxy.js';
 import { pushTestImage, type PushedImage } from '../pull/helpers/locked-images.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
-import { runAction } from './run-action.js';
+import { runJob } from './run-action.js';
 
 const scratch = scratchDirs();
 const registry = loadTestEnv().registries.anonymous;
@@ -32,25 +31,11 @@ afterAll(async () => {
   await Promise.all([stopDockerDaemon(), service?.stop()]);
 }, 60_000);
 
-/** The runner hands the post step what the main step saved, as STATE_<name> variables. */
-function stateEnv(stateFile: string): Record<string, string> {
-  const text = existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '';
-  return Object.fromEntries([...text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)].map((match) => [`STATE_${match[1]}`, match[3]]));
-}
-
 /** One job on a fresh runner (an empty RUNNER_TEMP store, the images not in the daemon): main then post. */
 async function job(dir: string, images: Record<string, PushedImage>, inputs: Record<string, string>, env: Record<string, string>) {
   await rm(join(service.env.RUNNER_TEMP, 'image-lock-layers'), { recursive: true, force: true });
   await daemon.docker(['rmi', ...Object.keys(images)]);
-  const state = join(scratch('action-state'), 'state');
-  writeFileSync(state, '');
-  const main = await runAction(
-    'main',
-    dir,
-    { pull: 'true', images: Object.keys(images).join('\n'), ...inputs },
-    { ...env, GITHUB_STATE: state }
-  );
-  const post = await runAction('post', dir, {}, { ...env, ...stateEnv(state) });
+  const { main, post } = await runJob(dir, { pull: 'true', images: Object.keys(images).join('\n'), ...inputs }, env);
   for (const [reference, pushed] of Object.entries(images))
     expect((await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', reference])).stdout.toString().trim()).toBe(
       pushed.image.config.digest

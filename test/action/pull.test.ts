@@ -3,7 +3,7 @@
 // Docker daemon. Each test reaches the registry through a proxy of its own, so stopping
 // the proxy makes the registry unreachable for that test alone.
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { copyFile, readdir, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { startCacheService, type CacheService } from '../env/cache-service.js';
@@ -15,16 +15,10 @@ import { workspace } from '../cli/helpers.js';
 import { startBlobProxy, type BlobProxy } from '../pull/helpers/blob-proxy.js';
 import { pushTestImage, type PushedImage } from '../pull/helpers/locked-images.js';
 import { scratchDirs } from '../pull/helpers/scratch.js';
-import { runAction } from './run-action.js';
+import { runAction, runJob } from './run-action.js';
 
 const scratch = scratchDirs();
 const registry = loadTestEnv().registries.anonymous;
-
-/** The runner hands the post step what the main step saved, as STATE_<name> variables. */
-function stateEnv(stateFile: string): Record<string, string> {
-  const text = existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '';
-  return Object.fromEntries([...text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)].map((match) => [`STATE_${match[1]}`, match[3]]));
-}
 
 interface TestImages {
   proxy: BlobProxy;
@@ -55,13 +49,7 @@ describe.each(IMAGE_STORES)('the action with pull: true, %s image store', (image
   }
 
   /** One job: main then post, on a fresh runner (an empty RUNNER_TEMP store, images not in the daemon). */
-  async function job(dir: string, inputs: Record<string, string>, env: Record<string, string>) {
-    const state = join(scratch('action-state'), 'state');
-    writeFileSync(state, '');
-    const main = await runAction('main', dir, { pull: 'true', ...inputs }, { ...env, GITHUB_STATE: state });
-    const post = await runAction('post', dir, {}, { ...env, ...stateEnv(state) });
-    return { main, post };
-  }
+  const job = (dir: string, inputs: Record<string, string>, env: Record<string, string>) => runJob(dir, { pull: 'true', ...inputs }, env);
 
   async function freshRunner(runnerTemp: string, { images }: TestImages): Promise<void> {
     await rm(join(runnerTemp, 'image-lock-layers'), { recursive: true, force: true });

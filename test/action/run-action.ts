@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -59,4 +60,23 @@ function parseOutputs(text: string): Record<string, string> {
   const pattern = /^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm;
   for (const match of text.matchAll(pattern)) outputs[match[1]] = match[3]!;
   return outputs;
+}
+
+/** The runner hands the post step what the main step saved, as STATE_<name> variables. */
+export function stateEnv(stateFile: string): Record<string, string> {
+  const text = existsSync(stateFile) ? readFileSync(stateFile, 'utf8') : '';
+  return Object.fromEntries([...text.matchAll(/^(.+?)<<(.+)\n([\s\S]*?)\n\2$/gm)].map((match) => [`STATE_${match[1]}`, match[3]]));
+}
+
+/** A job's two steps of the action: main with `inputs`, then post with what main saved. */
+export async function runJob(
+  workspace: string,
+  inputs: Record<string, string>,
+  env: NodeJS.ProcessEnv
+): Promise<{ main: ActionRun; post: ActionRun }> {
+  const state = join(await mkdtemp(join(tmpdir(), 'action-state-')), 'state');
+  await writeFile(state, '');
+  const main = await runAction('main', workspace, inputs, { ...env, GITHUB_STATE: state });
+  const post = await runAction('post', workspace, {}, { ...env, ...stateEnv(state) });
+  return { main, post };
 }
