@@ -52659,7 +52659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 591:
+/***/ 34443:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -59898,8 +59898,6 @@ function formatPullReport(report) {
     const links = describeDigestLinks(report);
     if (links)
         lines.push(links);
-    if (report.loadFallback)
-        lines.push(`Loaded as one archive: ${report.loadFallback}`);
     for (const digest of report.repaired)
         lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
     return `${lines.join('\n')}\n`;
@@ -61372,12 +61370,9 @@ function streamLoadArchive(store, images, options = {}) {
 async function writeArchive(pack, store, images, options) {
     const { classic, ready = IN_PLACE } = options;
     const layerPaths = new Map();
-    const layers = new Set(options.withoutLayers ? images.flatMap((image) => image.layers.map((layer) => layer.digest)) : []);
     const entries = classic
         ? classicEntries(store, images, classic, ready, layerPaths)
-        : archiveBlobs(images)
-            .filter((blob) => !layers.has(blob.digest))
-            .map((blob) => storedEntry(store, blob, ready));
+        : archiveBlobs(images).map((blob) => storedEntry(store, blob, ready));
     // The small files first: both loaders read the whole archive before acting on it.
     if (!classic) {
         addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));
@@ -61451,104 +61446,6 @@ async function copy(source, entry) {
             await (0,external_node_events_.once)(entry, 'drain');
     }
     entry.end(undefined);
-}
-
-// EXTERNAL MODULE: external "node:http"
-var external_node_http_ = __nccwpck_require__(37067);
-;// CONCATENATED MODULE: ./src/pull/loopback-registry.ts
-
-
-/** The one repository the loopback registry serves; any name under it reads the same blobs. */
-const LOOPBACK_REPOSITORY = 'image-lock-pull';
-const ROUTE = /^\/v2\/[a-z0-9._/-]+\/(manifests|blobs)\/(sha256:[a-f0-9]{64})$/;
-/**
- * Serves exactly `descriptors` (the images' indexes, manifests, configs and layers) from
- * the store over plain http on loopback, which Docker trusts without TLS (127.0.0.0/8 is
- * an insecure registry by default). A blob's answer starts at once and its bytes follow
- * when `ready` says it is in the store and sound, so the daemon's pull overlaps the
- * fetch. Anything else is a 404.
- */
-async function startLoopbackRegistry(store, descriptors, ready) {
-    const served = new Map(descriptors.map((descriptor) => [descriptor.digest, descriptor]));
-    const sockets = new Set();
-    const server = (0,external_node_http_.createServer)((request, response) => {
-        void answer(store, served, ready, request, response).catch(() => response.destroy());
-    });
-    server.on('connection', (socket) => {
-        sockets.add(socket);
-        socket.once('close', () => sockets.delete(socket));
-    });
-    await new Promise((resolve, reject) => server.once('error', reject).listen(0, '127.0.0.1', resolve));
-    return {
-        host: `127.0.0.1:${server.address().port}`,
-        close: async () => {
-            for (const socket of sockets)
-                socket.destroy();
-            await new Promise((resolve) => server.close(() => resolve()));
-        }
-    };
-}
-async function answer(store, served, ready, request, response) {
-    const path = (request.url ?? '').split('?')[0];
-    response.setHeader('docker-distribution-api-version', 'registry/2.0');
-    if (path === '/v2/' || path === '/v2')
-        return void response.writeHead(200, { 'content-type': 'application/json' }).end('{}');
-    const [, kind, digest] = ROUTE.exec(path) ?? [];
-    const descriptor = digest ? served.get(digest) : undefined;
-    if (!descriptor || (request.method !== 'GET' && request.method !== 'HEAD')) {
-        return void response.writeHead(404, { 'content-type': 'application/json' }).end('{"errors":[{"code":"BLOB_UNKNOWN"}]}');
-    }
-    response.writeHead(200, {
-        'content-type': kind === 'manifests' ? descriptor.mediaType : 'application/octet-stream',
-        'content-length': String(descriptor.size),
-        'docker-content-digest': descriptor.digest
-    });
-    response.flushHeaders();
-    if (request.method === 'HEAD')
-        return void response.end();
-    await ready(descriptor.digest);
-    await (0,external_node_stream_promises_namespaceObject.pipeline)(store.open(descriptor.digest), response);
-}
-
-;// CONCATENATED MODULE: ./src/pull/containerd-load.ts
-
-
-
-
-/**
- * Puts images into the containerd image store. containerd unpacks a pull's layers as
- * they arrive, several at once, but an import's only after the whole archive is in, one
- * image after another: so the daemon pulls each image from a registry image-lock serves
- * on loopback from its store (streaming each blob once it is `ready`), and a `docker
- * load` of an archive without layers then names every image as the files write it
- * (`name:tag`, `name:tag@digest`, `name@digest`). The temporary loopback names go last,
- * once the written ones hold the images. A daemon that cannot reach the loopback
- * registry (rootless, in its own network namespace; a remote host) gets the whole
- * archive instead: the returned note says why.
- */
-async function loadContainerd(daemon, store, images, ready) {
-    const registry = await startLoopbackRegistry(store, archiveBlobs(images), ready ?? (() => Promise.resolve()));
-    const pulled = images.map((image, index) => `${registry.host}/${LOOPBACK_REPOSITORY}/${index}@${image.target.digest}`);
-    try {
-        await Promise.all(images.map((image, index) => daemon.pull(pulled[index], platformOf(image.manifest))));
-    }
-    catch (error) {
-        await daemon.remove(pulled).catch(() => undefined);
-        await registry.close();
-        await daemon.load(streamLoadArchive(store, images, { ready }));
-        return {
-            fallback: `the daemon could not pull from image-lock on ${registry.host} (${messageOf(error)}), so the images went in as one archive`
-        };
-    }
-    await registry.close();
-    await daemon.load(streamLoadArchive(store, images, { withoutLayers: true }));
-    await daemon.remove(pulled);
-    return {};
-}
-/** `os/arch[/variant]`, as `docker pull --platform` takes it. */
-function platformOf(manifest) {
-    const platform = manifest.platform;
-    return [platform.os, platform.architecture, platform.variant].filter(Boolean).join('/');
 }
 
 ;// CONCATENATED MODULE: ./src/pull/digest-links.ts
@@ -61722,7 +61619,6 @@ function addTo(map, key, value) {
 
 
 
-
 /**
  * `docker load`s at once into the classic store, which loads one archive's layers one
  * after the other on one core: images go in several archives side by side; more than
@@ -61731,12 +61627,12 @@ function addTo(map, key, value) {
 const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.availableParallelism)());
 /**
  * Makes every image present in the daemon under each of its names: images already there
- * are skipped, those there under another name only tagged, and the rest loaded. The
- * classic store takes archives streamed into `docker load`, its image ID the locked
- * config digest, and its pinned references are linked afterwards by daemon pulls
- * (`linkDigests`). The containerd store pulls from image-lock's loopback registry and
- * is named by a load (`loadContainerd`), its image ID the locked target (index or
- * manifest). Blobs go in as soon as they are `ready`, while later ones still download.
+ * are skipped, those there under another name only tagged, and the rest loaded from
+ * archives streamed into `docker load`. The image ID is the locked config digest on the
+ * classic store, the locked target (index or manifest) on the containerd store, where
+ * the load also names each pinned reference; on the classic store those are linked
+ * afterwards by daemon pulls (`linkDigests`). The archives stream as soon as their
+ * blobs are `ready`, so a load goes on while later blobs still download.
  */
 async function syncDaemon(daemon, store, images, classicStore, { ready } = {}) {
     const outcomes = new Map();
@@ -61745,7 +61641,6 @@ async function syncDaemon(daemon, store, images, classicStore, { ready } = {}) {
     if (classicStore)
         await removeLeftBehindStandIns(daemon, before);
     const toLoad = [];
-    let fallback;
     for (const image of images) {
         const { id, missingTags, missingPinned } = expected(before, image);
         if (!before.ids.has(id) || missingPinned.length > 0)
@@ -61759,10 +61654,7 @@ async function syncDaemon(daemon, store, images, classicStore, { ready } = {}) {
         }
     }
     if (toLoad.length > 0) {
-        if (classicStore)
-            await loadClassic(daemon, store, toLoad, before, ready);
-        else
-            fallback = (await loadContainerd(daemon, store, toLoad, ready)).fallback;
+        await (classicStore ? loadClassic(daemon, store, toLoad, before, ready) : daemon.load(streamLoadArchive(store, toLoad, { ready })));
     }
     const after = toLoad.length > 0 ? await daemon.images() : before;
     for (const image of toLoad) {
@@ -61773,11 +61665,7 @@ async function syncDaemon(daemon, store, images, classicStore, { ready } = {}) {
         }
         outcomes.set(image.target.digest, 'loaded');
     }
-    return {
-        outcomes,
-        ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}),
-        ...(fallback ? { loadFallback: fallback } : {})
-    };
+    return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
 }
 function classicNames(daemon, image) {
     const id = image.config.digest;
@@ -62132,7 +62020,6 @@ async function pullImages(options) {
         loadMs,
         ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
         ...(sync.links ? { digestLinks: sync.links } : {}),
-        ...(sync.loadFallback ? { loadFallback: sync.loadFallback } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
 }
@@ -62477,7 +62364,7 @@ function toOptions({ values }, cwd, env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(591);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34443);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

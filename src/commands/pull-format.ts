@@ -40,7 +40,6 @@ export function formatPullReport(report: PullReport): string {
   );
   const links = describeDigestLinks(report);
   if (links) lines.push(links);
-  if (report.loadFallback) lines.push(`Loaded as one archive: ${report.loadFallback}`);
   for (const digest of report.repaired) lines.push(`Repaired: ${digest} was corrupt in the cache and was fetched again`);
   return `${lines.join('\n')}\n`;
 }

@@ -5,7 +5,6 @@ import type { BlobStore } from '../layout/blob-store.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
 import { streamLoadArchive, type BlobReadiness } from '../tarball/load-archive.js';
 import { repoDigest, repoTag } from '../tarball/repo-tag.js';
-import { loadContainerd } from './containerd-load.js';
 import { linkDigests, type DigestLinks } from './digest-links.js';
 import { LayerSizeError } from '../tarball/uncompressed-layer.js';
 import { loadGroups } from './load-groups.js';
@@ -25,18 +24,16 @@ const PARALLEL_LOADS = Math.min(4, availableParallelism());
 export interface DaemonSync {
   outcomes: Map<string, DaemonOutcome>;
   links?: DigestLinks;
-  /** Containerd store: why the images went in as one archive rather than through the daemon's own pull. */
-  loadFallback?: string;
 }
 
 /**
  * Makes every image present in the daemon under each of its names: images already there
- * are skipped, those there under another name only tagged, and the rest loaded. The
- * classic store takes archives streamed into `docker load`, its image ID the locked
- * config digest, and its pinned references are linked afterwards by daemon pulls
- * (`linkDigests`). The containerd store pulls from image-lock's loopback registry and
- * is named by a load (`loadContainerd`), its image ID the locked target (index or
- * manifest). Blobs go in as soon as they are `ready`, while later ones still download.
+ * are skipped, those there under another name only tagged, and the rest loaded from
+ * archives streamed into `docker load`. The image ID is the locked config digest on the
+ * classic store, the locked target (index or manifest) on the containerd store, where
+ * the load also names each pinned reference; on the classic store those are linked
+ * afterwards by daemon pulls (`linkDigests`). The archives stream as soon as their
+ * blobs are `ready`, so a load goes on while later blobs still download.
  */
 export async function syncDaemon(
   daemon: DockerDaemon,
@@ -50,7 +47,6 @@ export async function syncDaemon(
   const before = await daemon.images();
   if (classicStore) await removeLeftBehindStandIns(daemon, before);
   const toLoad: ArchiveImage[] = [];
-  let fallback: string | undefined;
   for (const image of images) {
     const { id, missingTags, missingPinned } = expected(before, image);
     if (!before.ids.has(id) || missingPinned.length > 0) toLoad.push(image);
@@ -61,8 +57,7 @@ export async function syncDaemon(
     }
   }
   if (toLoad.length > 0) {
-    if (classicStore) await loadClassic(daemon, store, toLoad, before, ready);
-    else fallback = (await loadContainerd(daemon, store, toLoad, ready)).fallback;
+    await (classicStore ? loadClassic(daemon, store, toLoad, before, ready) : daemon.load(streamLoadArchive(store, toLoad, { ready })));
   }
   const after = toLoad.length > 0 ? await daemon.images() : before;
   for (const image of toLoad) {
@@ -73,11 +68,7 @@ export async function syncDaemon(
     }
     outcomes.set(image.target.digest, 'loaded');
   }
-  return {
-    outcomes,
-    ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}),
-    ...(fallback ? { loadFallback: fallback } : {})
-  };
+  return { outcomes, ...(classicStore ? { links: await linkDigests(daemon, images, after) } : {}) };
 }
 
 /** What an image is, by ID and names, in a store; and which of its names do not point at it. */

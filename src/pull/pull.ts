@@ -70,8 +70,6 @@ export interface PullResult {
   digestLinks?: DigestLinks;
   /** Why nothing was loaded though a daemon was given (none answers, or it runs Windows containers). */
   loadSkipped?: string;
-  /** Containerd store: why the images went in as one archive rather than through the daemon's own pull. */
-  loadFallback?: string;
 }
 
 const DEFAULT_CONCURRENCY = 8;
@@ -135,7 +133,6 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
     loadMs,
     ...(status?.ready ? { imageStore: status.classicStore ? 'classic' : 'containerd' } : {}),
     ...(sync.links ? { digestLinks: sync.links } : {}),
-    ...(sync.loadFallback ? { loadFallback: sync.loadFallback } : {}),
     ...(status && !status.ready ? { loadSkipped: status.reason } : {})
   };
 }

@@ -38,8 +38,6 @@ export interface LoadArchiveOptions {
   ready?: BlobReadiness;
   /** The archive for the classic image store alone. */
   classic?: ClassicArchiveOptions;
-  /** Leave the layers out (containerd store): the daemon has pulled them, the archive only names the images. */
-  withoutLayers?: boolean;
 }
 
 const IN_PLACE: BlobReadiness = () => Promise.resolve();
@@ -76,12 +74,9 @@ export function streamLoadArchive(store: BlobStore, images: ArchiveImage[], opti
 async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveImage[], options: LoadArchiveOptions): Promise<void> {
   const { classic, ready = IN_PLACE } = options;
   const layerPaths = new Map<string, string>();
-  const layers = new Set(options.withoutLayers ? images.flatMap((image) => image.layers.map((layer) => layer.digest)) : []);
   const entries = classic
     ? classicEntries(store, images, classic, ready, layerPaths)
-    : archiveBlobs(images)
-        .filter((blob) => !layers.has(blob.digest))
-        .map((blob) => storedEntry(store, blob, ready));
+    : archiveBlobs(images).map((blob) => storedEntry(store, blob, ready));
   // The small files first: both loaders read the whole archive before acting on it.
   if (!classic) {
     addFile(pack, 'oci-layout', JSON.stringify({ imageLayoutVersion: '1.0.0' }));

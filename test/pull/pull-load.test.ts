@@ -1,4 +1,3 @@
-import { DockerDaemon as RealDaemon } from '../../src/daemon/docker-daemon.js';
 import { InputError } from '../../src/errors.js';
 import { BlobStore } from '../../src/layout/blob-store.js';
 import { IMAGE_STORES, dockerDaemon, stopDockerDaemon, type DockerDaemon } from '../env/docker-daemon.js';
@@ -76,36 +75,6 @@ describe.each(IMAGE_STORES)('pullImages into a Docker daemon, %s image store', (
       ['hit', 'present'],
       ['hit', 'present']
     ]);
-  });
-
-  it('leaves no loopback name behind; the containerd store pulls from image-lock, or takes one archive when its pull cannot reach it', async () => {
-    const images = { [`${registry}/multi/app:1.0`]: lockEntryOf(fixture('multi/app:1.0')) };
-    const loopbackNames = async () =>
-      (await daemon.docker(['images', '--digests', '--format', '{{.Repository}}'])).stdout
-        .toString()
-        .split('\n')
-        .filter((name) => name.includes('image-lock-pull'));
-    const { result } = await runPull({ images, store: await BlobStore.open(scratch('pull-store')), dockerEnv: daemon.env });
-    expect(result.loadFallback).toBeUndefined();
-    expect(await loopbackNames()).toEqual([]);
-    await daemon.docker(['rmi', `${registry}/multi/app:1.0`]);
-
-    // A daemon in another network namespace (rootless Docker) cannot reach 127.0.0.1 here: a pull that fails stands for it.
-    class Unreachable extends RealDaemon {
-      override pull(reference: string, platform: string): Promise<void> {
-        if (reference.includes('/image-lock-pull/')) return Promise.reject(new Error('connection refused'));
-        return super.pull(reference, platform);
-      }
-    }
-    const fellBack = await runPull({
-      images,
-      store: await BlobStore.open(scratch('pull-store')),
-      daemon: new Unreachable({ env: daemon.env })
-    });
-    expect(await imageId(`${registry}/multi/app:1.0`)).toBe(expectedId('multi/app:1.0'));
-    expect(await loopbackNames()).toEqual([]);
-    if (imageStore === 'classic') expect(fellBack.result.loadFallback).toBeUndefined();
-    else expect(fellBack.result.loadFallback).toMatch(/could not pull from image-lock on 127\.0\.0\.1:\d+ \(connection refused\)/);
   });
 
   it('names one image by every reference locked to it, and only tags it when a name is missing', async () => {

@@ -10,12 +10,12 @@ import { LINUX_AMD64 } from './locked-images.js';
 /** Few quick retries: tests that stop a registry should not wait out the real back-off. */
 const FAST_RETRY = { retries: 1, baseDelayMs: 10, maxDelayMs: 20 };
 
-export interface RunPullOptions extends Partial<Omit<PullOptions, 'client'>> {
+export interface RunPullOptions extends Partial<Omit<PullOptions, 'daemon' | 'client'>> {
   images: PullOptions['images'];
   store: BlobStore;
   /** Registry host (as in the references) -> URL to send its requests to. */
   overrides?: Record<string, string>;
-  /** Environment of the docker CLI (DOCKER_HOST); no load without it (or `daemon`). */
+  /** Environment of the docker CLI (DOCKER_HOST); no load without it. */
   dockerEnv?: NodeJS.ProcessEnv;
 }
 
