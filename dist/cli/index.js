@@ -52659,7 +52659,7 @@ module.exports = {
 
 /***/ }),
 
-/***/ 34443:
+/***/ 87656:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -61079,107 +61079,6 @@ class BlobStore {
     }
 }
 
-;// CONCATENATED MODULE: ./src/pull/blob-fetcher.ts
-
-/**
- * Makes blobs present and sound in the store, each once per run however many images
- * share it: a stored blob is re-hashed before use (it may have been restored from a
- * cache), up front or just before the load reads it (`checkOnRead`); a missing or
- * corrupt one is downloaded. Checks and downloads share one concurrency limit.
- */
-class BlobFetcher {
-    options;
-    blobs = new Map();
-    requests = new Map();
-    sizes = new Map();
-    /** Stored blobs taken unhashed (`checkOnRead`), until they are hashed. */
-    unchecked = new Set();
-    /** Blobs the store held corrupt, fetched again. */
-    repaired = [];
-    constructor(options) {
-        this.options = options;
-    }
-    ensure(request) {
-        let origin = this.blobs.get(request.digest);
-        if (!origin) {
-            const arrived = this.options.arrival?.(request.digest) ?? Promise.resolve();
-            origin = arrived.then(() => this.options.limit(() => this.fetch(request)));
-            this.blobs.set(request.digest, origin);
-            this.requests.set(request.digest, request);
-        }
-        return origin;
-    }
-    /**
-     * For the load archive: resolves when a blob asked for with `ensure` is in the store and
-     * sound. A blob taken unhashed is hashed now, just before the load reads it, and fetched
-     * again when corrupt: no daemon ever sees a corrupt byte (containerd would keep the
-     * partial ingest and resume from it on the next load).
-     */
-    ready = async (digest) => {
-        const origin = this.blobs.get(digest);
-        if (!origin)
-            throw new Error(`the load asked for ${digest}, which no image of the pull uses`);
-        await this.checked(digest, origin);
-    };
-    /** Each blob of the run once, with its size and origin: the run's totals. Blobs no load read are hashed first. */
-    async settled() {
-        await Promise.all([...this.blobs.entries()].map(([digest, origin]) => this.checked(digest, origin)));
-        const entries = [...this.blobs.entries()];
-        const origins = await Promise.all(entries.map(([, origin]) => origin));
-        return entries.map(([digest], index) => ({ digest, size: this.sizes.get(digest), origin: origins[index] }));
-    }
-    /** `origin`, followed by the hash of a blob taken unhashed (once, however many ask). */
-    checked(digest, origin) {
-        if (!this.unchecked.has(digest))
-            return origin;
-        const checked = origin.then(async (found) => {
-            // Still unchecked: `origin` was the one taken unhashed, not a later repair.
-            if (!this.unchecked.delete(digest))
-                return found;
-            return (await this.options.store.verify(digest)) === 'valid' ? found : this.download(this.requests.get(digest), 'corrupt');
-        });
-        this.blobs.set(digest, checked);
-        return checked;
-    }
-    async fetch(request) {
-        const { store, signal, checkOnRead } = this.options;
-        signal.throwIfAborted();
-        if (checkOnRead && request.size !== undefined && (await store.size(request.digest)) === request.size) {
-            this.unchecked.add(request.digest);
-            this.sizes.set(request.digest, request.size);
-            return 'cache';
-        }
-        const check = await store.verify(request.digest);
-        if (check === 'valid') {
-            this.sizes.set(request.digest, (await store.size(request.digest)));
-            return 'cache';
-        }
-        return this.download(request, check);
-    }
-    async download(request, check) {
-        const { store, signal, onDownload } = this.options;
-        if (check === 'corrupt')
-            this.repaired.push(request.digest);
-        onDownload(request.size ?? 0);
-        const ingest = store.ingest(request.digest, request.size);
-        try {
-            await request.download(ingest);
-            await store.commit(ingest);
-        }
-        catch (error) {
-            await ingest.discard();
-            // A full or unwritable store is a local problem (exit 2), whatever the registry did.
-            if (signal.aborted || error instanceof LocalError)
-                throw error;
-            const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
-            const status = error instanceof RegistryError ? error.status : undefined;
-            throw new RegistryError(`${request.what} ${request.digest} ${state} and could not be fetched: ${messageOf(error)}`, status);
-        }
-        this.sizes.set(request.digest, ingest.written);
-        return 'registry';
-    }
-}
-
 // EXTERNAL MODULE: external "node:stream"
 var external_node_stream_ = __nccwpck_require__(57075);
 // EXTERNAL MODULE: ./node_modules/tar-stream/index.js
@@ -61872,6 +61771,107 @@ function diffIdsOf(config) {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pull/blob-fetcher.ts
+
+/**
+ * Makes blobs present and sound in the store, each once per run however many images
+ * share it: a stored blob is re-hashed before use (it may have been restored from a
+ * cache), up front or just before the load reads it (`checkOnRead`); a missing or
+ * corrupt one is downloaded. Checks and downloads share one concurrency limit.
+ */
+class BlobFetcher {
+    options;
+    blobs = new Map();
+    requests = new Map();
+    sizes = new Map();
+    /** Stored blobs taken unhashed (`checkOnRead`), until they are hashed. */
+    unchecked = new Set();
+    /** Blobs the store held corrupt, fetched again. */
+    repaired = [];
+    constructor(options) {
+        this.options = options;
+    }
+    ensure(request) {
+        let origin = this.blobs.get(request.digest);
+        if (!origin) {
+            const arrived = this.options.arrival?.(request.digest) ?? Promise.resolve();
+            origin = arrived.then(() => this.options.limit(() => this.fetch(request)));
+            this.blobs.set(request.digest, origin);
+            this.requests.set(request.digest, request);
+        }
+        return origin;
+    }
+    /**
+     * For the load archive: resolves when a blob asked for with `ensure` is in the store and
+     * sound. A blob taken unhashed is hashed now, just before the load reads it, and fetched
+     * again when corrupt: no daemon ever sees a corrupt byte (containerd would keep the
+     * partial ingest and resume from it on the next load).
+     */
+    ready = async (digest) => {
+        const origin = this.blobs.get(digest);
+        if (!origin)
+            throw new Error(`the load asked for ${digest}, which no image of the pull uses`);
+        await this.checked(digest, origin);
+    };
+    /** Each blob of the run once, with its size and origin: the run's totals. Blobs no load read are hashed first. */
+    async settled() {
+        await Promise.all([...this.blobs.entries()].map(([digest, origin]) => this.checked(digest, origin)));
+        const entries = [...this.blobs.entries()];
+        const origins = await Promise.all(entries.map(([, origin]) => origin));
+        return entries.map(([digest], index) => ({ digest, size: this.sizes.get(digest), origin: origins[index] }));
+    }
+    /** `origin`, followed by the hash of a blob taken unhashed (once, however many ask). */
+    checked(digest, origin) {
+        if (!this.unchecked.has(digest))
+            return origin;
+        const checked = origin.then(async (found) => {
+            // Still unchecked: `origin` was the one taken unhashed, not a later repair.
+            if (!this.unchecked.delete(digest))
+                return found;
+            return (await this.options.store.verify(digest)) === 'valid' ? found : this.download(this.requests.get(digest), 'corrupt');
+        });
+        this.blobs.set(digest, checked);
+        return checked;
+    }
+    async fetch(request) {
+        const { store, signal, checkOnRead } = this.options;
+        signal.throwIfAborted();
+        if (checkOnRead && request.size !== undefined && (await store.size(request.digest)) === request.size) {
+            this.unchecked.add(request.digest);
+            this.sizes.set(request.digest, request.size);
+            return 'cache';
+        }
+        const check = await store.verify(request.digest);
+        if (check === 'valid') {
+            this.sizes.set(request.digest, (await store.size(request.digest)));
+            return 'cache';
+        }
+        return this.download(request, check);
+    }
+    async download(request, check) {
+        const { store, signal, onDownload } = this.options;
+        if (check === 'corrupt')
+            this.repaired.push(request.digest);
+        onDownload(request.size ?? 0);
+        const ingest = store.ingest(request.digest, request.size);
+        try {
+            await request.download(ingest);
+            await store.commit(ingest);
+        }
+        catch (error) {
+            await ingest.discard();
+            // A full or unwritable store is a local problem (exit 2), whatever the registry did.
+            if (signal.aborted || error instanceof LocalError)
+                throw error;
+            const state = check === 'corrupt' ? 'was corrupt in the cache' : 'is not in the cache';
+            const status = error instanceof RegistryError ? error.status : undefined;
+            throw new RegistryError(`${request.what} ${request.digest} ${state} and could not be fetched: ${messageOf(error)}`, status);
+        }
+        this.sizes.set(request.digest, ingest.written);
+        return 'registry';
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/pull/limit.ts
 function createLimit(limit) {
     let active = 0;
@@ -61934,6 +61934,48 @@ class ProgressMeter {
     }
 }
 
+;// CONCATENATED MODULE: ./src/pull/fetch-run.ts
+
+
+
+const fetch_run_DEFAULT_CONCURRENCY = 8;
+const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
+/**
+ * The fetch's shared parts: one concurrency limit and one abort for every image. `settle`
+ * waits for a batch of work; its first failure aborts the rest of the run, and the
+ * batch settles before it is thrown, so no download outlives the call.
+ */
+function startFetch(options, checkOnRead) {
+    const controller = new AbortController();
+    const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
+    const fetcher = new BlobFetcher({
+        store: options.store,
+        limit: createLimit(options.concurrency ?? fetch_run_DEFAULT_CONCURRENCY),
+        signal: controller.signal,
+        onDownload: (size) => meter.expect(size),
+        arrival: options.arrival,
+        checkOnRead
+    });
+    const context = {
+        store: options.store,
+        client: options.client,
+        fetcher,
+        signal: controller.signal,
+        onBytes: (count) => meter.add(count)
+    };
+    const settle = async (work) => {
+        const settled = await Promise.allSettled(work.map((one) => one.catch((error) => {
+            controller.abort(error);
+            throw error;
+        })));
+        const failure = settled.find((result) => result.status === 'rejected');
+        if (failure)
+            throw failure.reason;
+        return settled.map((result) => result.value);
+    };
+    return { fetcher, context, settle };
+}
+
 ;// CONCATENATED MODULE: ./src/pull/pull-target.ts
 
 
@@ -61966,10 +62008,6 @@ function pull_target_pullTargets(images, platform) {
 
 
 
-
-
-const pull_DEFAULT_CONCURRENCY = 8;
-const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
  * sound, else from the registry) and into the daemon through streamed `docker load`s,
@@ -61979,15 +62017,14 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
     const status = options.daemon ? await options.daemon.status() : undefined;
-    const daemon = status?.ready ? options.daemon : undefined;
     const started = Date.now();
-    const run = startFetch(options, daemon !== undefined);
+    const run = startFetch(options, status?.ready === true);
     const images = await run.settle(targets.map((target) => describeImage(run.context, target)));
     const fetchedAt = new Map();
     const layers = run.settle(images.map((image) => fetchLayers(run.context, image).then(() => fetchedAt.set(image, Date.now()))));
     const loadStarted = Date.now();
-    const sync = daemon && status?.ready
-        ? await loadWhileFetching(layers, syncDaemon(daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready }))
+    const sync = options.daemon && status?.ready
+        ? await loadWhileFetching(layers, syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready }))
         : await layers.then(() => ({ outcomes: new Map() }));
     const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
     const blobs = await run.fetcher.settled();
@@ -61999,18 +62036,22 @@ async function pullImages(options) {
     const all = blobs.map((blob) => blob.digest);
     const bytesFromCache = bytesFrom(all, 'cache');
     const bytesFromRegistry = bytesFrom(all, 'registry');
-    return {
-        images: images.map((image) => ({
+    const imageReport = (image) => {
+        const [fromCache, fromRegistry] = [bytesFrom(image.digests, 'cache'), bytesFrom(image.digests, 'registry')];
+        return {
             reference: image.target.key,
             platform: image.target.platformKey,
             manifestDigest: image.target.manifestDigest,
             configDigest: image.archive.config.digest,
-            cache: cacheOutcome(bytesFrom(image.digests, 'cache'), bytesFrom(image.digests, 'registry')),
-            bytesFromCache: bytesFrom(image.digests, 'cache'),
-            bytesFromRegistry: bytesFrom(image.digests, 'registry'),
+            cache: cacheOutcome(fromCache, fromRegistry),
+            bytesFromCache: fromCache,
+            bytesFromRegistry: fromRegistry,
             fetchMs: fetchedAt.get(image) - started,
             daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
-        })),
+        };
+    };
+    return {
+        images: images.map(imageReport),
         cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
         bytesFromCache,
         bytesFromRegistry,
@@ -62022,41 +62063,6 @@ async function pullImages(options) {
         ...(sync.links ? { digestLinks: sync.links } : {}),
         ...(status && !status.ready ? { loadSkipped: status.reason } : {})
     };
-}
-/**
- * The fetch's shared parts: one concurrency limit and one abort for every image. `settle`
- * waits for a batch of work; its first failure aborts the rest of the run, and the
- * batch settles before it is thrown, so no download outlives the call.
- */
-function startFetch(options, checkOnRead) {
-    const controller = new AbortController();
-    const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
-    const fetcher = new BlobFetcher({
-        store: options.store,
-        limit: createLimit(options.concurrency ?? pull_DEFAULT_CONCURRENCY),
-        signal: controller.signal,
-        onDownload: (size) => meter.expect(size),
-        arrival: options.arrival,
-        checkOnRead
-    });
-    const context = {
-        store: options.store,
-        client: options.client,
-        fetcher,
-        signal: controller.signal,
-        onBytes: (count) => meter.add(count)
-    };
-    const settle = async (work) => {
-        const settled = await Promise.allSettled(work.map((one) => one.catch((error) => {
-            controller.abort(error);
-            throw error;
-        })));
-        const failure = settled.find((result) => result.status === 'rejected');
-        if (failure)
-            throw failure.reason;
-        return settled.map((result) => result.value);
-    };
-    return { fetcher, context, settle };
 }
 /**
  * The loads run while the layers still arrive; a fetch failure is the one reported (the
@@ -62364,7 +62370,7 @@ function toOptions({ values }, cwd, env) {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(34443);
+/* harmony import */ var _cli_run_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(87656);
 
 process.exitCode = await (0,_cli_run_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)(process.argv.slice(2));
 

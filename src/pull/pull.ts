@@ -4,12 +4,11 @@ import type { BlobStore } from '../layout/blob-store.js';
 import type { ArchiveImage } from '../tarball/archive-image.js';
 import type { Platform } from '../platform/platform.js';
 import type { RegistryClient } from '../remote/registry-client.js';
-import { BlobFetcher } from './blob-fetcher.js';
 import { syncDaemon, type DaemonOutcome, type DaemonSync } from './daemon-sync.js';
 import type { DigestLinks } from './digest-links.js';
-import { describeImage, fetchLayers, type DescribedImage, type ImageFetchContext } from './image-fetch.js';
-import { createLimit } from './limit.js';
-import { ProgressMeter, type ProgressListener } from './progress.js';
+import { describeImage, fetchLayers, type DescribedImage } from './image-fetch.js';
+import type { ProgressListener } from './progress.js';
+import { startFetch } from './fetch-run.js';
 import { pullTargets, type LockedImage } from './pull-target.js';
 
 export interface PullOptions {
@@ -72,9 +71,6 @@ export interface PullResult {
   loadSkipped?: string;
 }
 
-const DEFAULT_CONCURRENCY = 8;
-const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
-
 /**
  * Pulls locked images for one platform: every blob into the store (from it when
  * sound, else from the registry) and into the daemon through streamed `docker load`s,
@@ -84,20 +80,19 @@ const DEFAULT_PROGRESS_INTERVAL_MS = 5000;
 export async function pullImages(options: PullOptions): Promise<PullResult> {
   const targets = pullTargets(options.images, options.platform);
   const status = options.daemon ? await options.daemon.status() : undefined;
-  const daemon = status?.ready ? options.daemon : undefined;
 
   const started = Date.now();
-  const run = startFetch(options, daemon !== undefined);
+  const run = startFetch(options, status?.ready === true);
   const images = await run.settle(targets.map((target) => describeImage(run.context, target)));
   const fetchedAt = new Map<DescribedImage, number>();
   const layers = run.settle(images.map((image) => fetchLayers(run.context, image).then(() => fetchedAt.set(image, Date.now()))));
 
   const loadStarted = Date.now();
   const sync: DaemonSync =
-    daemon && status?.ready
+    options.daemon && status?.ready
       ? await loadWhileFetching(
           layers,
-          syncDaemon(daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready })
+          syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready })
         )
       : await layers.then(() => ({ outcomes: new Map<string, DaemonOutcome>() }));
   const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
@@ -112,18 +107,22 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
   const all = blobs.map((blob) => blob.digest);
   const bytesFromCache = bytesFrom(all, 'cache');
   const bytesFromRegistry = bytesFrom(all, 'registry');
-  return {
-    images: images.map((image) => ({
+  const imageReport = (image: DescribedImage): ImagePullReport => {
+    const [fromCache, fromRegistry] = [bytesFrom(image.digests, 'cache'), bytesFrom(image.digests, 'registry')];
+    return {
       reference: image.target.key,
       platform: image.target.platformKey,
       manifestDigest: image.target.manifestDigest,
       configDigest: image.archive.config.digest,
-      cache: cacheOutcome(bytesFrom(image.digests, 'cache'), bytesFrom(image.digests, 'registry')),
-      bytesFromCache: bytesFrom(image.digests, 'cache'),
-      bytesFromRegistry: bytesFrom(image.digests, 'registry'),
+      cache: cacheOutcome(fromCache, fromRegistry),
+      bytesFromCache: fromCache,
+      bytesFromRegistry: fromRegistry,
       fetchMs: fetchedAt.get(image)! - started,
       daemon: sync.outcomes.get(image.archive.target.digest) ?? 'skipped'
-    })),
+    };
+  };
+  return {
+    images: images.map(imageReport),
     cache: cacheOutcome(bytesFromCache, bytesFromRegistry),
     bytesFromCache,
     bytesFromRegistry,
@@ -135,45 +134,6 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
     ...(sync.links ? { digestLinks: sync.links } : {}),
     ...(status && !status.ready ? { loadSkipped: status.reason } : {})
   };
-}
-
-/**
- * The fetch's shared parts: one concurrency limit and one abort for every image. `settle`
- * waits for a batch of work; its first failure aborts the rest of the run, and the
- * batch settles before it is thrown, so no download outlives the call.
- */
-function startFetch(options: PullOptions, checkOnRead: boolean) {
-  const controller = new AbortController();
-  const meter = new ProgressMeter(options.onProgress, options.progressIntervalMs ?? DEFAULT_PROGRESS_INTERVAL_MS);
-  const fetcher = new BlobFetcher({
-    store: options.store,
-    limit: createLimit(options.concurrency ?? DEFAULT_CONCURRENCY),
-    signal: controller.signal,
-    onDownload: (size) => meter.expect(size),
-    arrival: options.arrival,
-    checkOnRead
-  });
-  const context: ImageFetchContext = {
-    store: options.store,
-    client: options.client,
-    fetcher,
-    signal: controller.signal,
-    onBytes: (count: number) => meter.add(count)
-  };
-  const settle = async <T>(work: Promise<T>[]): Promise<T[]> => {
-    const settled = await Promise.allSettled(
-      work.map((one) =>
-        one.catch((error: unknown) => {
-          controller.abort(error);
-          throw error;
-        })
-      )
-    );
-    const failure = settled.find((result) => result.status === 'rejected');
-    if (failure) throw failure.reason;
-    return settled.map((result) => (result as PromiseFulfilledResult<T>).value);
-  };
-  return { fetcher, context, settle };
 }
 
 /**
