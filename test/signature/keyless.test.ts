@@ -1,21 +1,13 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { parseReference } from '../../src/name/reference.js';
-import { RegistryClient } from '../../src/remote/registry-client.js';
-import { loadTrustedRoot } from '../../src/signature/trusted-root.js';
-import { loadTrustPolicy } from '../../src/signature/trust-policy.js';
-import { verifySignatures, type SignatureOutcome } from '../../src/signature/verify-signatures.js';
+import type { SignatureOutcome } from '../../src/signature/verify-signatures.js';
 import { pushRelease, twoPlatforms } from '../cli/releases.js';
 import { loadTestEnv } from '../env/env.js';
 import { pushBundleReferrer } from '../env/cosign-store.js';
+import { GITHUB, WORKFLOW, keylessWorkspace, verifyKeyless } from './keyless-workspace.js';
 import { startPrivateSigstore, type PrivateSigstore } from './private-sigstore.js';
 
 const env = loadTestEnv();
 const registry = { url: env.registries.anonymous.url };
 const host = env.registries.anonymous.host;
-const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
-const GITHUB = 'https://token.actions.githubusercontent.com';
 const MINUTE = 60_000;
 
 describe('keyless signatures against a private trusted root (real registry)', () => {
@@ -23,25 +15,13 @@ describe('keyless signatures against a private trusted root (real registry)', ()
   let dir: string;
   beforeAll(async () => {
     sigstore = await startPrivateSigstore();
-    dir = await mkdtemp(join(tmpdir(), 'keyless-'));
-    await writeFile(join(dir, 'root.json'), JSON.stringify(sigstore.trustedRoot));
-    await writeFile(
-      join(dir, 'trust.yml'),
-      `signatures:\n  - images: ["*/keyless/*"]\n    keyless:\n      - identity-regexp: ^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v\n        issuer: ${GITHUB}\n`
-    );
+    dir = await keylessWorkspace(sigstore, '*/keyless/*');
   });
 
   async function outcome(repo: string, bundle: (digest: string) => Promise<unknown>): Promise<[SignatureOutcome, string]> {
     const { digest } = await pushRelease(repo, '1', twoPlatforms(`${repo} a`, `${repo} b`));
     await pushBundleReferrer(registry, repo, digest, await bundle(digest));
-    const [policy, keyless] = await Promise.all([loadTrustPolicy(dir, 'trust.yml'), loadTrustedRoot(dir, 'root.json')]);
-    const client = new RegistryClient();
-    try {
-      const [result] = await verifySignatures(client, [{ reference: parseReference(`${host}/${repo}:1`), digest }], policy, 4, keyless);
-      return [result, digest];
-    } finally {
-      await client.close();
-    }
+    return [await verifyKeyless(dir, `${host}/${repo}:1`, digest), digest];
   }
 
   test('a GitHub workflow identity the policy names: signed, identity and issuer recorded', async () => {

@@ -3,36 +3,27 @@
 // payload and annotations, Rekor's hashedrekord entry body and the SET's signed bytes are built
 // from cosign's published SIGNATURE_SPEC.md (and Rekor's types it refers to) in
 // private-sigstore.ts and private-rekor.ts.
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { parseReference } from '../../src/name/reference.js';
-import { RegistryClient } from '../../src/remote/registry-client.js';
-import { loadTrustedRoot } from '../../src/signature/trusted-root.js';
-import { loadTrustPolicy } from '../../src/signature/trust-policy.js';
-import { verifySignatures, type SignatureOutcome } from '../../src/signature/verify-signatures.js';
+import type { SignatureOutcome } from '../../src/signature/verify-signatures.js';
 import { cli } from '../cli/helpers.js';
 import { pushRelease, twoPlatforms } from '../cli/releases.js';
 import { loadTestEnv } from '../env/env.js';
 import { pushSignatureLayer, simpleSigningPayload } from '../env/cosign-store.js';
+import { GITHUB, WORKFLOW, keylessWorkspace, verifyKeyless } from './keyless-workspace.js';
 import { startPrivateSigstore, type LegacyFaults, type PrivateSigstore } from './private-sigstore.js';
 
 const env = loadTestEnv();
 const registry = { url: env.registries.anonymous.url };
 const host = env.registries.anonymous.host;
-const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
-const GITHUB = 'https://token.actions.githubusercontent.com';
 const MINUTE = 60_000;
-const POLICY = `signatures:\n  - images: ["*/legacy-keyless/*"]\n    keyless:\n      - identity-regexp: ^https://github\\.com/acme/app/\\.github/workflows/release\\.yml@refs/tags/v\n        issuer: ${GITHUB}\n`;
 
 describe('keyless signatures in the legacy .sig form, against a private trusted root (real registry)', () => {
   let sigstore: PrivateSigstore;
   let dir: string;
   beforeAll(async () => {
     sigstore = await startPrivateSigstore();
-    dir = await mkdtemp(join(tmpdir(), 'legacy-keyless-'));
-    await writeFile(join(dir, 'root.json'), JSON.stringify(sigstore.trustedRoot));
-    await writeFile(join(dir, 'trust.yml'), POLICY);
+    dir = await keylessWorkspace(sigstore, '*/legacy-keyless/*');
   });
 
   /** Pushes an image and its legacy keyless signature (by `identity` of `issuer`, with `faults`), then verifies it. */
@@ -40,14 +31,7 @@ describe('keyless signatures in the legacy .sig form, against a private trusted 
     const { digest } = await pushRelease(repo, '1', twoPlatforms(`${repo} a`, `${repo} b`));
     const signature = await sigstore.legacy(repo, digest, identity, issuer, faults(digest));
     await pushSignatureLayer(registry, repo, digest, signature.payload, signature.annotations);
-    const [policy, keyless] = await Promise.all([loadTrustPolicy(dir, 'trust.yml'), loadTrustedRoot(dir, 'root.json')]);
-    const client = new RegistryClient();
-    try {
-      const [result] = await verifySignatures(client, [{ reference: parseReference(`${host}/${repo}:1`), digest }], policy, 4, keyless);
-      return result;
-    } finally {
-      await client.close();
-    }
+    return verifyKeyless(dir, `${host}/${repo}:1`, digest);
   }
 
   const message = (result: SignatureOutcome) => ('message' in result ? result.message : JSON.stringify(result));

@@ -12,14 +12,13 @@ import { run } from '../../src/cli/run.js';
 import { pushRelease, twoPlatforms } from '../cli/releases.js';
 import { loadTestEnv } from '../env/env.js';
 import { pushBundleReferrer, pushSignatureLayer, pushSimpleSignature } from '../env/cosign-store.js';
+import { GITHUB, WORKFLOW } from './keyless-workspace.js';
 import { startPrivateSigstore, type PrivateSigstore } from './private-sigstore.js';
 import { startTufMirror, type TufMirror } from './tuf-mirror.js';
 
 const env = loadTestEnv();
 const registry = { url: env.registries.anonymous.url };
 const host = env.registries.anonymous.host;
-const WORKFLOW = 'https://github.com/acme/app/.github/workflows/release.yml@refs/tags/v1.0.0';
-const GITHUB = 'https://token.actions.githubusercontent.com';
 const SIGN = ['--verify-signatures', 'error', '--trust-policy', 'trust.yml'];
 const KEYLESS_POLICY = `signatures:\n  - images: ["*/tuf-root/*"]\n    keyless:\n      - identity: ${WORKFLOW}\n        issuer: ${GITHUB}\n`;
 
