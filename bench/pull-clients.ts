@@ -95,9 +95,13 @@ export async function curlBlobs(
   return ms;
 }
 
-/** Throws unless every locked reference, in the form written, names its image in the daemon. */
-export async function checkLoaded(daemon: DockerDaemon, set: PullImageSet): Promise<void> {
-  for (const [reference, ids] of Object.entries(set.imageIds)) {
+/**
+ * Throws unless every locked reference, in the form written, names its image in the
+ * daemon; `named` gives the name it was pulled by (the registry's address across a link).
+ */
+export async function checkLoaded(daemon: DockerDaemon, set: PullImageSet, named = (reference: string) => reference): Promise<void> {
+  for (const [locked, ids] of Object.entries(set.imageIds)) {
+    const reference = named(locked);
     const id = daemon.store === 'containerd' ? ids.manifest : ids.config;
     const inspected = (await daemon.docker(['image', 'inspect', '--format', '{{.Id}}', reference])).stdout.toString().trim();
     if (inspected !== id) throw new Error(`${reference} has the image ID "${inspected}" in the ${daemon.store} store, expected ${id}`);
@@ -111,19 +115,39 @@ export async function removeImages(daemon: DockerDaemon): Promise<void> {
   if (left) throw new Error(`the daemon still holds images: ${left}`);
 }
 
+/** Where a client runs when not on this side: across a shaped link, reaching a plain-http registry there. */
+export interface AcrossLink {
+  prefix: string[];
+  insecureRegistry: string;
+  /** The lockfile naming the images by the registry's address there (in the workspace). */
+  lockfile: string;
+}
+
 /**
  * The action's pull on a fresh runner (`pull: true`, an empty RUNNER_TEMP): its main step
  * restores from the Actions cache (`env` names the cache service) while it pulls and
  * loads, as a workflow job runs it, start-up included. `seed` runs the post step too,
- * which saves the cache entries.
+ * which saves the cache entries; `across` names the images across a shaped link, and runs
+ * the main step there unless seeding.
  */
-export async function actionPull(workspace: string, references: string[], env: NodeJS.ProcessEnv, seed = false): Promise<number> {
-  const inputs = { pull: 'true', mode: 'verify', drift: 'ignore', images: references.join('\n') };
+export async function actionPull(
+  workspace: string,
+  references: string[],
+  env: NodeJS.ProcessEnv,
+  { seed = false, across }: { seed?: boolean; across?: AcrossLink } = {}
+): Promise<number> {
+  const inputs = {
+    pull: 'true',
+    mode: 'verify',
+    drift: 'ignore',
+    images: references.join('\n'),
+    ...(across ? { 'insecure-registries': across.insecureRegistry, lockfile: across.lockfile } : {})
+  };
   // Without RUNNER_TEMP each step gets a fresh one of its own, and so an empty blob store: a fresh runner.
   const jobEnv = { ...env };
   delete jobEnv.RUNNER_TEMP;
   const { ms, value } = await timed(async () =>
-    seed ? (await runJob(workspace, inputs, jobEnv)).main : runAction('main', workspace, inputs, jobEnv)
+    seed ? (await runJob(workspace, inputs, jobEnv)).main : runAction('main', workspace, inputs, jobEnv, across?.prefix)
   );
   if (value.code !== 0) throw new Error(`the action's pull failed (exit ${value.code}):\n${value.stdout}`);
   return ms;

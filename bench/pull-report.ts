@@ -4,6 +4,7 @@ import { formatBytes } from '../src/commands/pull-format.js';
 import { median, seconds } from './harness.js';
 import { benchReport } from './machine.js';
 import type { ImageLockPull } from './pull-clients.js';
+import type { LinkedRuns } from './pull-link.js';
 import type { PullImageSet } from './pull-images.js';
 import { markdownTable } from './table.js';
 import type { RegistryTally } from './request-counts.js';
@@ -30,6 +31,8 @@ export interface StoreRuns {
   saveLoadMs: number[];
   /** The action's main step on a fresh runner: its pull restoring from the Actions cache's entries as it goes (ms). */
   restored: number[];
+  /** The same and `docker pull`, both across a shaped link (BENCH_LINKS), per rate. */
+  linked: LinkedRuns[];
   sizes: { saveTar: number; store: number; saveEntry: number; storeEntry: number };
 }
 
@@ -49,6 +52,7 @@ export interface PullFigures {
  */
 const GOALS = {
   warm: { classic: 0.6, containerd: 0.9 },
+  restoreOverLink: { classic: 0.6, containerd: 0.8 },
   load: 0.7,
   cpuMs: 2000,
   links: 0.05,
@@ -84,7 +88,7 @@ export function pullReport({ settings, set, cold, links, stores }: PullFigures):
     ];
   };
   const rows = [
-    ...stores.flatMap(storeRows),
+    ...stores.flatMap((runs) => storeRows(runs, settings.linkRttMs)),
     ...colds.map(coldRow),
     ['(d) peak memory (max RSS)', formatBytes(peak), '', '', `< ${formatBytes(GOALS.memoryBytes)}`, verdict(peak < GOALS.memoryBytes)]
   ];
@@ -104,7 +108,9 @@ export function pullReport({ settings, set, cold, links, stores }: PullFigures):
     intro: [
       `2 linux/amd64 images sharing a ${settings.baseMb} MB base, each with 2 layers of ${settings.topMb} MB: ${formatBytes(set.bytes)} of distinct blobs ` +
         `(gzip), ${formatBytes(set.contentBytes)} uncompressed, locked as \`name:tag@digest\`; a local registry over loopback http` +
-        (links.length > 0 ? ', and for (c) also across a veth link shaped by tc tbf, through a latency proxy' : '') +
+        (links.length > 0
+          ? ', and for (b) and (c) also across a veth link shaped by tc tbf, through a latency proxy (the Actions cache too, for (b))'
+          : '') +
         `; dockerd with ${daemons}.`
     ],
     table,
@@ -113,7 +119,14 @@ export function pullReport({ settings, set, cold, links, stores }: PullFigures):
       ...stores.map(
         (runs) =>
           `Each run, ${runs.store} store: (a) image-lock ${each(ms(runs.warm))}, docker pull ${each(runs.dockerPullMs)}, docker load ${each(runs.dockerLoadMs)}; ` +
-          `(b) the action's pull ${each(runs.restored)}, save/load ${each(runs.saveLoadMs)}; peak memory (a) ${rss(runs.warm)}.`
+          `(b) the action's pull ${each(runs.restored)}, save/load ${each(runs.saveLoadMs)}` +
+          runs.linked
+            .map(
+              (link) =>
+                `; across the ${link.mbit} Mbit/s link, the action's pull ${each(link.restored)}, docker pull ${each(link.dockerPullMs)}`
+            )
+            .join('') +
+          `; peak memory (a) ${rss(runs.warm)}.`
       ),
       colds
         .map((runs) => `(c) ${runs.what}: image-lock ${each(ms(runs.cold))}, curl ${each(runs.curlMs)}; peak memory ${rss(runs.cold)}`)
@@ -122,8 +135,8 @@ export function pullReport({ settings, set, cold, links, stores }: PullFigures):
   });
 }
 
-/** One store's rows: (a) against docker pull and docker load, its digest links, (b). */
-function storeRows(runs: StoreRuns): string[][] {
+/** One store's rows: (a) against docker pull and docker load, its digest links, (b) over loopback and across each link. */
+function storeRows(runs: StoreRuns, linkRttMs: number): string[][] {
   const where = `${runs.store}, ${runs.storageDriver}`;
   const m = {
     warm: median(ms(runs.warm)),
@@ -192,6 +205,18 @@ function storeRows(runs: StoreRuns): string[][] {
       `<= ${GOALS.restore}x`,
       verdict(ratios.restore <= GOALS.restore)
     ],
+    ...runs.linked.map((link) => {
+      const [restored, pulled] = [median(link.restored), median(link.dockerPullMs)];
+      const goal = GOALS.restoreOverLink[runs.store];
+      return [
+        `(b) restore + load across a ${link.mbit} Mbit/s link, +${linkRttMs} ms RTT (${runs.store}, ${link.storageDriver})`,
+        `the action's pull, restoring its cache entries as it goes: ${seconds(restored)}`,
+        `docker pull, all at once: ${seconds(pulled)}`,
+        ratio(restored / pulled),
+        `<= ${goal}x`,
+        verdict(restored / pulled <= goal)
+      ];
+    }),
     [
       `(b) cache entry, bytes kept (${where})`,
       `blob store: ${formatBytes(runs.sizes.store)}`,

@@ -10,7 +10,8 @@
 //       @actions/cache entry of a `docker save` tar, then `docker load`) vs the action's
 //       own pull step (`dist/main`, `pull: true`), which restores its content-addressed
 //       entries (seeded once by a job's post step) while it pulls and loads; the bytes
-//       each keeps;
+//       each keeps; and across a shaped link (bench/pull-link.ts), the action's pull
+//       restoring from the cache against `docker pull`, into a daemon across the link;
 //   (c) cold fetch throughput: `image-lock pull --no-load` into an empty store vs curl
 //       fetching the same blobs, as many at once as image-lock's concurrency: over
 //       loopback, then over a link of each rate in BENCH_LINKS (bench/shaped-link.ts);
@@ -28,7 +29,6 @@ import { serializeLockfile } from '../src/lockfile/lockfile.js';
 import { IMAGE_STORES, startDockerDaemon, type ImageStore } from '../test/env/docker-daemon.js';
 import { makeTempDir } from '../test/env/paths.js';
 import { runOk } from '../test/env/proc.js';
-import { startLatencyProxy } from '../test/env/latency-proxy.js';
 import { startRegistry } from '../test/env/registry.js';
 import { startBenchCache } from './actions-cache.js';
 import { envInt, envInts, runBenchmark, timed } from './harness.js';
@@ -36,7 +36,7 @@ import { actionPull, checkLoaded, curlBlobs, dockerPull, imageLockPull, removeIm
 import { pushPullImageSet } from './pull-images.js';
 import { pullReport, type ColdRuns, type StoreRuns } from './pull-report.js';
 import { tallyRegistry } from './request-counts.js';
-import { startShapedLink } from './shaped-link.js';
+import { startPullLink } from './pull-link.js';
 
 const settings = {
   baseMb: envInt('BENCH_BASE_MB', 200),
@@ -92,23 +92,13 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
   };
   const cold = await coldRounds('', registry.url);
   const links: ({ mbit: number } & ColdRuns)[] = [];
-  if (settings.linksMbit.length > 0) {
-    const link = await startShapedLink(bench);
-    const proxy = await startLatencyProxy({
-      targetHost: '127.0.0.1',
-      targetPort: registry.port,
-      ms: settings.linkRttMs,
-      listenHost: link.hostAddress
-    });
-    bench.defer(() => proxy.stop());
-    // The same images, named by the registry's address across the link (plain http there too).
-    const linkLockfile = join(dir, 'image-lock-link.json');
-    const overLink = Object.entries(set.locked).map(([reference, entry]) => [reference.replace(registry.host, proxy.host), entry]);
-    writeFileSync(linkLockfile, serializeLockfile({ lockfileVersion: 1, images: Object.fromEntries(overLink) }));
-    const via = { lockfile: linkLockfile, args: ['--insecure-registry', proxy.host], prefix: link.prefix };
+  const far =
+    settings.linksMbit.length > 0 ? await startPullLink(bench, { dir, registry, set, ...settings, rttMs: settings.linkRttMs }) : undefined;
+  if (far) {
+    const via = { lockfile: far.lockfile, args: ['--insecure-registry', far.registryHost], prefix: far.link.prefix };
     for (const mbit of settings.linksMbit) {
-      await link.setRate(mbit);
-      links.push({ mbit, ...(await coldRounds(` over a ${mbit} Mbit/s link`, proxy.url, via)) });
+      await far.link.setRate(mbit);
+      links.push({ mbit, ...(await coldRounds(` over a ${mbit} Mbit/s link`, far.registryUrl, via)) });
     }
   }
   // The store as the last cold round filled it: what a runner keeps on disk.
@@ -128,6 +118,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
         dockerLoadMs: [],
         saveLoadMs: [],
         restored: [],
+        linked: [],
         sizes: { saveTar: 0, saveEntry: 0, ...storeSizes }
       };
       const what = `${kind} store on ${daemon.storageDriver}`;
@@ -163,7 +154,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
       // The Actions cache's own entries (a layer each, an index), saved once by a job's post step: shared by every store's rounds.
       if (!seeded) {
         bench.progress(`(b) a first job saves the action's cache entries`);
-        await actionPull(dir, references, { ...cache.env, ...daemon.env }, true);
+        await actionPull(dir, references, { ...cache.env, ...daemon.env }, { seed: true });
         await removeImages(daemon);
         seeded = true;
         storeSizes.storeEntry = cache.entryBytes('image-lock-');
@@ -187,6 +178,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
     } finally {
       await daemon.stop();
     }
+    if (far) stores[stores.length - 1].linked = await far.storeRounds(kind, settings.linksMbit, (what, i) => round(`(b) ${what}`, i));
   }
   console.log(pullReport({ settings, set, cold, links, stores }));
 });

@@ -26,6 +26,9 @@ export async function startShapedLink(bench: Bench): Promise<ShapedLink> {
   const hostAddress = `${subnet}.${(id & 63) * 4 + 1}`;
   const farAddress = `${subnet}.${(id & 63) * 4 + 2}`;
   const inNamespace = ['ip', 'netns', 'exec', namespace];
+  // Only the network namespace: `ip netns exec` also gives the command its own /sys,
+  // without the cgroup mounts a Docker daemon needs.
+  const prefix = ['nsenter', `--net=/run/netns/${namespace}`];
   const ip = (...args: string[]) => runOk('ip', args);
   const far = (...args: string[]) => runOk(inNamespace[0], [...inNamespace.slice(1), ...args]);
 
@@ -42,7 +45,7 @@ export async function startShapedLink(bench: Bench): Promise<ShapedLink> {
 
   return {
     hostAddress,
-    prefix: inNamespace,
+    prefix,
     setRate: async (mbit) => {
       // The bucket must hold a whole segment: veth passes 64 KiB GSO packets.
       const shape = ['root', 'tbf', 'rate', `${mbit}mbit`, 'burst', '1mb', 'latency', '100ms'];

@@ -14,26 +14,30 @@ export interface ActionRun {
 /**
  * Runs a bundled action entry (`dist/main` or `dist/post`) the way the runner does:
  * inputs as INPUT_* variables (only those given, so unset ones must mean their
- * default), outputs and summary through the files the runner provides.
+ * default), outputs and summary through the files the runner provides. `prefix` runs
+ * it elsewhere (a benchmark's `nsenter --net`, across a shaped link).
  */
 export async function runAction(
   entry: 'main' | 'post',
   workspace: string,
   inputs: Record<string, string>,
-  env: NodeJS.ProcessEnv = {}
+  env: NodeJS.ProcessEnv = {},
+  prefix: string[] = []
 ): Promise<ActionRun> {
   const files = await mkdtemp(join(tmpdir(), 'action-files-'));
   const outputFile = join(files, 'output');
   const summaryFile = join(files, 'summary');
   const stateFile = env.GITHUB_STATE ?? join(files, 'state');
-  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, '')]);
+  // The runner creates the state file for every step, as it does the others.
+  await Promise.all([writeFile(outputFile, ''), writeFile(summaryFile, ''), ...(env.GITHUB_STATE ? [] : [writeFile(stateFile, '')])]);
   const inputEnv = Object.fromEntries(
     Object.entries(inputs).map(([name, value]) => [`INPUT_${name.replace(/ /g, '_').toUpperCase()}`, value])
   );
+  const [command, ...args] = [...prefix, process.execPath, join(process.cwd(), `dist/${entry}/index.js`)];
   const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {
     execFile(
-      process.execPath,
-      [join(process.cwd(), `dist/${entry}/index.js`)],
+      command,
+      args,
       {
         cwd: workspace,
         env: {

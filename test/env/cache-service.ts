@@ -39,12 +39,24 @@ export interface CacheService {
   stop(): Promise<void>;
 }
 
-export async function startCacheService({ protocol = 'v2' }: { protocol?: CacheProtocolVersion } = {}): Promise<CacheService> {
+export interface CacheServiceOptions {
+  protocol?: CacheProtocolVersion;
+  /**
+   * Puts something in front of a local port (the service's or azurite's) and returns the
+   * origin clients reach it at, `http://host:port`: a benchmark's latency proxy across a
+   * shaped link. The service names these origins in its URL and its signed blob URLs.
+   */
+  reachedThrough?: (port: number) => Promise<string>;
+}
+
+export async function startCacheService({ protocol = 'v2', reachedThrough }: CacheServiceOptions = {}): Promise<CacheService> {
   const azurite = await startAzurite();
   const credential = new StorageSharedKeyCredential(AZURITE_ACCOUNT, AZURITE_KEY);
   const container = new BlobServiceClient(azurite.accountUrl, credential).getContainerClient(CONTAINER);
+  let blobOrigin: string | undefined;
   try {
     await container.createIfNotExists();
+    blobOrigin = reachedThrough ? await reachedThrough(Number(new URL(azurite.accountUrl).port)) : undefined;
   } catch (error) {
     await azurite.stop();
     throw error;
@@ -52,7 +64,7 @@ export async function startCacheService({ protocol = 'v2' }: { protocol?: CacheP
   const runnerTemp = await mkdtemp(join(tmpdir(), 'cache-runner-temp-'));
   // Opaque: the clients only forward it as a bearer token, they never decode it.
   const token = randomBytes(16).toString('hex');
-  const store = new CacheStore(container, credential);
+  const store = new CacheStore(container, credential, blobOrigin);
 
   const server = createServer((req, res) => {
     const path = req.url ?? '';
@@ -73,7 +85,15 @@ export async function startCacheService({ protocol = 'v2' }: { protocol?: CacheP
     );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  const port = (server.address() as AddressInfo).port;
+  let url: string;
+  try {
+    url = `${reachedThrough ? await reachedThrough(port) : `http://127.0.0.1:${port}`}/`;
+  } catch (error) {
+    server.close();
+    await Promise.all([azurite.stop(), rm(runnerTemp, { recursive: true, force: true })]);
+    throw error;
+  }
 
   return {
     url,

@@ -42,7 +42,9 @@ export class CacheStore {
 
   constructor(
     readonly container: ContainerClient,
-    private readonly credential: StorageSharedKeyCredential
+    private readonly credential: StorageSharedKeyCredential,
+    /** Where clients reach azurite, when not at its own address (a proxy in front of it). */
+    private readonly blobOrigin?: string
   ) {}
 
   reserve(key: string, version: string): Entry {
@@ -94,7 +96,11 @@ export class CacheStore {
       },
       this.credential
     );
-    return `${this.container.getBlobClient(blobName).url}?${sas.toString()}`;
+    const url = new URL(this.container.getBlobClient(blobName).url);
+    // The signature covers the account, container and blob, not the host: any origin in front of azurite serves it.
+    const origin = this.blobOrigin ? new URL(this.blobOrigin) : url;
+    url.host = origin.host;
+    return `${url.href}?${sas.toString()}`;
   }
 
   entries(): CacheEntryInfo[] {

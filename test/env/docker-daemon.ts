@@ -42,20 +42,37 @@ const STORAGE_DRIVERS: Record<ImageStore, [overlay: string, fallback: string]> =
 /** Why overlay did not work, once known: later daemons go straight to the fall-back. */
 const overlayRefused: Partial<Record<ImageStore, string>> = {};
 
-export async function startDockerDaemon(timeoutMs = 60_000, store: ImageStore = 'classic'): Promise<DockerDaemon> {
+/** Where a daemon runs, for a benchmark that puts it across a shaped link. */
+export interface DaemonPlacement {
+  /** Prepended to dockerd's command line: `nsenter --net=<path>` runs it in that network namespace. */
+  prefix?: string[];
+  /** Registries it reaches over plain http (loopback ones always are). */
+  insecureRegistries?: string[];
+}
+
+export async function startDockerDaemon(
+  timeoutMs = 60_000,
+  store: ImageStore = 'classic',
+  placement: DaemonPlacement = {}
+): Promise<DockerDaemon> {
   const [overlay, fallback] = STORAGE_DRIVERS[store];
   if (!overlayRefused[store]) {
     try {
-      return await startWithDriver(store, overlay, timeoutMs);
+      return await startWithDriver(store, overlay, timeoutMs, placement);
     } catch (error) {
       overlayRefused[store] = (error as Error).message;
       process.stderr.write(`test env: ${store} store on ${overlay} failed, using ${fallback}: ${overlayRefused[store]}\n`);
     }
   }
-  return startWithDriver(store, fallback, timeoutMs);
+  return startWithDriver(store, fallback, timeoutMs, placement);
 }
 
-async function startWithDriver(store: ImageStore, storageDriver: string, timeoutMs: number): Promise<DockerDaemon> {
+async function startWithDriver(
+  store: ImageStore,
+  storageDriver: string,
+  timeoutMs: number,
+  { prefix = [], insecureRegistries = [] }: DaemonPlacement
+): Promise<DockerDaemon> {
   const trixie = store === 'containerd' ? trixieDocker() : undefined;
   const dockerd = trixie?.dockerd ?? requireTool('dockerd', 'apt-get install docker.io');
   const dockerCli = trixie?.docker ?? requireTool('docker', 'apt-get install docker.io');
@@ -79,6 +96,7 @@ async function startWithDriver(store: ImageStore, storageDriver: string, timeout
   try {
     const args = ['--iptables=false', '--bridge=none', `--host=${dockerHost}`, `--storage-driver=${storageDriver}`];
     args.push('--data-root', join(dir, 'data'), '--exec-root', join(dir, 'exec'), '--pidfile', join(dir, 'pid'));
+    args.push(...insecureRegistries.map((registry) => `--insecure-registry=${registry}`));
     if (trixie) {
       containerd = await startContainerd(trixie, dir, timeoutMs);
       await requireSnapshotter(containerd.socket, storageDriver);
@@ -88,7 +106,9 @@ async function startWithDriver(store: ImageStore, storageDriver: string, timeout
     }
     const logFile = join(dir, 'dockerd.log');
     const fd = openSync(logFile, 'a');
-    const child = spawn(dockerd, args, { stdio: ['ignore', fd, fd], env: { ...process.env, PATH: binPath } });
+    // nsenter execs dockerd in place, so the pid stays dockerd's.
+    const [command, ...rest] = [...prefix, dockerd, ...args];
+    const child = spawn(command, rest, { stdio: ['ignore', fd, fd], env: { ...process.env, PATH: binPath } });
     closeSync(fd);
     child.unref();
     let exited = false;
