@@ -61278,8 +61278,14 @@ async function writeArchive(pack, store, images, options) {
         addFile(pack, 'index.json', JSON.stringify(ociLoadIndex(images)));
     }
     addFile(pack, 'manifest.json', JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest))));
-    for (const entry of entries) {
-        const prepared = await entry.prepare();
+    // Each entry is prepared (its blob hashed, when taken unhashed) while the one before it streams.
+    let next = entries[0]?.prepare();
+    for (let index = 0; index < entries.length; index++) {
+        const entry = entries[index];
+        const prepared = await next;
+        next = entries[index + 1]?.prepare();
+        // Awaited on the next turn; until then (or if the archive fails first) not an unhandled rejection.
+        next?.catch(() => undefined);
         if (pack.destroyed)
             return;
         const { size } = prepared;
@@ -61531,12 +61537,13 @@ const PARALLEL_LOADS = Math.min(4, (0,external_node_os_namespaceObject.available
  * classic store, the locked target (index or manifest) on the containerd store, where
  * the load also names each pinned reference; on the classic store those are linked
  * afterwards by daemon pulls (`linkDigests`). The archives stream as soon as their
- * blobs are `ready`, so a load goes on while later blobs still download.
+ * blobs are `ready`, so a load goes on while later blobs still download. `present`: the
+ * daemon's images listed already (undefined: list them here).
  */
-async function syncDaemon(daemon, store, images, classicStore, { ready } = {}) {
+async function syncDaemon(daemon, store, images, classicStore, { ready, present } = {}) {
     const outcomes = new Map();
     const expected = classicStore ? classicNames : containerdNames;
-    const before = await daemon.images();
+    const before = (await present) ?? (await daemon.images());
     if (classicStore)
         await removeLeftBehindStandIns(daemon, before);
     const toLoad = [];
@@ -62016,6 +62023,9 @@ function pull_target_pullTargets(images, platform) {
  */
 async function pullImages(options) {
     const targets = pull_target_pullTargets(options.images, options.platform);
+    // The daemon's images are listed beside `docker info`: each docker CLI run costs its
+    // start-up before it reaches the daemon. A listing that fails is made again by the load.
+    const present = options.daemon?.images().catch(() => undefined);
     const status = options.daemon ? await options.daemon.status() : undefined;
     const started = Date.now();
     const run = startFetch(options, status?.ready === true);
@@ -62024,7 +62034,10 @@ async function pullImages(options) {
     const layers = run.settle(images.map((image) => fetchLayers(run.context, image).then(() => fetchedAt.set(image, Date.now()))));
     const loadStarted = Date.now();
     const sync = options.daemon && status?.ready
-        ? await loadWhileFetching(layers, syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready }))
+        ? await loadWhileFetching(layers, syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore, {
+            ready: run.fetcher.ready,
+            present
+        }))
         : await layers.then(() => ({ outcomes: new Map() }));
     const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);
     const blobs = await run.fetcher.settled();

@@ -33,18 +33,19 @@ export interface DaemonSync {
  * classic store, the locked target (index or manifest) on the containerd store, where
  * the load also names each pinned reference; on the classic store those are linked
  * afterwards by daemon pulls (`linkDigests`). The archives stream as soon as their
- * blobs are `ready`, so a load goes on while later blobs still download.
+ * blobs are `ready`, so a load goes on while later blobs still download. `present`: the
+ * daemon's images listed already (undefined: list them here).
  */
 export async function syncDaemon(
   daemon: DockerDaemon,
   store: BlobStore,
   images: ArchiveImage[],
   classicStore: boolean,
-  { ready }: { ready?: BlobReadiness } = {}
+  { ready, present }: { ready?: BlobReadiness; present?: Promise<DaemonImages | undefined> } = {}
 ): Promise<DaemonSync> {
   const outcomes = new Map<string, DaemonOutcome>();
   const expected = classicStore ? classicNames : containerdNames;
-  const before = await daemon.images();
+  const before = (await present) ?? (await daemon.images());
   if (classicStore) await removeLeftBehindStandIns(daemon, before);
   const toLoad: ArchiveImage[] = [];
   for (const image of images) {

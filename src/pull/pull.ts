@@ -79,6 +79,9 @@ export interface PullResult {
  */
 export async function pullImages(options: PullOptions): Promise<PullResult> {
   const targets = pullTargets(options.images, options.platform);
+  // The daemon's images are listed beside `docker info`: each docker CLI run costs its
+  // start-up before it reaches the daemon. A listing that fails is made again by the load.
+  const present = options.daemon?.images().catch(() => undefined);
   const status = options.daemon ? await options.daemon.status() : undefined;
 
   const started = Date.now();
@@ -92,7 +95,10 @@ export async function pullImages(options: PullOptions): Promise<PullResult> {
     options.daemon && status?.ready
       ? await loadWhileFetching(
           layers,
-          syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore, { ready: run.fetcher.ready })
+          syncDaemon(options.daemon, options.store, distinctImages(images), status.classicStore, {
+            ready: run.fetcher.ready,
+            present
+          })
         )
       : await layers.then(() => ({ outcomes: new Map<string, DaemonOutcome>() }));
   const loadMs = Date.now() - loadStarted - (sync.links?.ms ?? 0);

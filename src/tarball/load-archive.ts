@@ -87,8 +87,14 @@ async function writeArchive(pack: tar.Pack, store: BlobStore, images: ArchiveIma
     'manifest.json',
     JSON.stringify(dockerLoadManifest(images, (layer) => layerPaths.get(layer.digest) ?? blobPath(layer.digest)))
   );
-  for (const entry of entries) {
-    const prepared = await entry.prepare();
+  // Each entry is prepared (its blob hashed, when taken unhashed) while the one before it streams.
+  let next = entries[0]?.prepare();
+  for (let index = 0; index < entries.length; index++) {
+    const entry = entries[index];
+    const prepared = await next;
+    next = entries[index + 1]?.prepare();
+    // Awaited on the next turn; until then (or if the archive fails first) not an unhandled rejection.
+    next?.catch(() => undefined);
     if (pack.destroyed) return;
     const { size } = prepared;
     const source = prepared.open();
