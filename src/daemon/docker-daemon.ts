@@ -1,7 +1,7 @@
 import type { Readable } from 'node:stream';
 import { messageOf } from '../errors.js';
 import { DaemonError, runDocker, runDockerOk, type DockerCliOptions } from './docker-cli.js';
-import { loadThroughSocket, localDockerSocket } from './docker-socket.js';
+import { getThroughSocket, loadThroughSocket, localDockerSocket } from './docker-socket.js';
 
 /** How `docker info` tells that the containerd image store is on. */
 const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
@@ -34,20 +34,38 @@ export class DockerDaemon {
   constructor(private readonly cli: DockerCliOptions = {}) {}
 
   async status(): Promise<DaemonStatus> {
-    let output;
+    let answer;
     try {
-      output = await runDocker(['info', '--format', '{{json .}}'], this.cli);
+      answer = await this.info();
     } catch (error) {
       return { ready: false, reason: messageOf(error) };
     }
-    // The CLI prints its own half of `info` even when no daemon answers, and fails.
-    const info = output.code === 0 ? (JSON.parse(output.stdout || 'null') as DockerInfo | null) : null;
-    if (!info?.ServerVersion)
-      return { ready: false, reason: `no Docker daemon answers: ${output.stderr.split('\n')[0] || 'docker info failed'}` };
+    const { info, unanswered } = answer;
+    if (!info?.ServerVersion) return { ready: false, reason: `no Docker daemon answers: ${unanswered || 'docker info failed'}` };
     if (info.OSType !== 'linux')
       return { ready: false, reason: `the Docker daemon runs ${info.OSType ?? 'unknown'} containers, not Linux ones` };
     const containerdStore = (info.DriverStatus ?? []).some(([key, value]) => key === 'driver-type' && value === CONTAINERD_SNAPSHOTTER);
     return { ready: true, version: info.ServerVersion, classicStore: !containerdStore };
+  }
+
+  /**
+   * The daemon's `info`, or why none came: from a local socket directly, where the CLI
+   * would spend 0.1-0.2 s before asking (it scans its plugins for `docker info`), else
+   * from the CLI. Throws only when the docker CLI cannot run at all.
+   */
+  private async info(): Promise<{ info?: DockerInfo | null; unanswered?: string }> {
+    const socket = await localDockerSocket(this.cli.env ?? process.env);
+    if (socket) {
+      try {
+        return { info: (await getThroughSocket(socket, '/info')) as DockerInfo };
+      } catch (error) {
+        return { unanswered: messageOf(error) };
+      }
+    }
+    const output = await runDocker(['info', '--format', '{{json .}}'], this.cli);
+    // The CLI prints its own half of `info` even when no daemon answers, and fails.
+    if (output.code !== 0) return { unanswered: output.stderr.split('\n')[0] };
+    return { info: JSON.parse(output.stdout || 'null') as DockerInfo | null };
   }
 
   /**

@@ -59,6 +59,19 @@ export async function loadThroughSocket(socketPath: string, archive: Readable): 
   }
 }
 
+/** A GET of the Engine API on a unix socket: its JSON answer. Fails when nothing answers there, or not with 200. */
+export async function getThroughSocket(socketPath: string, path: string): Promise<unknown> {
+  const agent = new Agent({ connect: { socketPath } });
+  try {
+    const { statusCode, body } = await request(`http://docker${path}`, { dispatcher: agent });
+    const text = await body.text();
+    if (statusCode !== 200) throw new DaemonError(`GET ${path} answered ${statusCode}: ${text.trim()}`);
+    return JSON.parse(text) as unknown;
+  } finally {
+    await agent.close();
+  }
+}
+
 function parseMessage(line: string): { error?: string; message?: string } {
   try {
     return JSON.parse(line) as { error?: string; message?: string };
