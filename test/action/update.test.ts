@@ -26,7 +26,14 @@ describe('the action, mode update', () => {
     const seen = await runAction('main', dir, { mode: 'update', cooldown: '3', summary: 'false' }, { IMAGE_LOCK_NOW: '2026-05-05' });
     expect(JSON.parse(seen.outputs.updated)).toEqual([]);
     const dbSecond = await pushRelease('update-action/db', '16', twoPlatforms('db b', 'db b', '2026-05-09T00:00:00Z'));
-    const run = await runAction('main', dir, { mode: 'update', cooldown: '3', newer: 'true' }, { IMAGE_LOCK_NOW: '2026-05-10' });
+    // The job's runner temporary folder, which the later step that reads the report shares.
+    const runnerTemp = await workspace();
+    const run = await runAction(
+      'main',
+      dir,
+      { mode: 'update', cooldown: '3', newer: 'true' },
+      { IMAGE_LOCK_NOW: '2026-05-10', RUNNER_TEMP: runnerTemp }
+    );
     expect(run.code).toBe(0);
     expect(JSON.parse(run.outputs.updated)).toEqual([{ reference: app, from: appFirst.digest, to: appSecond.digest }]);
     expect(run.outputs.changed).toBe('true');
