@@ -60743,10 +60743,17 @@ const CONTAINERD_SNAPSHOTTER = 'io.containerd.snapshotter.v1';
  */
 class DockerDaemon {
     cli;
+    /** Looked up once: the status check and every load ask for it, and it may read the CLI's config file. */
+    localSocket;
+    /** Asked once: the action's pull step and the pull it runs share the answer. */
+    statusAnswer;
     constructor(cli = {}) {
         this.cli = cli;
     }
-    async status() {
+    status() {
+        return (this.statusAnswer ??= this.askStatus());
+    }
+    async askStatus() {
         let answer;
         try {
             answer = await this.info();
@@ -60768,7 +60775,7 @@ class DockerDaemon {
      * from the CLI. Throws only when the docker CLI cannot run at all.
      */
     async info() {
-        const socket = await localDockerSocket(this.cli.env ?? process.env);
+        const socket = await this.socket();
         if (socket) {
             try {
                 return { info: (await getThroughSocket(socket, '/info')) };
@@ -60819,9 +60826,12 @@ class DockerDaemon {
         }
         return values;
     }
+    socket() {
+        return (this.localSocket ??= localDockerSocket(this.cli.env ?? process.env));
+    }
     /** `docker load` from a stream: the archive never touches the disk on this side. */
     async load(archive) {
-        const socket = await localDockerSocket(this.cli.env ?? process.env);
+        const socket = await this.socket();
         if (socket)
             await loadThroughSocket(socket, archive);
         else
@@ -62186,7 +62196,7 @@ async function pull(options, log, images) {
             platform: options.platform,
             store,
             client,
-            daemon: options.load ? new DockerDaemon() : undefined,
+            daemon: options.load ? (options.daemon ?? new DockerDaemon()) : undefined,
             concurrency: options.concurrency,
             onProgress: (progress) => log.info(formatProgress(progress)),
             progressIntervalMs: options.progressIntervalMs,

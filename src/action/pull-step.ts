@@ -23,7 +23,8 @@ const log: Log = { info: (message) => core.info(message), warn: (message) => cor
  * nothing: there is nowhere to load the images.
  */
 export async function pullStep(inputs: ActionInputs): Promise<void> {
-  const status = await new DockerDaemon().status();
+  const daemon = new DockerDaemon();
+  const status = await daemon.status();
   if (!status.ready) {
     core.warning(`image-lock pull skipped: ${status.reason}`);
     setCacheHitOutput('miss');
@@ -38,7 +39,11 @@ export async function pullStep(inputs: ActionInputs): Promise<void> {
   const cache = inputs.cache ? await startLayerCache(key, await BlobStore.open(storeDir)) : undefined;
   // Not awaited whole: images whose blobs came early load while the rest still download.
   const arrival = cache?.actionsCache?.arrival;
-  const report = await pull({ ...inputs.command, platform, cacheDir: storeDir, load: true, ...(arrival ? { arrival } : {}) }, log, images);
+  const report = await pull(
+    { ...inputs.command, platform, cacheDir: storeDir, load: true, daemon, ...(arrival ? { arrival } : {}) },
+    log,
+    images
+  );
   const restore = cache ? await settleLayerCache(cache) : undefined;
   setCacheHitOutput(report.cache);
   core.info(formatPullReport(report).trimEnd());

@@ -21,6 +21,8 @@ export interface PullCommandOptions extends Pick<
   cacheDir: string;
   /** Whether to load into the Docker daemon; without, the store is only filled. */
   load: boolean;
+  /** The daemon to load into, when the caller has asked it its status already (the action); a new one otherwise. */
+  daemon?: DockerDaemon;
   /** Least time between two progress lines. */
   progressIntervalMs?: number;
   /** See `PullOptions.arrival`: the action's Actions cache restore, still under way. */
@@ -64,7 +66,7 @@ export async function pull(options: PullCommandOptions, log: Log, images?: Recor
       platform: options.platform,
       store,
       client,
-      daemon: options.load ? new DockerDaemon() : undefined,
+      daemon: options.load ? (options.daemon ?? new DockerDaemon()) : undefined,
       concurrency: options.concurrency,
       onProgress: (progress) => log.info(formatProgress(progress)),
       progressIntervalMs: options.progressIntervalMs,

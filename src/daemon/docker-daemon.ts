@@ -31,9 +31,18 @@ interface DockerInfo {
  * would only pass them on to a local socket.
  */
 export class DockerDaemon {
+  /** Looked up once: the status check and every load ask for it, and it may read the CLI's config file. */
+  private localSocket?: Promise<string | undefined>;
+  /** Asked once: the action's pull step and the pull it runs share the answer. */
+  private statusAnswer?: Promise<DaemonStatus>;
+
   constructor(private readonly cli: DockerCliOptions = {}) {}
 
-  async status(): Promise<DaemonStatus> {
+  status(): Promise<DaemonStatus> {
+    return (this.statusAnswer ??= this.askStatus());
+  }
+
+  private async askStatus(): Promise<DaemonStatus> {
     let answer;
     try {
       answer = await this.info();
@@ -54,7 +63,7 @@ export class DockerDaemon {
    * from the CLI. Throws only when the docker CLI cannot run at all.
    */
   private async info(): Promise<{ info?: DockerInfo | null; unanswered?: string }> {
-    const socket = await localDockerSocket(this.cli.env ?? process.env);
+    const socket = await this.socket();
     if (socket) {
       try {
         return { info: (await getThroughSocket(socket, '/info')) as DockerInfo };
@@ -101,9 +110,13 @@ export class DockerDaemon {
     return values;
   }
 
+  private socket(): Promise<string | undefined> {
+    return (this.localSocket ??= localDockerSocket(this.cli.env ?? process.env));
+  }
+
   /** `docker load` from a stream: the archive never touches the disk on this side. */
   async load(archive: Readable): Promise<void> {
-    const socket = await localDockerSocket(this.cli.env ?? process.env);
+    const socket = await this.socket();
     if (socket) await loadThroughSocket(socket, archive);
     else await runDockerOk(['load', '--quiet'], this.cli, archive);
   }
