@@ -108,6 +108,28 @@ export async function checkLoaded(daemon: DockerDaemon, set: PullImageSet, named
   }
 }
 
+/**
+ * `rounds` rounds of two clients into one daemon, the one going first alternating (the
+ * second client first in round 1); after each run, what it loaded is checked (as `named`
+ * names it) and the daemon emptied, so every run starts from nothing.
+ */
+export async function takeTurns(
+  rounds: number,
+  clients: [() => Promise<void>, () => Promise<void>],
+  daemon: DockerDaemon,
+  set: PullImageSet,
+  { onRound, named }: { onRound: (round: number) => void; named?: (reference: string) => string }
+): Promise<void> {
+  for (let i = 0; i < rounds; i++) {
+    onRound(i);
+    for (const client of i % 2 ? clients : [clients[1], clients[0]]) {
+      await client();
+      await checkLoaded(daemon, set, named);
+      await removeImages(daemon);
+    }
+  }
+}
+
 /** Leaves the daemon without any image (and so without their layers): the next load starts from nothing. */
 export async function removeImages(daemon: DockerDaemon): Promise<void> {
   await daemon.docker(['image', 'prune', '--all', '--force']);
@@ -143,7 +165,7 @@ export async function actionPull(
     images: references.join('\n'),
     ...(across ? { 'insecure-registries': across.insecureRegistry, lockfile: across.lockfile } : {})
   };
-  // Without RUNNER_TEMP each step gets a fresh one of its own, and so an empty blob store: a fresh runner.
+  // Without RUNNER_TEMP each job gets a fresh one of its own (removed after it), and so an empty blob store: a fresh runner.
   const jobEnv = { ...env };
   delete jobEnv.RUNNER_TEMP;
   const { ms, value } = await timed(async () =>

@@ -11,7 +11,7 @@ import { startDockerDaemon, type ImageStore } from '../test/env/docker-daemon.js
 import { startLatencyProxy } from '../test/env/latency-proxy.js';
 import type { RegistryHandle } from '../test/env/registry.js';
 import type { Bench } from './harness.js';
-import { actionPull, checkLoaded, dockerPull, removeImages, type AcrossLink } from './pull-clients.js';
+import { actionPull, dockerPull, removeImages, takeTurns, type AcrossLink } from './pull-clients.js';
 import type { PullImageSet } from './pull-images.js';
 import { startShapedLink, type ShapedLink } from './shaped-link.js';
 
@@ -85,14 +85,11 @@ export async function startPullLink(bench: Bench, { dir, registry, set, rttMs, r
         const row: LinkedRuns = { mbit, storageDriver: daemon.storageDriver, restored: [], dockerPullMs: [] };
         const restore = async () => void row.restored.push(await actionPull(dir, references, env, { across }));
         const pull = async () => void row.dockerPullMs.push(await dockerPull(daemon, references, bench.remainingMs()));
-        for (let i = 0; i < rounds; i++) {
-          progress(`${store} store across a ${mbit} Mbit/s link: the action's pull from its cache entries and docker pull`, i);
-          for (const client of i % 2 ? [restore, pull] : [pull, restore]) {
-            await client();
-            await checkLoaded(daemon, set, named);
-            await removeImages(daemon);
-          }
-        }
+        await takeTurns(rounds, [restore, pull], daemon, set, {
+          onRound: (i) =>
+            progress(`${store} store across a ${mbit} Mbit/s link: the action's pull from its cache entries and docker pull`, i),
+          named
+        });
         runs.push(row);
       }
       return runs;

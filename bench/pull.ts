@@ -32,7 +32,7 @@ import { runOk } from '../test/env/proc.js';
 import { startRegistry } from '../test/env/registry.js';
 import { startBenchCache } from './actions-cache.js';
 import { envInt, envInts, runBenchmark, timed } from './harness.js';
-import { actionPull, checkLoaded, curlBlobs, dockerPull, imageLockPull, removeImages } from './pull-clients.js';
+import { actionPull, checkLoaded, curlBlobs, dockerPull, imageLockPull, removeImages, takeTurns } from './pull-clients.js';
 import { pushPullImageSet } from './pull-images.js';
 import { pullReport, type ColdRuns, type StoreRuns } from './pull-report.js';
 import { tallyRegistry } from './request-counts.js';
@@ -131,14 +131,9 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
         runs.linkRequests.push(tallyRegistry((await registry.requests()).slice(before)));
       };
       const dockerPullRun = async () => void runs.dockerPullMs.push(await dockerPull(daemon, references, timeout()));
-      for (let i = 0; i < settings.rounds; i++) {
-        round(`(a) ${what}, warm cache into the daemon: image-lock pull and docker pull`, i);
-        for (const client of i % 2 ? [warmPull, dockerPullRun] : [dockerPullRun, warmPull]) {
-          await client();
-          await checkLoaded(daemon, set);
-          await removeImages(daemon);
-        }
-      }
+      await takeTurns(settings.rounds, [warmPull, dockerPullRun], daemon, set, {
+        onRound: (i) => round(`(a) ${what}, warm cache into the daemon: image-lock pull and docker pull`, i)
+      });
 
       // What a save/load workflow keeps: the images by tag, the names `docker load` restores.
       bench.progress(`(b) ${what}: docker save; its tar saved through the Actions cache`);
@@ -154,7 +149,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
       // The Actions cache's own entries (a layer each, an index), saved once by a job's post step: shared by every store's rounds.
       if (!seeded) {
         bench.progress(`(b) a first job saves the action's cache entries`);
-        await actionPull(dir, references, { ...cache.env, ...daemon.env }, { seed: true });
+        await actionPull(dir, references, { ...daemon.env, ...cache.env }, { seed: true });
         await removeImages(daemon);
         seeded = true;
         storeSizes.storeEntry = cache.entryBytes('image-lock-');
@@ -169,7 +164,7 @@ await runBenchmark('pull', { timeoutMs: settings.timeoutMs }, async (bench) => {
         runs.saveLoadMs.push(restore.ms + load.ms);
         await runOk('docker', ['image', 'inspect', ...tagged], { env: daemon.env });
         await removeImages(daemon);
-        runs.restored.push(await actionPull(dir, references, { ...cache.env, ...daemon.env }));
+        runs.restored.push(await actionPull(dir, references, { ...daemon.env, ...cache.env }));
         await checkLoaded(daemon, set);
         await removeImages(daemon);
       }
